@@ -1,0 +1,121 @@
+# The testbed: hypervisor + memory modules, guests, host tests, analysis.
+#   make            build everything (installs missing Debian packages first)
+#   make run        GUEST=<image|name> MM=native|stage2 [APPEND=..] [MEM=<MiB>] [HYP=".."]
+#   make debug      same variables; QEMU waits for gdb-multiarch
+#   make test       host unit tests + QEMU integration tests
+#   make perf       the hypervisor cost figures (HYP instructions per event)
+
+# The analysis and test harness run on Debian's Python (/usr/bin/python3), which has
+# python3-matplotlib and python3-pytest from apt; the `python3` first on PATH may be a
+# separate installation without them.
+PYTHON := /usr/bin/python3
+CROSS  := arm-none-eabi-
+CC_T   := $(CROSS)gcc
+OBJCOPY := $(CROSS)objcopy
+HOSTCC := gcc
+BUILD  := build
+# V=1 shows the full commands.
+Q := $(if $(V),,@)
+
+# Install what is missing before anything else (the script is a no-op when all is there).
+ifneq ($(MAKECMDGOALS),clean)
+DEPS_MISSING := $(shell scripts/install-deps.sh --check >/dev/null 2>&1 || echo yes)
+ifeq ($(DEPS_MISSING),yes)
+$(info Installing missing packages with scripts/install-deps.sh ...)
+DEPS_RC := $(shell scripts/install-deps.sh >&2; echo $$?)
+ifneq ($(DEPS_RC),0)
+$(error scripts/install-deps.sh failed)
+endif
+endif
+endif
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+TARGET_CFLAGS := -mcpu=cortex-a15 -marm -mfloat-abi=soft -mno-unaligned-access \
+	-ffreestanding -fno-builtin -fno-common -fno-stack-protector -nostdlib -std=gnu11 \
+	-O2 -g $(WARN) -DTB_FREESTANDING -Icommon/include
+HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Icommon/include -Ihyp/include \
+	-fsanitize=address,undefined -fno-omit-frame-pointer
+
+COMMON_SRC := common/src/fdt.c common/src/fmt.c common/src/pt.c common/src/str.c
+
+# ---- the hypervisor ----
+HYP_SRC := $(wildcard hyp/src/*.c) $(wildcard mm-stage2/*.c) $(wildcard mm-shadow/*.c) $(COMMON_SRC)
+HYP_ASM := hyp/src/entry.S
+HYP_OBJ := $(patsubst %.c,$(BUILD)/hyp/%.o,$(HYP_SRC)) $(patsubst %.S,$(BUILD)/hyp/%.o,$(HYP_ASM))
+HYP_ELF := $(BUILD)/hyp/hyp.elf
+
+$(BUILD)/hyp/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC_T) $(TARGET_CFLAGS) -Ihyp/include -MMD -MP -c -o $@ $<
+$(BUILD)/hyp/%.o: %.S
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC_T) $(TARGET_CFLAGS) -Ihyp/include -MMD -MP -c -o $@ $<
+$(HYP_ELF): $(HYP_OBJ) hyp/hyp.ld
+	@echo "  LD      $@"
+	$(Q)$(CC_T) $(TARGET_CFLAGS) -T hyp/hyp.ld -o $@ $(HYP_OBJ) -lgcc
+
+# ---- test guests (tests/guests/*.c, each linked with the small guest runtime) ----
+GUEST_RT_SRC := tests/guests/rt/rt.c $(COMMON_SRC)
+GUEST_RT_OBJ := $(patsubst %.c,$(BUILD)/guests/%.o,$(GUEST_RT_SRC)) $(BUILD)/guests/rt/start.o
+GUEST_NAMES := $(basename $(notdir $(wildcard tests/guests/*.c)))
+GUEST_BINS := $(foreach g,$(GUEST_NAMES),$(BUILD)/guests/$(g).bin $(BUILD)/guests/$(g).elf)
+
+$(BUILD)/guests/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC_T) $(TARGET_CFLAGS) -Itests/guests/rt -MMD -MP -c -o $@ $<
+$(BUILD)/guests/rt/start.o: tests/guests/rt/start.S
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	$(Q)$(CC_T) $(TARGET_CFLAGS) -c -o $@ $<
+$(BUILD)/guests/%.elf: $(BUILD)/guests/tests/guests/%.o $(GUEST_RT_OBJ) tests/guests/rt/guest.ld
+	@echo "  LD      $@"
+	$(Q)$(CC_T) $(TARGET_CFLAGS) -T tests/guests/rt/guest.ld -o $@ $< $(GUEST_RT_OBJ) -lgcc
+$(BUILD)/guests/%.bin: $(BUILD)/guests/%.elf
+	$(Q)$(OBJCOPY) -O binary $< $@
+
+# ---- host programs: image checker and unit tests ----
+HOST_HYP_SRC := hyp/src/options.c hyp/src/loader.c hyp/src/guest_dtb.c hyp/src/decode.c \
+	hyp/src/syndrome.c
+IMGCHECK := $(BUILD)/host/imgcheck
+$(IMGCHECK): hyp/tools/imgcheck.c hyp/src/loader.c $(COMMON_SRC)
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $^
+
+UNIT_NAMES := $(basename $(notdir $(wildcard tests/unit/test_*.c)))
+UNIT_BINS := $(addprefix $(BUILD)/host/,$(UNIT_NAMES))
+$(BUILD)/host/test_%: tests/unit/test_%.c tests/unit/testmem.h $(HOST_HYP_SRC) $(COMMON_SRC)
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Itests/unit -o $@ $< $(HOST_HYP_SRC) $(COMMON_SRC) -lcmocka
+
+.PHONY: all run debug test unit integration perf clean format
+all: $(HYP_ELF) $(GUEST_BINS) $(IMGCHECK) $(UNIT_BINS)
+
+run: all
+	@scripts/run.sh
+
+debug: all
+	@DEBUG=1 scripts/run.sh
+
+unit: $(UNIT_BINS)
+	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
+
+integration: all
+	$(PYTHON) -m pytest -q tests/integration
+
+test: unit integration
+
+perf: all
+	@$(PYTHON) tests/integration/perf.py
+
+format:
+	clang-format -i $(shell git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,116 @@
+/* CP15 system-register accessors for ARMv7-A code running on the target (hypervisor, guests). */
+#ifndef TB_CP15_H
+#define TB_CP15_H
+
+#include "tb/types.h"
+
+#define CP15_REG32(name, op1, crn, crm, op2)                                                  \
+	static inline u32 read_##name(void)                                                   \
+	{                                                                                     \
+		u32 v;                                                                        \
+		__asm__ volatile("mrc p15, " #op1 ", %0, " #crn ", " #crm ", " #op2            \
+				 : "=r"(v)                                                    \
+				 :                                                            \
+				 : "memory");                                                 \
+		return v;                                                                     \
+	}                                                                                     \
+	static inline void write_##name(u32 v)                                                \
+	{                                                                                     \
+		__asm__ volatile("mcr p15, " #op1 ", %0, " #crn ", " #crm ", " #op2 ::"r"(v)   \
+				 : "memory");                                                 \
+	}
+
+#define CP15_REG64(name, op1, crm)                                                            \
+	static inline u64 read_##name(void)                                                   \
+	{                                                                                     \
+		u64 v;                                                                        \
+		__asm__ volatile("mrrc p15, " #op1 ", %Q0, %R0, " #crm : "=r"(v) : : "memory"); \
+		return v;                                                                     \
+	}                                                                                     \
+	static inline void write_##name(u64 v)                                                \
+	{                                                                                     \
+		__asm__ volatile("mcrr p15, " #op1 ", %Q0, %R0, " #crm ::"r"(v) : "memory");   \
+	}
+
+/* PL1 registers (B4.1). */
+CP15_REG32(midr, 0, c0, c0, 0)
+CP15_REG32(mpidr, 0, c0, c0, 5)
+CP15_REG32(sctlr, 0, c1, c0, 0)
+CP15_REG32(actlr, 0, c1, c0, 1)
+CP15_REG32(cpacr, 0, c1, c0, 2)
+CP15_REG32(ttbr0, 0, c2, c0, 0)
+CP15_REG32(ttbr1, 0, c2, c0, 1)
+CP15_REG32(ttbcr, 0, c2, c0, 2)
+CP15_REG32(dacr, 0, c3, c0, 0)
+CP15_REG32(dfsr, 0, c5, c0, 0)
+CP15_REG32(ifsr, 0, c5, c0, 1)
+CP15_REG32(adfsr, 0, c5, c1, 0)
+CP15_REG32(aifsr, 0, c5, c1, 1)
+CP15_REG32(dfar, 0, c6, c0, 0)
+CP15_REG32(ifar, 0, c6, c0, 2)
+CP15_REG32(prrr, 0, c10, c2, 0) /* also MAIR0 when TTBCR.EAE=1 */
+CP15_REG32(nmrr, 0, c10, c2, 1) /* also MAIR1 */
+CP15_REG32(amair0, 0, c10, c3, 0)
+CP15_REG32(amair1, 0, c10, c3, 1)
+CP15_REG32(vbar, 0, c12, c0, 0)
+CP15_REG32(contextidr, 0, c13, c0, 1)
+CP15_REG32(tpidrurw, 0, c13, c0, 2)
+CP15_REG32(tpidruro, 0, c13, c0, 3)
+CP15_REG32(tpidrprw, 0, c13, c0, 4)
+CP15_REG32(cntfrq, 0, c14, c0, 0)
+CP15_REG32(cntkctl, 0, c14, c1, 0)
+CP15_REG32(par32, 0, c7, c4, 0)
+CP15_REG64(ttbr0_64, 0, c2)
+CP15_REG64(ttbr1_64, 1, c2)
+CP15_REG64(par64, 0, c7)
+/* Address translation operations (B4.2.4), write-only. */
+CP15_REG32(ats1cpr, 0, c7, c8, 0)
+CP15_REG32(ats1cpw, 0, c7, c8, 1)
+/* PMU (B4.1.116-). */
+CP15_REG32(pmcr, 0, c9, c12, 0)
+CP15_REG32(pmcntenset, 0, c9, c12, 1)
+CP15_REG32(pmcntenclr, 0, c9, c12, 2)
+CP15_REG32(pmovsr, 0, c9, c12, 3)
+CP15_REG32(pmselr, 0, c9, c12, 5)
+CP15_REG32(pmccntr, 0, c9, c13, 0)
+CP15_REG32(pmxevtyper, 0, c9, c13, 1)
+CP15_REG32(pmxevcntr, 0, c9, c13, 2)
+CP15_REG32(pmuserenr, 0, c9, c14, 0)
+/* Hyp registers (B4.1). */
+CP15_REG32(vpidr, 4, c0, c0, 0)
+CP15_REG32(vmpidr, 4, c0, c0, 5)
+CP15_REG32(hsctlr, 4, c1, c0, 0)
+CP15_REG32(hcr, 4, c1, c1, 0)
+CP15_REG32(hdcr, 4, c1, c1, 1)
+CP15_REG32(hcptr, 4, c1, c1, 2)
+CP15_REG32(hstr, 4, c1, c1, 3)
+CP15_REG32(vtcr, 4, c2, c1, 2)
+CP15_REG32(hsr, 4, c5, c2, 0)
+CP15_REG32(hdfar, 4, c6, c0, 0)
+CP15_REG32(hifar, 4, c6, c0, 2)
+CP15_REG32(hpfar, 4, c6, c0, 4)
+CP15_REG32(hvbar, 4, c12, c0, 0)
+CP15_REG64(vttbr, 6, c2)
+CP15_REG64(cntvoff, 4, c14)
+
+static inline void isb(void)
+{
+	__asm__ volatile("isb" ::: "memory");
+}
+static inline void dsb(void)
+{
+	__asm__ volatile("dsb" ::: "memory");
+}
+/* TLBIALLNSNH: invalidate all non-secure non-Hyp TLB entries, i.e. every guest stage-1 and
+ * stage-2 entry of every VMID (B4.2.3). Needed after any stage-2 or HCR.VM change. */
+static inline void tlbi_allnsnh(void)
+{
+	__asm__ volatile("mcr p15, 4, %0, c8, c7, 4" ::"r"(0) : "memory");
+}
+/* TLBIALL at PL1: invalidate the current VMID's (or the whole PL1&0 regime's) entries. */
+static inline void tlbi_all(void)
+{
+	__asm__ volatile("mcr p15, 0, %0, c8, c7, 0" ::"r"(0) : "memory");
+}
+
+#endif

@@ -1,0 +1,114 @@
+/* One description of the ARMv7 translation-table formats and one walker and one builder
+ * driven by it. Formats: short-descriptor (ARM ARM B3.5), LPAE stage 1 (B3.6) and LPAE stage 2
+ * (B3.6, "stage 2 translation"). The guest walker, the stage-2 builder and the shadow builder
+ * all use this code; only the descriptor semantics differ per format. */
+#ifndef TB_PT_H
+#define TB_PT_H
+
+#include "tb/types.h"
+
+#define PT_MAX_LEVELS 3
+
+/* What one descriptor is, independent of its format. */
+enum pt_kind {
+	PT_INVALID = 0, /* fault entry (or a reserved encoding) */
+	PT_TABLE,       /* points to the next-level table */
+	PT_LEAF,        /* maps a block, section or page */
+};
+
+/* One level of a format: the VA bits it resolves. */
+struct pt_level {
+	u8 number;     /* the ARM ARM's level number: short 1..2, LPAE 1..3 */
+	u8 shift;      /* lowest VA bit resolved here */
+	u8 index_bits; /* VA bits resolved here for a full-size table */
+	bool leaf_ok;  /* may hold a block/section/page */
+};
+
+struct pt_format {
+	const char *name;
+	u8 desc_bytes; /* 4 (short) or 8 (LPAE) */
+	u8 nlevels;
+	struct pt_level level[PT_MAX_LEVELS];
+	/* classify: what desc is at level index li (0-based into level[]). */
+	enum pt_kind (*classify)(u64 desc, unsigned li);
+	/* next_table: physical address of the table a PT_TABLE descriptor points to. */
+	paddr_t (*next_table)(u64 desc, unsigned li);
+	/* leaf_out: output base of a PT_LEAF descriptor and the log2 size it maps
+	 * (supersections and large pages map more than their level's span). */
+	paddr_t (*leaf_out)(u64 desc, unsigned li, u32 *size_shift);
+	/* make_table / make_leaf: descriptors pointing to a table / mapping pa with attrs. */
+	u64 (*make_table)(paddr_t next);
+	u64 (*make_leaf)(paddr_t pa, unsigned li, u64 attrs);
+};
+
+extern const struct pt_format pt_short;    /* short-descriptor, 4 KiB pages, 1 MiB sections */
+extern const struct pt_format pt_lpae_s1;  /* LPAE stage 1, 4 KiB granule */
+extern const struct pt_format pt_lpae_s2;  /* LPAE stage 2, 4 KiB granule */
+
+/* Memory access for walks and builders: physical addresses in the table's address space. */
+struct pt_mem {
+	/* read: load a descriptor of bytes (4 or 8) at pa; false if pa is not readable. */
+	bool (*read)(void *ctx, paddr_t pa, unsigned bytes, u64 *val);
+	/* write: store a descriptor; false if pa is not writable. */
+	bool (*write)(void *ctx, paddr_t pa, unsigned bytes, u64 val);
+	/* alloc_table: a zeroed table of bytes, aligned to its size; 0 if none is left. */
+	paddr_t (*alloc_table)(void *ctx, u32 bytes);
+	void *ctx;
+};
+
+/* The input range a table tree translates: ia_bits of input address, the root table. */
+struct pt_regime {
+	const struct pt_format *fmt;
+	paddr_t root;
+	u32 ia_bits; /* 32 for a full 4 GiB space; fewer with TTBCR.N / T0SZ */
+};
+
+enum pt_status {
+	PT_OK = 0,
+	PT_FAULT_TRANSLATION = -1, /* an invalid descriptor on the way */
+	PT_FAULT_BUS = -2,         /* a table address that the memory callback refused */
+	PT_ERR_RANGE = -3,         /* input address outside the regime's range */
+	PT_ERR_EXISTS = -4,        /* builder: a valid descriptor is in the way */
+	PT_ERR_NOMEM = -5,         /* builder: no table left */
+	PT_ERR_ALIGN = -6,         /* builder: addresses or size not page aligned */
+};
+
+/* The result of a walk: everything an MMU would have looked at. */
+struct pt_walk {
+	enum pt_status status;
+	unsigned level;    /* ARM ARM level number of the leaf or of the faulting descriptor */
+	u32 size_shift;    /* log2 bytes mapped by the leaf */
+	paddr_t out;       /* output address of the input address (leaf found) */
+	u64 leaf;          /* the leaf descriptor */
+	unsigned depth;    /* descriptors read */
+	paddr_t desc_pa[PT_MAX_LEVELS]; /* where each was read from */
+	u64 desc[PT_MAX_LEVELS];        /* and its value */
+};
+
+/* pt_table_bytes: size of the table at level index li for a regime (the first may be smaller). */
+u32 pt_table_bytes(const struct pt_regime *r, unsigned li);
+/* pt_start_index: index into fmt->level[] of the regime's first lookup level. */
+unsigned pt_start_index(const struct pt_regime *r);
+/* pt_walk: translate ia through the tables; fills *w, returns w->status. */
+enum pt_status pt_walk(const struct pt_regime *r, const struct pt_mem *m, u64 ia,
+		       struct pt_walk *w);
+/* pt_map: map [ia, ia+size) to [pa, pa+size) with leaf attributes attrs, using the largest leaf
+ * no bigger than 1 << max_leaf_shift that alignment allows. Fails (PT_ERR_EXISTS) rather than
+ * overwrite a valid entry: break-before-make is the caller's job. */
+enum pt_status pt_map(const struct pt_regime *r, const struct pt_mem *m, u64 ia, paddr_t pa,
+		      u64 size, u64 attrs, u32 max_leaf_shift);
+/* pt_unmap: invalidate the leaves covering [ia, ia+size); leaves must lie wholly inside. */
+enum pt_status pt_unmap(const struct pt_regime *r, const struct pt_mem *m, u64 ia, u64 size);
+/* pt_guest_regime: the stage-1 regime that translates va under the guest's TTBCR, TTBR0 and
+ * TTBR1 (short-descriptor B3.5.4, long-descriptor B3.6.4). false if va is in neither TTBR's
+ * range (an LPAE translation fault at level 1). */
+bool pt_guest_regime(u32 ttbcr, u64 ttbr0, u64 ttbr1, u32 va, struct pt_regime *r);
+/* pt_guest_ia: the input address the walker indexes with for va in regime r. */
+static inline u64 pt_guest_ia(const struct pt_regime *r, u32 va)
+{
+	return va & MASK64(r->ia_bits);
+}
+/* pt_status_str: a short name for a status. */
+const char *pt_status_str(enum pt_status s);
+
+#endif

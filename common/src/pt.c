@@ -1,0 +1,396 @@
+/* Translation-table formats as data plus their descriptor semantics, and the one walker and
+ * builder that all parts of the testbed use. */
+#include "tb/pt.h"
+#include "tb/lpae.h"
+#include "tb/short_desc.h"
+
+/* ---- short-descriptor format (B3.5.1) ---- */
+
+static enum pt_kind sd_classify(u64 d, unsigned li)
+{
+	u32 type = (u32)d & SD_L1_TYPE_MASK;
+	if (li == 0) {
+		if (type == SD_L1_FAULT) {
+			return PT_INVALID;
+		}
+		return type == SD_L1_PAGE_TABLE ? PT_TABLE : PT_LEAF;
+	}
+	return type == SD_L2_FAULT ? PT_INVALID : PT_LEAF;
+}
+
+static paddr_t sd_next_table(u64 d, unsigned li UNUSED)
+{
+	return (u32)d & SD_L1_TABLE_BASE;
+}
+
+static paddr_t sd_leaf_out(u64 d, unsigned li, u32 *size_shift)
+{
+	u32 v = (u32)d;
+	if (li == 0 && (v & SD_L1_SUPERSECTION) != 0) {
+		*size_shift = 24;
+		return (paddr_t)(v & SD_SUPER_BASE) | ((paddr_t)BITS(v, 23, 20) << 32) |
+		       ((paddr_t)BITS(v, 8, 5) << 36);
+	}
+	if (li == 0) {
+		*size_shift = 20;
+		return v & SD_SECTION_BASE;
+	}
+	if ((v & SD_L1_TYPE_MASK) == SD_L2_LARGE) {
+		*size_shift = 16;
+		return v & SD_L2_LARGE_BASE;
+	}
+	*size_shift = 12;
+	return v & SD_L2_SMALL_BASE;
+}
+
+static u64 sd_make_table(paddr_t next)
+{
+	return ((u32)next & SD_L1_TABLE_BASE) | SD_L1_PAGE_TABLE;
+}
+
+static u64 sd_make_leaf(paddr_t pa, unsigned li, u64 attrs)
+{
+	if (li == 0) {
+		return ((u32)pa & SD_SECTION_BASE) | SD_L1_SECTION | (u32)attrs;
+	}
+	return ((u32)pa & SD_L2_SMALL_BASE) | SD_L2_SMALL | (u32)attrs;
+}
+
+const struct pt_format pt_short = {
+	.name = "short-descriptor",
+	.desc_bytes = 4,
+	.nlevels = 2,
+	.level = {{.number = 1, .shift = 20, .index_bits = 12, .leaf_ok = true},
+		  {.number = 2, .shift = 12, .index_bits = 8, .leaf_ok = true}},
+	.classify = sd_classify,
+	.next_table = sd_next_table,
+	.leaf_out = sd_leaf_out,
+	.make_table = sd_make_table,
+	.make_leaf = sd_make_leaf,
+};
+
+/* ---- long-descriptor format, both stages (B3.6.1) ---- */
+
+static enum pt_kind lpae_classify(u64 d, unsigned li)
+{
+	if ((d & LPAE_VALID) == 0) {
+		return PT_INVALID;
+	}
+	bool table_bit = (d & LPAE_TYPE_TABLE) != 0;
+	if (li == 2) {
+		/* Level 3: 0b11 is a page, 0b01 is reserved and faults. */
+		return table_bit ? PT_LEAF : PT_INVALID;
+	}
+	return table_bit ? PT_TABLE : PT_LEAF;
+}
+
+static paddr_t lpae_next_table(u64 d, unsigned li UNUSED)
+{
+	return d & LPAE_OA_MASK;
+}
+
+static const u8 lpae_shift[PT_MAX_LEVELS] = {30, 21, 12};
+
+static paddr_t lpae_leaf_out(u64 d, unsigned li, u32 *size_shift)
+{
+	*size_shift = lpae_shift[li];
+	return d & LPAE_OA_MASK & ~MASK64(lpae_shift[li]);
+}
+
+static u64 lpae_make_table(paddr_t next)
+{
+	return (next & LPAE_OA_MASK) | LPAE_VALID | LPAE_TYPE_TABLE;
+}
+
+static u64 lpae_make_leaf(paddr_t pa, unsigned li, u64 attrs)
+{
+	u64 type = li == 2 ? LPAE_VALID | LPAE_TYPE_TABLE : LPAE_VALID;
+	return (pa & LPAE_OA_MASK) | type | attrs;
+}
+
+#define LPAE_LEVELS                                                                  \
+	{{.number = 1, .shift = 30, .index_bits = 9, .leaf_ok = true},                 \
+	 {.number = 2, .shift = 21, .index_bits = 9, .leaf_ok = true},                 \
+	 {.number = 3, .shift = 12, .index_bits = 9, .leaf_ok = true}}
+
+const struct pt_format pt_lpae_s1 = {
+	.name = "LPAE stage 1",
+	.desc_bytes = 8,
+	.nlevels = 3,
+	.level = LPAE_LEVELS,
+	.classify = lpae_classify,
+	.next_table = lpae_next_table,
+	.leaf_out = lpae_leaf_out,
+	.make_table = lpae_make_table,
+	.make_leaf = lpae_make_leaf,
+};
+
+const struct pt_format pt_lpae_s2 = {
+	.name = "LPAE stage 2",
+	.desc_bytes = 8,
+	.nlevels = 3,
+	.level = LPAE_LEVELS,
+	.classify = lpae_classify,
+	.next_table = lpae_next_table,
+	.leaf_out = lpae_leaf_out,
+	.make_table = lpae_make_table,
+	.make_leaf = lpae_make_leaf,
+};
+
+/* ---- generic walker and builder ---- */
+
+unsigned pt_start_index(const struct pt_regime *r)
+{
+	unsigned li = 0;
+	while (li + 1 < r->fmt->nlevels && r->fmt->level[li].shift >= r->ia_bits) {
+		li++;
+	}
+	return li;
+}
+
+/* index_bits: VA bits resolved at level index li of regime r. */
+static u32 index_bits(const struct pt_regime *r, unsigned li)
+{
+	const struct pt_level *l = &r->fmt->level[li];
+	if (li == pt_start_index(r) && r->ia_bits - l->shift < l->index_bits) {
+		return r->ia_bits - l->shift;
+	}
+	return l->index_bits;
+}
+
+u32 pt_table_bytes(const struct pt_regime *r, unsigned li)
+{
+	return (1u << index_bits(r, li)) * r->fmt->desc_bytes;
+}
+
+/* desc_addr: address of the descriptor for ia in the table at table (level index li). */
+static paddr_t desc_addr(const struct pt_regime *r, unsigned li, paddr_t table, u64 ia)
+{
+	u64 idx = (ia >> r->fmt->level[li].shift) & MASK64(index_bits(r, li));
+	return table + idx * r->fmt->desc_bytes;
+}
+
+static bool in_range(const struct pt_regime *r, u64 ia)
+{
+	return r->ia_bits >= 64 || (ia >> r->ia_bits) == 0;
+}
+
+enum pt_status pt_walk(const struct pt_regime *r, const struct pt_mem *m, u64 ia,
+		       struct pt_walk *w)
+{
+	const struct pt_format *f = r->fmt;
+	paddr_t table = r->root;
+	w->depth = 0;
+	w->status = PT_ERR_RANGE;
+	w->level = f->level[pt_start_index(r)].number;
+	if (!in_range(r, ia)) {
+		return w->status;
+	}
+	for (unsigned li = pt_start_index(r); li < f->nlevels; li++) {
+		paddr_t dpa = desc_addr(r, li, table, ia);
+		u64 d;
+		w->level = f->level[li].number;
+		if (!m->read(m->ctx, dpa, f->desc_bytes, &d)) {
+			w->status = PT_FAULT_BUS;
+			return w->status;
+		}
+		w->desc_pa[w->depth] = dpa;
+		w->desc[w->depth] = d;
+		w->depth++;
+		enum pt_kind kind = f->classify(d, li);
+		if (kind == PT_LEAF && f->level[li].leaf_ok) {
+			w->leaf = d;
+			w->out = f->leaf_out(d, li, &w->size_shift);
+			w->out |= ia & MASK64(w->size_shift);
+			w->status = PT_OK;
+			return w->status;
+		}
+		if (kind != PT_TABLE || li + 1 == f->nlevels) {
+			break;
+		}
+		table = f->next_table(d, li);
+	}
+	w->status = PT_FAULT_TRANSLATION;
+	return w->status;
+}
+
+/* leaf_index: the shallowest level index whose leaf fits ia/pa alignment, size and the cap. */
+static int leaf_index(const struct pt_regime *r, u64 ia, paddr_t pa, u64 size, u32 max_shift)
+{
+	for (unsigned li = pt_start_index(r); li < r->fmt->nlevels; li++) {
+		const struct pt_level *l = &r->fmt->level[li];
+		u64 span = BIT64(l->shift);
+		if (l->leaf_ok && l->shift <= max_shift && IS_ALIGNED(ia, span) &&
+		    IS_ALIGNED(pa, span) && size >= span) {
+			return (int)li;
+		}
+	}
+	return -1;
+}
+
+/* install_leaf: write leaf at level index target for ia, creating tables on the way. */
+static enum pt_status install_leaf(const struct pt_regime *r, const struct pt_mem *m, u64 ia,
+				   unsigned target, u64 leaf)
+{
+	const struct pt_format *f = r->fmt;
+	paddr_t table = r->root;
+	for (unsigned li = pt_start_index(r);; li++) {
+		paddr_t dpa = desc_addr(r, li, table, ia);
+		u64 d;
+		if (!m->read(m->ctx, dpa, f->desc_bytes, &d)) {
+			return PT_FAULT_BUS;
+		}
+		enum pt_kind kind = f->classify(d, li);
+		if (li == target) {
+			if (kind != PT_INVALID && d != leaf) {
+				return PT_ERR_EXISTS;
+			}
+			return m->write(m->ctx, dpa, f->desc_bytes, leaf) ? PT_OK : PT_FAULT_BUS;
+		}
+		if (kind == PT_INVALID) {
+			struct pt_regime sub = *r;
+			sub.ia_bits = 64; /* next levels are full-size tables */
+			paddr_t next = m->alloc_table(m->ctx, pt_table_bytes(&sub, li + 1));
+			if (next == 0) {
+				return PT_ERR_NOMEM;
+			}
+			d = f->make_table(next);
+			if (!m->write(m->ctx, dpa, f->desc_bytes, d)) {
+				return PT_FAULT_BUS;
+			}
+		} else if (kind != PT_TABLE) {
+			return PT_ERR_EXISTS;
+		}
+		table = f->next_table(d, li);
+	}
+}
+
+enum pt_status pt_map(const struct pt_regime *r, const struct pt_mem *m, u64 ia, paddr_t pa,
+		      u64 size, u64 attrs, u32 max_leaf_shift)
+{
+	const u64 page = BIT64(r->fmt->level[r->fmt->nlevels - 1].shift);
+	if (!IS_ALIGNED(ia | pa | size, page)) {
+		return PT_ERR_ALIGN;
+	}
+	if (!in_range(r, ia) || (size != 0 && !in_range(r, ia + size - 1))) {
+		return PT_ERR_RANGE;
+	}
+	while (size != 0) {
+		int li = leaf_index(r, ia, pa, size, max_leaf_shift);
+		if (li < 0) {
+			return PT_ERR_ALIGN;
+		}
+		u64 leaf = r->fmt->make_leaf(pa, (unsigned)li, attrs);
+		enum pt_status s = install_leaf(r, m, ia, (unsigned)li, leaf);
+		if (s != PT_OK) {
+			return s;
+		}
+		u64 span = BIT64(r->fmt->level[li].shift);
+		ia += span;
+		pa += span;
+		size -= span;
+	}
+	return PT_OK;
+}
+
+enum pt_status pt_unmap(const struct pt_regime *r, const struct pt_mem *m, u64 ia, u64 size)
+{
+	const struct pt_format *f = r->fmt;
+	u64 end = ia + size;
+	while (ia < end) {
+		struct pt_walk w;
+		enum pt_status s = pt_walk(r, m, ia, &w);
+		if (s == PT_FAULT_TRANSLATION) {
+			/* Nothing mapped here: skip to the end of the faulting entry's span. */
+			unsigned li = pt_start_index(r) + w.depth - 1;
+			if (w.depth == 0) {
+				li = pt_start_index(r);
+			}
+			ia = ALIGN_DOWN(ia, BIT64(f->level[li].shift)) + BIT64(f->level[li].shift);
+			continue;
+		}
+		if (s != PT_OK) {
+			return s;
+		}
+		u64 span = BIT64(w.size_shift);
+		if (!IS_ALIGNED(ia, span) || ia + span > end) {
+			return PT_ERR_ALIGN; /* would have to split a block */
+		}
+		if (!m->write(m->ctx, w.desc_pa[w.depth - 1], f->desc_bytes, 0)) {
+			return PT_FAULT_BUS;
+		}
+		ia += span;
+	}
+	return PT_OK;
+}
+
+const char *pt_status_str(enum pt_status s)
+{
+	switch (s) {
+	case PT_OK:
+		return "ok";
+	case PT_FAULT_TRANSLATION:
+		return "translation fault";
+	case PT_FAULT_BUS:
+		return "table outside memory";
+	case PT_ERR_RANGE:
+		return "address out of range";
+	case PT_ERR_EXISTS:
+		return "a valid entry is in the way";
+	case PT_ERR_NOMEM:
+		return "out of table memory";
+	case PT_ERR_ALIGN:
+		return "misaligned";
+	default:
+		return "unknown";
+	}
+}
+
+/* TTBCR fields (B4.1.153). */
+#define TTBCR_EAE_BIT  BIT(31)
+#define TTBCR_N(t)     ((u32)BITS(t, 2, 0))    /* short-descriptor */
+#define TTBCR_T0SZ(t)  ((u32)BITS(t, 2, 0))    /* long-descriptor */
+#define TTBCR_T1SZ(t)  ((u32)BITS(t, 18, 16))
+#define TTBR_LPAE_BASE MASK64(40)
+
+/* lpae_base: table base in a 64-bit TTBR for a first table of ia_bits input (B4.1.154). */
+static paddr_t lpae_base(u64 ttbr, u32 ia_bits)
+{
+	/* The first table holds 2^(ia_bits - shift) 8-byte entries, aligned to its size. */
+	u32 shift = ia_bits > 30 ? 30 : 21;
+	u32 align = ia_bits - shift + 3;
+	return ttbr & TTBR_LPAE_BASE & ~MASK64(align);
+}
+
+bool pt_guest_regime(u32 ttbcr, u64 ttbr0, u64 ttbr1, u32 va, struct pt_regime *r)
+{
+	if ((ttbcr & TTBCR_EAE_BIT) == 0) {
+		u32 n = TTBCR_N(ttbcr);
+		r->fmt = &pt_short;
+		if (n == 0 || (va >> (32 - n)) == 0) {
+			r->ia_bits = 32 - n;
+			r->root = (u32)ttbr0 & ~MASK(14 - n);
+		} else {
+			r->ia_bits = 32;
+			r->root = (u32)ttbr1 & ~MASK(14);
+		}
+		return true;
+	}
+	/* Table B3-5: TTBR0 covers [0, 2^(32-T0SZ)) (up to TTBR1's region when T0SZ = 0);
+	 * TTBR1 covers [2^32 - 2^(32-T1SZ), 2^32) (from TTBR0's end when T1SZ = 0). */
+	u32 t0 = TTBCR_T0SZ(ttbcr), t1 = TTBCR_T1SZ(ttbcr);
+	u64 start1 = t1 != 0 ? BIT64(32) - BIT64(32 - t1) : t0 != 0 ? BIT64(32 - t0) : BIT64(32);
+	u64 end0 = t0 != 0 ? BIT64(32 - t0) : start1;
+	r->fmt = &pt_lpae_s1;
+	if (va < end0) {
+		r->ia_bits = 32 - t0;
+		r->root = lpae_base(ttbr0, r->ia_bits);
+		return true;
+	}
+	if (va >= start1) {
+		r->ia_bits = 32 - t1;
+		r->root = lpae_base(ttbr1, r->ia_bits);
+		return true;
+	}
+	return false;
+}

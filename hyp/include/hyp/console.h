@@ -1,0 +1,29 @@
+/* The hypervisor's console (the real PL011) and its exits. Every hypervisor message starts
+ * with "[hyp] " so that tools can tell it from guest output. */
+#ifndef HYP_CONSOLE_H
+#define HYP_CONSOLE_H
+
+#include "tb/types.h"
+
+/* Exit statuses of the run when the hypervisor, not the guest, ends it. */
+#define HYP_EXIT_FATAL    120 /* unexpected trap or internal error */
+#define HYP_EXIT_BADINPUT 121 /* bad command line, image or DTB */
+
+void console_putc(char c);
+void console_write(const char *s, u32 len);
+void hyp_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* hyp_exit: print the counters and end the emulator with status. */
+__attribute__((noreturn)) void hyp_exit(int status);
+/* hyp_fatal: print "[hyp] FATAL: ...", the guest's state, and end with HYP_EXIT_FATAL. */
+__attribute__((noreturn, format(printf, 1, 2))) void hyp_fatal(const char *fmt, ...);
+/* hyp_bad_input: print "[hyp] error: ..." and end with HYP_EXIT_BADINPUT. */
+__attribute__((noreturn, format(printf, 1, 2))) void hyp_bad_input(const char *fmt, ...);
+/* HYP_ASSERT: check an invariant; a failure names it. */
+#define HYP_ASSERT(cond)                                                                   \
+	do {                                                                               \
+		if (!(cond)) {                                                             \
+			hyp_fatal("invariant broken: %s (%s:%d)", #cond, __FILE__, __LINE__); \
+		}                                                                          \
+	} while (0)
+
+#endif

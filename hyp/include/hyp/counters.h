@@ -1,0 +1,40 @@
+/* Software event counters of the hypervisor, grouped in named blocks that the core and each
+ * memory module define. All are printed at the end of a run and snapshot by the guest. */
+#ifndef HYP_COUNTERS_H
+#define HYP_COUNTERS_H
+
+#include "tb/types.h"
+
+struct counter_block {
+	const char *prefix;        /* "core", "trap", "stage2", ... */
+	u32 n;
+	const char *const *names;  /* n names */
+	u64 *values;               /* n values */
+};
+
+/* Declare a block from an X-macro list X(name) in one .c file:
+ *   #define MY_COUNTERS(X) X(foo) X(bar)
+ *   #define MY_ENUM(name) MY_##name,
+ *   enum { MY_COUNTERS(MY_ENUM) };
+ *   DEFINE_COUNTER_BLOCK(my, "my", MY_COUNTERS)   -> u64 my_values[], my_block */
+#define COUNTER_NAME_(name) #name,
+#define DEFINE_COUNTER_BLOCK(sym, prefix_str, LIST)                                      \
+	static const char *const sym##_names[] = {LIST(COUNTER_NAME_)};                  \
+	u64 sym##_values[ARRAY_SIZE(sym##_names)];                                       \
+	const struct counter_block sym##_block = {prefix_str, ARRAY_SIZE(sym##_names),   \
+						  sym##_names, sym##_values};
+
+/* counters_register: add a block to the set printed and snapshot (core first, then module). */
+void counters_register(const struct counter_block *b);
+/* counters_total: total number of counters (core, traps, the running module). */
+u32 counters_total(void);
+/* counters_name: full name ("core.hvc") of counter i into buf. */
+void counters_name(u32 i, char *buf, u32 len);
+/* counters_value: current value of counter i. */
+u64 counters_value(u32 i);
+/* counters_print: one machine-readable line per counter (docs/hypervisor.md). */
+void counters_print(void);
+/* counters_refresh: update counters sampled from hardware (the Hyp instruction count). */
+void counters_refresh(void);
+
+#endif

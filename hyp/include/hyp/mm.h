@@ -1,0 +1,46 @@
+/* The memory-module interface: everything the core needs from a way of virtualizing memory.
+ * The core calls only these; a module calls only the core services of vm.h, trap.h,
+ * palloc.h and counters.h. A module registers itself with MM_MODULE(); the core finds it by
+ * name (mm=<name> on the hypervisor command line) without knowing it at compile time. */
+#ifndef HYP_MM_H
+#define HYP_MM_H
+
+#include "hyp/counters.h"
+#include "hyp/vm.h"
+#include "tb/types.h"
+
+enum trap_result {
+	TRAP_HANDLED = 0,  /* done; resume the guest at tf->pc */
+	TRAP_NOT_MINE = 1, /* let the core handle it */
+};
+
+struct mm_module {
+	const char *name;
+	/* One line per option, for error messages and docs. */
+	const char *options_help;
+	/* parse_option: apply "<name>.<key>=<val>"; false if the key or value is not valid. */
+	bool (*parse_option)(const char *key, size_t klen, const char *val, size_t vlen);
+	/* setup: build the translation of vm's RAM from scratch (at every boot and reset) and
+	 * OR into vm->hcr / vm->hstr the trap bits the module needs. 0 or a negative error. */
+	int (*setup)(struct vm *vm);
+	/* ec_mask: bit n set = the module sees traps with EC n before the core does. */
+	u64 ec_mask;
+	/* trap: handle a trap of an EC in ec_mask. */
+	enum trap_result (*trap)(struct vcpu *v, u32 hsr);
+	/* va_to_ipa: the IPA the guest's current stage 1 gives va for a read (or write); false if
+	 * the guest's own translation faults. */
+	bool (*va_to_ipa)(struct vcpu *v, u32 va, bool write, paddr_t *ipa);
+	/* counters: the module's counter block. */
+	const struct counter_block *counters;
+};
+
+#define MM_MODULE(sym)                                                                     \
+	static const struct mm_module *const mm_module_ptr_##sym                           \
+		__attribute__((used, section(".mm_modules"))) = &(sym)
+
+/* mm_find: the registered module called name (len chars), or NULL. */
+const struct mm_module *mm_find(const char *name, size_t len);
+/* mm_list: write the registered module names, space separated, into buf. */
+void mm_list(char *buf, u32 len);
+
+#endif

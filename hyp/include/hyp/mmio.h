@@ -1,0 +1,21 @@
+/* Emulated devices: a device answers accesses at offsets of its IPA window. */
+#ifndef HYP_MMIO_H
+#define HYP_MMIO_H
+
+#include "tb/types.h"
+
+struct mmio_device {
+	const char *name;
+	paddr_t base;
+	u32 size;
+	/* read/write: access of size bytes (1, 2, 4) at offset off. */
+	u32 (*read)(u32 off, u32 size);
+	void (*write)(u32 off, u32 size, u32 val);
+};
+
+extern const struct mmio_device pl011_device;
+
+/* mmio_find: the device whose window holds ipa, or NULL. */
+const struct mmio_device *mmio_find(paddr_t ipa);
+
+#endif

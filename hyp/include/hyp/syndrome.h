@@ -1,0 +1,14 @@
+/* Human-readable decoding of the HSR and fault status codes (B3.13.6, B3.13.5). */
+#ifndef HYP_SYNDROME_H
+#define HYP_SYNDROME_H
+
+#include "tb/types.h"
+
+/* hsr_ec_name: a short name of an exception class ("DABT_LOW", ...). */
+const char *hsr_ec_name(u32 ec);
+/* fsc_name: the meaning of a long-descriptor fault status code (HSR ISS[5:0]). */
+const char *fsc_name(u32 fsc);
+/* hsr_describe: the whole syndrome decoded into buf, one line. */
+void hsr_describe(u32 hsr, char *buf, size_t len);
+
+#endif

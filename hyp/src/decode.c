@@ -1,0 +1,190 @@
+/* Decoding of A32 load/store instructions for MMIO emulation without a syndrome.
+ * Encodings: ARM ARM A5.3 (word/byte), A5.2.8 (extra load/store), A5.5 (block transfer). */
+#include "hyp/decode.h"
+#include "tb/fmt.h"
+#include "tb/str.h"
+
+/* Common instruction fields. */
+#define I_BIT(insn)  BITS(insn, 25, 25)
+#define P_BIT(insn)  BITS(insn, 24, 24)
+#define U_BIT(insn)  BITS(insn, 23, 23)
+#define B22(insn)    BITS(insn, 22, 22) /* B (byte), I (extra), S (block) */
+#define W_BIT(insn)  BITS(insn, 21, 21)
+#define L_BIT(insn)  BITS(insn, 20, 20)
+#define RN(insn)     ((unsigned)BITS(insn, 19, 16))
+#define RT(insn)     ((unsigned)BITS(insn, 15, 12))
+#define RM(insn)     ((unsigned)BITS(insn, 3, 0))
+#define REG_CPSR     16 /* decode_reg_fn index for the CPSR (carry for RRX) */
+#define CPSR_C       BIT(29)
+
+static u32 ror32(u32 v, u32 n)
+{
+	n &= 31;
+	return n == 0 ? v : (v >> n) | (v << (32 - n));
+}
+
+/* shifted_reg: the register offset operand of A5.3 (DecodeImmShift + Shift, A8.4.3). */
+static u32 shifted_reg(u32 insn, decode_reg_fn reg, void *ctx)
+{
+	u32 v = reg(ctx, RM(insn));
+	u32 imm5 = (u32)BITS(insn, 11, 7);
+	switch (BITS(insn, 6, 5)) {
+	case 0:
+		return v << imm5;
+	case 1:
+		return imm5 == 0 ? 0 : v >> imm5;
+	case 2:
+		return (u32)((s32)v >> (imm5 == 0 ? 31 : imm5));
+	default:
+		if (imm5 == 0) { /* RRX */
+			u32 c = (reg(ctx, REG_CPSR) & CPSR_C) != 0;
+			return (c << 31) | (v >> 1);
+		}
+		return ror32(v, imm5);
+	}
+}
+
+/* single: fill out for a one- or two-register transfer at base +/- offset with P/U/W. */
+static void single(u32 insn, u32 offset, decode_reg_fn reg, void *ctx, struct decoded_access *out,
+		   u8 size, bool sign, unsigned nregs)
+{
+	u32 base = reg(ctx, RN(insn));
+	u32 offset_addr = U_BIT(insn) ? base + offset : base - offset;
+	u32 addr = P_BIT(insn) ? offset_addr : base;
+	out->n = nregs;
+	for (unsigned i = 0; i < nregs; i++) {
+		out->op[i].addr = addr + 4 * i;
+		out->op[i].size = size;
+		out->op[i].store = L_BIT(insn) == 0;
+		out->op[i].sign_extend = sign;
+		out->op[i].reg = (u8)(RT(insn) + i);
+	}
+	out->writeback = !P_BIT(insn) || W_BIT(insn);
+	out->wb_reg = (u8)RN(insn);
+	out->wb_value = offset_addr;
+}
+
+static bool fail(char *err, size_t errlen, u32 insn, const char *why)
+{
+	tb_snprintf(err, errlen, "cannot emulate instruction 0x%08x: %s", insn, why);
+	return false;
+}
+
+static bool decode_word_byte(u32 insn, decode_reg_fn reg, void *ctx, struct decoded_access *out,
+			     char *err, size_t errlen)
+{
+	if (I_BIT(insn) && BITS(insn, 4, 4)) {
+		return fail(err, errlen, insn, "media instruction, not a load/store");
+	}
+	u32 offset = I_BIT(insn) ? shifted_reg(insn, reg, ctx) : (u32)BITS(insn, 11, 0);
+	bool byte = B22(insn) != 0;
+	static const char *const names[2][2] = {{"STR", "STRB"}, {"LDR", "LDRB"}};
+	out->mnemonic = names[L_BIT(insn)][byte];
+	if (RT(insn) == 15 && L_BIT(insn)) {
+		return fail(err, errlen, insn, "LDR to the PC from a device");
+	}
+	single(insn, offset, reg, ctx, out, byte ? 1 : 4, false, 1);
+	return true;
+}
+
+static bool decode_extra(u32 insn, decode_reg_fn reg, void *ctx, struct decoded_access *out,
+			 char *err, size_t errlen)
+{
+	u32 op2 = (u32)BITS(insn, 6, 5);
+	u32 offset = B22(insn) ? (u32)((BITS(insn, 11, 8) << 4) | BITS(insn, 3, 0))
+			       : reg(ctx, RM(insn));
+	bool load = L_BIT(insn) != 0;
+	if (op2 == 1) {
+		out->mnemonic = load ? "LDRH" : "STRH";
+		single(insn, offset, reg, ctx, out, 2, false, 1);
+	} else if (load) {
+		out->mnemonic = op2 == 2 ? "LDRSB" : "LDRSH";
+		single(insn, offset, reg, ctx, out, op2 == 2 ? 1 : 2, true, 1);
+	} else {
+		out->mnemonic = op2 == 2 ? "LDRD" : "STRD";
+		if ((RT(insn) & 1) != 0 || RT(insn) == 14) {
+			return fail(err, errlen, insn, "LDRD/STRD with an odd first register");
+		}
+		/* Bit 20 is 0 for both: op2 10 loads, 11 stores (A5.2.8). */
+		single(insn, offset, reg, ctx, out, 4, false, 2);
+		for (unsigned i = 0; i < 2; i++) {
+			out->op[i].store = op2 == 3;
+		}
+	}
+	if (RT(insn) == 15) {
+		return fail(err, errlen, insn, "transfer of the PC");
+	}
+	return true;
+}
+
+static bool decode_block(u32 insn, decode_reg_fn reg, void *ctx, struct decoded_access *out,
+			 char *err, size_t errlen)
+{
+	u32 list = (u32)BITS(insn, 15, 0);
+	u32 count = (u32)__builtin_popcount(list);
+	bool load = L_BIT(insn) != 0;
+	out->mnemonic = load ? "LDM" : "STM";
+	if (B22(insn)) {
+		return fail(err, errlen, insn, "LDM/STM with user registers or exception return");
+	}
+	if (count == 0) {
+		return fail(err, errlen, insn, "LDM/STM with an empty register list");
+	}
+	if (load && (list & BIT(15)) != 0) {
+		return fail(err, errlen, insn, "LDM loading the PC from a device");
+	}
+	u32 base = reg(ctx, RN(insn));
+	u32 start;
+	if (U_BIT(insn)) {
+		start = P_BIT(insn) ? base + 4 : base; /* IB : IA */
+	} else {
+		start = P_BIT(insn) ? base - 4 * count : base - 4 * count + 4; /* DB : DA */
+	}
+	out->n = 0;
+	for (unsigned r = 0; r < 16; r++) {
+		if ((list & BIT(r)) == 0) {
+			continue;
+		}
+		struct mem_op *op = &out->op[out->n];
+		op->addr = start + 4 * out->n;
+		op->size = 4;
+		op->store = !load;
+		op->sign_extend = false;
+		op->reg = (u8)r;
+		out->n++;
+	}
+	out->writeback = W_BIT(insn) != 0;
+	out->wb_reg = (u8)RN(insn);
+	out->wb_value = U_BIT(insn) ? base + 4 * count : base - 4 * count;
+	return true;
+}
+
+bool decode_a32_ldst(u32 insn, decode_reg_fn reg, void *ctx, struct decoded_access *out,
+		     char *err, size_t errlen)
+{
+	memset(out, 0, sizeof(*out));
+	out->mnemonic = "?";
+	if (BITS(insn, 31, 28) == 0xf) {
+		return fail(err, errlen, insn, "unconditional-space instruction (PLD, SRS, ...)");
+	}
+	u32 op = (u32)BITS(insn, 27, 25);
+	if (op == 2 || op == 3) {
+		return decode_word_byte(insn, reg, ctx, out, err, errlen);
+	}
+	if (op == 0 && BITS(insn, 7, 7) && BITS(insn, 4, 4) && BITS(insn, 6, 5) != 0) {
+		return decode_extra(insn, reg, ctx, out, err, errlen);
+	}
+	if (op == 4) {
+		return decode_block(insn, reg, ctx, out, err, errlen);
+	}
+	if (op == 0 && BITS(insn, 24, 23) == 3 && BITS(insn, 11, 4) == 0xf9) {
+		return fail(err, errlen, insn, "exclusive load/store (LDREX/STREX) to a device");
+	}
+	if (op == 0 && BITS(insn, 27, 23) == 2 && BITS(insn, 11, 4) == 9) {
+		return fail(err, errlen, insn, "SWP/SWPB to a device");
+	}
+	if (op == 6) {
+		return fail(err, errlen, insn, "coprocessor load/store (VLDR/VSTR/LDC/STC)");
+	}
+	return fail(err, errlen, insn, "not a load/store instruction");
+}

@@ -1,0 +1,123 @@
+/* HVC and trapped SMC: PSCI 1.0 (the subset a single-vCPU guest needs) and the testbed ABI. */
+#include "hyp/console.h"
+#include "hyp/core_counters.h"
+#include "hyp/smccc.h"
+#include "hyp/trap.h"
+#include "hyp/vm.h"
+#include "tb/arm.h"
+#include "tb/hcall.h"
+#include "tb/str.h"
+
+/* psci_supported: PSCI_FEATURES answers 0 for these, NOT_SUPPORTED for everything else. */
+static bool psci_supported(u32 fid)
+{
+	return fid == PSCI_VERSION || fid == PSCI_FEATURES || fid == PSCI_SYSTEM_OFF ||
+	       fid == PSCI_SYSTEM_RESET;
+}
+
+/* counters_out: the guest buffer [ipa, ipa+len) for n entries of size each, or NULL. */
+static void *counters_out(u32 ipa, u32 len, u32 n, u32 size)
+{
+	if (len < n * size || (ipa & 7) != 0) {
+		return NULL;
+	}
+	return vm_ipa_to_host(&hyp_vm, ipa, n * size);
+}
+
+static s32 hc_describe(u32 ipa, u32 len)
+{
+	u32 n = counters_total();
+	char *out = counters_out(ipa, len, n, TB_COUNTER_NAME_LEN);
+	if (out == NULL) {
+		return SMCCC_INVALID_PARAMETER;
+	}
+	for (u32 i = 0; i < n; i++) {
+		memset(out + i * TB_COUNTER_NAME_LEN, 0, TB_COUNTER_NAME_LEN);
+		counters_name(i, out + i * TB_COUNTER_NAME_LEN, TB_COUNTER_NAME_LEN);
+	}
+	return (s32)n;
+}
+
+static s32 hc_snapshot(u32 ipa, u32 len)
+{
+	u32 n = counters_total();
+	u64 *out = counters_out(ipa, len, n, sizeof(u64));
+	if (out == NULL) {
+		return SMCCC_INVALID_PARAMETER;
+	}
+	counters_refresh();
+	for (u32 i = 0; i < n; i++) {
+		out[i] = counters_value(i);
+	}
+	return (s32)n;
+}
+
+static void psci_call(struct vcpu *v, u32 fid)
+{
+	u32 *r = v->tf->r;
+	switch (fid) {
+	case PSCI_VERSION:
+		core_count(CORE_psci_version);
+		r[0] = PSCI_VERSION_1_0;
+		return;
+	case PSCI_FEATURES:
+		core_count(CORE_psci_features);
+		r[0] = psci_supported(r[1]) ? (u32)PSCI_RET_SUCCESS : (u32)PSCI_RET_NOT_SUPPORTED;
+		return;
+	case PSCI_SYSTEM_OFF:
+		core_count(CORE_psci_system_off);
+		hyp_printf("[hyp] guest called PSCI SYSTEM_OFF\n");
+		hyp_exit(0);
+	case PSCI_SYSTEM_RESET:
+		core_count(CORE_psci_system_reset);
+		hyp_printf("[hyp] guest called PSCI SYSTEM_RESET: rebooting it\n");
+		vm_boot(&hyp_vm, v);
+		return;
+	default:
+		core_count(CORE_psci_unsupported);
+		r[0] = (u32)PSCI_RET_NOT_SUPPORTED;
+		return;
+	}
+}
+
+void smccc_call(struct vcpu *v, u32 hsr)
+{
+	u32 *r = v->tf->r;
+	u32 fid = r[0];
+	if (hsr_ec(hsr) == EC_SMC) {
+		vcpu_skip_insn(v, hsr); /* a trapped SMC returns to itself (B1.14.4) */
+	} else if ((hsr & 0xffffu) != 0) {
+		hyp_fatal("HVC #%u: the SMC Calling Convention uses HVC #0 only", hsr & 0xffffu);
+	}
+	if (fid == TB_HC_NULL) { /* the hot path of the null-hypercall benchmark */
+		core_count(CORE_hc_null);
+		r[0] = 0;
+		return;
+	}
+	switch (fid) {
+	case TB_HC_EXIT:
+		core_count(CORE_hc_exit);
+		hyp_exit((int)r[1]);
+	case TB_HC_DESCRIBE:
+		core_count(CORE_hc_describe);
+		r[0] = (u32)hc_describe(r[1], r[2]);
+		return;
+	case TB_HC_SNAPSHOT:
+		core_count(CORE_hc_snapshot);
+		r[0] = (u32)hc_snapshot(r[1], r[2]);
+		return;
+	case TB_HC_REVISION:
+		core_count(CORE_hc_revision);
+		r[0] = TB_ABI_MAJOR;
+		r[1] = TB_ABI_MINOR;
+		return;
+	default:
+		break;
+	}
+	if ((fid & 0xff000000u) == 0x84000000u) {
+		psci_call(v, fid);
+		return;
+	}
+	core_count(CORE_hc_unknown);
+	r[0] = (u32)SMCCC_NOT_SUPPORTED;
+}

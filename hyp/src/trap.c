@@ -1,0 +1,288 @@
+/* Trap dispatch by HSR.EC, abort injection and emulation of accesses to non-RAM IPAs. */
+#include "hyp/console.h"
+#include "hyp/core_counters.h"
+#include "hyp/decode.h"
+#include "hyp/mm.h"
+#include "hyp/mmio.h"
+#include "hyp/smccc.h"
+#include "hyp/syndrome.h"
+#include "hyp/trap.h"
+#include "tb/arm.h"
+#include "tb/cp15.h"
+#include "tb/lpae.h"
+#include "tb/pt.h"
+#include "tb/str.h"
+
+/* The trap counter of each exception class. */
+static u8 trap_index(u32 ec)
+{
+	switch (ec) {
+	case EC_UNKNOWN:
+		return TRAP_unknown;
+	case EC_WFI_WFE:
+		return TRAP_wfi_wfe;
+	case EC_CP15_32:
+		return TRAP_cp15_32;
+	case EC_CP15_64:
+		return TRAP_cp15_64;
+	case EC_CP14_32:
+	case EC_CP14_LS:
+	case EC_CP14_64:
+		return TRAP_cp14;
+	case EC_HCPTR:
+		return TRAP_hcptr;
+	case EC_HVC:
+		return TRAP_hvc;
+	case EC_SMC:
+		return TRAP_smc;
+	case EC_PABT_LOW:
+		return TRAP_pabt;
+	case EC_DABT_LOW:
+		return TRAP_dabt;
+	default:
+		return TRAP_other;
+	}
+}
+
+void hyp_trap(struct trap_frame *tf, u32 hsr)
+{
+	struct vcpu *v = &hyp_vcpu;
+	u32 ec = hsr_ec(hsr);
+	const struct mm_module *mm = hyp_vm.mm;
+	v->tf = tf;
+	trap_values[trap_index(ec)]++;
+	if (((mm->ec_mask >> ec) & 1) != 0 && mm->trap(v, hsr) == TRAP_HANDLED) {
+		return;
+	}
+	switch (ec) {
+	case EC_HVC:
+	case EC_SMC:
+		smccc_call(v, hsr);
+		return;
+	case EC_WFI_WFE:
+		hyp_fatal("the guest executed WFI, but this hypervisor gives it no interrupt source: "
+			  "it would wait forever");
+	default:
+		hyp_fatal("unexpected trap from the guest");
+	}
+}
+
+void hyp_internal_trap(struct trap_frame *tf, u32 vector)
+{
+	char desc[160];
+	u32 hsr = read_hsr();
+	hsr_describe(hsr, desc, sizeof(desc));
+	hyp_vcpu.tf = NULL; /* this frame is the hypervisor's, not the guest's */
+	hyp_printf("[hyp] exception in Hyp mode itself (vector 0x%02x) at pc=0x%08x\n", vector,
+		   tf->pc);
+	hyp_printf("[hyp]   syndrome: %s HDFAR=0x%08x HIFAR=0x%08x\n", desc, read_hdfar(),
+		   read_hifar());
+	hyp_fatal("hypervisor bug: exception taken in Hyp mode");
+}
+
+void vcpu_skip_insn(struct vcpu *v, u32 hsr)
+{
+	v->tf->pc += (hsr & HSR_IL) ? 4 : 2;
+}
+
+void guest_inject_abort(struct vcpu *v, bool is_data, u32 fsr, u32 far)
+{
+	struct trap_frame *tf = v->tf;
+	u32 sctlr = read_sctlr();
+	u32 vbase = (sctlr & SCTLR_V) ? VEC_HIGH : read_vbar();
+	/* B1.9.7/B1.9.8: LR_abt = aborted instruction + 8 (data) / + 4 (prefetch), in both
+	 * instruction sets; SPSR_abt = CPSR; Abort mode, IRQs and async aborts masked, FIQ
+	 * unchanged, state from SCTLR.TE, endianness from SCTLR.EE, IT and J cleared. */
+	vcpu_enter_abort_mode(v, tf->pc + (is_data ? 8 : 4), tf->cpsr);
+	if (is_data) {
+		write_dfsr(fsr);
+		write_dfar(far);
+		core_count(CORE_inject_dabt);
+	} else {
+		write_ifsr(fsr);
+		write_ifar(far);
+		core_count(CORE_inject_pabt);
+	}
+	u32 cpsr = tf->cpsr & ~(PSR_MODE_MASK | PSR_T | PSR_E | PSR_IT_MASK | PSR_J);
+	cpsr |= PSR_MODE_ABT | PSR_I | PSR_A;
+	cpsr |= (sctlr & SCTLR_TE) ? PSR_T : 0;
+	cpsr |= (sctlr & SCTLR_EE) ? PSR_E : 0;
+	tf->cpsr = cpsr;
+	tf->pc = vbase + (is_data ? VEC_DABT : VEC_PABT);
+}
+
+/* guest_uses_lpae: are the guest's fault status registers in long-descriptor format? */
+static bool guest_uses_lpae(void)
+{
+	return (read_ttbcr() & TTBCR_EAE) != 0;
+}
+
+/* ipa_read: pt_mem read callback over guest RAM. */
+static bool ipa_read(void *ctx, paddr_t ipa, unsigned bytes, u64 *val)
+{
+	const void *p = vm_ipa_to_host(ctx, ipa, bytes);
+	if (p == NULL) {
+		return false;
+	}
+	*val = bytes == 8 ? *(const u64 *)p : *(const u32 *)p;
+	return true;
+}
+
+/* walk_fault_level: the level of the guest's stage-1 walk for va that reads outside RAM. */
+static u32 walk_fault_level(u32 va)
+{
+	struct pt_regime r;
+	const struct pt_mem m = {.read = ipa_read, .ctx = &hyp_vm};
+	struct pt_walk w;
+	if (!pt_guest_regime(read_ttbcr(), read_ttbr0_64(), read_ttbr1_64(), va, &r)) {
+		return 1;
+	}
+	pt_walk(&r, &m, pt_guest_ia(&r, va), &w);
+	return w.level;
+}
+
+/* external_abort_fsr: the FSR QEMU virt gives an access to unassigned address space: a
+ * synchronous external abort with ExT=0 (QEMU: decode errors are not "external" in the
+ * ExT sense), in the guest's current FSR format (B3.13.3, B3.13.5). */
+static u32 external_abort_fsr(const struct guest_abort *a)
+{
+	bool lpae = guest_uses_lpae();
+	u32 fsr;
+	if (a->s1ptw) {
+		u32 level = walk_fault_level(a->va);
+		/* Short format: 0b01100 (level 1) / 0b01110 (level 2); long: 0b0101LL. */
+		fsr = lpae ? FSR_LPAE | FSC_SYNC_EXT_PTW | level : (level == 1 ? 0x00cu : 0x00eu);
+	} else {
+		fsr = lpae ? FSR_LPAE | FSR_LD_SYNC_EXT : FSR_SD_SYNC_EXT;
+	}
+	if (a->is_data && a->is_write) {
+		fsr |= FSR_WNR;
+	}
+	return fsr;
+}
+
+bool guest_s1_translate(u32 va, paddr_t *ipa)
+{
+	struct pt_regime r;
+	const struct pt_mem m = {.read = ipa_read, .ctx = &hyp_vm};
+	struct pt_walk w;
+	if ((read_sctlr() & SCTLR_M) == 0) {
+		*ipa = va;
+		return true;
+	}
+	if (!pt_guest_regime(read_ttbcr(), read_ttbr0_64(), read_ttbr1_64(), va, &r) ||
+	    pt_walk(&r, &m, pt_guest_ia(&r, va), &w) != PT_OK) {
+		return false;
+	}
+	*ipa = w.out;
+	return true;
+}
+
+bool guest_read_insn(struct vcpu *v, u32 pc, u32 *insn)
+{
+	paddr_t ipa;
+	if (!hyp_vm.mm->va_to_ipa(v, pc, false, &ipa)) {
+		return false;
+	}
+	const u32 *p = vm_ipa_to_host(&hyp_vm, ipa, 4);
+	if (p == NULL || (ipa & 3) != 0) {
+		return false;
+	}
+	*insn = *p;
+	return true;
+}
+
+/* reg_cb: decode_reg_fn over the vCPU (index 16 = CPSR). */
+static u32 reg_cb(void *ctx, unsigned n)
+{
+	struct vcpu *v = ctx;
+	return n == 16 ? v->tf->cpsr : vcpu_reg(v, n);
+}
+
+/* mmio_do: one access to device d at offset off; loads write the destination register. */
+static void mmio_do(struct vcpu *v, const struct mmio_device *d, u32 off, const struct mem_op *op)
+{
+	if (op->store) {
+		u32 val = vcpu_reg(v, op->reg);
+		d->write(off, op->size, op->size == 4 ? val : val & MASK(op->size * 8));
+		core_count(CORE_mmio_write);
+		return;
+	}
+	u32 val = d->read(off, op->size);
+	if (op->size < 4) {
+		val &= MASK(op->size * 8);
+		if (op->sign_extend && (val & BIT(op->size * 8 - 1)) != 0) {
+			val |= ~MASK(op->size * 8);
+		}
+	}
+	vcpu_set_reg(v, op->reg, val);
+	core_count(CORE_mmio_read);
+}
+
+/* emulate_from_syndrome: an access the HSR fully describes (ISV=1). */
+static void emulate_from_syndrome(struct vcpu *v, const struct mmio_device *d,
+				  const struct guest_abort *a)
+{
+	u32 iss = a->hsr & HSR_ISS_MASK;
+	struct mem_op op = {
+		.addr = a->va,
+		.size = (u8)(1u << BITS(iss, 23, 22)),
+		.store = (iss & ISS_DA_WNR) != 0,
+		.sign_extend = (iss & ISS_DA_SSE) != 0,
+		.reg = (u8)BITS(iss, 19, 16),
+	};
+	mmio_do(v, d, (u32)(a->ipa - d->base), &op);
+}
+
+/* emulate_decoded: an access without syndrome (ISV=0): decode the instruction (A32 only). */
+static void emulate_decoded(struct vcpu *v, const struct mmio_device *d,
+			    const struct guest_abort *a)
+{
+	char err[128];
+	u32 insn;
+	struct decoded_access acc;
+	if ((v->tf->cpsr & PSR_T) != 0) {
+		hyp_fatal("device access at IPA 0x%08llx without syndrome from Thumb code: "
+			  "only A32 instructions are decoded",
+			  (unsigned long long)a->ipa);
+	}
+	if (!guest_read_insn(v, v->tf->pc, &insn)) {
+		hyp_fatal("cannot fetch the guest instruction at 0x%08x to emulate its device access",
+			  v->tf->pc);
+	}
+	if (!decode_a32_ldst(insn, reg_cb, v, &acc, err, sizeof(err))) {
+		hyp_fatal("%s at guest pc 0x%08x (device %s, IPA 0x%08llx)", err, v->tf->pc, d->name,
+			  (unsigned long long)a->ipa);
+	}
+	core_count(CORE_mmio_decoded);
+	paddr_t page_ipa = ALIGN_DOWN(a->ipa, (paddr_t)4096);
+	for (u32 i = 0; i < acc.n; i++) {
+		const struct mem_op *op = &acc.op[i];
+		paddr_t ipa = page_ipa + (op->addr & 0xfffu);
+		if ((op->addr & ~0xfffu) != (a->va & ~0xfffu) || ipa < d->base ||
+		    ipa + op->size > d->base + d->size) {
+			hyp_fatal("%s at guest pc 0x%08x: access %u at 0x%08x leaves device %s", acc.mnemonic,
+				  v->tf->pc, i, op->addr, d->name);
+		}
+		mmio_do(v, d, (u32)(ipa - d->base), op);
+	}
+	if (acc.writeback) {
+		vcpu_set_reg(v, acc.wb_reg, acc.wb_value);
+	}
+}
+
+void vm_emulate_unbacked(struct vcpu *v, const struct guest_abort *a)
+{
+	const struct mmio_device *d = mmio_find(a->ipa);
+	if (d == NULL || !a->is_data || a->s1ptw) {
+		guest_inject_abort(v, a->is_data, external_abort_fsr(a), a->va);
+		return;
+	}
+	if ((a->hsr & ISS_DA_ISV) != 0) {
+		emulate_from_syndrome(v, d, a);
+		vcpu_skip_insn(v, a->hsr);
+	} else {
+		emulate_decoded(v, d, a);
+		v->tf->pc += 4; /* only A32 is decoded */
+	}
+}
