@@ -57,13 +57,10 @@ case "$image" in
 *) case "$info" in elf*) elf="$image" ;; esac ;;
 esac
 
-qemu_common="-cpu cortex-a15 -nographic -net none -semihosting -no-reboot"
+qemu_common="-cpu cortex-a15 -nographic -net none -semihosting"
 if [ "$ICOUNT" != off ]; then
 	qemu_common="$qemu_common -icount shift=$ICOUNT"
 fi
-# -no-reboot: a PSCI SYSTEM_RESET natively ends the run; the hypervisor emulates the reset
-# itself (it never asks QEMU to reset), so both behave the same way from the guest's view.
-# (Natively QEMU would otherwise reload the image and reboot, as the hypervisor does.)
 
 tmp=""
 cleanup() { [ -z "$tmp" ] || rm -rf "$tmp"; }

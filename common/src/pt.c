@@ -48,12 +48,25 @@ static u64 sd_make_table(paddr_t next)
 	return ((u32)next & SD_L1_TABLE_BASE) | SD_L1_PAGE_TABLE;
 }
 
+/* sd_page_attrs: section-layout attributes moved to their small-page positions. */
+static u32 sd_page_attrs(u32 a)
+{
+	u32 p = a & (SD_SEC_B | SD_SEC_C); /* same bits in both layouts */
+	p |= (u32)BITS(a, 14, 12) << SD_SMALL_TEX_SHIFT;
+	p |= (u32)BITS(a, 11, 10) << SD_PG_AP_SHIFT;
+	p |= (a & SD_SEC_APX) ? SD_PG_APX : 0;
+	p |= (a & SD_SEC_S) ? SD_PG_S : 0;
+	p |= (a & SD_SEC_NG) ? SD_PG_NG : 0;
+	p |= (a & SD_SEC_XN) ? SD_L2_SMALL_XN : 0;
+	return p;
+}
+
 static u64 sd_make_leaf(paddr_t pa, unsigned li, u64 attrs)
 {
 	if (li == 0) {
 		return ((u32)pa & SD_SECTION_BASE) | SD_L1_SECTION | (u32)attrs;
 	}
-	return ((u32)pa & SD_L2_SMALL_BASE) | SD_L2_SMALL | (u32)attrs;
+	return ((u32)pa & SD_L2_SMALL_BASE) | SD_L2_SMALL | sd_page_attrs((u32)attrs);
 }
 
 const struct pt_format pt_short = {

@@ -72,8 +72,11 @@ void hyp_fatal(const char *fmt, ...)
 		u32 hsr = read_hsr();
 		hsr_describe(hsr, desc, sizeof(desc));
 		hyp_printf("[hyp]   syndrome: %s\n", desc);
-		hyp_printf("[hyp]   HDFAR=0x%08x HIFAR=0x%08x HPFAR=0x%08x\n", read_hdfar(),
-			   read_hifar(), read_hpfar());
+		if (hsr_ec(hsr) == EC_DABT_LOW) {
+			hyp_printf("[hyp]   HDFAR=0x%08x HPFAR=0x%08x\n", read_hdfar(), read_hpfar());
+		} else if (hsr_ec(hsr) == EC_PABT_LOW) {
+			hyp_printf("[hyp]   HIFAR=0x%08x HPFAR=0x%08x\n", read_hifar(), read_hpfar());
+		}
 		vcpu_dump(&hyp_vcpu);
 	}
 	hyp_printf("[hyp] the guest is stopped\n");

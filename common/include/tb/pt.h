@@ -36,7 +36,10 @@ struct pt_format {
 	/* leaf_out: output base of a PT_LEAF descriptor and the log2 size it maps
 	 * (supersections and large pages map more than their level's span). */
 	paddr_t (*leaf_out)(u64 desc, unsigned li, u32 *size_shift);
-	/* make_table / make_leaf: descriptors pointing to a table / mapping pa with attrs. */
+	/* make_table / make_leaf: descriptors pointing to a table / mapping pa with attrs.
+	 * attrs use one layout for every leaf size: the LPAE lower/upper attribute bits, or
+	 * for the short format the section layout (B3.5.1), moved to the small-page
+	 * positions when the leaf is a page. Domain and PXN are the caller's bits. */
 	u64 (*make_table)(paddr_t next);
 	u64 (*make_leaf)(paddr_t pa, unsigned li, u64 attrs);
 };

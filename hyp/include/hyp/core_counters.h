@@ -6,6 +6,7 @@
 
 #define CORE_COUNTERS(X)                                                                   \
 	X(hyp_instructions)                                                                \
+	X(hyp_boot_instructions)                                                           \
 	X(boots)                                                                           \
 	X(hc_null)                                                                         \
 	X(hc_exit)                                                                         \

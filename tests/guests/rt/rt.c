@@ -156,8 +156,16 @@ void rt_call_addr(u32 addr)
 
 u32 rt_lr_svc(void)
 {
-	u32 v;
-	__asm__ volatile(".arch_extension virt\n mrs %0, LR_svc" : "=r"(v));
+	u32 v, saved;
+	/* Banked-register MRS needs the Virtualization Extensions, absent natively: switch to
+	 * SVC mode for one instruction instead. */
+	__asm__ volatile("mrs %1, cpsr\n"
+			 "cps #0x13\n"
+			 "mov %0, lr\n"
+			 "msr cpsr_c, %1"
+			 : "=r"(v), "=&r"(saved)
+			 :
+			 : "memory");
 	return v;
 }
 

@@ -1,0 +1,186 @@
+/* Turns on its own stage-1 MMU (fmt=short: short-descriptor sections and pages; fmt=lpae:
+ * LPAE blocks and pages), built with the project's shared table builder, then checks that
+ * mappings translate, that its own translation and permission faults reach it with the
+ * right FSR, that device accesses (with and without syndrome) still work, and that an
+ * unassigned physical address gives an external abort. */
+#include "rt.h"
+#include "tb/arm.h"
+#include "tb/cp15.h"
+#include "tb/lpae.h"
+#include "tb/pt.h"
+#include "tb/short_desc.h"
+
+#define POOL_SIZE (96u * KiB)
+static u8 pool[POOL_SIZE] __attribute__((aligned(16384)));
+static u32 pool_used;
+
+#define ALIAS_SECTION_VA 0x80000000u
+#define ALIAS_PAGE_VA    0x80400000u
+#define RO_PAGE_VA       0x80600000u
+#define UNMAPPED_VA      0x70000000u
+#define SCTLR_I          BIT(12)
+
+static bool mem_read(void *ctx UNUSED, paddr_t pa, unsigned bytes, u64 *val)
+{
+	*val = bytes == 8 ? *(volatile u64 *)(uintptr_t)pa : *(volatile u32 *)(uintptr_t)pa;
+	return true;
+}
+
+static bool mem_write(void *ctx UNUSED, paddr_t pa, unsigned bytes, u64 val)
+{
+	if (bytes == 8) {
+		*(volatile u64 *)(uintptr_t)pa = val;
+	} else {
+		*(volatile u32 *)(uintptr_t)pa = (u32)val;
+	}
+	return true;
+}
+
+static paddr_t mem_alloc(void *ctx UNUSED, u32 bytes)
+{
+	u32 at = (pool_used + bytes - 1) & ~(bytes - 1);
+	if (at + bytes > POOL_SIZE) {
+		return 0;
+	}
+	pool_used = at + bytes;
+	for (u32 i = 0; i < bytes; i++) {
+		pool[at + i] = 0;
+	}
+	return (paddr_t)(uintptr_t)&pool[at];
+}
+
+static const struct pt_mem mem = {mem_read, mem_write, mem_alloc, NULL};
+
+/* Attributes per format: normal write-back memory, device memory, read-only normal memory. */
+struct attrs {
+	u64 normal, device, ro;
+	u32 block_shift;
+};
+
+static const struct attrs short_attrs = {
+	/* TEX=001 C=1 B=1: normal, write-back write-allocate; AP=11: full access. */
+	.normal = (1u << SD_SEC_TEX_SHIFT) | SD_SEC_C | SD_SEC_B | (3u << SD_SEC_AP_SHIFT),
+	/* TEX=000 C=0 B=1: shareable device. */
+	.device = SD_SEC_B | (3u << SD_SEC_AP_SHIFT),
+	/* APX=1 AP=01: read-only at PL1 (section layout; the builder moves it for pages). */
+	.ro = (1u << SD_SEC_TEX_SHIFT) | SD_SEC_C | SD_SEC_B | (1u << SD_SEC_AP_SHIFT) | SD_SEC_APX,
+	.block_shift = 20,
+};
+
+#define MAIR_NORMAL_IDX 0u /* MAIR0 byte 0: 0xff, normal write-back */
+#define MAIR_DEVICE_IDX 1u /* MAIR0 byte 1: 0x04, device */
+static const struct attrs lpae_attrs = {
+	.normal = (MAIR_NORMAL_IDX << LPAE_ATTRINDX_SHIFT) | ((u64)LPAE_AP_RW_PL1 << LPAE_AP_SHIFT) |
+		  ((u64)LPAE_SH_INNER << LPAE_SH_SHIFT) | LPAE_AF,
+	.device = (MAIR_DEVICE_IDX << LPAE_ATTRINDX_SHIFT) | ((u64)LPAE_AP_RW_PL1 << LPAE_AP_SHIFT) |
+		  LPAE_AF,
+	.ro = (MAIR_NORMAL_IDX << LPAE_ATTRINDX_SHIFT) | ((u64)LPAE_AP_RO_PL1 << LPAE_AP_SHIFT) |
+	      ((u64)LPAE_SH_INNER << LPAE_SH_SHIFT) | LPAE_AF,
+	.block_shift = 21,
+};
+
+static volatile u32 fault_fsr, fault_far;
+
+static bool on_abort(u32 vector, struct rt_frame *f)
+{
+	if (vector != VEC_DABT) {
+		return false;
+	}
+	fault_fsr = read_dfsr();
+	fault_far = read_dfar();
+	f->pc -= 4;
+	return true;
+}
+
+static void map(const struct pt_regime *r, u32 va, u32 pa, u32 size, u64 attrs, u32 shift)
+{
+	enum pt_status st = pt_map(r, &mem, va, pa, size, attrs, shift);
+	if (st != PT_OK) {
+		rt_printf("mmu: mapping 0x%08x failed: %s\n", va, pt_status_str(st));
+		rt_exit(1);
+	}
+}
+
+static u32 load(u32 va)
+{
+	u32 v = 0xdeadbeefu;
+	__asm__ volatile("ldr %0, [%1]" : "+r"(v) : "r"(va) : "memory");
+	return v;
+}
+
+static void store(u32 va, u32 v)
+{
+	__asm__ volatile("str %1, [%0]" ::"r"(va), "r"(v) : "memory");
+}
+
+static void expect_fault(const char *what, u32 va, bool write)
+{
+	fault_fsr = 0;
+	fault_far = 0;
+	if (write) {
+		store(va, 1);
+	} else {
+		load(va);
+	}
+	rt_printf("%s at 0x%08x: DFSR 0x%03x, DFAR %s\n", what, va, fault_fsr,
+		  fault_far == va ? "ok" : "WRONG");
+}
+
+int main(void)
+{
+	bool lpae = rt_arg_is("fmt", "lpae");
+	const struct attrs *a = lpae ? &lpae_attrs : &short_attrs;
+	struct pt_regime r = {lpae ? &pt_lpae_s1 : &pt_short, 0, 32};
+	u32 ram = rt_ram_base(), hole = rt_ram_base() + rt_ram_size();
+	rt_set_handler(on_abort);
+
+	r.root = mem_alloc(NULL, pt_table_bytes(&r, pt_start_index(&r)) < 4096
+					 ? 4096
+					 : pt_table_bytes(&r, pt_start_index(&r)));
+	map(&r, ram, ram, rt_ram_size(), a->normal, a->block_shift);
+	map(&r, RT_UART & ~MASK(a->block_shift), RT_UART & ~MASK(a->block_shift),
+	    BIT(a->block_shift), a->device, a->block_shift);
+	map(&r, hole, hole, BIT(a->block_shift), a->device, a->block_shift);
+	map(&r, ALIAS_SECTION_VA, ram + 8 * MiB, BIT(a->block_shift), a->normal, a->block_shift);
+	map(&r, ALIAS_PAGE_VA, ram + 9 * MiB + 0x3000, 4096, a->normal, 12);
+	map(&r, RO_PAGE_VA, ram + 9 * MiB + 0x4000, 4096, a->ro, 12);
+
+	if (lpae) {
+		write_prrr(0x04ffu); /* MAIR0 */
+		write_ttbcr(TTBCR_EAE | (LPAE_SH_INNER << 12) | (RGN_WBWA << 10) | (RGN_WBWA << 8));
+		write_ttbr0_64(r.root);
+	} else {
+		write_ttbcr(0);
+		write_ttbr0((u32)r.root);
+		write_dacr(1); /* domain 0: client */
+	}
+	dsb();
+	tlbi_all();
+	dsb();
+	isb();
+	write_sctlr(read_sctlr() | SCTLR_M | SCTLR_C | SCTLR_I);
+	isb();
+	rt_printf("mmu: %s tables, MMU on (SCTLR.M=%u)\n", lpae ? "LPAE" : "short-descriptor",
+		  read_sctlr() & SCTLR_M);
+
+	store(ALIAS_SECTION_VA + 0x100, 0x5ec71011u);
+	rt_printf("section alias: %s\n", load(ram + 8 * MiB + 0x100) == 0x5ec71011u ? "ok" : "WRONG");
+	store(ALIAS_PAGE_VA + 0x10, 0x9a9e0001u);
+	rt_printf("page alias: %s\n",
+		  load(ram + 9 * MiB + 0x3010) == 0x9a9e0001u ? "ok" : "WRONG");
+	store(ram + 9 * MiB + 0x4000, 0x12345678u);
+	rt_printf("read-only page reads 0x%08x\n", load(RO_PAGE_VA));
+	u32 p = RT_UART;
+	__asm__ volatile("str %1, [%0], #4" : "+r"(p) : "r"('*') : "memory");
+	rt_printf(" (device store without syndrome, writeback %s)\n", p == RT_UART + 4 ? "ok" : "WRONG");
+
+	expect_fault("translation fault", UNMAPPED_VA, false);
+	expect_fault("permission fault ", RO_PAGE_VA, true);
+	expect_fault("external abort   ", hole, false);
+	expect_fault("external abort   ", hole + 0x40, true);
+
+	write_sctlr(read_sctlr() & ~SCTLR_M);
+	isb();
+	rt_printf("mmu: off again\n");
+	return 0;
+}
