@@ -82,7 +82,14 @@ static bool check_elf(const u8 *img, u32 size, const struct load_target *t,
 			continue;
 		}
 		nload++;
-		if (ph.filesz > ph.memsz || !inside(ph.offset, ph.filesz, 0, size)) {
+		if (ph.filesz > ph.memsz) {
+			tb_snprintf(err, errlen,
+				    "corrupt ELF image: segment %u has more file bytes (%u) than "
+				    "memory bytes (%u)",
+				    i, ph.filesz, ph.memsz);
+			return false;
+		}
+		if (!inside(ph.offset, ph.filesz, 0, size)) {
 			tb_snprintf(err, errlen,
 				    "corrupt ELF image: segment %u (offset %u, %u bytes) lies outside "
 				    "the file",

@@ -1,0 +1,290 @@
+/* The shared table description, walker and builder: LPAE stage 2 (what mm-stage2 builds),
+ * LPAE stage 1 and short-descriptor (what guests build), and guest regime selection. */
+#include "testmem.h"
+#include "tb/lpae.h"
+#include "tb/short_desc.h"
+
+#define TTBCR_EAE_TEST 0x80000000u
+
+struct fixture {
+	struct testmem *m;
+	struct pt_mem ops;
+	struct pt_regime r;
+};
+
+static struct fixture fx_new(const struct pt_format *f, u32 ia_bits)
+{
+	struct fixture fx;
+	fx.m = testmem_new();
+	fx.ops = testmem_ops(fx.m);
+	fx.r.fmt = f;
+	fx.r.ia_bits = ia_bits;
+	u32 root_bytes = pt_table_bytes(&fx.r, pt_start_index(&fx.r));
+	fx.r.root = tm_alloc(fx.m, root_bytes < 4096 ? 4096 : root_bytes);
+	fx.m->tables = 0;
+	return fx;
+}
+
+static u64 s2_rw(void)
+{
+	return lpae_s2_attrs(LPAE_S2_MEMATTR_NORMAL_WB, LPAE_S2AP_RW, LPAE_SH_INNER, false);
+}
+
+static void test_s2_page(void **state)
+{
+	(void)state;
+	struct fixture fx = fx_new(&pt_lpae_s2, 32);
+	assert_int_equal(pt_map(&fx.r, &fx.ops, 0x40001000, 0x44001000, 0x1000, s2_rw(), 12), PT_OK);
+	assert_int_equal(fx.m->tables, 2); /* a level-2 and a level-3 table */
+	struct pt_walk w;
+	assert_int_equal(pt_walk(&fx.r, &fx.ops, 0x40001abc, &w), PT_OK);
+	assert_int_equal(w.level, 3);
+	assert_int_equal(w.size_shift, 12);
+	assert_int_equal(w.out, 0x44001abc);
+	assert_int_equal(w.depth, 3);
+	assert_int_equal(lpae_s2ap(w.leaf), LPAE_S2AP_RW);
+	assert_int_equal(lpae_s2_memattr(w.leaf), LPAE_S2_MEMATTR_NORMAL_WB);
+	assert_int_equal(lpae_sh(w.leaf), LPAE_SH_INNER);
+	assert_true(w.leaf & LPAE_AF);
+	assert_false(w.leaf & LPAE_XN);
+	assert_int_equal(w.leaf & 3, 3); /* level 3 page encoding */
+	/* Neighbours are not mapped: translation fault at level 3. */
+	assert_int_equal(pt_walk(&fx.r, &fx.ops, 0x40002000, &w), PT_FAULT_TRANSLATION);
+	assert_int_equal(w.level, 3);
+	/* Another gigabyte: fault at level 1. */
+	assert_int_equal(pt_walk(&fx.r, &fx.ops, 0x80000000, &w), PT_FAULT_TRANSLATION);
+	assert_int_equal(w.level, 1);
+	testmem_free(fx.m);
+}
+
+static void test_s2_blocks_and_pages(void **state)
+{
+	(void)state;
+	struct fixture fx = fx_new(&pt_lpae_s2, 32);
+	/* 4 KiB below a 2 MiB boundary to 4 KiB past the next one: page, block, page. */
+	u64 ipa = 0x401ff000, pa = 0x441ff000, size = 0x1000 + 0x200000 + 0x1000;
+	assert_int_equal(pt_map(&fx.r, &fx.ops, ipa, pa, size, s2_rw(), 21), PT_OK);
+	struct pt_walk w;
+	assert_int_equal(pt_walk(&fx.r, &fx.ops, 0x401ff010, &w), PT_OK);
+	assert_int_equal(w.level, 3);
+	assert_int_equal(pt_walk(&fx.r, &fx.ops, 0x40212345, &w), PT_OK);
+	assert_int_equal(w.level, 2);
+	assert_int_equal(w.size_shift, 21);
+	assert_int_equal(w.out, 0x44212345);
+	assert_int_equal(w.leaf & 3, 1); /* block encoding */
+	assert_int_equal(pt_walk(&fx.r, &fx.ops, 0x40400ff0, &w), PT_OK);
+	assert_int_equal(w.level, 3);
+	assert_int_equal(w.out, 0x44400ff0);
+	/* With a 4 KiB cap the same range is all pages. */
+	struct fixture fx4 = fx_new(&pt_lpae_s2, 32);
+	assert_int_equal(pt_map(&fx4.r, &fx4.ops, ipa, pa, size, s2_rw(), 12), PT_OK);
+	assert_int_equal(pt_walk(&fx4.r, &fx4.ops, 0x40212345, &w), PT_OK);
+	assert_int_equal(w.level, 3);
+	testmem_free(fx.m);
+	testmem_free(fx4.m);
+}
+
+static void test_s2_permissions_and_device(void **state)
+{
+	(void)state;
+	struct fixture fx = fx_new(&pt_lpae_s2, 32);
+	u64 ro = lpae_s2_attrs(LPAE_S2_MEMATTR_NORMAL_WB, LPAE_S2AP_RO, LPAE_SH_INNER, true);
+	u64 dev = lpae_s2_attrs(LPAE_S2_MEMATTR_DEVICE, LPAE_S2AP_RW, LPAE_SH_NONE, true);
+	assert_int_equal(pt_map(&fx.r, &fx.ops, 0x40000000, 0x40000000, 0x1000, ro, 12), PT_OK);
+	assert_int_equal(pt_map(&fx.r, &fx.ops, 0x09000000, 0x09000000, 0x1000, dev, 12), PT_OK);
+	struct pt_walk w;
+	assert_int_equal(pt_walk(&fx.r, &fx.ops, 0x40000000, &w), PT_OK);
+	assert_int_equal(lpae_s2ap(w.leaf), LPAE_S2AP_RO);
+	assert_true(w.leaf & LPAE_XN);
+	assert_int_equal(pt_walk(&fx.r, &fx.ops, 0x09000018, &w), PT_OK);
+	assert_int_equal(lpae_s2_memattr(w.leaf), LPAE_S2_MEMATTR_DEVICE);
+	assert_int_equal(lpae_sh(w.leaf), LPAE_SH_NONE);
+	assert_int_equal(w.out, 0x09000018);
+	testmem_free(fx.m);
+}
+
+static void test_s2_errors(void **state)
+{
+	(void)state;
+	struct fixture fx = fx_new(&pt_lpae_s2, 32);
+	assert_int_equal(pt_map(&fx.r, &fx.ops, 0x40000800, 0x44000000, 0x1000, s2_rw(), 12),
+			 PT_ERR_ALIGN);
+	assert_int_equal(pt_map(&fx.r, &fx.ops, 0x40000000, 0x44000000, 0x1000, s2_rw(), 12), PT_OK);
+	/* The same mapping again is harmless; a different one needs break-before-make. */
+	assert_int_equal(pt_map(&fx.r, &fx.ops, 0x40000000, 0x44000000, 0x1000, s2_rw(), 12), PT_OK);
+	assert_int_equal(pt_map(&fx.r, &fx.ops, 0x40000000, 0x45000000, 0x1000, s2_rw(), 12),
+			 PT_ERR_EXISTS);
+	/* A block cannot go where a table already is. */
+	assert_int_equal(pt_map(&fx.r, &fx.ops, 0x40000000, 0x44000000, 0x200000, s2_rw(), 21),
+			 PT_ERR_EXISTS);
+	/* Unmap, then remap elsewhere. */
+	assert_int_equal(pt_unmap(&fx.r, &fx.ops, 0x40000000, 0x1000), PT_OK);
+	struct pt_walk w;
+	assert_int_equal(pt_walk(&fx.r, &fx.ops, 0x40000000, &w), PT_FAULT_TRANSLATION);
+	assert_int_equal(pt_map(&fx.r, &fx.ops, 0x40000000, 0x45000000, 0x1000, s2_rw(), 12), PT_OK);
+	/* Out of the 32-bit IPA space. */
+	assert_int_equal(pt_map(&fx.r, &fx.ops, 0x100000000ull, 0, 0x1000, s2_rw(), 12),
+			 PT_ERR_RANGE);
+	assert_int_equal(pt_walk(&fx.r, &fx.ops, 0x100000000ull, &w), PT_ERR_RANGE);
+	/* Unmapping part of a block would split it. */
+	assert_int_equal(pt_map(&fx.r, &fx.ops, 0x40400000, 0x44400000, 0x200000, s2_rw(), 21), PT_OK);
+	assert_int_equal(pt_unmap(&fx.r, &fx.ops, 0x40400000, 0x1000), PT_ERR_ALIGN);
+	assert_int_equal(pt_unmap(&fx.r, &fx.ops, 0x40400000, 0x200000), PT_OK);
+	testmem_free(fx.m);
+}
+
+static void test_s2_out_of_tables(void **state)
+{
+	(void)state;
+	struct fixture fx = fx_new(&pt_lpae_s2, 32);
+	fx.m->limit = fx.m->next + 4096; /* room for one more table only */
+	assert_int_equal(pt_map(&fx.r, &fx.ops, 0x40000000, 0x44000000, 0x1000, s2_rw(), 12),
+			 PT_ERR_NOMEM);
+	testmem_free(fx.m);
+}
+
+static void test_walk_table_outside_memory(void **state)
+{
+	(void)state;
+	struct fixture fx = fx_new(&pt_lpae_s2, 32);
+	/* A level-1 table descriptor pointing outside the fake memory. */
+	tm_write(fx.m, fx.r.root + 8, 8, pt_lpae_s2.make_table(0x10000000));
+	struct pt_walk w;
+	assert_int_equal(pt_walk(&fx.r, &fx.ops, 0x40000000, &w), PT_FAULT_BUS);
+	assert_int_equal(w.level, 2);
+	testmem_free(fx.m);
+}
+
+static void test_short_sections_and_pages(void **state)
+{
+	(void)state;
+	struct fixture fx = fx_new(&pt_short, 32);
+	u32 normal = (1u << SD_SEC_TEX_SHIFT) | SD_SEC_C | SD_SEC_B | (3u << SD_SEC_AP_SHIFT);
+	u32 ro_xn = (1u << SD_SEC_AP_SHIFT) | SD_SEC_APX | SD_SEC_XN | SD_SEC_NG;
+	assert_int_equal(pt_map(&fx.r, &fx.ops, 0x40000000, 0x40000000, 0x200000, normal, 20), PT_OK);
+	assert_int_equal(pt_map(&fx.r, &fx.ops, 0x80001000, 0x40305000, 0x1000, ro_xn, 12), PT_OK);
+	struct pt_walk w;
+	assert_int_equal(pt_walk(&fx.r, &fx.ops, 0x40123456, &w), PT_OK);
+	assert_int_equal(w.level, 1);
+	assert_int_equal(w.size_shift, 20);
+	assert_int_equal(w.out, 0x40123456);
+	assert_int_equal((u32)w.leaf & ~SD_SECTION_BASE,
+			 normal | SD_L1_SECTION);
+	assert_int_equal(pt_walk(&fx.r, &fx.ops, 0x80001234, &w), PT_OK);
+	assert_int_equal(w.level, 2);
+	assert_int_equal(w.out, 0x40305234);
+	/* The section-layout attributes landed in their small-page positions. */
+	u32 d = (u32)w.leaf;
+	assert_true(d & SD_L2_SMALL_XN);
+	assert_true(d & SD_PG_APX);
+	assert_true(d & SD_PG_NG);
+	assert_int_equal(BITS(d, 5, 4), 1);
+	assert_int_equal(d & SD_L2_SMALL_BASE, 0x40305000);
+	assert_int_equal(pt_table_bytes(&fx.r, 1), 1024);
+	assert_int_equal(pt_walk(&fx.r, &fx.ops, 0x80002000, &w), PT_FAULT_TRANSLATION);
+	assert_int_equal(w.level, 2);
+	assert_int_equal(pt_walk(&fx.r, &fx.ops, 0x30000000, &w), PT_FAULT_TRANSLATION);
+	assert_int_equal(w.level, 1);
+	testmem_free(fx.m);
+}
+
+static void test_short_supersection_and_large_page(void **state)
+{
+	(void)state;
+	struct fixture fx = fx_new(&pt_short, 32);
+	/* Supersection at VA 0x12000000 -> PA 0x3_45000000: its 16 entries repeat. */
+	u32 super = 0x45000000u | (3u << SD_SUPER_PA3532_SHIFT) | SD_L1_SUPERSECTION | SD_L1_SECTION;
+	for (u32 i = 0; i < 16; i++) {
+		tm_write(fx.m, fx.r.root + 4 * ((0x12000000u >> 20) + i), 4, super);
+	}
+	struct pt_walk w;
+	assert_int_equal(pt_walk(&fx.r, &fx.ops, 0x12abcdef, &w), PT_OK);
+	assert_int_equal(w.size_shift, 24);
+	assert_int_equal(w.out, 0x345abcdefull);
+	/* Large page: an L2 table with 16 repeated entries. */
+	paddr_t l2 = tm_alloc(fx.m, 1024);
+	tm_write(fx.m, fx.r.root + 4 * (0x20000000u >> 20), 4, pt_short.make_table(l2));
+	for (u32 i = 0; i < 16; i++) {
+		tm_write(fx.m, l2 + 4 * (0x10 + i), 4, 0x50010000u | SD_L2_LARGE);
+	}
+	assert_int_equal(pt_walk(&fx.r, &fx.ops, 0x2001abcd, &w), PT_OK);
+	assert_int_equal(w.size_shift, 16);
+	assert_int_equal(w.level, 2);
+	assert_int_equal(w.out, 0x5001abcd);
+	testmem_free(fx.m);
+}
+
+static void test_lpae_s1_level3_reserved_encoding(void **state)
+{
+	(void)state;
+	struct fixture fx = fx_new(&pt_lpae_s1, 32);
+	u64 attrs = LPAE_AF;
+	assert_int_equal(pt_map(&fx.r, &fx.ops, 0x1000, 0x5000, 0x1000, attrs, 12), PT_OK);
+	struct pt_walk w;
+	assert_int_equal(pt_walk(&fx.r, &fx.ops, 0x1004, &w), PT_OK);
+	/* Turn the page into the reserved "block at level 3" encoding: it must fault. */
+	tm_write(fx.m, w.desc_pa[2], 8, w.leaf & ~LPAE_TYPE_TABLE);
+	assert_int_equal(pt_walk(&fx.r, &fx.ops, 0x1004, &w), PT_FAULT_TRANSLATION);
+	assert_int_equal(w.level, 3);
+	testmem_free(fx.m);
+}
+
+static void test_guest_regime_short(void **state)
+{
+	(void)state;
+	struct pt_regime r;
+	assert_true(pt_guest_regime(0, 0x40004000, 0x40008000, 0xc0000000, &r));
+	assert_ptr_equal(r.fmt, &pt_short);
+	assert_int_equal(r.root, 0x40004000);
+	assert_int_equal(r.ia_bits, 32);
+	/* N=2: TTBR0 covers the low 1 GiB with a 4 KiB table; TTBR1 the rest. */
+	assert_true(pt_guest_regime(2, 0x40001000 | 0x5b, 0x40008000, 0x3fffffff, &r));
+	assert_int_equal(r.root, 0x40001000);
+	assert_int_equal(r.ia_bits, 30);
+	assert_int_equal(pt_table_bytes(&r, 0), 4096);
+	assert_true(pt_guest_regime(2, 0x40001000, 0x40008000 | 0x19, 0x40000000, &r));
+	assert_int_equal(r.root, 0x40008000);
+	assert_int_equal(r.ia_bits, 32);
+}
+
+static void test_guest_regime_lpae(void **state)
+{
+	(void)state;
+	struct pt_regime r;
+	u64 asid = 5ull << 48;
+	/* T0SZ=0, T1SZ=0: TTBR0 everywhere. */
+	assert_true(pt_guest_regime(TTBCR_EAE_TEST, asid | 0x40000020, 0, 0xffff0000, &r));
+	assert_ptr_equal(r.fmt, &pt_lpae_s1);
+	assert_int_equal(r.root, 0x40000020);
+	assert_int_equal(pt_start_index(&r), 0);
+	/* Linux LPAE split (T1SZ=2): kernel above 0xc0000000 through TTBR1. */
+	u32 ttbcr = TTBCR_EAE_TEST | (2u << 16);
+	assert_true(pt_guest_regime(ttbcr, 0x41000000, asid | 0x42000000, 0xc0001000, &r));
+	assert_int_equal(r.root, 0x42000000);
+	assert_int_equal(r.ia_bits, 30);
+	assert_int_equal(pt_start_index(&r), 1); /* a 1 GiB region starts at level 2 */
+	assert_int_equal(pt_guest_ia(&r, 0xc0001000), 0x1000);
+	assert_true(pt_guest_regime(ttbcr, 0x41000000, 0x42000000, 0xbfffffff, &r));
+	assert_int_equal(r.root, 0x41000000);
+	/* T0SZ=1, T1SZ=2: a gap between 2 GiB and 3 GiB faults. */
+	ttbcr = TTBCR_EAE_TEST | (2u << 16) | 1u;
+	assert_false(pt_guest_regime(ttbcr, 0x41000000, 0x42000000, 0x90000000, &r));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_s2_page),
+		cmocka_unit_test(test_s2_blocks_and_pages),
+		cmocka_unit_test(test_s2_permissions_and_device),
+		cmocka_unit_test(test_s2_errors),
+		cmocka_unit_test(test_s2_out_of_tables),
+		cmocka_unit_test(test_walk_table_outside_memory),
+		cmocka_unit_test(test_short_sections_and_pages),
+		cmocka_unit_test(test_short_supersection_and_large_page),
+		cmocka_unit_test(test_lpae_s1_level3_reserved_encoding),
+		cmocka_unit_test(test_guest_regime_short),
+		cmocka_unit_test(test_guest_regime_lpae),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
