@@ -3,6 +3,7 @@
  * Options: stage2.fill=lazy|eager (map RAM on first touch or at boot),
  *          stage2.page=4k|2m (largest stage-2 mapping: 4 KiB pages or 2 MiB blocks). */
 #include "hyp/console.h"
+#include "hyp/layout.h"
 #include "hyp/mm.h"
 #include "hyp/palloc.h"
 #include "hyp/trap.h"
@@ -12,12 +13,12 @@
 #include "tb/pt.h"
 #include "tb/str.h"
 
+/* Every stage-2 fault (trap.dabt + trap.pabt) is a page fill, a block fill, or an access
+ * to non-RAM that the core counts as device emulation or an injected abort. */
 #define STAGE2_COUNTERS(X)                                                                 \
-	X(faults)                                                                          \
 	X(fills_page)                                                                      \
 	X(fills_block)                                                                     \
 	X(fills_s1ptw)                                                                     \
-	X(unbacked)                                                                        \
 	X(tables)                                                                          \
 	X(tlbi_allnsnh)
 #define S2_ENUM_(name) S2_##name,
@@ -28,11 +29,18 @@ DEFINE_COUNTER_BLOCK(stage2, "stage2", STAGE2_COUNTERS)
 #define BLOCK_SHIFT 21
 #define VTTBR_VMID_SHIFT 48
 
+#define BLOCK_SIZE  (1u << BLOCK_SHIFT)
+#define MAX_REGIONS (GUEST_MEM_MAX >> BLOCK_SHIFT)
+
 static struct {
 	bool eager;
 	u32 max_shift; /* PAGE_SHIFT or BLOCK_SHIFT */
 	struct pt_regime regime;
+	u64 attrs;     /* leaf attributes of guest RAM */
 	struct vm *vm;
+	/* For each 2 MiB region of guest RAM mapped with pages, its level-3 table (host PA),
+	 * or 0: a lazy page fill then writes one descriptor instead of walking three levels. */
+	u32 l3_table[MAX_REGIONS];
 } s2 = {.eager = false, .max_shift = BLOCK_SHIFT};
 
 /* Normal memory, write-back cacheable, inner shareable, read/write, executable. */
@@ -41,26 +49,14 @@ static u64 ram_attrs(void)
 	return lpae_s2_attrs(LPAE_S2_MEMATTR_NORMAL_WB, LPAE_S2AP_RW, LPAE_SH_INNER, false);
 }
 
-/* Tables live in hypervisor memory, addressed by host PA (the Hyp MMU is off). */
-static bool host_read(void *ctx UNUSED, paddr_t pa, unsigned bytes UNUSED, u64 *val)
-{
-	*val = *(const volatile u64 *)(uintptr_t)pa;
-	return true;
-}
-
-static bool host_write(void *ctx UNUSED, paddr_t pa, unsigned bytes UNUSED, u64 val)
-{
-	*(volatile u64 *)(uintptr_t)pa = val;
-	return true;
-}
-
 static paddr_t table_alloc(void *ctx UNUSED, u32 bytes)
 {
 	stage2_values[S2_tables]++;
 	return palloc_pages((bytes + 4095) / 4096, 4096);
 }
 
-static const struct pt_mem s2_mem = {host_read, host_write, table_alloc, NULL};
+/* Tables live in hypervisor memory, addressed by host PA (the Hyp MMU is off). */
+static const struct pt_mem s2_mem = {.direct = true, .alloc_table = table_alloc};
 
 static bool stage2_option(const char *key, size_t klen, const char *val, size_t vlen)
 {
@@ -90,22 +86,23 @@ static bool stage2_option(const char *key, size_t klen, const char *val, size_t 
 }
 
 /* map: stage-2 map [ipa, ipa+size) of guest RAM; a failure is a hypervisor bug. */
-static void map(paddr_t ipa, u64 size)
+static void map(u32 ipa, u32 size)
 {
-	paddr_t pa = s2.vm->ram_pa + (ipa - s2.vm->ram_ipa);
-	enum pt_status st = pt_map(&s2.regime, &s2_mem, ipa, pa, size, ram_attrs(), s2.max_shift);
+	u32 pa = s2.vm->ram_pa + (ipa - s2.vm->ram_ipa);
+	enum pt_status st = pt_map(&s2.regime, &s2_mem, ipa, pa, size, s2.attrs, s2.max_shift);
 	if (st != PT_OK) {
-		hyp_fatal("stage-2 map of IPA 0x%llx (+0x%llx) failed: %s",
-			  (unsigned long long)ipa, (unsigned long long)size, pt_status_str(st));
+		hyp_fatal("stage-2 map of IPA 0x%08x (+0x%x) failed: %s", ipa, size,
+			  pt_status_str(st));
 	}
 }
 
 static int stage2_setup(struct vm *vm)
 {
 	s2.vm = vm;
-	s2.regime.fmt = &pt_lpae_s2;
-	s2.regime.ia_bits = 32; /* VTCR.T0SZ = 0: a 4 GiB IPA space, starting at level 1 */
-	s2.regime.root = palloc_pages(1, 4096);
+	s2.attrs = ram_attrs();
+	memset(s2.l3_table, 0, sizeof(s2.l3_table));
+	/* VTCR.T0SZ = 0: a 4 GiB IPA space, starting at level 1. */
+	pt_regime_init(&s2.regime, &pt_lpae_s2, palloc_pages(1, 4096), 32);
 	if (s2.regime.root == 0) {
 		return -1;
 	}
@@ -124,53 +121,68 @@ static int stage2_setup(struct vm *vm)
 	return 0;
 }
 
+/* first_page_of_region: map the page at ipa with the generic builder (which creates the
+ * level-3 table) and remember that table for the region's later fills. */
+static __attribute__((noinline)) void first_page_of_region(u32 ipa, u32 region)
+{
+	struct pt_walk w;
+	map(ALIGN_DOWN(ipa, 4096u), 4096);
+	pt_walk(&s2.regime, &s2_mem, ipa, &w);
+	HYP_ASSERT(w.status == PT_OK && w.level == 3);
+	s2.l3_table[region] = (u32)ALIGN_DOWN(w.desc_pa[2], (paddr_t)4096);
+}
+
+/* fill_page: map the 4 KiB page of RAM at ipa, through the region's level-3 table. */
+static void fill_page(u32 ipa)
+{
+	u32 region = (ipa - s2.vm->ram_ipa) >> BLOCK_SHIFT;
+	u32 table = s2.l3_table[region];
+	if (table == 0) {
+		first_page_of_region(ipa, region);
+		return;
+	}
+	volatile u64 *desc = (volatile u64 *)(uintptr_t)(table + ((ipa >> PAGE_SHIFT) & 511u) * 8u);
+	HYP_ASSERT((*desc & LPAE_VALID) == 0); /* a translation fault means the entry is invalid */
+	*desc = pt_lpae_s2.make_leaf(s2.vm->ram_pa + (ALIGN_DOWN(ipa, 4096u) - s2.vm->ram_ipa), 2,
+				     s2.attrs);
+}
+
 /* fill: map the page or block of RAM that holds ipa. Turning an invalid entry valid needs
  * no TLB maintenance: entries that fault are never cached (B3.10.2); the DSB makes the new
  * descriptor visible to the table walk that retries the access. */
-static void fill(paddr_t ipa, bool s1ptw)
+static void fill(u32 ipa, bool s1ptw)
 {
-	u64 block = BIT64(s2.max_shift);
-	paddr_t base = ALIGN_DOWN(ipa, (paddr_t)block);
-	if (s2.max_shift == BLOCK_SHIFT && !vm_ipa_to_host(s2.vm, base, (u32)block)) {
-		block = BIT64(PAGE_SHIFT); /* a partial block at the end of RAM */
-		base = ALIGN_DOWN(ipa, (paddr_t)block);
+	u32 base = ALIGN_DOWN(ipa, BLOCK_SIZE);
+	if (s2.max_shift == BLOCK_SHIFT && base - s2.vm->ram_ipa <= s2.vm->ram_size - BLOCK_SIZE) {
+		map(base, BLOCK_SIZE);
+		stage2_values[S2_fills_block]++;
+	} else {
+		fill_page(ipa); /* 4 KiB pages, or a partial block at the end of RAM */
+		stage2_values[S2_fills_page]++;
 	}
-	map(base, block);
 	dsb();
-	stage2_values[block > BIT64(PAGE_SHIFT) ? S2_fills_block : S2_fills_page]++;
 	if (s1ptw) {
 		stage2_values[S2_fills_s1ptw]++;
 	}
 }
 
-static enum trap_result stage2_trap(struct vcpu *v, u32 hsr)
+static void stage2_trap(struct vcpu *v, u32 hsr)
 {
 	bool is_data = hsr_ec(hsr) == EC_DABT_LOW;
 	u32 far = is_data ? read_hdfar() : read_hifar();
-	paddr_t ipa = ((paddr_t)(read_hpfar() & HPFAR_FIPA_MASK) << HPFAR_FIPA_SHIFT) | (far & 0xfffu);
-	u32 fsc = hsr & ISS_FSC_MASK;
+	/* VTCR.T0SZ = 0: IPAs are 32 bits, HPFAR[31:4] holds IPA[39:12]. */
+	u32 ipa = ((read_hpfar() & HPFAR_FIPA_MASK) << HPFAR_FIPA_SHIFT) | (far & 0xfffu);
 	bool s1ptw = (hsr & ISS_DA_S1PTW) != 0; /* same bit in both abort syndromes */
-	stage2_values[S2_faults]++;
-	if (vm_ipa_is_ram(s2.vm, ipa)) {
-		if ((fsc & FSC_TYPE_MASK) != FSC_TRANSLATION || s2.eager) {
-			hyp_fatal("stage-2 fault on guest RAM at IPA 0x%llx that the module did not "
+	if (ipa - s2.vm->ram_ipa < s2.vm->ram_size) {
+		if ((hsr & FSC_TYPE_MASK) != FSC_TRANSLATION || s2.eager) {
+			hyp_fatal("stage-2 fault on guest RAM at IPA 0x%08x that the module did not "
 				  "expect (fill=%s)",
-				  (unsigned long long)ipa, s2.eager ? "eager" : "lazy");
+				  ipa, s2.eager ? "eager" : "lazy");
 		}
 		fill(ipa, s1ptw);
-		return TRAP_HANDLED;
+		return;
 	}
-	stage2_values[S2_unbacked]++;
-	const struct guest_abort a = {
-		.is_data = is_data,
-		.is_write = is_data && (hsr & ISS_DA_WNR) != 0,
-		.s1ptw = s1ptw,
-		.va = far,
-		.ipa = ipa,
-		.hsr = hsr,
-	};
-	vm_emulate_unbacked(v, &a);
-	return TRAP_HANDLED;
+	vm_emulate_unbacked(v, hsr, ipa, far);
 }
 
 static bool stage2_va_to_ipa(struct vcpu *v UNUSED, u32 va, bool write UNUSED, paddr_t *ipa)

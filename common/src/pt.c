@@ -152,23 +152,49 @@ const struct pt_format pt_lpae_s2 = {
 
 /* ---- generic walker and builder ---- */
 
-unsigned pt_start_index(const struct pt_regime *r)
+void pt_regime_init(struct pt_regime *r, const struct pt_format *fmt, paddr_t root, u32 ia_bits)
 {
 	unsigned li = 0;
-	while (li + 1 < r->fmt->nlevels && r->fmt->level[li].shift >= r->ia_bits) {
+	while (li + 1 < fmt->nlevels && fmt->level[li].shift >= ia_bits) {
 		li++;
 	}
-	return li;
+	r->fmt = fmt;
+	r->root = root;
+	r->ia_bits = ia_bits;
+	r->start = (u8)li;
+	r->start_bits = (u8)(ia_bits - fmt->level[li].shift < fmt->level[li].index_bits
+				     ? ia_bits - fmt->level[li].shift
+				     : fmt->level[li].index_bits);
 }
 
 /* index_bits: VA bits resolved at level index li of regime r. */
-static u32 index_bits(const struct pt_regime *r, unsigned li)
+static inline u32 index_bits(const struct pt_regime *r, unsigned li)
 {
-	const struct pt_level *l = &r->fmt->level[li];
-	if (li == pt_start_index(r) && r->ia_bits - l->shift < l->index_bits) {
-		return r->ia_bits - l->shift;
+	return li == r->start ? r->start_bits : r->fmt->level[li].index_bits;
+}
+
+/* mem_read / mem_write: one descriptor access through m. */
+static inline bool mem_read(const struct pt_mem *m, paddr_t pa, unsigned bytes, u64 *val)
+{
+	if (m->direct) {
+		*val = bytes == 8 ? *(const volatile u64 *)(uintptr_t)pa
+				  : *(const volatile u32 *)(uintptr_t)pa;
+		return true;
 	}
-	return l->index_bits;
+	return m->read(m->ctx, pa, bytes, val);
+}
+
+static inline bool mem_write(const struct pt_mem *m, paddr_t pa, unsigned bytes, u64 val)
+{
+	if (m->direct) {
+		if (bytes == 8) {
+			*(volatile u64 *)(uintptr_t)pa = val;
+		} else {
+			*(volatile u32 *)(uintptr_t)pa = (u32)val;
+		}
+		return true;
+	}
+	return m->write(m->ctx, pa, bytes, val);
 }
 
 u32 pt_table_bytes(const struct pt_regime *r, unsigned li)
@@ -177,9 +203,13 @@ u32 pt_table_bytes(const struct pt_regime *r, unsigned li)
 }
 
 /* desc_addr: address of the descriptor for ia in the table at table (level index li). */
-static paddr_t desc_addr(const struct pt_regime *r, unsigned li, paddr_t table, u64 ia)
+static inline paddr_t desc_addr(const struct pt_regime *r, unsigned li, paddr_t table, u64 ia)
 {
-	u64 idx = (ia >> r->fmt->level[li].shift) & MASK64(index_bits(r, li));
+	u32 shift = r->fmt->level[li].shift;
+	/* Input addresses of 32 bits or fewer (every ARMv7 VA, our IPAs) index in 32-bit
+	 * arithmetic: a variable 64-bit shift costs several instructions on a 32-bit core. */
+	u32 idx = r->ia_bits <= 32 ? ((u32)ia >> shift) & MASK(index_bits(r, li))
+				   : (u32)((ia >> shift) & MASK64(index_bits(r, li)));
 	return table + idx * r->fmt->desc_bytes;
 }
 
@@ -203,7 +233,7 @@ enum pt_status pt_walk(const struct pt_regime *r, const struct pt_mem *m, u64 ia
 		paddr_t dpa = desc_addr(r, li, table, ia);
 		u64 d;
 		w->level = f->level[li].number;
-		if (!m->read(m->ctx, dpa, f->desc_bytes, &d)) {
+		if (!mem_read(m, dpa, f->desc_bytes, &d)) {
 			w->status = PT_FAULT_BUS;
 			return w->status;
 		}
@@ -227,14 +257,15 @@ enum pt_status pt_walk(const struct pt_regime *r, const struct pt_mem *m, u64 ia
 	return w->status;
 }
 
-/* leaf_index: the shallowest level index whose leaf fits ia/pa alignment, size and the cap. */
+/* leaf_index: the shallowest level index whose leaf fits ia/pa alignment, size and the cap.
+ * Level spans are below 2^32, so alignment only needs the low 32 bits. */
 static int leaf_index(const struct pt_regime *r, u64 ia, paddr_t pa, u64 size, u32 max_shift)
 {
+	u32 low = (u32)ia | (u32)pa;
 	for (unsigned li = pt_start_index(r); li < r->fmt->nlevels; li++) {
 		const struct pt_level *l = &r->fmt->level[li];
-		u64 span = BIT64(l->shift);
-		if (l->leaf_ok && l->shift <= max_shift && IS_ALIGNED(ia, span) &&
-		    IS_ALIGNED(pa, span) && size >= span) {
+		u32 span = BIT(l->shift);
+		if (l->leaf_ok && l->shift <= max_shift && (low & (span - 1)) == 0 && size >= span) {
 			return (int)li;
 		}
 	}
@@ -250,7 +281,7 @@ static enum pt_status install_leaf(const struct pt_regime *r, const struct pt_me
 	for (unsigned li = pt_start_index(r);; li++) {
 		paddr_t dpa = desc_addr(r, li, table, ia);
 		u64 d;
-		if (!m->read(m->ctx, dpa, f->desc_bytes, &d)) {
+		if (!mem_read(m, dpa, f->desc_bytes, &d)) {
 			return PT_FAULT_BUS;
 		}
 		enum pt_kind kind = f->classify(d, li);
@@ -258,17 +289,17 @@ static enum pt_status install_leaf(const struct pt_regime *r, const struct pt_me
 			if (kind != PT_INVALID && d != leaf) {
 				return PT_ERR_EXISTS;
 			}
-			return m->write(m->ctx, dpa, f->desc_bytes, leaf) ? PT_OK : PT_FAULT_BUS;
+			return mem_write(m, dpa, f->desc_bytes, leaf) ? PT_OK : PT_FAULT_BUS;
 		}
 		if (kind == PT_INVALID) {
-			struct pt_regime sub = *r;
-			sub.ia_bits = 64; /* next levels are full-size tables */
-			paddr_t next = m->alloc_table(m->ctx, pt_table_bytes(&sub, li + 1));
+			/* Tables below the first level are always full size. */
+			u32 bytes = (1u << f->level[li + 1].index_bits) * f->desc_bytes;
+			paddr_t next = m->alloc_table(m->ctx, bytes);
 			if (next == 0) {
 				return PT_ERR_NOMEM;
 			}
 			d = f->make_table(next);
-			if (!m->write(m->ctx, dpa, f->desc_bytes, d)) {
+			if (!mem_write(m, dpa, f->desc_bytes, d)) {
 				return PT_FAULT_BUS;
 			}
 		} else if (kind != PT_TABLE) {
@@ -281,8 +312,8 @@ static enum pt_status install_leaf(const struct pt_regime *r, const struct pt_me
 enum pt_status pt_map(const struct pt_regime *r, const struct pt_mem *m, u64 ia, paddr_t pa,
 		      u64 size, u64 attrs, u32 max_leaf_shift)
 {
-	const u64 page = BIT64(r->fmt->level[r->fmt->nlevels - 1].shift);
-	if (!IS_ALIGNED(ia | pa | size, page)) {
+	const u32 page = BIT(r->fmt->level[r->fmt->nlevels - 1].shift);
+	if ((((u32)ia | (u32)pa | (u32)size) & (page - 1)) != 0) {
 		return PT_ERR_ALIGN;
 	}
 	if (!in_range(r, ia) || (size != 0 && !in_range(r, ia + size - 1))) {
@@ -298,7 +329,7 @@ enum pt_status pt_map(const struct pt_regime *r, const struct pt_mem *m, u64 ia,
 		if (s != PT_OK) {
 			return s;
 		}
-		u64 span = BIT64(r->fmt->level[li].shift);
+		u32 span = BIT(r->fmt->level[li].shift);
 		ia += span;
 		pa += span;
 		size -= span;
@@ -329,7 +360,7 @@ enum pt_status pt_unmap(const struct pt_regime *r, const struct pt_mem *m, u64 i
 		if (!IS_ALIGNED(ia, span) || ia + span > end) {
 			return PT_ERR_ALIGN; /* would have to split a block */
 		}
-		if (!m->write(m->ctx, w.desc_pa[w.depth - 1], f->desc_bytes, 0)) {
+		if (!mem_write(m, w.desc_pa[w.depth - 1], f->desc_bytes, 0)) {
 			return PT_FAULT_BUS;
 		}
 		ia += span;
@@ -379,13 +410,10 @@ bool pt_guest_regime(u32 ttbcr, u64 ttbr0, u64 ttbr1, u32 va, struct pt_regime *
 {
 	if ((ttbcr & TTBCR_EAE_BIT) == 0) {
 		u32 n = TTBCR_N(ttbcr);
-		r->fmt = &pt_short;
 		if (n == 0 || (va >> (32 - n)) == 0) {
-			r->ia_bits = 32 - n;
-			r->root = (u32)ttbr0 & ~MASK(14 - n);
+			pt_regime_init(r, &pt_short, (u32)ttbr0 & ~MASK(14 - n), 32 - n);
 		} else {
-			r->ia_bits = 32;
-			r->root = (u32)ttbr1 & ~MASK(14);
+			pt_regime_init(r, &pt_short, (u32)ttbr1 & ~MASK(14), 32);
 		}
 		return true;
 	}
@@ -394,15 +422,12 @@ bool pt_guest_regime(u32 ttbcr, u64 ttbr0, u64 ttbr1, u32 va, struct pt_regime *
 	u32 t0 = TTBCR_T0SZ(ttbcr), t1 = TTBCR_T1SZ(ttbcr);
 	u64 start1 = t1 != 0 ? BIT64(32) - BIT64(32 - t1) : t0 != 0 ? BIT64(32 - t0) : BIT64(32);
 	u64 end0 = t0 != 0 ? BIT64(32 - t0) : start1;
-	r->fmt = &pt_lpae_s1;
 	if (va < end0) {
-		r->ia_bits = 32 - t0;
-		r->root = lpae_base(ttbr0, r->ia_bits);
+		pt_regime_init(r, &pt_lpae_s1, lpae_base(ttbr0, 32 - t0), 32 - t0);
 		return true;
 	}
 	if (va >= start1) {
-		r->ia_bits = 32 - t1;
-		r->root = lpae_base(ttbr1, r->ia_bits);
+		pt_regime_init(r, &pt_lpae_s1, lpae_base(ttbr1, 32 - t1), 32 - t1);
 		return true;
 	}
 	return false;

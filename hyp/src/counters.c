@@ -1,6 +1,8 @@
 /* Counter blocks: registration, printing and the Hyp-mode instruction count. */
 #include "hyp/console.h"
 #include "hyp/core_counters.h"
+#include "hyp/pmu.h"
+#include "hyp/trap.h"
 #include "tb/cp15.h"
 #include "tb/fmt.h"
 #include "tb/str.h"
@@ -61,8 +63,8 @@ static u32 last_hyp_count;
 
 void counters_refresh(void)
 {
-	extern u32 pmu_hyp_instructions(void);
 	u32 now = pmu_hyp_instructions();
+	trap_counters_refresh();
 	core_values[CORE_hyp_instructions] += (u32)(now - last_hyp_count);
 	last_hyp_count = now;
 }

@@ -133,6 +133,7 @@ void hyp_main(u32 cpsr)
 	if (vm->mm->counters != NULL) {
 		counters_register(vm->mm->counters);
 	}
+	trap_init(vm->mm);
 	hyp_vcpu.tf = &boot_frame;
 	vm_boot(vm, &hyp_vcpu);
 	hyp_vcpu.tf = NULL;

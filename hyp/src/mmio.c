@@ -78,11 +78,12 @@ static u32 pl011_read(u32 off, u32 size UNUSED)
 
 static void pl011_write(u32 off, u32 size UNUSED, u32 val)
 {
+	if (off == UARTDR) { /* the hot path: transmit */
+		console_putc((char)(val & 0xffu));
+		return;
+	}
 	pl011_init_once();
 	switch (off) {
-	case UARTDR:
-		console_putc((char)(val & 0xffu));
-		break;
 	case UARTILPR:
 		uart.ilpr = val & 0xffu;
 		break;
@@ -120,14 +121,5 @@ const struct mmio_device pl011_device = {
 	.write = pl011_write,
 };
 
-static const struct mmio_device *const devices[] = {&pl011_device};
-
-const struct mmio_device *mmio_find(paddr_t ipa)
-{
-	for (u32 i = 0; i < ARRAY_SIZE(devices); i++) {
-		if (ipa >= devices[i]->base && ipa - devices[i]->base < devices[i]->size) {
-			return devices[i];
-		}
-	}
-	return NULL;
-}
+const struct mmio_device *const mmio_devices[] = {&pl011_device};
+const u32 mmio_ndevices = ARRAY_SIZE(mmio_devices);

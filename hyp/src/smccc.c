@@ -80,21 +80,34 @@ static void psci_call(struct vcpu *v, u32 fid)
 	}
 }
 
+#define HVC_IMM16(hsr) ((hsr)&0xffffu)
+
+void smccc_hvc(struct vcpu *v, u32 hsr)
+{
+	u32 *r = v->tf->r;
+	/* The hot path of the null-hypercall benchmark: nothing but count and answer. */
+	if (r[0] == TB_HC_NULL && HVC_IMM16(hsr) == 0) {
+		core_count(CORE_hc_null);
+		r[0] = 0;
+		return;
+	}
+	smccc_call(v, hsr);
+}
+
 void smccc_call(struct vcpu *v, u32 hsr)
 {
 	u32 *r = v->tf->r;
 	u32 fid = r[0];
 	if (hsr_ec(hsr) == EC_SMC) {
 		vcpu_skip_insn(v, hsr); /* a trapped SMC returns to itself (B1.14.4) */
-	} else if ((hsr & 0xffffu) != 0) {
-		hyp_fatal("HVC #%u: the SMC Calling Convention uses HVC #0 only", hsr & 0xffffu);
+	} else if (HVC_IMM16(hsr) != 0) {
+		hyp_fatal("HVC #%u: the SMC Calling Convention uses HVC #0 only", HVC_IMM16(hsr));
 	}
-	if (fid == TB_HC_NULL) { /* the hot path of the null-hypercall benchmark */
+	switch (fid) {
+	case TB_HC_NULL:
 		core_count(CORE_hc_null);
 		r[0] = 0;
 		return;
-	}
-	switch (fid) {
 	case TB_HC_EXIT:
 		core_count(CORE_hc_exit);
 		hyp_exit((int)r[1]);

@@ -13,8 +13,8 @@
 #include "tb/pt.h"
 #include "tb/str.h"
 
-/* The trap counter of each exception class. */
-static u8 trap_index(u32 ec)
+/* class_of: the trap counter ("trap.<class>") of an exception class. */
+static u8 class_of(u32 ec)
 {
 	switch (ec) {
 	case EC_UNKNOWN:
@@ -44,26 +44,62 @@ static u8 trap_index(u32 ec)
 	}
 }
 
-void hyp_trap(struct trap_frame *tf, u32 hsr)
+typedef void (*trap_fn)(struct vcpu *v, u32 hsr);
+
+static void trap_unexpected(struct vcpu *v UNUSED, u32 hsr UNUSED)
 {
-	struct vcpu *v = &hyp_vcpu;
-	u32 ec = hsr_ec(hsr);
-	const struct mm_module *mm = hyp_vm.mm;
-	v->tf = tf;
-	trap_values[trap_index(ec)]++;
-	if (((mm->ec_mask >> ec) & 1) != 0 && mm->trap(v, hsr) == TRAP_HANDLED) {
-		return;
-	}
+	hyp_fatal("unexpected trap from the guest");
+}
+
+static void trap_wfi(struct vcpu *v UNUSED, u32 hsr UNUSED)
+{
+	hyp_fatal("the guest executed WFI, but this hypervisor gives it no interrupt source: "
+		  "it would wait forever");
+}
+
+/* core_route: the core's own handler of an exception class. */
+static trap_fn core_route(u32 ec)
+{
 	switch (ec) {
 	case EC_HVC:
+		return smccc_hvc;
 	case EC_SMC:
-		smccc_call(v, hsr);
-		return;
+		return smccc_call;
 	case EC_WFI_WFE:
-		hyp_fatal("the guest executed WFI, but this hypervisor gives it no interrupt source: "
-			  "it would wait forever");
+		return trap_wfi;
 	default:
-		hyp_fatal("unexpected trap from the guest");
+		return trap_unexpected;
+	}
+}
+
+void trap_core(struct vcpu *v, u32 hsr)
+{
+	core_route(hsr_ec(hsr))(v, hsr);
+}
+
+/* How each exception class is handled, fixed at boot (trap_init), and how often it was.
+ * The trap entry in entry.S indexes this table by HSR.EC: keep the layout it assumes. */
+struct trap_route {
+	trap_fn handle;
+	u64 count;
+};
+struct trap_route trap_routes[EC_COUNT];
+_Static_assert(sizeof(struct trap_route) == 16, "entry.S: ROUTE_SHIFT");
+_Static_assert(offsetof(struct trap_route, count) == 8, "entry.S: ROUTE_COUNT");
+_Static_assert(offsetof(struct vcpu, tf) == 0, "entry.S: hyp_vcpu.tf");
+
+void trap_init(const struct mm_module *mm)
+{
+	for (u32 ec = 0; ec < EC_COUNT; ec++) {
+		trap_routes[ec].handle = ((mm->ec_mask >> ec) & 1) != 0 ? mm->trap : core_route(ec);
+	}
+}
+
+void trap_counters_refresh(void)
+{
+	memset(trap_values, 0, TRAP_NCOUNTERS * sizeof(trap_values[0]));
+	for (u32 ec = 0; ec < EC_COUNT; ec++) {
+		trap_values[class_of(ec)] += trap_routes[ec].count;
 	}
 }
 
@@ -85,7 +121,7 @@ void vcpu_skip_insn(struct vcpu *v, u32 hsr)
 	v->tf->pc += (hsr & HSR_IL) ? 4 : 2;
 }
 
-void guest_inject_abort(struct vcpu *v, bool is_data, u32 fsr, u32 far)
+__attribute__((noinline)) void guest_inject_abort(struct vcpu *v, bool is_data, u32 fsr, u32 far)
 {
 	struct trap_frame *tf = v->tf;
 	u32 sctlr = read_sctlr();
@@ -144,18 +180,18 @@ static u32 walk_fault_level(u32 va)
 /* external_abort_fsr: the FSR QEMU virt gives an access to unassigned address space: a
  * synchronous external abort with ExT=0 (QEMU: decode errors are not "external" in the
  * ExT sense), in the guest's current FSR format (B3.13.3, B3.13.5). */
-static u32 external_abort_fsr(const struct guest_abort *a)
+static __attribute__((noinline, cold)) u32 external_abort_fsr(u32 hsr, u32 far)
 {
 	bool lpae = guest_uses_lpae();
 	u32 fsr;
-	if (a->s1ptw) {
-		u32 level = walk_fault_level(a->va);
+	if ((hsr & ISS_DA_S1PTW) != 0) {
+		u32 level = walk_fault_level(far);
 		/* Short format: 0b01100 (level 1) / 0b01110 (level 2); long: 0b0101LL. */
 		fsr = lpae ? FSR_LPAE | FSC_SYNC_EXT_PTW | level : (level == 1 ? 0x00cu : 0x00eu);
 	} else {
 		fsr = lpae ? FSR_LPAE | FSR_LD_SYNC_EXT : FSR_SD_SYNC_EXT;
 	}
-	if (a->is_data && a->is_write) {
+	if (hsr_ec(hsr) == EC_DABT_LOW && (hsr & ISS_DA_WNR) != 0) {
 		fsr |= FSR_WNR;
 	}
 	return fsr;
@@ -202,41 +238,46 @@ static u32 reg_cb(void *ctx, unsigned n)
 /* mmio_do: one access to device d at offset off; loads write the destination register. */
 static void mmio_do(struct vcpu *v, const struct mmio_device *d, u32 off, const struct mem_op *op)
 {
+	u32 width_mask = MASK(op->size * 8);
 	if (op->store) {
-		u32 val = vcpu_reg(v, op->reg);
-		d->write(off, op->size, op->size == 4 ? val : val & MASK(op->size * 8));
+		d->write(off, op->size, vcpu_reg(v, op->reg) & width_mask);
 		core_count(CORE_mmio_write);
 		return;
 	}
-	u32 val = d->read(off, op->size);
-	if (op->size < 4) {
-		val &= MASK(op->size * 8);
-		if (op->sign_extend && (val & BIT(op->size * 8 - 1)) != 0) {
-			val |= ~MASK(op->size * 8);
-		}
+	u32 val = d->read(off, op->size) & width_mask;
+	if (op->sign_extend && (val & BIT(op->size * 8 - 1)) != 0) {
+		val |= ~width_mask;
 	}
 	vcpu_set_reg(v, op->reg, val);
 	core_count(CORE_mmio_read);
 }
 
-/* emulate_from_syndrome: an access the HSR fully describes (ISV=1). */
-static void emulate_from_syndrome(struct vcpu *v, const struct mmio_device *d,
-				  const struct guest_abort *a)
+/* emulate_from_syndrome: an access the HSR fully describes (ISV=1, B3.13.6): the hot path
+ * of device emulation, kept free of the decoder's state. */
+static void emulate_from_syndrome(struct vcpu *v, const struct mmio_device *d, u32 hsr,
+				  paddr_t ipa, u32 far)
 {
-	u32 iss = a->hsr & HSR_ISS_MASK;
-	struct mem_op op = {
-		.addr = a->va,
-		.size = (u8)(1u << BITS(iss, 23, 22)),
-		.store = (iss & ISS_DA_WNR) != 0,
-		.sign_extend = (iss & ISS_DA_SSE) != 0,
-		.reg = (u8)BITS(iss, 19, 16),
+	u32 size = 1u << BITS(hsr, 23, 22);
+	u32 reg = (u32)BITS(hsr, 19, 16);
+	u32 off = (u32)ipa - (u32)d->base;
+	if ((hsr & ISS_DA_WNR) != 0) {
+		d->write(off, size, vcpu_reg(v, reg) & MASK(size * 8));
+		core_count(CORE_mmio_write);
+		return;
+	}
+	const struct mem_op op = {
+		.addr = far,
+		.size = (u8)size,
+		.store = false,
+		.sign_extend = (hsr & ISS_DA_SSE) != 0,
+		.reg = (u8)reg,
 	};
-	mmio_do(v, d, (u32)(a->ipa - d->base), &op);
+	mmio_do(v, d, off, &op);
 }
 
 /* emulate_decoded: an access without syndrome (ISV=0): decode the instruction (A32 only). */
-static void emulate_decoded(struct vcpu *v, const struct mmio_device *d,
-			    const struct guest_abort *a)
+static __attribute__((noinline, cold)) void emulate_decoded(struct vcpu *v, const struct mmio_device *d,
+			    paddr_t fault_ipa, u32 far)
 {
 	char err[128];
 	u32 insn;
@@ -244,7 +285,7 @@ static void emulate_decoded(struct vcpu *v, const struct mmio_device *d,
 	if ((v->tf->cpsr & PSR_T) != 0) {
 		hyp_fatal("device access at IPA 0x%08llx without syndrome from Thumb code: "
 			  "only A32 instructions are decoded",
-			  (unsigned long long)a->ipa);
+			  (unsigned long long)fault_ipa);
 	}
 	if (!guest_read_insn(v, v->tf->pc, &insn)) {
 		hyp_fatal("cannot fetch the guest instruction at 0x%08x to emulate its device access",
@@ -252,14 +293,14 @@ static void emulate_decoded(struct vcpu *v, const struct mmio_device *d,
 	}
 	if (!decode_a32_ldst(insn, reg_cb, v, &acc, err, sizeof(err))) {
 		hyp_fatal("%s at guest pc 0x%08x (device %s, IPA 0x%08llx)", err, v->tf->pc, d->name,
-			  (unsigned long long)a->ipa);
+			  (unsigned long long)fault_ipa);
 	}
 	core_count(CORE_mmio_decoded);
-	paddr_t page_ipa = ALIGN_DOWN(a->ipa, (paddr_t)4096);
+	paddr_t page_ipa = ALIGN_DOWN(fault_ipa, (paddr_t)4096);
 	for (u32 i = 0; i < acc.n; i++) {
 		const struct mem_op *op = &acc.op[i];
 		paddr_t ipa = page_ipa + (op->addr & 0xfffu);
-		if ((op->addr & ~0xfffu) != (a->va & ~0xfffu) || ipa < d->base ||
+		if ((op->addr & ~0xfffu) != (far & ~0xfffu) || ipa < d->base ||
 		    ipa + op->size > d->base + d->size) {
 			hyp_fatal("%s at guest pc 0x%08x: access %u at 0x%08x leaves device %s", acc.mnemonic,
 				  v->tf->pc, i, op->addr, d->name);
@@ -271,18 +312,38 @@ static void emulate_decoded(struct vcpu *v, const struct mmio_device *d,
 	}
 }
 
-void vm_emulate_unbacked(struct vcpu *v, const struct guest_abort *a)
+/* emulate_slow: every case but a device access with a full syndrome. */
+static __attribute__((noinline)) void emulate_slow(struct vcpu *v, const struct mmio_device *d,
+						   u32 hsr, paddr_t ipa, u32 far)
 {
-	const struct mmio_device *d = mmio_find(a->ipa);
-	if (d == NULL || !a->is_data || a->s1ptw) {
-		guest_inject_abort(v, a->is_data, external_abort_fsr(a), a->va);
+	if (d == NULL || hsr_ec(hsr) != EC_DABT_LOW || (hsr & ISS_DA_S1PTW) != 0) {
+		guest_inject_abort(v, hsr_ec(hsr) == EC_DABT_LOW, external_abort_fsr(hsr, far), far);
 		return;
 	}
-	if ((a->hsr & ISS_DA_ISV) != 0) {
-		emulate_from_syndrome(v, d, a);
-		vcpu_skip_insn(v, a->hsr);
+	if ((hsr & ISS_DA_ISV) != 0) {
+		emulate_from_syndrome(v, d, hsr, ipa, far);
+		vcpu_skip_insn(v, hsr);
 	} else {
-		emulate_decoded(v, d, a);
+		emulate_decoded(v, d, ipa, far);
 		v->tf->pc += 4; /* only A32 is decoded */
 	}
+}
+
+void vm_emulate_unbacked(struct vcpu *v, u32 hsr, paddr_t ipa, u32 far)
+{
+	const struct mmio_device *d = mmio_find(ipa);
+	/* The hot path: a data access (not a table walk) to a device, fully described by the
+	 * syndrome; for a store, one register value handed to the device. */
+	const u32 fast_mask = (0x3fu << HSR_EC_SHIFT) | ISS_DA_ISV | ISS_DA_S1PTW | ISS_DA_WNR;
+	const u32 fast_store = ((u32)EC_DABT_LOW << HSR_EC_SHIFT) | ISS_DA_ISV | ISS_DA_WNR;
+	static const u32 width_mask[4] = {0xffu, 0xffffu, 0xffffffffu, 0xffffffffu};
+	if (d != NULL && (hsr & fast_mask) == fast_store) {
+		u32 sas = (u32)BITS(hsr, 23, 22);
+		d->write((u32)ipa - (u32)d->base, 1u << sas,
+			 vcpu_reg(v, (u32)BITS(hsr, 19, 16)) & width_mask[sas]);
+		core_count(CORE_mmio_write);
+		vcpu_skip_insn(v, hsr);
+		return;
+	}
+	emulate_slow(v, d, hsr, ipa, far);
 }

@@ -276,7 +276,7 @@ static void write_fiq_reg(unsigned n, u32 val)
 	}
 }
 
-u32 vcpu_reg(const struct vcpu *v, unsigned n)
+u32 vcpu_reg_banked(const struct vcpu *v, unsigned n)
 {
 	HYP_ASSERT(n < 16);
 	if (n == 15) {
@@ -292,7 +292,7 @@ u32 vcpu_reg(const struct vcpu *v, unsigned n)
 	return v->tf->r[n];
 }
 
-void vcpu_set_reg(struct vcpu *v, unsigned n, u32 val)
+void vcpu_set_reg_banked(struct vcpu *v, unsigned n, u32 val)
 {
 	HYP_ASSERT(n < 15);
 	if (n >= 13) {

@@ -17,15 +17,11 @@ struct vcpu hyp_vcpu;
 
 void *vm_ipa_to_host(const struct vm *vm, paddr_t ipa, u32 len)
 {
-	if (ipa < vm->ram_ipa || len > vm->ram_size || ipa - vm->ram_ipa > vm->ram_size - len) {
+	if (!vm_ipa_is_ram(vm, ipa) || len > vm->ram_size ||
+	    (u32)ipa - vm->ram_ipa > vm->ram_size - len) {
 		return NULL;
 	}
-	return (void *)(uintptr_t)(vm->ram_pa + (ipa - vm->ram_ipa));
-}
-
-bool vm_ipa_is_ram(const struct vm *vm, paddr_t ipa)
-{
-	return vm_ipa_to_host(vm, ipa, 1) != NULL;
+	return (void *)(uintptr_t)(vm->ram_pa + ((u32)ipa - vm->ram_ipa));
 }
 
 /* Core trap configuration (B4.1.65): SMC traps (PSCI over SMC, HCR.TSC), WFI traps (the
@@ -49,9 +45,9 @@ void vm_boot(struct vm *vm, struct vcpu *v)
 	loader_place(image, vm->image_size, &target, vm_ipa_to_host(vm, vm->ram_ipa, vm->ram_size),
 		     &info);
 	vm->entry_ipa = info.entry_ipa;
-	vm->dtb_ipa = (u32)vm->ram_ipa + vm->ram_size - GUEST_DTB_MAX;
+	vm->dtb_ipa = vm->ram_ipa + vm->ram_size - GUEST_DTB_MAX;
 	const struct guest_dtb_params dp = {
-		.ram_ipa = (u32)vm->ram_ipa,
+		.ram_ipa = vm->ram_ipa,
 		.ram_size = vm->ram_size,
 		.bootargs = vm->cmdline,
 		.bootargs_len = strlen(vm->cmdline),

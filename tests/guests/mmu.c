@@ -49,7 +49,7 @@ static paddr_t mem_alloc(void *ctx UNUSED, u32 bytes)
 	return (paddr_t)(uintptr_t)&pool[at];
 }
 
-static const struct pt_mem mem = {mem_read, mem_write, mem_alloc, NULL};
+static const struct pt_mem mem = {false, mem_read, mem_write, mem_alloc, NULL};
 
 /* Attributes per format: normal write-back memory, device memory, read-only normal memory. */
 struct attrs {
@@ -130,10 +130,11 @@ int main(void)
 {
 	bool lpae = rt_arg_is("fmt", "lpae");
 	const struct attrs *a = lpae ? &lpae_attrs : &short_attrs;
-	struct pt_regime r = {lpae ? &pt_lpae_s1 : &pt_short, 0, 32};
+	struct pt_regime r;
 	u32 ram = rt_ram_base(), hole = rt_ram_base() + rt_ram_size();
 	rt_set_handler(on_abort);
 
+	pt_regime_init(&r, lpae ? &pt_lpae_s1 : &pt_short, 0, 32);
 	r.root = mem_alloc(NULL, pt_table_bytes(&r, pt_start_index(&r)) < 4096
 					 ? 4096
 					 : pt_table_bytes(&r, pt_start_index(&r)));

@@ -17,8 +17,7 @@ static struct fixture fx_new(const struct pt_format *f, u32 ia_bits)
 	struct fixture fx;
 	fx.m = testmem_new();
 	fx.ops = testmem_ops(fx.m);
-	fx.r.fmt = f;
-	fx.r.ia_bits = ia_bits;
+	pt_regime_init(&fx.r, f, 0, ia_bits);
 	u32 root_bytes = pt_table_bytes(&fx.r, pt_start_index(&fx.r));
 	fx.r.root = tm_alloc(fx.m, root_bytes < 4096 ? 4096 : root_bytes);
 	fx.m->tables = 0;

@@ -73,7 +73,7 @@ static inline void testmem_free(struct testmem *m)
 
 static inline struct pt_mem testmem_ops(struct testmem *m)
 {
-	struct pt_mem ops = {tm_read, tm_write, tm_alloc, m};
+	struct pt_mem ops = {false, tm_read, tm_write, tm_alloc, m};
 	return ops;
 }
 

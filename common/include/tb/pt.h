@@ -48,8 +48,11 @@ extern const struct pt_format pt_short;    /* short-descriptor, 4 KiB pages, 1 M
 extern const struct pt_format pt_lpae_s1;  /* LPAE stage 1, 4 KiB granule */
 extern const struct pt_format pt_lpae_s2;  /* LPAE stage 2, 4 KiB granule */
 
-/* Memory access for walks and builders: physical addresses in the table's address space. */
+/* Memory access for walks and builders: physical addresses in the table's address space.
+ * With direct set, addresses are dereferenced as they are (the hypervisor's own tables, Hyp
+ * MMU off) and read/write are not called. */
 struct pt_mem {
+	bool direct;
 	/* read: load a descriptor of bytes (4 or 8) at pa; false if pa is not readable. */
 	bool (*read)(void *ctx, paddr_t pa, unsigned bytes, u64 *val);
 	/* write: store a descriptor; false if pa is not writable. */
@@ -59,12 +62,18 @@ struct pt_mem {
 	void *ctx;
 };
 
-/* The input range a table tree translates: ia_bits of input address, the root table. */
+/* The input range a table tree translates: ia_bits of input address, the root table.
+ * Build one with pt_regime_init, which derives the first lookup level. */
 struct pt_regime {
 	const struct pt_format *fmt;
 	paddr_t root;
-	u32 ia_bits; /* 32 for a full 4 GiB space; fewer with TTBCR.N / T0SZ */
+	u32 ia_bits;    /* 32 for a full 4 GiB space; fewer with TTBCR.N / T0SZ */
+	u8 start;       /* index into fmt->level[] of the first lookup */
+	u8 start_bits;  /* input bits resolved by the first lookup */
 };
+
+/* pt_regime_init: a regime of format fmt over ia_bits of input, rooted at root. */
+void pt_regime_init(struct pt_regime *r, const struct pt_format *fmt, paddr_t root, u32 ia_bits);
 
 enum pt_status {
 	PT_OK = 0,
@@ -91,7 +100,10 @@ struct pt_walk {
 /* pt_table_bytes: size of the table at level index li for a regime (the first may be smaller). */
 u32 pt_table_bytes(const struct pt_regime *r, unsigned li);
 /* pt_start_index: index into fmt->level[] of the regime's first lookup level. */
-unsigned pt_start_index(const struct pt_regime *r);
+static inline unsigned pt_start_index(const struct pt_regime *r)
+{
+	return r->start;
+}
 /* pt_walk: translate ia through the tables; fills *w, returns w->status. */
 enum pt_status pt_walk(const struct pt_regime *r, const struct pt_mem *m, u64 ia,
 		       struct pt_walk *w);

@@ -9,11 +9,6 @@
 #include "hyp/vm.h"
 #include "tb/types.h"
 
-enum trap_result {
-	TRAP_HANDLED = 0,  /* done; resume the guest at tf->pc */
-	TRAP_NOT_MINE = 1, /* let the core handle it */
-};
-
 struct mm_module {
 	const char *name;
 	/* One line per option, for error messages and docs. */
@@ -23,10 +18,11 @@ struct mm_module {
 	/* setup: build the translation of vm's RAM from scratch (at every boot and reset) and
 	 * OR into vm->hcr / vm->hstr the trap bits the module needs. 0 or a negative error. */
 	int (*setup)(struct vm *vm);
-	/* ec_mask: bit n set = the module sees traps with EC n before the core does. */
+	/* ec_mask: bit n set = traps with EC n go to the module's trap() instead of the core. */
 	u64 ec_mask;
-	/* trap: handle a trap of an EC in ec_mask. */
-	enum trap_result (*trap)(struct vcpu *v, u32 hsr);
+	/* trap: handle a trap of an EC in ec_mask; one it does not want goes to trap_core()
+	 * (trap.h). The guest resumes at v->tf->pc. */
+	void (*trap)(struct vcpu *v, u32 hsr);
 	/* va_to_ipa: the IPA the guest's current stage 1 gives va for a read (or write); false if
 	 * the guest's own translation faults. */
 	bool (*va_to_ipa)(struct vcpu *v, u32 va, bool write, paddr_t *ipa);

@@ -14,8 +14,22 @@ struct mmio_device {
 };
 
 extern const struct mmio_device pl011_device;
+extern const struct mmio_device *const mmio_devices[];
+extern const u32 mmio_ndevices;
 
 /* mmio_find: the device whose window holds ipa, or NULL. */
-const struct mmio_device *mmio_find(paddr_t ipa);
+static inline const struct mmio_device *mmio_find(paddr_t ipa)
+{
+	if ((ipa >> 32) != 0) {
+		return NULL; /* every device lives below 4 GiB */
+	}
+	for (u32 i = 0; i < mmio_ndevices; i++) {
+		const struct mmio_device *d = mmio_devices[i];
+		if ((u32)ipa - (u32)d->base < d->size) {
+			return d;
+		}
+	}
+	return NULL;
+}
 
 #endif

@@ -5,19 +5,12 @@
 #include "hyp/vcpu.h"
 #include "tb/types.h"
 
-/* A guest access to an IPA that is not guest RAM, as a memory module found it. */
-struct guest_abort {
-	bool is_data;    /* data abort (else prefetch) */
-	bool is_write;
-	bool s1ptw;      /* raised by the guest's own table walk */
-	u32 va;          /* the guest's virtual address (DFAR/IFAR value) */
-	paddr_t ipa;     /* the address after the guest's stage 1 */
-	u32 hsr;         /* the syndrome as trapped (ISV etc.); 0 if none */
-};
-
-/* vm_emulate_unbacked: emulate the access (MMIO) if a device lives at a->ipa, otherwise give
- * the guest the synchronous external abort that QEMU virt raises for unassigned addresses. */
-void vm_emulate_unbacked(struct vcpu *v, const struct guest_abort *a);
+/* vm_emulate_unbacked: a guest access to ipa, which is not guest RAM: emulate it (MMIO) if
+ * a device lives there, otherwise give the guest the synchronous external abort that QEMU
+ * virt raises for unassigned addresses. hsr is the abort's syndrome: its EC (data or
+ * prefetch), WnR, S1PTW and, when ISV=1, the access itself (a module without a hardware
+ * syndrome builds one with ISV=0 and the instruction is decoded). far is the guest VA. */
+void vm_emulate_unbacked(struct vcpu *v, u32 hsr, paddr_t ipa, u32 far);
 /* vcpu_skip_insn: step the guest past the trapped instruction. */
 void vcpu_skip_insn(struct vcpu *v, u32 hsr);
 /* guest_inject_abort: take a data or prefetch abort in the guest with fsr/far, as the
@@ -30,8 +23,13 @@ bool guest_s1_translate(u32 va, paddr_t *ipa);
 /* guest_read_insn: fetch the 32-bit A32 instruction at the guest's pc; false if it cannot. */
 bool guest_read_insn(struct vcpu *v, u32 pc, u32 *insn);
 
-/* hyp_trap: the C entry of every trap from the guest (called from entry.S). */
-void hyp_trap(struct trap_frame *tf, u32 hsr);
+struct mm_module;
+/* trap_init: route every exception class to the module (its ec_mask) or the core. */
+void trap_init(const struct mm_module *mm);
+/* trap_counters_refresh: fold the per-class trap counts into the "trap" counter block. */
+void trap_counters_refresh(void);
+/* trap_core: the core's handling of a trap (for modules declining one they asked for). */
+void trap_core(struct vcpu *v, u32 hsr);
 /* hyp_internal_trap: an exception taken in Hyp mode itself: always fatal. */
 void hyp_internal_trap(struct trap_frame *tf, u32 vector);
 

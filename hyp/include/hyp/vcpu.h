@@ -46,13 +46,31 @@ struct vcpu {
 void vcpu_reset(struct vcpu *v, u32 entry, u32 dtb_ipa);
 /* vcpu_capture: copy the live banked and system registers into v (for dumps). */
 void vcpu_capture(struct vcpu *v);
-/* vcpu_reg / vcpu_set_reg: register n (0-15) as the guest's trapped mode sees it. */
-u32 vcpu_reg(const struct vcpu *v, unsigned n);
-void vcpu_set_reg(struct vcpu *v, unsigned n, u32 val);
 /* vcpu_mode: the trapped guest mode (PSR_MODE_*). */
 static inline u32 vcpu_mode(const struct vcpu *v)
 {
 	return v->tf->cpsr & 0x1fu;
+}
+/* vcpu_reg_banked / vcpu_set_reg_banked: registers that live outside the trap frame. */
+u32 vcpu_reg_banked(const struct vcpu *v, unsigned n);
+void vcpu_set_reg_banked(struct vcpu *v, unsigned n, u32 val);
+/* in_frame: is register n of the trapped mode in the trap frame (r0-r7; r8-r12 unless FIQ)? */
+static inline bool vcpu_reg_in_frame(const struct vcpu *v, unsigned n)
+{
+	return n < 8 || (n < 13 && vcpu_mode(v) != 0x11u);
+}
+/* vcpu_reg / vcpu_set_reg: register n (0-15) as the guest's trapped mode sees it. */
+static inline u32 vcpu_reg(const struct vcpu *v, unsigned n)
+{
+	return vcpu_reg_in_frame(v, n) ? v->tf->r[n] : vcpu_reg_banked(v, n);
+}
+static inline void vcpu_set_reg(struct vcpu *v, unsigned n, u32 val)
+{
+	if (vcpu_reg_in_frame(v, n)) {
+		v->tf->r[n] = val;
+	} else {
+		vcpu_set_reg_banked(v, n, val);
+	}
 }
 /* vcpu_mode_name: "svc", "usr", ... */
 const char *vcpu_mode_name(u32 mode);

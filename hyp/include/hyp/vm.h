@@ -9,9 +9,11 @@
 struct mm_module;
 
 struct vm {
-	paddr_t ram_ipa;   /* GUEST_RAM_IPA */
+	/* Guest RAM. The hypervisor runs with its MMU off, so every host address it manages
+	 * is below 4 GiB; guest RAM IPAs are too (VTCR.T0SZ = 0). */
+	u32 ram_ipa;       /* GUEST_RAM_IPA */
 	u32 ram_size;      /* bytes */
-	paddr_t ram_pa;    /* host PA of the first byte of guest RAM */
+	u32 ram_pa;        /* host PA of the first byte of guest RAM */
 	u32 vmid;
 	const struct mm_module *mm;
 	u32 hcr;           /* trap configuration: core bits | module bits */
@@ -31,7 +33,10 @@ extern struct vcpu hyp_vcpu;
 /* vm_ipa_to_host: host pointer for [ipa, ipa+len) if it lies wholly in guest RAM, else NULL. */
 void *vm_ipa_to_host(const struct vm *vm, paddr_t ipa, u32 len);
 /* vm_ipa_is_ram: does ipa lie in guest RAM? */
-bool vm_ipa_is_ram(const struct vm *vm, paddr_t ipa);
+static inline bool vm_ipa_is_ram(const struct vm *vm, paddr_t ipa)
+{
+	return (ipa >> 32) == 0 && (u32)ipa - vm->ram_ipa < vm->ram_size;
+}
 /* vm_boot: (re)load the image, write the DTB, set up the memory module, reset the vCPU. */
 void vm_boot(struct vm *vm, struct vcpu *v);
 

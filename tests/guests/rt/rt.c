@@ -169,6 +169,37 @@ u32 rt_lr_svc(void)
 	return v;
 }
 
+static char counter_names[RT_MAX_COUNTERS][TB_COUNTER_NAME_LEN] __attribute__((aligned(8)));
+static s32 ncounters = -1;
+
+int rt_counter_index(const char *name)
+{
+	if (ncounters < 0) {
+		ncounters = (s32)rt_hvc(TB_HC_DESCRIBE, (u32)(uintptr_t)counter_names,
+					sizeof(counter_names), 0);
+		if (ncounters < 0) {
+			rt_printf("guest: DESCRIBE failed (%d)\n", (int)ncounters);
+			rt_exit(1);
+		}
+	}
+	for (s32 i = 0; i < ncounters; i++) {
+		if (strcmp(counter_names[i], name) == 0) {
+			return (int)i;
+		}
+	}
+	return -1;
+}
+
+u32 rt_snapshot(u64 *out)
+{
+	s32 n = (s32)rt_hvc(TB_HC_SNAPSHOT, (u32)(uintptr_t)out, RT_MAX_COUNTERS * sizeof(u64), 0);
+	if (n < 0) {
+		rt_printf("guest: SNAPSHOT failed (%d)\n", (int)n);
+		rt_exit(1);
+	}
+	return (u32)n;
+}
+
 static const char *const vector_names[8] = {"reset",          "undefined instruction",
 					    "supervisor call", "prefetch abort",
 					    "data abort",     "unused vector",

@@ -42,6 +42,13 @@ void rt_call_addr(u32 addr);
 /* rt_lr_svc: the SVC-mode link register (read from another mode). */
 u32 rt_lr_svc(void);
 
+/* Hypervisor counters (tb/hcall.h DESCRIBE / SNAPSHOT); only under the hypervisor. */
+#define RT_MAX_COUNTERS 128
+/* rt_counter_index: index of the counter called name, or -1 (names fetched once). */
+int rt_counter_index(const char *name);
+/* rt_snapshot: all counter values into out[RT_MAX_COUNTERS]; the number of counters. */
+u32 rt_snapshot(u64 *out);
+
 int main(void);
 
 #endif
