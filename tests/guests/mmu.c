@@ -79,6 +79,36 @@ static const struct attrs lpae_attrs = {
 	.block_shift = 21,
 };
 
+/* Tables that come with the image, never written by the guest: the first access through them
+ * is the first touch of their page, by the table walk itself (an S1PTW stage-2 fill). Each
+ * fills its own 4 KiB page and maps PREMADE_VA to RAM + 10 MiB. */
+#define PREMADE_VA 0x90000000u
+#define PREMADE_PA 0x40a00000u
+static const u32 premade_short[1024] __attribute__((aligned(4096))) = {
+	[0] = PREMADE_PA | SD_L2_SMALL | (3u << SD_PG_AP_SHIFT) | (1u << SD_SMALL_TEX_SHIFT) |
+	      SD_PG_C | SD_PG_B,
+};
+static const u64 premade_lpae[512] __attribute__((aligned(4096))) = {
+	[0] = PREMADE_PA | LPAE_VALID | LPAE_TYPE_TABLE | ((u64)LPAE_SH_INNER << LPAE_SH_SHIFT) |
+	      LPAE_AF,
+};
+
+/* install_premade: point the entry one level above the premade table at it. */
+static void install_premade(const struct pt_regime *r, bool lpae)
+{
+	struct pt_walk w;
+	if (!lpae) {
+		mem_write(NULL, r->root + 4 * (PREMADE_VA >> 20), 4,
+			  pt_short.make_table((paddr_t)(uintptr_t)premade_short));
+		return;
+	}
+	/* The level-2 table of the 1 GiB region that holds ALIAS_SECTION_VA and PREMADE_VA. */
+	pt_walk(r, &mem, ALIAS_SECTION_VA, &w);
+	paddr_t l2 = pt_lpae_s1.next_table(w.desc[0], 0);
+	mem_write(NULL, l2 + 8 * ((PREMADE_VA >> 21) & 511), 8,
+		  pt_lpae_s1.make_table((paddr_t)(uintptr_t)premade_lpae));
+}
+
 static volatile u32 fault_fsr, fault_far;
 
 static bool on_abort(u32 vector, struct rt_frame *f)
@@ -145,6 +175,7 @@ int main(void)
 	map(&r, ALIAS_SECTION_VA, ram + 8 * MiB, BIT(a->block_shift), a->normal, a->block_shift);
 	map(&r, ALIAS_PAGE_VA, ram + 9 * MiB + 0x3000, 4096, a->normal, 12);
 	map(&r, RO_PAGE_VA, ram + 9 * MiB + 0x4000, 4096, a->ro, 12);
+	install_premade(&r, lpae);
 
 	if (lpae) {
 		write_prrr(0x04ffu); /* MAIR0 */
@@ -169,6 +200,8 @@ int main(void)
 	store(ALIAS_PAGE_VA + 0x10, 0x9a9e0001u);
 	rt_printf("page alias: %s\n",
 		  load(ram + 9 * MiB + 0x3010) == 0x9a9e0001u ? "ok" : "WRONG");
+	store(PREMADE_PA + 0x10, 0x77665544u);
+	rt_printf("premade table: %s\n", load(PREMADE_VA + 0x10) == 0x77665544u ? "ok" : "WRONG");
 	store(ram + 9 * MiB + 0x4000, 0x12345678u);
 	rt_printf("read-only page reads 0x%08x\n", load(RO_PAGE_VA));
 	u32 p = RT_UART;
