@@ -39,7 +39,8 @@ HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Icommon/include -Ihyp/include \
 COMMON_SRC := common/src/fdt.c common/src/fmt.c common/src/pt.c common/src/str.c
 
 # ---- the hypervisor ----
-HYP_SRC := $(wildcard hyp/src/*.c) $(wildcard mm-stage2/*.c) $(wildcard mm-shadow/*.c) $(COMMON_SRC)
+# Every memory module is a directory mm-<name>/ of sources; adding one needs no change here.
+HYP_SRC := $(wildcard hyp/src/*.c) $(wildcard mm-*/*.c) $(COMMON_SRC)
 HYP_ASM := hyp/src/entry.S
 HYP_OBJ := $(patsubst %.c,$(BUILD)/hyp/%.o,$(HYP_SRC)) $(patsubst %.S,$(BUILD)/hyp/%.o,$(HYP_ASM))
 HYP_ELF := $(BUILD)/hyp/hyp.elf

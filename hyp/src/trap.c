@@ -164,17 +164,23 @@ static bool ipa_read(void *ctx, paddr_t ipa, unsigned bytes, u64 *val)
 	return true;
 }
 
-/* walk_fault_level: the level of the guest's stage-1 walk for va that reads outside RAM. */
-static u32 walk_fault_level(u32 va)
+/* walk_fault: walk the guest's stage 1 for va as the MMU did, to the descriptor read that
+ * left guest RAM: its level, and (short format) the domain of the level-1 entry above it. */
+static void walk_fault(u32 va, u32 *level, u32 *domain)
 {
 	struct pt_regime r;
 	const struct pt_mem m = {.read = ipa_read, .ctx = &hyp_vm};
 	struct pt_walk w;
+	*level = 1;
+	*domain = 0;
 	if (!pt_guest_regime(read_ttbcr(), read_ttbr0_64(), read_ttbr1_64(), va, &r)) {
-		return 1;
+		return;
 	}
 	pt_walk(&r, &m, pt_guest_ia(&r, va), &w);
-	return w.level;
+	*level = w.level;
+	if (r.fmt == &pt_short && w.level == 2) {
+		*domain = (u32)BITS(w.desc[0], 8, 5);
+	}
 }
 
 /* external_abort_fsr: the FSR QEMU virt gives an access to unassigned address space: a
@@ -185,9 +191,13 @@ static __attribute__((noinline, cold)) u32 external_abort_fsr(u32 hsr, u32 far)
 	bool lpae = guest_uses_lpae();
 	u32 fsr;
 	if ((hsr & ISS_DA_S1PTW) != 0) {
-		u32 level = walk_fault_level(far);
-		/* Short format: 0b01100 (level 1) / 0b01110 (level 2); long: 0b0101LL. */
-		fsr = lpae ? FSR_LPAE | FSC_SYNC_EXT_PTW | level : (level == 1 ? 0x00cu : 0x00eu);
+		u32 level, domain;
+		walk_fault(far, &level, &domain);
+		/* Short format: FS 0b01100 (level 1) / 0b01110 (level 2) with the domain in
+		 * [7:4] (B3.13.3); long format: 0b0101LL. */
+		fsr = lpae ? FSR_LPAE | FSC_SYNC_EXT_PTW | level
+			   : (level == 1 ? FSR_SD_SYNC_EXT_PTW_L1 : FSR_SD_SYNC_EXT_PTW_L2) |
+				     (domain << FSR_SD_DOMAIN_SHIFT);
 	} else {
 		fsr = lpae ? FSR_LPAE | FSR_LD_SYNC_EXT : FSR_SD_SYNC_EXT;
 	}

@@ -93,20 +93,23 @@ static const u64 premade_lpae[512] __attribute__((aligned(4096))) = {
 	      LPAE_AF,
 };
 
-/* install_premade: point the entry one level above the premade table at it. */
-static void install_premade(const struct pt_regime *r, bool lpae)
+/* A VA whose last-level table is said to live at an unassigned physical address. */
+#define LOST_TABLE_VA 0xa0000000u
+
+/* install_table: point the entry one level above the last level for va at table. */
+static void install_table(const struct pt_regime *r, bool lpae, u32 va, paddr_t table)
 {
 	struct pt_walk w;
 	if (!lpae) {
-		mem_write(NULL, r->root + 4 * (PREMADE_VA >> 20), 4,
-			  pt_short.make_table((paddr_t)(uintptr_t)premade_short));
+		/* Domain 3 (a client, like domain 0): a walk fault at level 2 reports it. */
+		mem_write(NULL, r->root + 4 * (va >> 20), 4,
+			  pt_short.make_table(table) | (3u << SD_DOMAIN_SHIFT));
 		return;
 	}
-	/* The level-2 table of the 1 GiB region that holds ALIAS_SECTION_VA and PREMADE_VA. */
+	/* The level-2 table of the 1 GiB region that holds ALIAS_SECTION_VA and va. */
 	pt_walk(r, &mem, ALIAS_SECTION_VA, &w);
 	paddr_t l2 = pt_lpae_s1.next_table(w.desc[0], 0);
-	mem_write(NULL, l2 + 8 * ((PREMADE_VA >> 21) & 511), 8,
-		  pt_lpae_s1.make_table((paddr_t)(uintptr_t)premade_lpae));
+	mem_write(NULL, l2 + 8 * ((va >> 21) & 511), 8, pt_lpae_s1.make_table(table));
 }
 
 static volatile u32 fault_fsr, fault_far;
@@ -175,7 +178,9 @@ int main(void)
 	map(&r, ALIAS_SECTION_VA, ram + 8 * MiB, BIT(a->block_shift), a->normal, a->block_shift);
 	map(&r, ALIAS_PAGE_VA, ram + 9 * MiB + 0x3000, 4096, a->normal, 12);
 	map(&r, RO_PAGE_VA, ram + 9 * MiB + 0x4000, 4096, a->ro, 12);
-	install_premade(&r, lpae);
+	install_table(&r, lpae, PREMADE_VA,
+		      (paddr_t)(uintptr_t)(lpae ? (const void *)premade_lpae : premade_short));
+	install_table(&r, lpae, LOST_TABLE_VA, hole);
 
 	if (lpae) {
 		write_prrr(0x04ffu); /* MAIR0 */
@@ -184,7 +189,7 @@ int main(void)
 	} else {
 		write_ttbcr(0);
 		write_ttbr0((u32)r.root);
-		write_dacr(1); /* domain 0: client */
+		write_dacr(0x41); /* domains 0 and 3: client */
 	}
 	dsb();
 	tlbi_all();
@@ -212,6 +217,8 @@ int main(void)
 	expect_fault("permission fault ", RO_PAGE_VA, true);
 	expect_fault("external abort   ", hole, false);
 	expect_fault("external abort   ", hole + 0x40, true);
+	expect_fault("walk ext. abort  ", LOST_TABLE_VA + 0x3000, false);
+	expect_fault("walk ext. abort  ", LOST_TABLE_VA + 0x5008, true);
 
 	write_sctlr(read_sctlr() & ~SCTLR_M);
 	isb();

@@ -88,6 +88,9 @@ enum hsr_ec {
 #define FSR_EXT            BIT(12)
 #define FSR_LPAE           BIT(9)
 #define FSR_SD_SYNC_EXT    0x008u
+#define FSR_SD_SYNC_EXT_PTW_L1 0x00cu
+#define FSR_SD_SYNC_EXT_PTW_L2 0x00eu
+#define FSR_SD_DOMAIN_SHIFT 4
 #define FSR_LD_SYNC_EXT    0x010u
 
 /* HCR (B4.1.65). */
