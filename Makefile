@@ -93,7 +93,7 @@ $(BUILD)/host/test_%: tests/unit/test_%.c tests/unit/testmem.h $(HOST_HYP_SRC) $
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Itests/unit -o $@ $< $(HOST_HYP_SRC) $(COMMON_SRC) -lcmocka
 
-.PHONY: all run debug test unit integration perf clean format
+.PHONY: all run debug test unit integration perf clean format format-check
 all: $(HYP_ELF) $(GUEST_BINS) $(IMGCHECK) $(UNIT_BINS)
 
 run: all
@@ -108,13 +108,18 @@ unit: $(UNIT_BINS)
 integration: all
 	$(PYTHON) -m pytest -q tests/integration
 
-test: unit integration
+test: format-check unit integration
 
 perf: all
 	@$(PYTHON) tests/integration/perf.py
 
+C_FILES = $(shell git ls-files '*.c' '*.h')
 format:
-	clang-format -i $(shell git ls-files '*.c' '*.h')
+	clang-format -i $(C_FILES)
+
+# Every C file follows .clang-format.
+format-check:
+	@clang-format --dry-run --Werror $(C_FILES)
 
 clean:
 	rm -rf $(BUILD)

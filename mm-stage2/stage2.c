@@ -15,18 +15,18 @@
 
 /* Every stage-2 fault (trap.dabt + trap.pabt) is a page fill, a block fill, or an access
  * to non-RAM that the core counts as device emulation or an injected abort. */
-#define STAGE2_COUNTERS(X)                                                                 \
-	X(fills_page)                                                                      \
-	X(fills_block)                                                                     \
-	X(fills_s1ptw)                                                                     \
-	X(tables)                                                                          \
+#define STAGE2_COUNTERS(X)                                                                         \
+	X(fills_page)                                                                              \
+	X(fills_block)                                                                             \
+	X(fills_s1ptw)                                                                             \
+	X(tables)                                                                                  \
 	X(tlbi_allnsnh)
 #define S2_ENUM_(name) S2_##name,
 enum { STAGE2_COUNTERS(S2_ENUM_) };
 DEFINE_COUNTER_BLOCK(stage2, "stage2", STAGE2_COUNTERS)
 
-#define PAGE_SHIFT  12
-#define BLOCK_SHIFT 21
+#define PAGE_SHIFT	 12
+#define BLOCK_SHIFT	 21
 #define VTTBR_VMID_SHIFT 48
 
 #define BLOCK_SIZE  (1u << BLOCK_SHIFT)
@@ -36,7 +36,7 @@ static struct {
 	bool eager;
 	u32 max_shift; /* PAGE_SHIFT or BLOCK_SHIFT */
 	struct pt_regime regime;
-	u64 attrs;     /* leaf attributes of guest RAM */
+	u64 attrs; /* leaf attributes of guest RAM */
 	struct vm *vm;
 	/* For each 2 MiB region of guest RAM mapped with pages, its level-3 table (host PA),
 	 * or 0: a lazy page fill then writes one descriptor instead of walking three levels. */
@@ -175,9 +175,10 @@ static void stage2_trap(struct vcpu *v, u32 hsr)
 	bool s1ptw = (hsr & ISS_DA_S1PTW) != 0; /* same bit in both abort syndromes */
 	if (ipa - s2.vm->ram_ipa < s2.vm->ram_size) {
 		if ((hsr & FSC_TYPE_MASK) != FSC_TRANSLATION || s2.eager) {
-			hyp_fatal("stage-2 fault on guest RAM at IPA 0x%08x that the module did not "
-				  "expect (fill=%s)",
-				  ipa, s2.eager ? "eager" : "lazy");
+			hyp_fatal(
+			    "stage-2 fault on guest RAM at IPA 0x%08x that the module did not "
+			    "expect (fill=%s)",
+			    ipa, s2.eager ? "eager" : "lazy");
 		}
 		fill(ipa, s1ptw);
 		return;
@@ -191,14 +192,14 @@ static bool stage2_va_to_ipa(struct vcpu *v UNUSED, u32 va, bool write UNUSED, p
 }
 
 static const struct mm_module stage2_module = {
-	.name = "stage2",
-	.options_help = "  stage2.fill=lazy|eager  map guest RAM on first touch (default) or at boot\n"
-			"  stage2.page=4k|2m       largest stage-2 mapping (default 2m)",
-	.parse_option = stage2_option,
-	.setup = stage2_setup,
-	.ec_mask = BIT64(EC_DABT_LOW) | BIT64(EC_PABT_LOW),
-	.trap = stage2_trap,
-	.va_to_ipa = stage2_va_to_ipa,
-	.counters = &stage2_block,
+    .name = "stage2",
+    .options_help = "  stage2.fill=lazy|eager  map guest RAM on first touch (default) or at boot\n"
+		    "  stage2.page=4k|2m       largest stage-2 mapping (default 2m)",
+    .parse_option = stage2_option,
+    .setup = stage2_setup,
+    .ec_mask = BIT64(EC_DABT_LOW) | BIT64(EC_PABT_LOW),
+    .trap = stage2_trap,
+    .va_to_ipa = stage2_va_to_ipa,
+    .counters = &stage2_block,
 };
 MM_MODULE(stage2_module);

@@ -14,6 +14,7 @@ device-tree-compiler:/usr/bin/dtc
 libcmocka-dev:/usr/include/cmocka.h
 gcc:/usr/bin/gcc
 make:/usr/bin/make
+clang-format:/usr/bin/clang-format
 python3-matplotlib:/usr/lib/python3/dist-packages/matplotlib/__init__.py
 python3-pytest:/usr/lib/python3/dist-packages/pytest/__init__.py
 "

@@ -5,19 +5,19 @@
 #define FDT_BEGIN_NODE 1u
 #define FDT_END_NODE   2u
 #define FDT_PROP       3u
-#define FDT_NOP        4u
-#define FDT_END        9u
+#define FDT_NOP	       4u
+#define FDT_END	       9u
 
 /* Header field offsets (spec 5.2). */
-#define HDR_MAGIC       0
-#define HDR_TOTALSIZE   4
-#define HDR_OFF_STRUCT  8
+#define HDR_MAGIC	0
+#define HDR_TOTALSIZE	4
+#define HDR_OFF_STRUCT	8
 #define HDR_OFF_STRINGS 12
-#define HDR_OFF_RSVMAP  16
-#define HDR_VERSION     20
-#define HDR_LAST_COMP   24
-#define HDR_BOOT_CPUID  28
-#define HDR_SIZE_STRS   32
+#define HDR_OFF_RSVMAP	16
+#define HDR_VERSION	20
+#define HDR_LAST_COMP	24
+#define HDR_BOOT_CPUID	28
+#define HDR_SIZE_STRS	32
 #define HDR_SIZE_STRUCT 36
 
 static u32 be32(const void *p)

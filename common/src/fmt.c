@@ -78,8 +78,9 @@ int tb_vformat(tb_putc_fn out, void *ctx, const char *fmt, va_list ap)
 		case 'u':
 		case 'x':
 		case 'X':
-			v = sp.longs >= 2 ? va_arg(ap, unsigned long long)
-			    : sp.longs == 1 ? va_arg(ap, unsigned long) : va_arg(ap, unsigned int);
+			v = sp.longs >= 2   ? va_arg(ap, unsigned long long)
+			    : sp.longs == 1 ? va_arg(ap, unsigned long)
+					    : va_arg(ap, unsigned int);
 			{
 				char *p = number(end, v, *fmt == 'u' ? 10 : 16, *fmt == 'X');
 				n += emit_padded(out, ctx, &sp, p, (int)(end - p));

@@ -70,16 +70,16 @@ static u64 sd_make_leaf(paddr_t pa, unsigned li, u64 attrs)
 }
 
 const struct pt_format pt_short = {
-	.name = "short-descriptor",
-	.desc_bytes = 4,
-	.nlevels = 2,
-	.level = {{.number = 1, .shift = 20, .index_bits = 12, .leaf_ok = true},
-		  {.number = 2, .shift = 12, .index_bits = 8, .leaf_ok = true}},
-	.classify = sd_classify,
-	.next_table = sd_next_table,
-	.leaf_out = sd_leaf_out,
-	.make_table = sd_make_table,
-	.make_leaf = sd_make_leaf,
+    .name = "short-descriptor",
+    .desc_bytes = 4,
+    .nlevels = 2,
+    .level = {{.number = 1, .shift = 20, .index_bits = 12, .leaf_ok = true},
+	      {.number = 2, .shift = 12, .index_bits = 8, .leaf_ok = true}},
+    .classify = sd_classify,
+    .next_table = sd_next_table,
+    .leaf_out = sd_leaf_out,
+    .make_table = sd_make_table,
+    .make_leaf = sd_make_leaf,
 };
 
 /* ---- long-descriptor format, both stages (B3.6.1) ---- */
@@ -121,33 +121,37 @@ static u64 lpae_make_leaf(paddr_t pa, unsigned li, u64 attrs)
 	return (pa & LPAE_OA_MASK) | type | attrs;
 }
 
-#define LPAE_LEVELS                                                                  \
-	{{.number = 1, .shift = 30, .index_bits = 9, .leaf_ok = true},                 \
-	 {.number = 2, .shift = 21, .index_bits = 9, .leaf_ok = true},                 \
-	 {.number = 3, .shift = 12, .index_bits = 9, .leaf_ok = true}}
+#define LPAE_LEVELS                                                                                \
+	{                                                                                          \
+		{.number = 1, .shift = 30, .index_bits = 9, .leaf_ok = true},                      \
+		    {.number = 2, .shift = 21, .index_bits = 9, .leaf_ok = true},                  \
+		{                                                                                  \
+			.number = 3, .shift = 12, .index_bits = 9, .leaf_ok = true                 \
+		}                                                                                  \
+	}
 
 const struct pt_format pt_lpae_s1 = {
-	.name = "LPAE stage 1",
-	.desc_bytes = 8,
-	.nlevels = 3,
-	.level = LPAE_LEVELS,
-	.classify = lpae_classify,
-	.next_table = lpae_next_table,
-	.leaf_out = lpae_leaf_out,
-	.make_table = lpae_make_table,
-	.make_leaf = lpae_make_leaf,
+    .name = "LPAE stage 1",
+    .desc_bytes = 8,
+    .nlevels = 3,
+    .level = LPAE_LEVELS,
+    .classify = lpae_classify,
+    .next_table = lpae_next_table,
+    .leaf_out = lpae_leaf_out,
+    .make_table = lpae_make_table,
+    .make_leaf = lpae_make_leaf,
 };
 
 const struct pt_format pt_lpae_s2 = {
-	.name = "LPAE stage 2",
-	.desc_bytes = 8,
-	.nlevels = 3,
-	.level = LPAE_LEVELS,
-	.classify = lpae_classify,
-	.next_table = lpae_next_table,
-	.leaf_out = lpae_leaf_out,
-	.make_table = lpae_make_table,
-	.make_leaf = lpae_make_leaf,
+    .name = "LPAE stage 2",
+    .desc_bytes = 8,
+    .nlevels = 3,
+    .level = LPAE_LEVELS,
+    .classify = lpae_classify,
+    .next_table = lpae_next_table,
+    .leaf_out = lpae_leaf_out,
+    .make_table = lpae_make_table,
+    .make_leaf = lpae_make_leaf,
 };
 
 /* ---- generic walker and builder ---- */
@@ -163,8 +167,8 @@ void pt_regime_init(struct pt_regime *r, const struct pt_format *fmt, paddr_t ro
 	r->ia_bits = ia_bits;
 	r->start = (u8)li;
 	r->start_bits = (u8)(ia_bits - fmt->level[li].shift < fmt->level[li].index_bits
-				     ? ia_bits - fmt->level[li].shift
-				     : fmt->level[li].index_bits);
+				 ? ia_bits - fmt->level[li].shift
+				 : fmt->level[li].index_bits);
 }
 
 /* index_bits: VA bits resolved at level index li of regime r. */
@@ -218,8 +222,7 @@ static bool in_range(const struct pt_regime *r, u64 ia)
 	return r->ia_bits >= 64 || (ia >> r->ia_bits) == 0;
 }
 
-enum pt_status pt_walk(const struct pt_regime *r, const struct pt_mem *m, u64 ia,
-		       struct pt_walk *w)
+enum pt_status pt_walk(const struct pt_regime *r, const struct pt_mem *m, u64 ia, struct pt_walk *w)
 {
 	const struct pt_format *f = r->fmt;
 	paddr_t table = r->root;
@@ -265,7 +268,8 @@ static int leaf_index(const struct pt_regime *r, u64 ia, paddr_t pa, u64 size, u
 	for (unsigned li = pt_start_index(r); li < r->fmt->nlevels; li++) {
 		const struct pt_level *l = &r->fmt->level[li];
 		u32 span = BIT(l->shift);
-		if (l->leaf_ok && l->shift <= max_shift && (low & (span - 1)) == 0 && size >= span) {
+		if (l->leaf_ok && l->shift <= max_shift && (low & (span - 1)) == 0 &&
+		    size >= span) {
 			return (int)li;
 		}
 	}
@@ -392,8 +396,8 @@ const char *pt_status_str(enum pt_status s)
 
 /* TTBCR fields (B4.1.153). */
 #define TTBCR_EAE_BIT  BIT(31)
-#define TTBCR_N(t)     ((u32)BITS(t, 2, 0))    /* short-descriptor */
-#define TTBCR_T0SZ(t)  ((u32)BITS(t, 2, 0))    /* long-descriptor */
+#define TTBCR_N(t)     ((u32)BITS(t, 2, 0)) /* short-descriptor */
+#define TTBCR_T0SZ(t)  ((u32)BITS(t, 2, 0)) /* long-descriptor */
 #define TTBCR_T1SZ(t)  ((u32)BITS(t, 18, 16))
 #define TTBR_LPAE_BASE MASK64(40)
 

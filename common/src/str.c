@@ -120,8 +120,10 @@ bool tb_parse_u64(const char *s, size_t len, bool allow_suffix, u64 *out)
 	}
 	if (allow_suffix) {
 		char c = s[len - 1];
-		scale = c == 'K' || c == 'k' ? KiB : c == 'M' || c == 'm' ? MiB
-			: c == 'G' || c == 'g' ? 1024ull * MiB : 1;
+		scale = c == 'K' || c == 'k'   ? KiB
+			: c == 'M' || c == 'm' ? MiB
+			: c == 'G' || c == 'g' ? 1024ull * MiB
+					       : 1;
 		if (scale != 1) {
 			len--;
 		}

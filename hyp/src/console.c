@@ -8,8 +8,8 @@
 #include "tb/cp15.h"
 #include "tb/fmt.h"
 
-#define UART_DR    0x00u
-#define UART_FR    0x18u
+#define UART_DR	     0x00u
+#define UART_FR	     0x18u
 #define UART_FR_TXFF BIT(5)
 
 void hyp_semihost_exit(int status) __attribute__((noreturn));
@@ -73,9 +73,11 @@ void hyp_fatal(const char *fmt, ...)
 		hsr_describe(hsr, desc, sizeof(desc));
 		hyp_printf("[hyp]   syndrome: %s\n", desc);
 		if (hsr_ec(hsr) == EC_DABT_LOW) {
-			hyp_printf("[hyp]   HDFAR=0x%08x HPFAR=0x%08x\n", read_hdfar(), read_hpfar());
+			hyp_printf("[hyp]   HDFAR=0x%08x HPFAR=0x%08x\n", read_hdfar(),
+				   read_hpfar());
 		} else if (hsr_ec(hsr) == EC_PABT_LOW) {
-			hyp_printf("[hyp]   HIFAR=0x%08x HPFAR=0x%08x\n", read_hifar(), read_hpfar());
+			hyp_printf("[hyp]   HIFAR=0x%08x HPFAR=0x%08x\n", read_hifar(),
+				   read_hpfar());
 		}
 		vcpu_dump(&hyp_vcpu);
 	}

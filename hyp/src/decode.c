@@ -5,17 +5,17 @@
 #include "tb/str.h"
 
 /* Common instruction fields. */
-#define I_BIT(insn)  BITS(insn, 25, 25)
-#define P_BIT(insn)  BITS(insn, 24, 24)
-#define U_BIT(insn)  BITS(insn, 23, 23)
-#define B22(insn)    BITS(insn, 22, 22) /* B (byte), I (extra), S (block) */
-#define W_BIT(insn)  BITS(insn, 21, 21)
-#define L_BIT(insn)  BITS(insn, 20, 20)
-#define RN(insn)     ((unsigned)BITS(insn, 19, 16))
-#define RT(insn)     ((unsigned)BITS(insn, 15, 12))
-#define RM(insn)     ((unsigned)BITS(insn, 3, 0))
-#define REG_CPSR     16 /* decode_reg_fn index for the CPSR (carry for RRX) */
-#define CPSR_C       BIT(29)
+#define I_BIT(insn) BITS(insn, 25, 25)
+#define P_BIT(insn) BITS(insn, 24, 24)
+#define U_BIT(insn) BITS(insn, 23, 23)
+#define B22(insn)   BITS(insn, 22, 22) /* B (byte), I (extra), S (block) */
+#define W_BIT(insn) BITS(insn, 21, 21)
+#define L_BIT(insn) BITS(insn, 20, 20)
+#define RN(insn)    ((unsigned)BITS(insn, 19, 16))
+#define RT(insn)    ((unsigned)BITS(insn, 15, 12))
+#define RM(insn)    ((unsigned)BITS(insn, 3, 0))
+#define REG_CPSR    16 /* decode_reg_fn index for the CPSR (carry for RRX) */
+#define CPSR_C	    BIT(29)
 
 static u32 ror32(u32 v, u32 n)
 {
@@ -91,8 +91,8 @@ static bool decode_extra(u32 insn, decode_reg_fn reg, void *ctx, struct decoded_
 			 char *err, size_t errlen)
 {
 	u32 op2 = (u32)BITS(insn, 6, 5);
-	u32 offset = B22(insn) ? (u32)((BITS(insn, 11, 8) << 4) | BITS(insn, 3, 0))
-			       : reg(ctx, RM(insn));
+	u32 offset =
+	    B22(insn) ? (u32)((BITS(insn, 11, 8) << 4) | BITS(insn, 3, 0)) : reg(ctx, RM(insn));
 	bool load = L_BIT(insn) != 0;
 	if (op2 == 1) {
 		out->mnemonic = load ? "LDRH" : "STRH";
@@ -159,8 +159,8 @@ static bool decode_block(u32 insn, decode_reg_fn reg, void *ctx, struct decoded_
 	return true;
 }
 
-bool decode_a32_ldst(u32 insn, decode_reg_fn reg, void *ctx, struct decoded_access *out,
-		     char *err, size_t errlen)
+bool decode_a32_ldst(u32 insn, decode_reg_fn reg, void *ctx, struct decoded_access *out, char *err,
+		     size_t errlen)
 {
 	memset(out, 0, sizeof(*out));
 	out->mnemonic = "?";

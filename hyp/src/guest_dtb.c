@@ -7,7 +7,7 @@
 #include "tb/str.h"
 
 #define APB_PCLK_PHANDLE 1
-#define APB_PCLK_HZ      24000000u
+#define APB_PCLK_HZ	 24000000u
 
 int guest_dtb_build(void *buf, u32 cap, const struct guest_dtb_params *p)
 {

@@ -5,13 +5,13 @@
 #include "tb/str.h"
 
 /* ELF32 (System V ABI, ELF for the ARM Architecture). */
-#define EI_NIDENT    16
-#define ELFCLASS32   1
-#define ELFDATA2LSB  1
-#define EV_CURRENT   1
-#define ET_EXEC      2
-#define EM_ARM       40
-#define PT_LOAD      1
+#define EI_NIDENT     16
+#define ELFCLASS32    1
+#define ELFDATA2LSB   1
+#define EV_CURRENT    1
+#define ET_EXEC	      2
+#define EM_ARM	      40
+#define PT_LOAD	      1
 #define ELF_MAX_PHDRS 64
 
 struct elf32_ehdr {
@@ -43,8 +43,8 @@ static void read_phdr(const u8 *img, const struct elf32_ehdr *eh, u32 i, struct 
 	memcpy(ph, img + eh->phoff + (u64)i * eh->phentsize, sizeof(*ph));
 }
 
-static bool check_elf(const u8 *img, u32 size, const struct load_target *t,
-		      struct image_info *info, char *err, size_t errlen)
+static bool check_elf(const u8 *img, u32 size, const struct load_target *t, struct image_info *info,
+		      char *err, size_t errlen)
 {
 	struct elf32_ehdr eh;
 	if (size < sizeof(eh)) {
@@ -90,10 +90,11 @@ static bool check_elf(const u8 *img, u32 size, const struct load_target *t,
 			return false;
 		}
 		if (!inside(ph.offset, ph.filesz, 0, size)) {
-			tb_snprintf(err, errlen,
-				    "corrupt ELF image: segment %u (offset %u, %u bytes) lies outside "
-				    "the file",
-				    i, ph.offset, ph.filesz);
+			tb_snprintf(
+			    err, errlen,
+			    "corrupt ELF image: segment %u (offset %u, %u bytes) lies outside "
+			    "the file",
+			    i, ph.offset, ph.filesz);
 			return false;
 		}
 		if (!inside(ph.paddr, ph.memsz, t->ram_ipa, t->usable)) {
@@ -120,8 +121,8 @@ static bool check_elf(const u8 *img, u32 size, const struct load_target *t,
 		return false;
 	}
 	if (!have_entry) {
-		tb_snprintf(err, errlen, "corrupt ELF image: entry 0x%08x is in no loadable segment",
-			    eh.entry);
+		tb_snprintf(err, errlen,
+			    "corrupt ELF image: entry 0x%08x is in no loadable segment", eh.entry);
 		return false;
 	}
 	if ((info->entry_ipa & 3) != 0) {

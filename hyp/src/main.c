@@ -73,7 +73,8 @@ static void check_layout(const struct hyp_options *o, u64 ram_base, u64 ram_size
 	if (guest_end > ram_end) {
 		hyp_bad_input("guest RAM of %u MiB does not fit in host RAM (ends at 0x%llx, "
 			      "needs 0x%llx)",
-			      mem / MiB, (unsigned long long)ram_end, (unsigned long long)guest_end);
+			      mem / MiB, (unsigned long long)ram_end,
+			      (unsigned long long)guest_end);
 	}
 	if (!o->have_image) {
 		hyp_bad_input("no guest image: give image=<address>,<bytes>");

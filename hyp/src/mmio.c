@@ -1,29 +1,29 @@
 /* The emulated device table and the emulated PL011 (ARM DDI 0183, PrimeCell UART r1p5).
  * Transmit goes to the real console; there is no input; interrupts are never raised. */
+#include "hyp/mmio.h"
 #include "hyp/console.h"
 #include "hyp/layout.h"
-#include "hyp/mmio.h"
 
 /* PL011 registers (DDI 0183 table 3-1). */
-#define UARTDR    0x000u
-#define UARTRSR   0x004u
-#define UARTFR    0x018u
-#define UARTILPR  0x020u
-#define UARTIBRD  0x024u
-#define UARTFBRD  0x028u
-#define UARTLCR_H 0x02cu
-#define UARTCR    0x030u
-#define UARTIFLS  0x034u
-#define UARTIMSC  0x038u
-#define UARTRIS   0x03cu
-#define UARTMIS   0x040u
-#define UARTICR   0x044u
-#define UARTDMACR 0x048u
+#define UARTDR	      0x000u
+#define UARTRSR	      0x004u
+#define UARTFR	      0x018u
+#define UARTILPR      0x020u
+#define UARTIBRD      0x024u
+#define UARTFBRD      0x028u
+#define UARTLCR_H     0x02cu
+#define UARTCR	      0x030u
+#define UARTIFLS      0x034u
+#define UARTIMSC      0x038u
+#define UARTRIS	      0x03cu
+#define UARTMIS	      0x040u
+#define UARTICR	      0x044u
+#define UARTDMACR     0x048u
 #define UARTPERIPHID0 0xfe0u
-#define FR_RXFE   BIT(4)
-#define FR_TXFE   BIT(7)
-#define CR_RESET  0x300u  /* TXE | RXE */
-#define IFLS_RESET 0x12u
+#define FR_RXFE	      BIT(4)
+#define FR_TXFE	      BIT(7)
+#define CR_RESET      0x300u /* TXE | RXE */
+#define IFLS_RESET    0x12u
 
 /* Peripheral and PrimeCell identification registers 0xfe0..0xffc, as QEMU's pl011. */
 static const u8 pl011_id[8] = {0x11, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1};
@@ -114,11 +114,11 @@ static void pl011_write(u32 off, u32 size UNUSED, u32 val)
 }
 
 const struct mmio_device pl011_device = {
-	.name = "pl011",
-	.base = PL011_IPA,
-	.size = PL011_SIZE,
-	.read = pl011_read,
-	.write = pl011_write,
+    .name = "pl011",
+    .base = PL011_IPA,
+    .size = PL011_SIZE,
+    .read = pl011_read,
+    .write = pl011_write,
 };
 
 const struct mmio_device *const mmio_devices[] = {&pl011_device};

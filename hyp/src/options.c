@@ -61,7 +61,8 @@ bool options_parse(const char *cmdline, struct hyp_options *o, char *err, size_t
 		if (eq == NULL || eq == tok) {
 			char shown[64];
 			copy_token(shown, sizeof(shown), tok, len);
-			tb_snprintf(err, errlen, "malformed option '%s': expected key=value", shown);
+			tb_snprintf(err, errlen, "malformed option '%s': expected key=value",
+				    shown);
 			return false;
 		}
 		size_t klen = (size_t)(eq - tok);
@@ -93,7 +94,8 @@ bool options_parse(const char *cmdline, struct hyp_options *o, char *err, size_t
 			}
 		} else if (key_is(tok, klen, "image")) {
 			if (!parse_image(val, vlen, o)) {
-				tb_snprintf(err, errlen, "image=: expected image=<address>,<bytes>");
+				tb_snprintf(err, errlen,
+					    "image=: expected image=<address>,<bytes>");
 				return false;
 			}
 		} else {
@@ -113,10 +115,11 @@ bool options_parse(const char *cmdline, struct hyp_options *o, char *err, size_t
 		    strncmp(pending_mod[i], o->mm_name, o->mm_len) != 0) {
 			char mod[32];
 			copy_token(mod, sizeof(mod), pending_mod[i], pending_modlen[i]);
-			tb_snprintf(err, errlen,
-				    "option for module '%s' given, but the module chosen with mm= is "
-				    "another one",
-				    mod);
+			tb_snprintf(
+			    err, errlen,
+			    "option for module '%s' given, but the module chosen with mm= is "
+			    "another one",
+			    mod);
 			return false;
 		}
 		o->module_opts[o->n_module_opts++] = pending[i];

@@ -1,7 +1,7 @@
 /* HVC and trapped SMC: PSCI 1.0 (the subset a single-vCPU guest needs) and the testbed ABI. */
+#include "hyp/smccc.h"
 #include "hyp/console.h"
 #include "hyp/core_counters.h"
-#include "hyp/smccc.h"
 #include "hyp/trap.h"
 #include "hyp/vm.h"
 #include "tb/arm.h"

@@ -100,8 +100,8 @@ void hsr_describe(u32 hsr, char *buf, size_t len)
 	case EC_PABT_LOW:
 	case EC_PABT_HYP: {
 		u32 fsc = iss & ISS_FSC_MASK;
-		bool lvl = (fsc & FSC_TYPE_MASK) <= FSC_PERMISSION || (fsc & FSC_TYPE_MASK) ==
-								       FSC_SYNC_EXT_PTW;
+		bool lvl = (fsc & FSC_TYPE_MASK) <= FSC_PERMISSION ||
+			   (fsc & FSC_TYPE_MASK) == FSC_SYNC_EXT_PTW;
 		if (ec == EC_DABT_LOW || ec == EC_DABT_HYP) {
 			if (iss & ISS_DA_ISV) {
 				static const char *const sas[4] = {"byte", "halfword", "word", "?"};

@@ -1,4 +1,5 @@
 /* Trap dispatch by HSR.EC, abort injection and emulation of accesses to non-RAM IPAs. */
+#include "hyp/trap.h"
 #include "hyp/console.h"
 #include "hyp/core_counters.h"
 #include "hyp/decode.h"
@@ -6,7 +7,6 @@
 #include "hyp/mmio.h"
 #include "hyp/smccc.h"
 #include "hyp/syndrome.h"
-#include "hyp/trap.h"
 #include "tb/arm.h"
 #include "tb/cp15.h"
 #include "tb/lpae.h"
@@ -124,8 +124,8 @@ void vcpu_skip_insn(struct vcpu *v, u32 hsr)
 __attribute__((noinline)) void guest_inject_abort(struct vcpu *v, bool is_data, u32 fsr, u32 far)
 {
 	struct trap_frame *tf = v->tf;
-	u32 sctlr = read_sctlr();
-	u32 vbase = (sctlr & SCTLR_V) ? VEC_HIGH : read_vbar();
+	u32 sctlr = (u32)vcpu_guest_reg(v, GREG_SCTLR);
+	u32 vbase = (sctlr & SCTLR_V) ? VEC_HIGH : (u32)vcpu_guest_reg(v, GREG_VBAR);
 	/* B1.9.7/B1.9.8: LR_abt = aborted instruction + 8 (data) / + 4 (prefetch), in both
 	 * instruction sets; SPSR_abt = CPSR; Abort mode, IRQs and async aborts masked, FIQ
 	 * unchanged, state from SCTLR.TE, endianness from SCTLR.EE, IT and J cleared. */
@@ -150,7 +150,15 @@ __attribute__((noinline)) void guest_inject_abort(struct vcpu *v, bool is_data, 
 /* guest_uses_lpae: are the guest's fault status registers in long-descriptor format? */
 static bool guest_uses_lpae(void)
 {
-	return (read_ttbcr() & TTBCR_EAE) != 0;
+	return (vcpu_guest_reg(&hyp_vcpu, GREG_TTBCR) & TTBCR_EAE) != 0;
+}
+
+/* guest_regime: the guest's own stage-1 regime for va (its TTBCR/TTBR0/TTBR1). */
+static bool guest_regime(u32 va, struct pt_regime *r)
+{
+	struct vcpu *v = &hyp_vcpu;
+	return pt_guest_regime((u32)vcpu_guest_reg(v, GREG_TTBCR), vcpu_guest_reg(v, GREG_TTBR0),
+			       vcpu_guest_reg(v, GREG_TTBR1), va, r);
 }
 
 /* ipa_read: pt_mem read callback over guest RAM. */
@@ -173,7 +181,7 @@ static void walk_fault(u32 va, u32 *level, u32 *domain)
 	struct pt_walk w;
 	*level = 1;
 	*domain = 0;
-	if (!pt_guest_regime(read_ttbcr(), read_ttbr0_64(), read_ttbr1_64(), va, &r)) {
+	if (!guest_regime(va, &r)) {
 		return;
 	}
 	pt_walk(&r, &m, pt_guest_ia(&r, va), &w);
@@ -197,7 +205,7 @@ static __attribute__((noinline, cold)) u32 external_abort_fsr(u32 hsr, u32 far)
 		 * [7:4] (B3.13.3); long format: 0b0101LL. */
 		fsr = lpae ? FSR_LPAE | FSC_SYNC_EXT_PTW | level
 			   : (level == 1 ? FSR_SD_SYNC_EXT_PTW_L1 : FSR_SD_SYNC_EXT_PTW_L2) |
-				     (domain << FSR_SD_DOMAIN_SHIFT);
+				 (domain << FSR_SD_DOMAIN_SHIFT);
 	} else {
 		fsr = lpae ? FSR_LPAE | FSR_LD_SYNC_EXT : FSR_SD_SYNC_EXT;
 	}
@@ -212,12 +220,11 @@ bool guest_s1_translate(u32 va, paddr_t *ipa)
 	struct pt_regime r;
 	const struct pt_mem m = {.read = ipa_read, .ctx = &hyp_vm};
 	struct pt_walk w;
-	if ((read_sctlr() & SCTLR_M) == 0) {
+	if ((vcpu_guest_reg(&hyp_vcpu, GREG_SCTLR) & SCTLR_M) == 0) {
 		*ipa = va;
 		return true;
 	}
-	if (!pt_guest_regime(read_ttbcr(), read_ttbr0_64(), read_ttbr1_64(), va, &r) ||
-	    pt_walk(&r, &m, pt_guest_ia(&r, va), &w) != PT_OK) {
+	if (!guest_regime(va, &r) || pt_walk(&r, &m, pt_guest_ia(&r, va), &w) != PT_OK) {
 		return false;
 	}
 	*ipa = w.out;
@@ -264,8 +271,8 @@ static void mmio_do(struct vcpu *v, const struct mmio_device *d, u32 off, const 
 
 /* emulate_from_syndrome: an access the HSR fully describes (ISV=1, B3.13.6): the hot path
  * of device emulation, kept free of the decoder's state. */
-static void emulate_from_syndrome(struct vcpu *v, const struct mmio_device *d, u32 hsr,
-				  paddr_t ipa, u32 far)
+static void emulate_from_syndrome(struct vcpu *v, const struct mmio_device *d, u32 hsr, paddr_t ipa,
+				  u32 far)
 {
 	u32 size = 1u << BITS(hsr, 23, 22);
 	u32 reg = (u32)BITS(hsr, 19, 16);
@@ -276,18 +283,18 @@ static void emulate_from_syndrome(struct vcpu *v, const struct mmio_device *d, u
 		return;
 	}
 	const struct mem_op op = {
-		.addr = far,
-		.size = (u8)size,
-		.store = false,
-		.sign_extend = (hsr & ISS_DA_SSE) != 0,
-		.reg = (u8)reg,
+	    .addr = far,
+	    .size = (u8)size,
+	    .store = false,
+	    .sign_extend = (hsr & ISS_DA_SSE) != 0,
+	    .reg = (u8)reg,
 	};
 	mmio_do(v, d, off, &op);
 }
 
 /* emulate_decoded: an access without syndrome (ISV=0): decode the instruction (A32 only). */
-static __attribute__((noinline, cold)) void emulate_decoded(struct vcpu *v, const struct mmio_device *d,
-			    paddr_t fault_ipa, u32 far)
+static __attribute__((noinline, cold)) void
+emulate_decoded(struct vcpu *v, const struct mmio_device *d, paddr_t fault_ipa, u32 far)
 {
 	char err[128];
 	u32 insn;
@@ -298,12 +305,13 @@ static __attribute__((noinline, cold)) void emulate_decoded(struct vcpu *v, cons
 			  (unsigned long long)fault_ipa);
 	}
 	if (!guest_read_insn(v, v->tf->pc, &insn)) {
-		hyp_fatal("cannot fetch the guest instruction at 0x%08x to emulate its device access",
-			  v->tf->pc);
+		hyp_fatal(
+		    "cannot fetch the guest instruction at 0x%08x to emulate its device access",
+		    v->tf->pc);
 	}
 	if (!decode_a32_ldst(insn, reg_cb, v, &acc, err, sizeof(err))) {
-		hyp_fatal("%s at guest pc 0x%08x (device %s, IPA 0x%08llx)", err, v->tf->pc, d->name,
-			  (unsigned long long)fault_ipa);
+		hyp_fatal("%s at guest pc 0x%08x (device %s, IPA 0x%08llx)", err, v->tf->pc,
+			  d->name, (unsigned long long)fault_ipa);
 	}
 	core_count(CORE_mmio_decoded);
 	paddr_t page_ipa = ALIGN_DOWN(fault_ipa, (paddr_t)4096);
@@ -312,8 +320,8 @@ static __attribute__((noinline, cold)) void emulate_decoded(struct vcpu *v, cons
 		paddr_t ipa = page_ipa + (op->addr & 0xfffu);
 		if ((op->addr & ~0xfffu) != (far & ~0xfffu) || ipa < d->base ||
 		    ipa + op->size > d->base + d->size) {
-			hyp_fatal("%s at guest pc 0x%08x: access %u at 0x%08x leaves device %s", acc.mnemonic,
-				  v->tf->pc, i, op->addr, d->name);
+			hyp_fatal("%s at guest pc 0x%08x: access %u at 0x%08x leaves device %s",
+				  acc.mnemonic, v->tf->pc, i, op->addr, d->name);
 		}
 		mmio_do(v, d, (u32)(ipa - d->base), op);
 	}
@@ -327,7 +335,8 @@ static __attribute__((noinline)) void emulate_slow(struct vcpu *v, const struct 
 						   u32 hsr, paddr_t ipa, u32 far)
 {
 	if (d == NULL || hsr_ec(hsr) != EC_DABT_LOW || (hsr & ISS_DA_S1PTW) != 0) {
-		guest_inject_abort(v, hsr_ec(hsr) == EC_DABT_LOW, external_abort_fsr(hsr, far), far);
+		guest_inject_abort(v, hsr_ec(hsr) == EC_DABT_LOW, external_abort_fsr(hsr, far),
+				   far);
 		return;
 	}
 	if ((hsr & ISS_DA_ISV) != 0) {

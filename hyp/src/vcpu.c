@@ -1,15 +1,16 @@
 /* The guest's vCPU state: reset, register access by trapped mode, capture and dump. */
-#include "hyp/console.h"
 #include "hyp/vcpu.h"
+#include "hyp/console.h"
+#include "hyp/mm.h"
 #include "tb/arm.h"
 #include "tb/cp15.h"
 #include "tb/str.h"
 
-#define READ_BANKED(reg)                                                                   \
-	({                                                                                 \
-		u32 v_;                                                                    \
-		__asm__ volatile("mrs %0, " #reg : "=r"(v_));                              \
-		v_;                                                                        \
+#define READ_BANKED(reg)                                                                           \
+	({                                                                                         \
+		u32 v_;                                                                            \
+		__asm__ volatile("mrs %0, " #reg : "=r"(v_));                                      \
+		v_;                                                                                \
 	})
 #define WRITE_BANKED(reg, val) __asm__ volatile("msr " #reg ", %0" ::"r"((u32)(val)) : "memory")
 
@@ -134,13 +135,13 @@ void vcpu_capture(struct vcpu *v)
 	b->lr_fiq = READ_BANKED(LR_fiq);
 	b->spsr_fiq = READ_BANKED(SPSR_fiq);
 	struct vcpu_sysregs *s = &v->sys;
-	s->sctlr = read_sctlr();
+	s->sctlr = (u32)vcpu_guest_reg(v, GREG_SCTLR);
 	s->actlr = read_actlr();
 	s->cpacr = read_cpacr();
-	s->ttbr0 = read_ttbr0_64();
-	s->ttbr1 = read_ttbr1_64();
-	s->ttbcr = read_ttbcr();
-	s->dacr = read_dacr();
+	s->ttbr0 = vcpu_guest_reg(v, GREG_TTBR0);
+	s->ttbr1 = vcpu_guest_reg(v, GREG_TTBR1);
+	s->ttbcr = (u32)vcpu_guest_reg(v, GREG_TTBCR);
+	s->dacr = (u32)vcpu_guest_reg(v, GREG_DACR);
 	s->dfsr = read_dfsr();
 	s->ifsr = read_ifsr();
 	s->adfsr = read_adfsr();
@@ -151,8 +152,8 @@ void vcpu_capture(struct vcpu *v)
 	s->nmrr = read_nmrr();
 	s->amair0 = read_amair0();
 	s->amair1 = read_amair1();
-	s->vbar = read_vbar();
-	s->contextidr = read_contextidr();
+	s->vbar = (u32)vcpu_guest_reg(v, GREG_VBAR);
+	s->contextidr = (u32)vcpu_guest_reg(v, GREG_CONTEXTIDR);
 	s->tpidrurw = read_tpidrurw();
 	s->tpidruro = read_tpidruro();
 	s->tpidrprw = read_tpidrprw();
@@ -310,6 +311,31 @@ void vcpu_enter_abort_mode(struct vcpu *v UNUSED, u32 lr, u32 spsr)
 	WRITE_BANKED(SPSR_abt, spsr);
 }
 
+u64 vcpu_guest_reg(struct vcpu *v, enum guest_reg reg)
+{
+	u64 val;
+	if (hyp_vm.mm->guest_reg != NULL && hyp_vm.mm->guest_reg(v, reg, &val)) {
+		return val;
+	}
+	switch (reg) {
+	case GREG_SCTLR:
+		return read_sctlr();
+	case GREG_TTBCR:
+		return read_ttbcr();
+	case GREG_TTBR0:
+		return read_ttbr0_64();
+	case GREG_TTBR1:
+		return read_ttbr1_64();
+	case GREG_DACR:
+		return read_dacr();
+	case GREG_VBAR:
+		return read_vbar();
+	case GREG_CONTEXTIDR:
+		return read_contextidr();
+	}
+	hyp_fatal("unknown guest register %d", (int)reg);
+}
+
 const char *vcpu_mode_name(u32 mode)
 {
 	switch (mode) {
@@ -358,8 +384,8 @@ void vcpu_dump(struct vcpu *v)
 	hyp_printf("[hyp]   irq: sp=0x%08x lr=0x%08x spsr=0x%08x\n", b->sp_irq, b->lr_irq,
 		   b->spsr_irq);
 	hyp_printf("[hyp]   fiq: sp=0x%08x lr=0x%08x spsr=0x%08x r8-r12=%08x %08x %08x %08x %08x\n",
-		   b->sp_fiq, b->lr_fiq, b->spsr_fiq, b->r8_fiq, b->r9_fiq, b->r10_fiq,
-		   b->r11_fiq, b->r12_fiq);
+		   b->sp_fiq, b->lr_fiq, b->spsr_fiq, b->r8_fiq, b->r9_fiq, b->r10_fiq, b->r11_fiq,
+		   b->r12_fiq);
 	const struct vcpu_sysregs *s = &v->sys;
 	hyp_printf("[hyp]   sctlr=0x%08x ttbcr=0x%08x ttbr0=0x%llx ttbr1=0x%llx dacr=0x%08x\n",
 		   s->sctlr, s->ttbcr, (unsigned long long)s->ttbr0, (unsigned long long)s->ttbr1,

@@ -1,4 +1,5 @@
 /* The guest machine: its memory map and its (re)boot. */
+#include "hyp/vm.h"
 #include "hyp/console.h"
 #include "hyp/core_counters.h"
 #include "hyp/guest_dtb.h"
@@ -6,7 +7,6 @@
 #include "hyp/loader.h"
 #include "hyp/mm.h"
 #include "hyp/palloc.h"
-#include "hyp/vm.h"
 #include "tb/arm.h"
 #include "tb/cp15.h"
 #include "tb/fdt.h"
@@ -47,19 +47,22 @@ void vm_boot(struct vm *vm, struct vcpu *v)
 	vm->entry_ipa = info.entry_ipa;
 	vm->dtb_ipa = vm->ram_ipa + vm->ram_size - GUEST_DTB_MAX;
 	const struct guest_dtb_params dp = {
-		.ram_ipa = vm->ram_ipa,
-		.ram_size = vm->ram_size,
-		.bootargs = vm->cmdline,
-		.bootargs_len = strlen(vm->cmdline),
-		.mm_name = vm->mm->name,
-		.uart_ipa = PL011_IPA,
+	    .ram_ipa = vm->ram_ipa,
+	    .ram_size = vm->ram_size,
+	    .bootargs = vm->cmdline,
+	    .bootargs_len = strlen(vm->cmdline),
+	    .mm_name = vm->mm->name,
+	    .uart_ipa = PL011_IPA,
 	};
-	int dtb = guest_dtb_build(vm_ipa_to_host(vm, vm->dtb_ipa, GUEST_DTB_MAX), GUEST_DTB_MAX, &dp);
+	int dtb =
+	    guest_dtb_build(vm_ipa_to_host(vm, vm->dtb_ipa, GUEST_DTB_MAX), GUEST_DTB_MAX, &dp);
 	if (dtb < 0) {
 		hyp_bad_input("cannot build the guest DTB: %s (command line too long?)",
 			      fdt_strerror(dtb));
 	}
 
+	/* The vCPU first, so that the module sets up from the guest's reset state. */
+	vcpu_reset(v, vm->entry_ipa, vm->dtb_ipa);
 	/* Rebuild the guest's translation from nothing: a reset forgets every mapping. */
 	palloc_free_all();
 	vm->hcr = HCR_CORE;
@@ -76,7 +79,6 @@ void vm_boot(struct vm *vm, struct vcpu *v)
 	tlbi_allnsnh();
 	dsb();
 	isb();
-	vcpu_reset(v, vm->entry_ipa, vm->dtb_ipa);
 	hyp_printf("[hyp] boot %u: %s guest, entry 0x%08x, DTB at 0x%08x, %u MiB RAM, mm=%s\n",
 		   vm->boots, info.is_elf ? "ELF" : "raw", vm->entry_ipa, vm->dtb_ipa,
 		   vm->ram_size / MiB, vm->mm->name);

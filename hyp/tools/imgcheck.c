@@ -18,13 +18,15 @@ int main(int argc, char **argv)
 	char *end;
 	unsigned long mib = strtoul(argv[2], &end, 10);
 	if (*end != 0 || mib < GUEST_MEM_MIN / MiB || mib > GUEST_MEM_MAX / MiB) {
-		fprintf(stderr, "error: MEM=%s: guest RAM must be a whole number of MiB from %u to %u\n",
+		fprintf(stderr,
+			"error: MEM=%s: guest RAM must be a whole number of MiB from %u to %u\n",
 			argv[2], GUEST_MEM_MIN / MiB, GUEST_MEM_MAX / MiB);
 		return 1;
 	}
 	FILE *f = fopen(argv[1], "rb");
 	if (f == NULL) {
-		fprintf(stderr, "error: cannot open guest image %s: %s\n", argv[1], strerror(errno));
+		fprintf(stderr, "error: cannot open guest image %s: %s\n", argv[1],
+			strerror(errno));
 		return 1;
 	}
 	size_t cap = (size_t)mib * MiB + 1;
@@ -38,8 +40,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "error: cannot read guest image %s\n", argv[1]);
 		rc = 1;
 	} else if (n == cap) {
-		fprintf(stderr, "error: guest image %s is larger than guest RAM (%lu MiB)\n", argv[1],
-			mib);
+		fprintf(stderr, "error: guest image %s is larger than guest RAM (%lu MiB)\n",
+			argv[1], mib);
 		rc = 1;
 	} else if (!loader_check(buf, (u32)n, &t, &info, err, sizeof(err))) {
 		fprintf(stderr, "error: guest image %s: %s\n", argv[1], err);

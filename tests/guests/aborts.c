@@ -44,7 +44,10 @@ static void probe(u32 addr)
 {
 	u32 insn, val = 0;
 	got_vector = 0;
-	__asm__ volatile("adr %1, 1f\n1: ldr %0, [%2]" : "+r"(val), "=&r"(insn) : "r"(addr) : "memory");
+	__asm__ volatile("adr %1, 1f\n1: ldr %0, [%2]"
+			 : "+r"(val), "=&r"(insn)
+			 : "r"(addr)
+			 : "memory");
 	report("load ", insn, addr);
 	got_vector = 0;
 	__asm__ volatile("adr %0, 1f\n1: str %1, [%1]" : "=&r"(insn) : "r"(addr) : "memory");
@@ -61,6 +64,6 @@ int main(void)
 {
 	rt_set_handler(on_abort);
 	probe(rt_ram_base() + rt_ram_size()); /* just past RAM */
-	probe(0xf0000000u);                   /* far above RAM */
+	probe(0xf0000000u);		      /* far above RAM */
 	return 0;
 }

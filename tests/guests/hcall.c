@@ -1,7 +1,7 @@
 /* Makes n=<N> null hypercalls (default 100) when a hypervisor is present, and checks with
  * two counter snapshots that the hypervisor counted exactly N. Prints the same natively. */
-#include "rt.h"
 #include "tb/hcall.h"
+#include "rt.h"
 
 static u64 before[RT_MAX_COUNTERS] __attribute__((aligned(8)));
 static u64 after[RT_MAX_COUNTERS] __attribute__((aligned(8)));
@@ -27,7 +27,8 @@ int main(void)
 		rt_snapshot(after);
 		u64 counted = after[idx] - before[idx];
 		if (counted != n) {
-			rt_printf("hcall: made %u null calls, the hypervisor counted %llu\n", n, counted);
+			rt_printf("hcall: made %u null calls, the hypervisor counted %llu\n", n,
+				  counted);
 			return 1;
 		}
 		if ((s32)rt_hvc(0x86000fffu, 0, 0, 0) != SMCCC_NOT_SUPPORTED ||

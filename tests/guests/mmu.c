@@ -15,10 +15,10 @@ static u8 pool[POOL_SIZE] __attribute__((aligned(16384)));
 static u32 pool_used;
 
 #define ALIAS_SECTION_VA 0x80000000u
-#define ALIAS_PAGE_VA    0x80400000u
-#define RO_PAGE_VA       0x80600000u
-#define UNMAPPED_VA      0x70000000u
-#define SCTLR_I          BIT(12)
+#define ALIAS_PAGE_VA	 0x80400000u
+#define RO_PAGE_VA	 0x80600000u
+#define UNMAPPED_VA	 0x70000000u
+#define SCTLR_I		 BIT(12)
 
 static bool mem_read(void *ctx UNUSED, paddr_t pa, unsigned bytes, u64 *val)
 {
@@ -58,25 +58,25 @@ struct attrs {
 };
 
 static const struct attrs short_attrs = {
-	/* TEX=001 C=1 B=1: normal, write-back write-allocate; AP=11: full access. */
-	.normal = (1u << SD_SEC_TEX_SHIFT) | SD_SEC_C | SD_SEC_B | (3u << SD_SEC_AP_SHIFT),
-	/* TEX=000 C=0 B=1: shareable device. */
-	.device = SD_SEC_B | (3u << SD_SEC_AP_SHIFT),
-	/* APX=1 AP=01: read-only at PL1 (section layout; the builder moves it for pages). */
-	.ro = (1u << SD_SEC_TEX_SHIFT) | SD_SEC_C | SD_SEC_B | (1u << SD_SEC_AP_SHIFT) | SD_SEC_APX,
-	.block_shift = 20,
+    /* TEX=001 C=1 B=1: normal, write-back write-allocate; AP=11: full access. */
+    .normal = (1u << SD_SEC_TEX_SHIFT) | SD_SEC_C | SD_SEC_B | (3u << SD_SEC_AP_SHIFT),
+    /* TEX=000 C=0 B=1: shareable device. */
+    .device = SD_SEC_B | (3u << SD_SEC_AP_SHIFT),
+    /* APX=1 AP=01: read-only at PL1 (section layout; the builder moves it for pages). */
+    .ro = (1u << SD_SEC_TEX_SHIFT) | SD_SEC_C | SD_SEC_B | (1u << SD_SEC_AP_SHIFT) | SD_SEC_APX,
+    .block_shift = 20,
 };
 
 #define MAIR_NORMAL_IDX 0u /* MAIR0 byte 0: 0xff, normal write-back */
 #define MAIR_DEVICE_IDX 1u /* MAIR0 byte 1: 0x04, device */
 static const struct attrs lpae_attrs = {
-	.normal = (MAIR_NORMAL_IDX << LPAE_ATTRINDX_SHIFT) | ((u64)LPAE_AP_RW_PL1 << LPAE_AP_SHIFT) |
-		  ((u64)LPAE_SH_INNER << LPAE_SH_SHIFT) | LPAE_AF,
-	.device = (MAIR_DEVICE_IDX << LPAE_ATTRINDX_SHIFT) | ((u64)LPAE_AP_RW_PL1 << LPAE_AP_SHIFT) |
-		  LPAE_AF,
-	.ro = (MAIR_NORMAL_IDX << LPAE_ATTRINDX_SHIFT) | ((u64)LPAE_AP_RO_PL1 << LPAE_AP_SHIFT) |
+    .normal = (MAIR_NORMAL_IDX << LPAE_ATTRINDX_SHIFT) | ((u64)LPAE_AP_RW_PL1 << LPAE_AP_SHIFT) |
 	      ((u64)LPAE_SH_INNER << LPAE_SH_SHIFT) | LPAE_AF,
-	.block_shift = 21,
+    .device =
+	(MAIR_DEVICE_IDX << LPAE_ATTRINDX_SHIFT) | ((u64)LPAE_AP_RW_PL1 << LPAE_AP_SHIFT) | LPAE_AF,
+    .ro = (MAIR_NORMAL_IDX << LPAE_ATTRINDX_SHIFT) | ((u64)LPAE_AP_RO_PL1 << LPAE_AP_SHIFT) |
+	  ((u64)LPAE_SH_INNER << LPAE_SH_SHIFT) | LPAE_AF,
+    .block_shift = 21,
 };
 
 /* Tables that come with the image, never written by the guest: the first access through them
@@ -85,12 +85,12 @@ static const struct attrs lpae_attrs = {
 #define PREMADE_VA 0x90000000u
 #define PREMADE_PA 0x40a00000u
 static const u32 premade_short[1024] __attribute__((aligned(4096))) = {
-	[0] = PREMADE_PA | SD_L2_SMALL | (3u << SD_PG_AP_SHIFT) | (1u << SD_SMALL_TEX_SHIFT) |
-	      SD_PG_C | SD_PG_B,
+    [0] = PREMADE_PA | SD_L2_SMALL | (3u << SD_PG_AP_SHIFT) | (1u << SD_SMALL_TEX_SHIFT) | SD_PG_C |
+	  SD_PG_B,
 };
 static const u64 premade_lpae[512] __attribute__((aligned(4096))) = {
-	[0] = PREMADE_PA | LPAE_VALID | LPAE_TYPE_TABLE | ((u64)LPAE_SH_INNER << LPAE_SH_SHIFT) |
-	      LPAE_AF,
+    [0] =
+	PREMADE_PA | LPAE_VALID | LPAE_TYPE_TABLE | ((u64)LPAE_SH_INNER << LPAE_SH_SHIFT) | LPAE_AF,
 };
 
 /* A VA whose last-level table is said to live at an unassigned physical address. */
@@ -169,8 +169,8 @@ int main(void)
 
 	pt_regime_init(&r, lpae ? &pt_lpae_s1 : &pt_short, 0, 32);
 	r.root = mem_alloc(NULL, pt_table_bytes(&r, pt_start_index(&r)) < 4096
-					 ? 4096
-					 : pt_table_bytes(&r, pt_start_index(&r)));
+				     ? 4096
+				     : pt_table_bytes(&r, pt_start_index(&r)));
 	map(&r, ram, ram, rt_ram_size(), a->normal, a->block_shift);
 	map(&r, RT_UART & ~MASK(a->block_shift), RT_UART & ~MASK(a->block_shift),
 	    BIT(a->block_shift), a->device, a->block_shift);
@@ -201,17 +201,18 @@ int main(void)
 		  read_sctlr() & SCTLR_M);
 
 	store(ALIAS_SECTION_VA + 0x100, 0x5ec71011u);
-	rt_printf("section alias: %s\n", load(ram + 8 * MiB + 0x100) == 0x5ec71011u ? "ok" : "WRONG");
+	rt_printf("section alias: %s\n",
+		  load(ram + 8 * MiB + 0x100) == 0x5ec71011u ? "ok" : "WRONG");
 	store(ALIAS_PAGE_VA + 0x10, 0x9a9e0001u);
-	rt_printf("page alias: %s\n",
-		  load(ram + 9 * MiB + 0x3010) == 0x9a9e0001u ? "ok" : "WRONG");
+	rt_printf("page alias: %s\n", load(ram + 9 * MiB + 0x3010) == 0x9a9e0001u ? "ok" : "WRONG");
 	store(PREMADE_PA + 0x10, 0x77665544u);
 	rt_printf("premade table: %s\n", load(PREMADE_VA + 0x10) == 0x77665544u ? "ok" : "WRONG");
 	store(ram + 9 * MiB + 0x4000, 0x12345678u);
 	rt_printf("read-only page reads 0x%08x\n", load(RO_PAGE_VA));
 	u32 p = RT_UART;
 	__asm__ volatile("str %1, [%0], #4" : "+r"(p) : "r"('*') : "memory");
-	rt_printf(" (device store without syndrome, writeback %s)\n", p == RT_UART + 4 ? "ok" : "WRONG");
+	rt_printf(" (device store without syndrome, writeback %s)\n",
+		  p == RT_UART + 4 ? "ok" : "WRONG");
 
 	expect_fault("translation fault", UNMAPPED_VA, false);
 	expect_fault("permission fault ", RO_PAGE_VA, true);

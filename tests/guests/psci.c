@@ -9,8 +9,8 @@ static int check(const char *conduit, conduit_fn call)
 {
 	static const u32 supported[] = {PSCI_VERSION, PSCI_FEATURES, PSCI_SYSTEM_OFF,
 					PSCI_SYSTEM_RESET};
-	static const u32 unsupported[] = {PSCI_CPU_ON, PSCI_CPU_OFF, PSCI_CPU_SUSPEND,
-					  0x8400000bu, 0xc4000003u};
+	static const u32 unsupported[] = {PSCI_CPU_ON, PSCI_CPU_OFF, PSCI_CPU_SUSPEND, 0x8400000bu,
+					  0xc4000003u};
 	int bad = 0;
 	u32 v = call(PSCI_VERSION, 0, 0, 0);
 	rt_printf("%s: PSCI_VERSION = %u.%u\n", conduit, v >> 16, v & 0xffffu);

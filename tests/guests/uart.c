@@ -2,7 +2,7 @@
  * LDR) and without one (post-indexed and pre-indexed writeback, STM, STRD, LDM, LDRD). */
 #include "rt.h"
 
-#define UART_FR      0x18u
+#define UART_FR	     0x18u
 #define UART_PERIPH0 0xfe0u
 
 int main(void)

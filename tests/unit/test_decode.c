@@ -1,6 +1,6 @@
 /* A32 load/store decoding for syndrome-less MMIO aborts. Encodings checked against GNU as. */
-#include "testmem.h"
 #include "hyp/decode.h"
+#include "testmem.h"
 
 static u32 regs[17];
 
@@ -130,25 +130,25 @@ static void test_refused(void **state)
 {
 	(void)state;
 	setup_regs();
-	expect_refused(0xe1901f9f, "LDREX");       /* ldrex r1, [r0] */
-	expect_refused(0xe1802f91, "LDREX/STREX"); /* strex r2, r1, [r0] */
-	expect_refused(0xe1001091, "SWP");         /* swp r1, r1, [r0] */
-	expect_refused(0xe8d0000c, "user registers"); /* ldm r0, {r2, r3}^ */
-	expect_refused(0xe8908000, "PC");          /* ldm r0, {pc} */
-	expect_refused(0xe590f000, "PC");          /* ldr pc, [r0] */
-	expect_refused(0xed801a00, "coprocessor"); /* vstr s2, [r0] */
+	expect_refused(0xe1901f9f, "LDREX");		/* ldrex r1, [r0] */
+	expect_refused(0xe1802f91, "LDREX/STREX");	/* strex r2, r1, [r0] */
+	expect_refused(0xe1001091, "SWP");		/* swp r1, r1, [r0] */
+	expect_refused(0xe8d0000c, "user registers");	/* ldm r0, {r2, r3}^ */
+	expect_refused(0xe8908000, "PC");		/* ldm r0, {pc} */
+	expect_refused(0xe590f000, "PC");		/* ldr pc, [r0] */
+	expect_refused(0xed801a00, "coprocessor");	/* vstr s2, [r0] */
 	expect_refused(0xe0810002, "not a load/store"); /* add r0, r1, r2 */
-	expect_refused(0xf5d0f000, "unconditional"); /* pld [r0] */
-	expect_refused(0xe8800000, "empty");       /* stm r0, {} */
+	expect_refused(0xf5d0f000, "unconditional");	/* pld [r0] */
+	expect_refused(0xe8800000, "empty");		/* stm r0, {} */
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_str_forms),
-		cmocka_unit_test(test_extra_forms),
-		cmocka_unit_test(test_block_forms),
-		cmocka_unit_test(test_refused),
+	    cmocka_unit_test(test_str_forms),
+	    cmocka_unit_test(test_extra_forms),
+	    cmocka_unit_test(test_block_forms),
+	    cmocka_unit_test(test_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

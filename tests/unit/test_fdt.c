@@ -1,8 +1,8 @@
 /* DTB reader and writer, and the DTB the hypervisor gives its guests. */
-#include "testmem.h"
 #include "hyp/guest_dtb.h"
 #include "tb/fdt.h"
 #include "tb/hcall.h"
+#include "testmem.h"
 
 static u8 buf[8192];
 
@@ -89,8 +89,8 @@ static void test_guest_dtb(void **state)
 {
 	(void)state;
 	const char args[] = "bench=all reps=3";
-	const struct guest_dtb_params p = {0x40000000, 128u << 20, args, sizeof(args) - 1,
-					   "stage2", 0x09000000};
+	const struct guest_dtb_params p = {0x40000000,	     128u << 20, args,
+					   sizeof(args) - 1, "stage2",	 0x09000000};
 	int size = guest_dtb_build(buf, sizeof(buf), &p);
 	assert_true(size > 0);
 	assert_int_equal(fdt_check(buf, (size_t)size), FDT_OK);
@@ -125,19 +125,17 @@ static void test_guest_dtb_too_long(void **state)
 	(void)state;
 	static char args[4096];
 	memset(args, 'x', sizeof(args) - 1);
-	const struct guest_dtb_params p = {0x40000000, 16u << 20, args, sizeof(args) - 1, "stage2",
-					   0x09000000};
+	const struct guest_dtb_params p = {0x40000000,	     16u << 20, args,
+					   sizeof(args) - 1, "stage2",	0x09000000};
 	assert_true(guest_dtb_build(buf, sizeof(buf), &p) < 0);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_roundtrip),
-		cmocka_unit_test(test_check_rejects),
-		cmocka_unit_test(test_writer_overflow),
-		cmocka_unit_test(test_guest_dtb),
-		cmocka_unit_test(test_guest_dtb_too_long),
+	    cmocka_unit_test(test_roundtrip),	       cmocka_unit_test(test_check_rejects),
+	    cmocka_unit_test(test_writer_overflow),    cmocka_unit_test(test_guest_dtb),
+	    cmocka_unit_test(test_guest_dtb_too_long),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,7 @@
 /* Guest image checking and placement: raw images and ELF32 executables, good and bad. */
-#include "testmem.h"
 #include "hyp/layout.h"
 #include "hyp/loader.h"
+#include "testmem.h"
 
 #define RAM (16u << 20)
 
@@ -150,10 +150,10 @@ static void test_elf_bad(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_raw),
-		cmocka_unit_test(test_empty_and_too_large),
-		cmocka_unit_test(test_elf_good),
-		cmocka_unit_test(test_elf_bad),
+	    cmocka_unit_test(test_raw),
+	    cmocka_unit_test(test_empty_and_too_large),
+	    cmocka_unit_test(test_elf_good),
+	    cmocka_unit_test(test_elf_bad),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,6 @@
 /* The hypervisor command line. */
-#include "testmem.h"
 #include "hyp/options.h"
+#include "testmem.h"
 
 static struct hyp_options o;
 static char err[200];
@@ -65,9 +65,9 @@ static void test_errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_full),
-		cmocka_unit_test(test_minimal_and_empty_guest),
-		cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_full),
+	    cmocka_unit_test(test_minimal_and_empty_guest),
+	    cmocka_unit_test(test_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,8 +1,8 @@
 /* The shared table description, walker and builder: LPAE stage 2 (what mm-stage2 builds),
  * LPAE stage 1 and short-descriptor (what guests build), and guest regime selection. */
-#include "testmem.h"
 #include "tb/lpae.h"
 #include "tb/short_desc.h"
+#include "testmem.h"
 
 #define TTBCR_EAE_TEST 0x80000000u
 
@@ -33,7 +33,8 @@ static void test_s2_page(void **state)
 {
 	(void)state;
 	struct fixture fx = fx_new(&pt_lpae_s2, 32);
-	assert_int_equal(pt_map(&fx.r, &fx.ops, 0x40001000, 0x44001000, 0x1000, s2_rw(), 12), PT_OK);
+	assert_int_equal(pt_map(&fx.r, &fx.ops, 0x40001000, 0x44001000, 0x1000, s2_rw(), 12),
+			 PT_OK);
 	assert_int_equal(fx.m->tables, 2); /* a level-2 and a level-3 table */
 	struct pt_walk w;
 	assert_int_equal(pt_walk(&fx.r, &fx.ops, 0x40001abc, &w), PT_OK);
@@ -108,9 +109,11 @@ static void test_s2_errors(void **state)
 	struct fixture fx = fx_new(&pt_lpae_s2, 32);
 	assert_int_equal(pt_map(&fx.r, &fx.ops, 0x40000800, 0x44000000, 0x1000, s2_rw(), 12),
 			 PT_ERR_ALIGN);
-	assert_int_equal(pt_map(&fx.r, &fx.ops, 0x40000000, 0x44000000, 0x1000, s2_rw(), 12), PT_OK);
+	assert_int_equal(pt_map(&fx.r, &fx.ops, 0x40000000, 0x44000000, 0x1000, s2_rw(), 12),
+			 PT_OK);
 	/* The same mapping again is harmless; a different one needs break-before-make. */
-	assert_int_equal(pt_map(&fx.r, &fx.ops, 0x40000000, 0x44000000, 0x1000, s2_rw(), 12), PT_OK);
+	assert_int_equal(pt_map(&fx.r, &fx.ops, 0x40000000, 0x44000000, 0x1000, s2_rw(), 12),
+			 PT_OK);
 	assert_int_equal(pt_map(&fx.r, &fx.ops, 0x40000000, 0x45000000, 0x1000, s2_rw(), 12),
 			 PT_ERR_EXISTS);
 	/* A block cannot go where a table already is. */
@@ -120,13 +123,15 @@ static void test_s2_errors(void **state)
 	assert_int_equal(pt_unmap(&fx.r, &fx.ops, 0x40000000, 0x1000), PT_OK);
 	struct pt_walk w;
 	assert_int_equal(pt_walk(&fx.r, &fx.ops, 0x40000000, &w), PT_FAULT_TRANSLATION);
-	assert_int_equal(pt_map(&fx.r, &fx.ops, 0x40000000, 0x45000000, 0x1000, s2_rw(), 12), PT_OK);
+	assert_int_equal(pt_map(&fx.r, &fx.ops, 0x40000000, 0x45000000, 0x1000, s2_rw(), 12),
+			 PT_OK);
 	/* Out of the 32-bit IPA space. */
 	assert_int_equal(pt_map(&fx.r, &fx.ops, 0x100000000ull, 0, 0x1000, s2_rw(), 12),
 			 PT_ERR_RANGE);
 	assert_int_equal(pt_walk(&fx.r, &fx.ops, 0x100000000ull, &w), PT_ERR_RANGE);
 	/* Unmapping part of a block would split it. */
-	assert_int_equal(pt_map(&fx.r, &fx.ops, 0x40400000, 0x44400000, 0x200000, s2_rw(), 21), PT_OK);
+	assert_int_equal(pt_map(&fx.r, &fx.ops, 0x40400000, 0x44400000, 0x200000, s2_rw(), 21),
+			 PT_OK);
 	assert_int_equal(pt_unmap(&fx.r, &fx.ops, 0x40400000, 0x1000), PT_ERR_ALIGN);
 	assert_int_equal(pt_unmap(&fx.r, &fx.ops, 0x40400000, 0x200000), PT_OK);
 	testmem_free(fx.m);
@@ -160,15 +165,15 @@ static void test_short_sections_and_pages(void **state)
 	struct fixture fx = fx_new(&pt_short, 32);
 	u32 normal = (1u << SD_SEC_TEX_SHIFT) | SD_SEC_C | SD_SEC_B | (3u << SD_SEC_AP_SHIFT);
 	u32 ro_xn = (1u << SD_SEC_AP_SHIFT) | SD_SEC_APX | SD_SEC_XN | SD_SEC_NG;
-	assert_int_equal(pt_map(&fx.r, &fx.ops, 0x40000000, 0x40000000, 0x200000, normal, 20), PT_OK);
+	assert_int_equal(pt_map(&fx.r, &fx.ops, 0x40000000, 0x40000000, 0x200000, normal, 20),
+			 PT_OK);
 	assert_int_equal(pt_map(&fx.r, &fx.ops, 0x80001000, 0x40305000, 0x1000, ro_xn, 12), PT_OK);
 	struct pt_walk w;
 	assert_int_equal(pt_walk(&fx.r, &fx.ops, 0x40123456, &w), PT_OK);
 	assert_int_equal(w.level, 1);
 	assert_int_equal(w.size_shift, 20);
 	assert_int_equal(w.out, 0x40123456);
-	assert_int_equal((u32)w.leaf & ~SD_SECTION_BASE,
-			 normal | SD_L1_SECTION);
+	assert_int_equal((u32)w.leaf & ~SD_SECTION_BASE, normal | SD_L1_SECTION);
 	assert_int_equal(pt_walk(&fx.r, &fx.ops, 0x80001234, &w), PT_OK);
 	assert_int_equal(w.level, 2);
 	assert_int_equal(w.out, 0x40305234);
@@ -192,7 +197,8 @@ static void test_short_supersection_and_large_page(void **state)
 	(void)state;
 	struct fixture fx = fx_new(&pt_short, 32);
 	/* Supersection at VA 0x12000000 -> PA 0x3_45000000: its 16 entries repeat. */
-	u32 super = 0x45000000u | (3u << SD_SUPER_PA3532_SHIFT) | SD_L1_SUPERSECTION | SD_L1_SECTION;
+	u32 super =
+	    0x45000000u | (3u << SD_SUPER_PA3532_SHIFT) | SD_L1_SUPERSECTION | SD_L1_SECTION;
 	for (u32 i = 0; i < 16; i++) {
 		tm_write(fx.m, fx.r.root + 4 * ((0x12000000u >> 20) + i), 4, super);
 	}
@@ -273,17 +279,17 @@ static void test_guest_regime_lpae(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_s2_page),
-		cmocka_unit_test(test_s2_blocks_and_pages),
-		cmocka_unit_test(test_s2_permissions_and_device),
-		cmocka_unit_test(test_s2_errors),
-		cmocka_unit_test(test_s2_out_of_tables),
-		cmocka_unit_test(test_walk_table_outside_memory),
-		cmocka_unit_test(test_short_sections_and_pages),
-		cmocka_unit_test(test_short_supersection_and_large_page),
-		cmocka_unit_test(test_lpae_s1_level3_reserved_encoding),
-		cmocka_unit_test(test_guest_regime_short),
-		cmocka_unit_test(test_guest_regime_lpae),
+	    cmocka_unit_test(test_s2_page),
+	    cmocka_unit_test(test_s2_blocks_and_pages),
+	    cmocka_unit_test(test_s2_permissions_and_device),
+	    cmocka_unit_test(test_s2_errors),
+	    cmocka_unit_test(test_s2_out_of_tables),
+	    cmocka_unit_test(test_walk_table_outside_memory),
+	    cmocka_unit_test(test_short_sections_and_pages),
+	    cmocka_unit_test(test_short_supersection_and_large_page),
+	    cmocka_unit_test(test_lpae_s1_level3_reserved_encoding),
+	    cmocka_unit_test(test_guest_regime_short),
+	    cmocka_unit_test(test_guest_regime_lpae),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

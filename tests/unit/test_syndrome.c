@@ -1,6 +1,6 @@
 /* HSR decoding as printed in every fatal-error report. */
-#include "testmem.h"
 #include "hyp/syndrome.h"
+#include "testmem.h"
 
 static char buf[200];
 
@@ -38,7 +38,8 @@ static void test_other_classes(void **state)
 	expect(0x07e00000, "WFI");
 	expect(0x07e00001, "WFE");
 	/* mcr p15, 0, r1, c2, c0, 0 (TTBR0 write) and mrc of the same */
-	expect(0x0e000000 | (1u << 24) | (0xeu << 20) | (2u << 10) | (1u << 5), "MCR p15, 0, r1, c2, c0, 0");
+	expect(0x0e000000 | (1u << 24) | (0xeu << 20) | (2u << 10) | (1u << 5),
+	       "MCR p15, 0, r1, c2, c0, 0");
 	expect(0x0e000001 | (2u << 10), "MRC p15");
 	expect(0x12000000 | (1u << 10) | (2u << 5) | (2u << 1), "MCRR p15, 0, r2, r1, c2");
 	expect(0x00000000, "UNKNOWN");
@@ -54,8 +55,8 @@ static void test_other_classes(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_data_aborts),
-		cmocka_unit_test(test_other_classes),
+	    cmocka_unit_test(test_data_aborts),
+	    cmocka_unit_test(test_other_classes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

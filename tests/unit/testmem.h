@@ -6,9 +6,11 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* cmocka needs the headers above first. */
+#include <cmocka.h>
 
 #include "tb/pt.h"
 
@@ -17,7 +19,7 @@
 
 struct testmem {
 	uint8_t *bytes;
-	uint32_t next;  /* bump allocator offset */
+	uint32_t next;	/* bump allocator offset */
 	uint32_t limit; /* allocation limit (to test exhaustion) */
 	uint32_t tables;
 };

@@ -16,17 +16,17 @@
 #define PSR_MODE_HYP  0x1au
 #define PSR_MODE_UND  0x1bu
 #define PSR_MODE_SYS  0x1fu
-#define PSR_T         BIT(5)
-#define PSR_F         BIT(6)
-#define PSR_I         BIT(7)
-#define PSR_A         BIT(8)
-#define PSR_E         BIT(9)
+#define PSR_T	      BIT(5)
+#define PSR_F	      BIT(6)
+#define PSR_I	      BIT(7)
+#define PSR_A	      BIT(8)
+#define PSR_E	      BIT(9)
 #define PSR_IT_MASK   0x0600fc00u /* IT[7:2] at [15:10], IT[1:0] at [26:25] */
-#define PSR_J         BIT(24)
+#define PSR_J	      BIT(24)
 
 /* HSR (B3.13.6): EC[31:26], IL[25], ISS[24:0]. */
 #define HSR_EC_SHIFT 26
-#define HSR_IL       BIT(25)
+#define HSR_IL	     BIT(25)
 #define HSR_ISS_MASK 0x01ffffffu
 static inline u32 hsr_ec(u32 hsr)
 {
@@ -57,57 +57,57 @@ enum hsr_ec {
 };
 
 /* ISS of data aborts (EC 0x24/0x25). */
-#define ISS_DA_ISV       BIT(24)
+#define ISS_DA_ISV	 BIT(24)
 #define ISS_DA_SAS_SHIFT 22 /* 0 byte, 1 halfword, 2 word */
-#define ISS_DA_SSE       BIT(21)
+#define ISS_DA_SSE	 BIT(21)
 #define ISS_DA_SRT_SHIFT 16
-#define ISS_DA_EA        BIT(9)
-#define ISS_DA_CM        BIT(8)
-#define ISS_DA_S1PTW     BIT(7)
-#define ISS_DA_WNR       BIT(6)
-#define ISS_FSC_MASK     0x3fu
+#define ISS_DA_EA	 BIT(9)
+#define ISS_DA_CM	 BIT(8)
+#define ISS_DA_S1PTW	 BIT(7)
+#define ISS_DA_WNR	 BIT(6)
+#define ISS_FSC_MASK	 0x3fu
 /* Fault status codes of HSR ISS / long-descriptor FSR (B3.13.5 table B3-23). */
-#define FSC_TYPE_MASK    0x3cu
-#define FSC_TRANSLATION  0x04u /* | level */
-#define FSC_ACCESS_FLAG  0x08u
-#define FSC_PERMISSION   0x0cu
-#define FSC_SYNC_EXT     0x10u
+#define FSC_TYPE_MASK	 0x3cu
+#define FSC_TRANSLATION	 0x04u /* | level */
+#define FSC_ACCESS_FLAG	 0x08u
+#define FSC_PERMISSION	 0x0cu
+#define FSC_SYNC_EXT	 0x10u
 #define FSC_SYNC_EXT_PTW 0x14u /* | level */
-#define FSC_ALIGNMENT    0x21u
+#define FSC_ALIGNMENT	 0x21u
 
 /* ISS of MCR/MRC traps (EC 0x03/0x05). */
-#define ISS_CP_READ      BIT(0)
+#define ISS_CP_READ BIT(0)
 
 /* HPFAR holds IPA[39:12] in bits [31:4]. */
 #define HPFAR_FIPA_SHIFT 8
-#define HPFAR_FIPA_MASK  0xfffffff0u
+#define HPFAR_FIPA_MASK	 0xfffffff0u
 
 /* Fault status in the guest's DFSR/IFSR (B3.13.3). Short-descriptor format:
  * FS[4] at bit 10, FS[3:0] at [3:0]; long-descriptor format: LPAE bit 9, status [5:0]. */
-#define FSR_WNR            BIT(11)
-#define FSR_EXT            BIT(12)
-#define FSR_LPAE           BIT(9)
-#define FSR_SD_SYNC_EXT    0x008u
+#define FSR_WNR		       BIT(11)
+#define FSR_EXT		       BIT(12)
+#define FSR_LPAE	       BIT(9)
+#define FSR_SD_SYNC_EXT	       0x008u
 #define FSR_SD_SYNC_EXT_PTW_L1 0x00cu
 #define FSR_SD_SYNC_EXT_PTW_L2 0x00eu
-#define FSR_SD_DOMAIN_SHIFT 4
-#define FSR_LD_SYNC_EXT    0x010u
+#define FSR_SD_DOMAIN_SHIFT    4
+#define FSR_LD_SYNC_EXT	       0x010u
 
 /* HCR (B4.1.65). */
-#define HCR_VM   BIT(0)
+#define HCR_VM	 BIT(0)
 #define HCR_SWIO BIT(1)
-#define HCR_PTW  BIT(2)
-#define HCR_FMO  BIT(3)
-#define HCR_IMO  BIT(4)
-#define HCR_AMO  BIT(5)
-#define HCR_TWI  BIT(13)
-#define HCR_TWE  BIT(14)
+#define HCR_PTW	 BIT(2)
+#define HCR_FMO	 BIT(3)
+#define HCR_IMO	 BIT(4)
+#define HCR_AMO	 BIT(5)
+#define HCR_TWI	 BIT(13)
+#define HCR_TWE	 BIT(14)
 #define HCR_TID3 BIT(18)
-#define HCR_TSC  BIT(19)
-#define HCR_TAC  BIT(21)
+#define HCR_TSC	 BIT(19)
+#define HCR_TAC	 BIT(21)
 #define HCR_TTLB BIT(25)
-#define HCR_TVM  BIT(26)
-#define HCR_TGE  BIT(27)
+#define HCR_TVM	 BIT(26)
+#define HCR_TGE	 BIT(27)
 
 /* HDCR (B4.1.63). */
 #define HDCR_HPMN_MASK 0x1fu
@@ -116,20 +116,20 @@ enum hsr_ec {
 #define HDCR_HPME      BIT(7)
 
 /* VTCR (B4.1.159). */
-#define VTCR_T0SZ_SHIFT   0
-#define VTCR_S            BIT(4)
-#define VTCR_SL0_SHIFT    6
-#define VTCR_IRGN0_SHIFT  8
-#define VTCR_ORGN0_SHIFT  10
-#define VTCR_SH0_SHIFT    12
-#define VTCR_RES1         BIT(31)
-#define RGN_WBWA          1u
+#define VTCR_T0SZ_SHIFT	 0
+#define VTCR_S		 BIT(4)
+#define VTCR_SL0_SHIFT	 6
+#define VTCR_IRGN0_SHIFT 8
+#define VTCR_ORGN0_SHIFT 10
+#define VTCR_SH0_SHIFT	 12
+#define VTCR_RES1	 BIT(31)
+#define RGN_WBWA	 1u
 
 /* SCTLR (B4.1.130). */
-#define SCTLR_M  BIT(0)
-#define SCTLR_A  BIT(1)
-#define SCTLR_C  BIT(2)
-#define SCTLR_V  BIT(13)
+#define SCTLR_M	 BIT(0)
+#define SCTLR_A	 BIT(1)
+#define SCTLR_C	 BIT(2)
+#define SCTLR_V	 BIT(13)
 #define SCTLR_EE BIT(25)
 #define SCTLR_TE BIT(30)
 
@@ -137,15 +137,15 @@ enum hsr_ec {
 #define TTBCR_EAE BIT(31)
 
 /* PMU event filter (PMXEVTYPER, B4.1.116). */
-#define PMEVT_P   BIT(31) /* do not count at PL1 */
-#define PMEVT_U   BIT(30) /* do not count at PL0 */
-#define PMEVT_NSH BIT(27) /* count in Hyp mode */
+#define PMEVT_P		   BIT(31) /* do not count at PL1 */
+#define PMEVT_U		   BIT(30) /* do not count at PL0 */
+#define PMEVT_NSH	   BIT(27) /* count in Hyp mode */
 #define PMEVT_INST_RETIRED 0x08u
-#define PMCR_E    BIT(0)
+#define PMCR_E		   BIT(0)
 
 /* Exception vector offsets (B1.8.1). */
 #define VEC_UNDEF 0x04u
-#define VEC_SVC   0x08u
+#define VEC_SVC	  0x08u
 #define VEC_PABT  0x0cu
 #define VEC_DABT  0x10u
 #define VEC_HIGH  0xffff0000u

@@ -4,32 +4,32 @@
 
 #include "tb/types.h"
 
-#define CP15_REG32(name, op1, crn, crm, op2)                                                  \
-	static inline u32 read_##name(void)                                                   \
-	{                                                                                     \
-		u32 v;                                                                        \
-		__asm__ volatile("mrc p15, " #op1 ", %0, " #crn ", " #crm ", " #op2            \
-				 : "=r"(v)                                                    \
-				 :                                                            \
-				 : "memory");                                                 \
-		return v;                                                                     \
-	}                                                                                     \
-	static inline void write_##name(u32 v)                                                \
-	{                                                                                     \
-		__asm__ volatile("mcr p15, " #op1 ", %0, " #crn ", " #crm ", " #op2 ::"r"(v)   \
-				 : "memory");                                                 \
+#define CP15_REG32(name, op1, crn, crm, op2)                                                       \
+	static inline u32 read_##name(void)                                                        \
+	{                                                                                          \
+		u32 v;                                                                             \
+		__asm__ volatile("mrc p15, " #op1 ", %0, " #crn ", " #crm ", " #op2                \
+				 : "=r"(v)                                                         \
+				 :                                                                 \
+				 : "memory");                                                      \
+		return v;                                                                          \
+	}                                                                                          \
+	static inline void write_##name(u32 v)                                                     \
+	{                                                                                          \
+		__asm__ volatile("mcr p15, " #op1 ", %0, " #crn ", " #crm ", " #op2 ::"r"(v)       \
+				 : "memory");                                                      \
 	}
 
-#define CP15_REG64(name, op1, crm)                                                            \
-	static inline u64 read_##name(void)                                                   \
-	{                                                                                     \
-		u64 v;                                                                        \
-		__asm__ volatile("mrrc p15, " #op1 ", %Q0, %R0, " #crm : "=r"(v) : : "memory"); \
-		return v;                                                                     \
-	}                                                                                     \
-	static inline void write_##name(u64 v)                                                \
-	{                                                                                     \
-		__asm__ volatile("mcrr p15, " #op1 ", %Q0, %R0, " #crm ::"r"(v) : "memory");   \
+#define CP15_REG64(name, op1, crm)                                                                 \
+	static inline u64 read_##name(void)                                                        \
+	{                                                                                          \
+		u64 v;                                                                             \
+		__asm__ volatile("mrrc p15, " #op1 ", %Q0, %R0, " #crm : "=r"(v) : : "memory");    \
+		return v;                                                                          \
+	}                                                                                          \
+	static inline void write_##name(u64 v)                                                     \
+	{                                                                                          \
+		__asm__ volatile("mcrr p15, " #op1 ", %Q0, %R0, " #crm ::"r"(v) : "memory");       \
 	}
 
 /* PL1 registers (B4.1). */

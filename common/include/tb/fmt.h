@@ -2,8 +2,8 @@
 #ifndef TB_FMT_H
 #define TB_FMT_H
 
-#include <stdarg.h>
 #include "tb/types.h"
+#include <stdarg.h>
 
 typedef void (*tb_putc_fn)(void *ctx, char c);
 

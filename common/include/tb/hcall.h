@@ -17,7 +17,7 @@
 #ifndef TB_HCALL_H
 #define TB_HCALL_H
 
-#define SMCCC_NOT_SUPPORTED     (-1)
+#define SMCCC_NOT_SUPPORTED	(-1)
 #define SMCCC_INVALID_PARAMETER (-3)
 
 #define TB_HC_NULL     0x86000000u
@@ -34,13 +34,13 @@
 #define TB_DT_COMPATIBLE "testbed,hypervisor"
 
 /* PSCI 1.0 (ARM DEN 0022D), SMC32 function IDs. */
-#define PSCI_VERSION         0x84000000u
-#define PSCI_CPU_SUSPEND     0x84000001u
-#define PSCI_CPU_OFF         0x84000002u
-#define PSCI_CPU_ON          0x84000003u
-#define PSCI_SYSTEM_OFF      0x84000008u
-#define PSCI_SYSTEM_RESET    0x84000009u
-#define PSCI_FEATURES        0x8400000au
+#define PSCI_VERSION	       0x84000000u
+#define PSCI_CPU_SUSPEND       0x84000001u
+#define PSCI_CPU_OFF	       0x84000002u
+#define PSCI_CPU_ON	       0x84000003u
+#define PSCI_SYSTEM_OFF	       0x84000008u
+#define PSCI_SYSTEM_RESET      0x84000009u
+#define PSCI_FEATURES	       0x8400000au
 #define PSCI_RET_SUCCESS       0
 #define PSCI_RET_NOT_SUPPORTED (-1)
 #define PSCI_VERSION_1_0       0x00010000u

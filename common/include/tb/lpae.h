@@ -4,44 +4,44 @@
 
 #include "tb/types.h"
 
-#define LPAE_VALID       BIT64(0)
-#define LPAE_TYPE_TABLE  BIT64(1) /* levels 1-2: table (else block); level 3: must be set */
-#define LPAE_OA_MASK     0x000000fffffff000ull /* output address bits [39:12] */
+#define LPAE_VALID	BIT64(0)
+#define LPAE_TYPE_TABLE BIT64(1) /* levels 1-2: table (else block); level 3: must be set */
+#define LPAE_OA_MASK	0x000000fffffff000ull /* output address bits [39:12] */
 
 /* Lower attributes, stage 1. */
 #define LPAE_ATTRINDX_SHIFT 2 /* [4:2] index into MAIR0/1 */
-#define LPAE_NS             BIT64(5)
-#define LPAE_AP_SHIFT       6 /* [7:6] AP[2:1] */
-#define LPAE_AP_RW_PL1      0u
-#define LPAE_AP_RW_ALL      1u
-#define LPAE_AP_RO_PL1      2u
-#define LPAE_AP_RO_ALL      3u
-#define LPAE_NG             BIT64(11)
+#define LPAE_NS		    BIT64(5)
+#define LPAE_AP_SHIFT	    6 /* [7:6] AP[2:1] */
+#define LPAE_AP_RW_PL1	    0u
+#define LPAE_AP_RW_ALL	    1u
+#define LPAE_AP_RO_PL1	    2u
+#define LPAE_AP_RO_ALL	    3u
+#define LPAE_NG		    BIT64(11)
 /* Lower attributes, both stages. */
-#define LPAE_SH_SHIFT       8 /* [9:8] */
-#define LPAE_SH_NONE        0u
-#define LPAE_SH_OUTER       2u
-#define LPAE_SH_INNER       3u
-#define LPAE_AF             BIT64(10)
+#define LPAE_SH_SHIFT 8 /* [9:8] */
+#define LPAE_SH_NONE  0u
+#define LPAE_SH_OUTER 2u
+#define LPAE_SH_INNER 3u
+#define LPAE_AF	      BIT64(10)
 /* Lower attributes, stage 2. */
-#define LPAE_S2_MEMATTR_SHIFT 2 /* [5:2] */
-#define LPAE_S2_MEMATTR_MASK  0xfull
-#define LPAE_S2_MEMATTR_DEVICE 0x1u /* Device memory */
+#define LPAE_S2_MEMATTR_SHIFT	  2 /* [5:2] */
+#define LPAE_S2_MEMATTR_MASK	  0xfull
+#define LPAE_S2_MEMATTR_DEVICE	  0x1u /* Device memory */
 #define LPAE_S2_MEMATTR_NORMAL_WB 0xfu /* Normal, outer and inner write-back cacheable */
-#define LPAE_S2AP_SHIFT       6 /* [7:6] HAP */
-#define LPAE_S2AP_NONE        0u
-#define LPAE_S2AP_RO          1u
-#define LPAE_S2AP_WO          2u
-#define LPAE_S2AP_RW          3u
+#define LPAE_S2AP_SHIFT		  6    /* [7:6] HAP */
+#define LPAE_S2AP_NONE		  0u
+#define LPAE_S2AP_RO		  1u
+#define LPAE_S2AP_WO		  2u
+#define LPAE_S2AP_RW		  3u
 /* Upper attributes. */
-#define LPAE_CONTIG          BIT64(52)
-#define LPAE_PXN             BIT64(53)
-#define LPAE_XN              BIT64(54)
+#define LPAE_CONTIG BIT64(52)
+#define LPAE_PXN    BIT64(53)
+#define LPAE_XN	    BIT64(54)
 /* Table descriptor attributes (stage 1 only). */
-#define LPAE_PXNTABLE        BIT64(59)
-#define LPAE_XNTABLE         BIT64(60)
-#define LPAE_APTABLE_SHIFT   61
-#define LPAE_NSTABLE         BIT64(63)
+#define LPAE_PXNTABLE	   BIT64(59)
+#define LPAE_XNTABLE	   BIT64(60)
+#define LPAE_APTABLE_SHIFT 61
+#define LPAE_NSTABLE	   BIT64(63)
 
 /* lpae_s2_attrs: leaf attributes for a stage-2 mapping (B3.6.2 "stage 2 memory attributes"). */
 static inline u64 lpae_s2_attrs(u32 memattr, u32 s2ap, u32 sh, bool xn)

@@ -12,8 +12,8 @@
 /* What one descriptor is, independent of its format. */
 enum pt_kind {
 	PT_INVALID = 0, /* fault entry (or a reserved encoding) */
-	PT_TABLE,       /* points to the next-level table */
-	PT_LEAF,        /* maps a block, section or page */
+	PT_TABLE,	/* points to the next-level table */
+	PT_LEAF,	/* maps a block, section or page */
 };
 
 /* One level of a format: the VA bits it resolves. */
@@ -44,9 +44,9 @@ struct pt_format {
 	u64 (*make_leaf)(paddr_t pa, unsigned li, u64 attrs);
 };
 
-extern const struct pt_format pt_short;    /* short-descriptor, 4 KiB pages, 1 MiB sections */
-extern const struct pt_format pt_lpae_s1;  /* LPAE stage 1, 4 KiB granule */
-extern const struct pt_format pt_lpae_s2;  /* LPAE stage 2, 4 KiB granule */
+extern const struct pt_format pt_short;	  /* short-descriptor, 4 KiB pages, 1 MiB sections */
+extern const struct pt_format pt_lpae_s1; /* LPAE stage 1, 4 KiB granule */
+extern const struct pt_format pt_lpae_s2; /* LPAE stage 2, 4 KiB granule */
 
 /* Memory access for walks and builders: physical addresses in the table's address space.
  * With direct set, addresses are dereferenced as they are (the hypervisor's own tables, Hyp
@@ -67,9 +67,9 @@ struct pt_mem {
 struct pt_regime {
 	const struct pt_format *fmt;
 	paddr_t root;
-	u32 ia_bits;    /* 32 for a full 4 GiB space; fewer with TTBCR.N / T0SZ */
-	u8 start;       /* index into fmt->level[] of the first lookup */
-	u8 start_bits;  /* input bits resolved by the first lookup */
+	u32 ia_bits;   /* 32 for a full 4 GiB space; fewer with TTBCR.N / T0SZ */
+	u8 start;      /* index into fmt->level[] of the first lookup */
+	u8 start_bits; /* input bits resolved by the first lookup */
 };
 
 /* pt_regime_init: a regime of format fmt over ia_bits of input, rooted at root. */
@@ -78,23 +78,23 @@ void pt_regime_init(struct pt_regime *r, const struct pt_format *fmt, paddr_t ro
 enum pt_status {
 	PT_OK = 0,
 	PT_FAULT_TRANSLATION = -1, /* an invalid descriptor on the way */
-	PT_FAULT_BUS = -2,         /* a table address that the memory callback refused */
-	PT_ERR_RANGE = -3,         /* input address outside the regime's range */
-	PT_ERR_EXISTS = -4,        /* builder: a valid descriptor is in the way */
-	PT_ERR_NOMEM = -5,         /* builder: no table left */
-	PT_ERR_ALIGN = -6,         /* builder: addresses or size not page aligned */
+	PT_FAULT_BUS = -2,	   /* a table address that the memory callback refused */
+	PT_ERR_RANGE = -3,	   /* input address outside the regime's range */
+	PT_ERR_EXISTS = -4,	   /* builder: a valid descriptor is in the way */
+	PT_ERR_NOMEM = -5,	   /* builder: no table left */
+	PT_ERR_ALIGN = -6,	   /* builder: addresses or size not page aligned */
 };
 
 /* The result of a walk: everything an MMU would have looked at. */
 struct pt_walk {
 	enum pt_status status;
-	unsigned level;    /* ARM ARM level number of the leaf or of the faulting descriptor */
-	u32 size_shift;    /* log2 bytes mapped by the leaf */
-	paddr_t out;       /* output address of the input address (leaf found) */
-	u64 leaf;          /* the leaf descriptor */
-	unsigned depth;    /* descriptors read */
+	unsigned level; /* ARM ARM level number of the leaf or of the faulting descriptor */
+	u32 size_shift; /* log2 bytes mapped by the leaf */
+	paddr_t out;	/* output address of the input address (leaf found) */
+	u64 leaf;	/* the leaf descriptor */
+	unsigned depth; /* descriptors read */
 	paddr_t desc_pa[PT_MAX_LEVELS]; /* where each was read from */
-	u64 desc[PT_MAX_LEVELS];        /* and its value */
+	u64 desc[PT_MAX_LEVELS];	/* and its value */
 };
 
 /* pt_table_bytes: size of the table at level index li for a regime (the first may be smaller). */

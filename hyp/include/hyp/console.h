@@ -6,7 +6,7 @@
 #include "tb/types.h"
 
 /* Exit statuses of the run when the hypervisor, not the guest, ends it. */
-#define HYP_EXIT_FATAL    120 /* unexpected trap or internal error */
+#define HYP_EXIT_FATAL	  120 /* unexpected trap or internal error */
 #define HYP_EXIT_BADINPUT 121 /* bad command line, image or DTB */
 
 void console_putc(char c);
@@ -19,11 +19,11 @@ __attribute__((noreturn, format(printf, 1, 2))) void hyp_fatal(const char *fmt, 
 /* hyp_bad_input: print "[hyp] error: ..." and end with HYP_EXIT_BADINPUT. */
 __attribute__((noreturn, format(printf, 1, 2))) void hyp_bad_input(const char *fmt, ...);
 /* HYP_ASSERT: check an invariant; a failure names it. */
-#define HYP_ASSERT(cond)                                                                   \
-	do {                                                                               \
-		if (!(cond)) {                                                             \
-			hyp_fatal("invariant broken: %s (%s:%d)", #cond, __FILE__, __LINE__); \
-		}                                                                          \
+#define HYP_ASSERT(cond)                                                                           \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			hyp_fatal("invariant broken: %s (%s:%d)", #cond, __FILE__, __LINE__);      \
+		}                                                                                  \
 	} while (0)
 
 #endif

@@ -4,25 +4,25 @@
 
 #include "hyp/counters.h"
 
-#define CORE_COUNTERS(X)                                                                   \
-	X(hyp_instructions)                                                                \
-	X(hyp_boot_instructions)                                                           \
-	X(boots)                                                                           \
-	X(hc_null)                                                                         \
-	X(hc_exit)                                                                         \
-	X(hc_describe)                                                                     \
-	X(hc_snapshot)                                                                     \
-	X(hc_revision)                                                                     \
-	X(hc_unknown)                                                                      \
-	X(psci_version)                                                                    \
-	X(psci_features)                                                                   \
-	X(psci_system_off)                                                                 \
-	X(psci_system_reset)                                                               \
-	X(psci_unsupported)                                                                \
-	X(mmio_read)                                                                       \
-	X(mmio_write)                                                                      \
-	X(mmio_decoded)                                                                    \
-	X(inject_dabt)                                                                     \
+#define CORE_COUNTERS(X)                                                                           \
+	X(hyp_instructions)                                                                        \
+	X(hyp_boot_instructions)                                                                   \
+	X(boots)                                                                                   \
+	X(hc_null)                                                                                 \
+	X(hc_exit)                                                                                 \
+	X(hc_describe)                                                                             \
+	X(hc_snapshot)                                                                             \
+	X(hc_revision)                                                                             \
+	X(hc_unknown)                                                                              \
+	X(psci_version)                                                                            \
+	X(psci_features)                                                                           \
+	X(psci_system_off)                                                                         \
+	X(psci_system_reset)                                                                       \
+	X(psci_unsupported)                                                                        \
+	X(mmio_read)                                                                               \
+	X(mmio_write)                                                                              \
+	X(mmio_decoded)                                                                            \
+	X(inject_dabt)                                                                             \
 	X(inject_pabt)
 
 #define CORE_ENUM_(name) CORE_##name,
@@ -37,17 +37,17 @@ static inline void core_count(enum core_counter c)
 }
 
 /* Traps by exception class: "trap.<class>". */
-#define TRAP_COUNTERS(X)                                                                   \
-	X(unknown)                                                                         \
-	X(wfi_wfe)                                                                         \
-	X(cp15_32)                                                                         \
-	X(cp15_64)                                                                         \
-	X(cp14)                                                                            \
-	X(hcptr)                                                                           \
-	X(hvc)                                                                             \
-	X(smc)                                                                             \
-	X(pabt)                                                                            \
-	X(dabt)                                                                            \
+#define TRAP_COUNTERS(X)                                                                           \
+	X(unknown)                                                                                 \
+	X(wfi_wfe)                                                                                 \
+	X(cp15_32)                                                                                 \
+	X(cp15_64)                                                                                 \
+	X(cp14)                                                                                    \
+	X(hcptr)                                                                                   \
+	X(hvc)                                                                                     \
+	X(smc)                                                                                     \
+	X(pabt)                                                                                    \
+	X(dabt)                                                                                    \
 	X(other)
 #define TRAP_ENUM_(name) TRAP_##name,
 enum trap_counter { TRAP_COUNTERS(TRAP_ENUM_) TRAP_NCOUNTERS };

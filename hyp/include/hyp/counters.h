@@ -6,10 +6,10 @@
 #include "tb/types.h"
 
 struct counter_block {
-	const char *prefix;        /* "core", "trap", "stage2", ... */
+	const char *prefix; /* "core", "trap", "stage2", ... */
 	u32 n;
-	const char *const *names;  /* n names */
-	u64 *values;               /* n values */
+	const char *const *names; /* n names */
+	u64 *values;		  /* n values */
 };
 
 /* Declare a block from an X-macro list X(name) in one .c file:
@@ -18,10 +18,10 @@ struct counter_block {
  *   enum { MY_COUNTERS(MY_ENUM) };
  *   DEFINE_COUNTER_BLOCK(my, "my", MY_COUNTERS)   -> u64 my_values[], my_block */
 #define COUNTER_NAME_(name) #name,
-#define DEFINE_COUNTER_BLOCK(sym, prefix_str, LIST)                                      \
-	static const char *const sym##_names[] = {LIST(COUNTER_NAME_)};                  \
-	u64 sym##_values[ARRAY_SIZE(sym##_names)];                                       \
-	const struct counter_block sym##_block = {prefix_str, ARRAY_SIZE(sym##_names),   \
+#define DEFINE_COUNTER_BLOCK(sym, prefix_str, LIST)                                                \
+	static const char *const sym##_names[] = {LIST(COUNTER_NAME_)};                            \
+	u64 sym##_values[ARRAY_SIZE(sym##_names)];                                                 \
+	const struct counter_block sym##_block = {prefix_str, ARRAY_SIZE(sym##_names),             \
 						  sym##_names, sym##_values};
 
 /* counters_register: add a block to the set printed and snapshot (core first, then module). */

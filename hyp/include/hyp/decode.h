@@ -30,7 +30,7 @@ typedef u32 (*decode_reg_fn)(void *ctx, unsigned n);
 
 /* decode_a32_ldst: decode insn; false with the reason in err (naming the instruction) when it
  * is not a load/store the hypervisor can emulate. */
-bool decode_a32_ldst(u32 insn, decode_reg_fn reg, void *ctx, struct decoded_access *out,
-		     char *err, size_t errlen);
+bool decode_a32_ldst(u32 insn, decode_reg_fn reg, void *ctx, struct decoded_access *out, char *err,
+		     size_t errlen);
 
 #endif

@@ -9,7 +9,7 @@
 struct image_info {
 	bool is_elf;
 	u32 entry_ipa;
-	u32 lowest_ipa;  /* first byte written */
+	u32 lowest_ipa;	 /* first byte written */
 	u32 highest_ipa; /* last byte written + 1 */
 };
 

@@ -15,8 +15,9 @@ struct mm_module {
 	const char *options_help;
 	/* parse_option: apply "<name>.<key>=<val>"; false if the key or value is not valid. */
 	bool (*parse_option)(const char *key, size_t klen, const char *val, size_t vlen);
-	/* setup: build the translation of vm's RAM from scratch (at every boot and reset) and
-	 * OR into vm->hcr / vm->hstr the trap bits the module needs. 0 or a negative error. */
+	/* setup: build the translation of vm's RAM from scratch (at every boot and reset, after
+	 * the vCPU's registers have been reset) and OR into vm->hcr / vm->hstr the trap bits the
+	 * module needs. 0 or a negative error. */
 	int (*setup)(struct vm *vm);
 	/* ec_mask: bit n set = traps with EC n go to the module's trap() instead of the core. */
 	u64 ec_mask;
@@ -26,13 +27,16 @@ struct mm_module {
 	/* va_to_ipa: the IPA the guest's current stage 1 gives va for a read (or write); false if
 	 * the guest's own translation faults. */
 	bool (*va_to_ipa)(struct vcpu *v, u32 va, bool write, paddr_t *ipa);
+	/* guest_reg: the guest-visible value of reg when the module keeps the hardware register
+	 * for itself (true), or false to let the core read the hardware. May be NULL. */
+	bool (*guest_reg)(struct vcpu *v, enum guest_reg reg, u64 *val);
 	/* counters: the module's counter block. */
 	const struct counter_block *counters;
 };
 
-#define MM_MODULE(sym)                                                                     \
-	static const struct mm_module *const mm_module_ptr_##sym                           \
-		__attribute__((used, section(".mm_modules"))) = &(sym)
+#define MM_MODULE(sym)                                                                             \
+	static const struct mm_module *const mm_module_ptr_##sym                                   \
+	    __attribute__((used, section(".mm_modules"))) = &(sym)
 
 /* mm_find: the registered module called name (len chars), or NULL. */
 const struct mm_module *mm_find(const char *name, size_t len);

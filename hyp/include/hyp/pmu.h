@@ -5,7 +5,7 @@
 
 #include "tb/types.h"
 
-#define HYP_PMU_HPMN    4u /* guest counters 0-3 */
+#define HYP_PMU_HPMN	4u /* guest counters 0-3 */
 #define HYP_PMU_COUNTER 4u /* instructions retired in Hyp mode */
 
 /* pmu_init: partition the counters and start the Hyp instruction counter. */

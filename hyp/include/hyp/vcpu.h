@@ -9,7 +9,7 @@
 struct trap_frame {
 	u32 r[13];
 	u32 lr_usr; /* Hyp mode shares LR with User/System mode */
-	u32 pc;     /* ELR_hyp: the guest's return address */
+	u32 pc;	    /* ELR_hyp: the guest's return address */
 	u32 cpsr;   /* SPSR_hyp: the guest's CPSR */
 };
 
@@ -40,6 +40,22 @@ struct vcpu {
 	struct vcpu_banked banked;
 	struct vcpu_sysregs sys;
 };
+
+/* Guest system registers whose hardware value a memory module may replace with its own
+ * (a shadow module runs the guest on its own tables): read them with vcpu_guest_reg. */
+enum guest_reg {
+	GREG_SCTLR,
+	GREG_TTBCR,
+	GREG_TTBR0,
+	GREG_TTBR1,
+	GREG_DACR,
+	GREG_VBAR,
+	GREG_CONTEXTIDR,
+};
+
+/* vcpu_guest_reg: the value the guest would read from reg: the module's virtual copy when
+ * it keeps one, else the hardware register. */
+u64 vcpu_guest_reg(struct vcpu *v, enum guest_reg reg);
 
 /* vcpu_reset: set the architectural reset state and the boot-protocol registers: SVC mode,
  * interrupts masked, MMU off, pc=entry, r0=0, r1=~0, r2=dtb. */

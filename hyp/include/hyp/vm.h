@@ -11,20 +11,20 @@ struct mm_module;
 struct vm {
 	/* Guest RAM. The hypervisor runs with its MMU off, so every host address it manages
 	 * is below 4 GiB; guest RAM IPAs are too (VTCR.T0SZ = 0). */
-	u32 ram_ipa;       /* GUEST_RAM_IPA */
-	u32 ram_size;      /* bytes */
-	u32 ram_pa;        /* host PA of the first byte of guest RAM */
+	u32 ram_ipa;  /* GUEST_RAM_IPA */
+	u32 ram_size; /* bytes */
+	u32 ram_pa;   /* host PA of the first byte of guest RAM */
 	u32 vmid;
 	const struct mm_module *mm;
-	u32 hcr;           /* trap configuration: core bits | module bits */
+	u32 hcr; /* trap configuration: core bits | module bits */
 	u32 hstr;
 	/* Boot. */
-	paddr_t image_pa;  /* staging copy of the guest image (host PA) */
+	paddr_t image_pa; /* staging copy of the guest image (host PA) */
 	u32 image_size;
 	const char *cmdline; /* the guest's command line */
 	u32 entry_ipa;
 	u32 dtb_ipa;
-	u32 boots;         /* 1 on first boot, +1 per PSCI SYSTEM_RESET */
+	u32 boots; /* 1 on first boot, +1 per PSCI SYSTEM_RESET */
 };
 
 extern struct vm hyp_vm;

@@ -151,7 +151,8 @@ void rt_set_handler(rt_handler h)
 
 void rt_call_addr(u32 addr)
 {
-	__asm__ volatile("blx %0" ::"r"(addr) : "r0", "r1", "r2", "r3", "r12", "lr", "memory", "cc");
+	__asm__ volatile("blx %0" ::"r"(addr)
+			 : "r0", "r1", "r2", "r3", "r12", "lr", "memory", "cc");
 }
 
 u32 rt_lr_svc(void)
@@ -200,10 +201,14 @@ u32 rt_snapshot(u64 *out)
 	return (u32)n;
 }
 
-static const char *const vector_names[8] = {"reset",          "undefined instruction",
-					    "supervisor call", "prefetch abort",
-					    "data abort",     "unused vector",
-					    "IRQ",            "FIQ"};
+static const char *const vector_names[8] = {"reset",
+					    "undefined instruction",
+					    "supervisor call",
+					    "prefetch abort",
+					    "data abort",
+					    "unused vector",
+					    "IRQ",
+					    "FIQ"};
 
 void rt_exception(u32 vector, struct rt_frame *f);
 void rt_exception(u32 vector, struct rt_frame *f)

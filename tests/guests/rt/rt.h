@@ -10,7 +10,7 @@
 struct rt_frame {
 	u32 r[13];
 	u32 unused;
-	u32 pc;   /* where the exception returns to; starts as the exception mode's LR */
+	u32 pc; /* where the exception returns to; starts as the exception mode's LR */
 	u32 spsr;
 };
 
