@@ -32,14 +32,12 @@ static paddr_t sd_leaf_out(u64 d, unsigned li, u32 *size_shift)
 		       ((paddr_t)BITS(v, 8, 5) << 36);
 	}
 	if (li == 0) {
-		*size_shift = 20;
-		return v & SD_SECTION_BASE;
+		return v & SD_SECTION_BASE; /* a section spans its level */
 	}
 	if ((v & SD_L1_TYPE_MASK) == SD_L2_LARGE) {
 		*size_shift = 16;
 		return v & SD_L2_LARGE_BASE;
 	}
-	*size_shift = 12;
 	return v & SD_L2_SMALL_BASE;
 }
 
@@ -102,12 +100,9 @@ static paddr_t lpae_next_table(u64 d, unsigned li UNUSED)
 	return d & LPAE_OA_MASK;
 }
 
-static const u8 lpae_shift[PT_MAX_LEVELS] = {30, 21, 12};
-
-static paddr_t lpae_leaf_out(u64 d, unsigned li, u32 *size_shift)
+static paddr_t lpae_leaf_out(u64 d, unsigned li UNUSED, u32 *size_shift)
 {
-	*size_shift = lpae_shift[li];
-	return d & LPAE_OA_MASK & ~MASK64(lpae_shift[li]);
+	return d & LPAE_OA_MASK & ~MASK64(*size_shift); /* a leaf spans its level */
 }
 
 static u64 lpae_make_table(paddr_t next)
@@ -121,38 +116,27 @@ static u64 lpae_make_leaf(paddr_t pa, unsigned li, u64 attrs)
 	return (pa & LPAE_OA_MASK) | type | attrs;
 }
 
-#define LPAE_LEVELS                                                                                \
-	{                                                                                          \
-		{.number = 1, .shift = 30, .index_bits = 9, .leaf_ok = true},                      \
-		    {.number = 2, .shift = 21, .index_bits = 9, .leaf_ok = true},                  \
-		{                                                                                  \
-			.number = 3, .shift = 12, .index_bits = 9, .leaf_ok = true                 \
-		}                                                                                  \
+/* The two LPAE stages share levels and descriptor types (B3.6.1); only the meaning of the
+ * attribute bits differs, and that is the callers' business (tb/lpae.h). */
+// clang-format off
+#define LPAE_FORMAT(label)                                              \
+	{                                                               \
+		.name = (label),                                        \
+		.desc_bytes = 8,                                        \
+		.nlevels = 3,                                           \
+		.level = {{.number = 1, .shift = 30, .index_bits = 9, .leaf_ok = true}, \
+			  {.number = 2, .shift = 21, .index_bits = 9, .leaf_ok = true}, \
+			  {.number = 3, .shift = 12, .index_bits = 9, .leaf_ok = true}}, \
+		.classify = lpae_classify,                              \
+		.next_table = lpae_next_table,                          \
+		.leaf_out = lpae_leaf_out,                              \
+		.make_table = lpae_make_table,                          \
+		.make_leaf = lpae_make_leaf,                            \
 	}
+// clang-format on
 
-const struct pt_format pt_lpae_s1 = {
-    .name = "LPAE stage 1",
-    .desc_bytes = 8,
-    .nlevels = 3,
-    .level = LPAE_LEVELS,
-    .classify = lpae_classify,
-    .next_table = lpae_next_table,
-    .leaf_out = lpae_leaf_out,
-    .make_table = lpae_make_table,
-    .make_leaf = lpae_make_leaf,
-};
-
-const struct pt_format pt_lpae_s2 = {
-    .name = "LPAE stage 2",
-    .desc_bytes = 8,
-    .nlevels = 3,
-    .level = LPAE_LEVELS,
-    .classify = lpae_classify,
-    .next_table = lpae_next_table,
-    .leaf_out = lpae_leaf_out,
-    .make_table = lpae_make_table,
-    .make_leaf = lpae_make_leaf,
-};
+const struct pt_format pt_lpae_s1 = LPAE_FORMAT("LPAE stage 1");
+const struct pt_format pt_lpae_s2 = LPAE_FORMAT("LPAE stage 2");
 
 /* ---- generic walker and builder ---- */
 
@@ -246,6 +230,7 @@ enum pt_status pt_walk(const struct pt_regime *r, const struct pt_mem *m, u64 ia
 		enum pt_kind kind = f->classify(d, li);
 		if (kind == PT_LEAF && f->level[li].leaf_ok) {
 			w->leaf = d;
+			w->size_shift = f->level[li].shift;
 			w->out = f->leaf_out(d, li, &w->size_shift);
 			w->out |= ia & MASK64(w->size_shift);
 			w->status = PT_OK;

@@ -33,8 +33,8 @@ struct pt_format {
 	enum pt_kind (*classify)(u64 desc, unsigned li);
 	/* next_table: physical address of the table a PT_TABLE descriptor points to. */
 	paddr_t (*next_table)(u64 desc, unsigned li);
-	/* leaf_out: output base of a PT_LEAF descriptor and the log2 size it maps
-	 * (supersections and large pages map more than their level's span). */
+	/* leaf_out: output base of a PT_LEAF descriptor. *size_shift comes in as the level's
+	 * span; a format changes it for leaves of another size (supersections, large pages). */
 	paddr_t (*leaf_out)(u64 desc, unsigned li, u32 *size_shift);
 	/* make_table / make_leaf: descriptors pointing to a table / mapping pa with attrs.
 	 * attrs use one layout for every leaf size: the LPAE lower/upper attribute bits, or
