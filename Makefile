@@ -124,4 +124,7 @@ format-check:
 clean:
 	rm -rf $(BUILD)
 
+# Keep intermediate objects (no rebuild on the next make).
+.SECONDARY:
+
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

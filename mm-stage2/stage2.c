@@ -171,7 +171,7 @@ static void stage2_trap(struct vcpu *v, u32 hsr)
 	bool is_data = hsr_ec(hsr) == EC_DABT_LOW;
 	u32 far = is_data ? read_hdfar() : read_hifar();
 	/* VTCR.T0SZ = 0: IPAs are 32 bits, HPFAR[31:4] holds IPA[39:12]. */
-	u32 ipa = ((read_hpfar() & HPFAR_FIPA_MASK) << HPFAR_FIPA_SHIFT) | (far & 0xfffu);
+	u32 ipa = ((read_hpfar() & HPFAR_FIPA_MASK) << HPFAR_FIPA_SHIFT) | (far & PAGE_OFFSET_MASK);
 	bool s1ptw = (hsr & ISS_DA_S1PTW) != 0; /* same bit in both abort syndromes */
 	if (ipa - s2.vm->ram_ipa < s2.vm->ram_size) {
 		if ((hsr & FSC_TYPE_MASK) != FSC_TRANSLATION || s2.eager) {

@@ -5,17 +5,18 @@
 #include "tb/str.h"
 
 /* Common instruction fields. */
-#define I_BIT(insn) BITS(insn, 25, 25)
-#define P_BIT(insn) BITS(insn, 24, 24)
-#define U_BIT(insn) BITS(insn, 23, 23)
-#define B22(insn)   BITS(insn, 22, 22) /* B (byte), I (extra), S (block) */
-#define W_BIT(insn) BITS(insn, 21, 21)
-#define L_BIT(insn) BITS(insn, 20, 20)
-#define RN(insn)    ((unsigned)BITS(insn, 19, 16))
-#define RT(insn)    ((unsigned)BITS(insn, 15, 12))
-#define RM(insn)    ((unsigned)BITS(insn, 3, 0))
-#define REG_CPSR    16 /* decode_reg_fn index for the CPSR (carry for RRX) */
-#define CPSR_C	    BIT(29)
+#define I_BIT(insn)	   BITS(insn, 25, 25)
+#define P_BIT(insn)	   BITS(insn, 24, 24)
+#define U_BIT(insn)	   BITS(insn, 23, 23)
+#define B22(insn)	   BITS(insn, 22, 22) /* B (byte), I (extra), S (block) */
+#define W_BIT(insn)	   BITS(insn, 21, 21)
+#define L_BIT(insn)	   BITS(insn, 20, 20)
+#define RN(insn)	   ((unsigned)BITS(insn, 19, 16))
+#define RT(insn)	   ((unsigned)BITS(insn, 15, 12))
+#define RM(insn)	   ((unsigned)BITS(insn, 3, 0))
+#define COND_UNCONDITIONAL 0xf /* cond 0b1111: the unconditional space (A5.7) */
+#define REG_CPSR	   16  /* decode_reg_fn index for the CPSR (carry for RRX) */
+#define CPSR_C		   BIT(29)
 
 static u32 ror32(u32 v, u32 n)
 {
@@ -164,7 +165,7 @@ bool decode_a32_ldst(u32 insn, decode_reg_fn reg, void *ctx, struct decoded_acce
 {
 	memset(out, 0, sizeof(*out));
 	out->mnemonic = "?";
-	if (BITS(insn, 31, 28) == 0xf) {
+	if (BITS(insn, 31, 28) == COND_UNCONDITIONAL) {
 		return fail(err, errlen, insn, "unconditional-space instruction (PLD, SRS, ...)");
 	}
 	u32 op = (u32)BITS(insn, 27, 25);

@@ -1,6 +1,7 @@
 /* The guest's device tree: what QEMU virt would describe, minus what the hypervisor does not
  * provide (no GIC, no timer node: the guest gets no interrupts yet). */
 #include "hyp/guest_dtb.h"
+#include "hyp/layout.h"
 #include "tb/fdt.h"
 #include "tb/fmt.h"
 #include "tb/hcall.h"
@@ -70,7 +71,7 @@ int guest_dtb_build(void *buf, u32 cap, const struct guest_dtb_params *p)
 	tb_snprintf(name, sizeof(name), "pl011@%x", p->uart_ipa);
 	fdt_w_begin_node(&w, name);
 	fdt_w_prop(&w, "compatible", uart_compat, sizeof(uart_compat));
-	const u32 ureg[4] = {0, p->uart_ipa, 0, 0x1000};
+	const u32 ureg[4] = {0, p->uart_ipa, 0, PL011_SIZE};
 	fdt_w_prop_cells(&w, "reg", ureg, 4);
 	const u32 clocks[2] = {APB_PCLK_PHANDLE, APB_PCLK_PHANDLE};
 	fdt_w_prop_cells(&w, "clocks", clocks, 2);

@@ -47,7 +47,7 @@ static void pl011_init_once(void)
 static u32 pl011_read(u32 off, u32 size UNUSED)
 {
 	pl011_init_once();
-	if (off >= UARTPERIPHID0 && off < UARTPERIPHID0 + 0x20u && (off & 3) == 0) {
+	if (off >= UARTPERIPHID0 && off < UARTPERIPHID0 + sizeof(pl011_id) * 4 && (off & 3) == 0) {
 		return pl011_id[(off - UARTPERIPHID0) / 4];
 	}
 	switch (off) {
@@ -79,34 +79,34 @@ static u32 pl011_read(u32 off, u32 size UNUSED)
 static void pl011_write(u32 off, u32 size UNUSED, u32 val)
 {
 	if (off == UARTDR) { /* the hot path: transmit */
-		console_putc((char)(val & 0xffu));
+		console_putc((char)(val & MASK(8)));
 		return;
 	}
 	pl011_init_once();
 	switch (off) {
 	case UARTILPR:
-		uart.ilpr = val & 0xffu;
+		uart.ilpr = val & MASK(8);
 		break;
 	case UARTIBRD:
-		uart.ibrd = val & 0xffffu;
+		uart.ibrd = val & MASK(16);
 		break;
 	case UARTFBRD:
-		uart.fbrd = val & 0x3fu;
+		uart.fbrd = val & MASK(6);
 		break;
 	case UARTLCR_H:
-		uart.lcr_h = val & 0xffu;
+		uart.lcr_h = val & MASK(8);
 		break;
 	case UARTCR:
-		uart.cr = val & 0xffffu;
+		uart.cr = val & MASK(16);
 		break;
 	case UARTIFLS:
-		uart.ifls = val & 0x3fu;
+		uart.ifls = val & MASK(6);
 		break;
 	case UARTIMSC:
-		uart.imsc = val & 0x7ffu;
+		uart.imsc = val & MASK(11);
 		break;
 	case UARTDMACR:
-		uart.dmacr = val & 0x7u;
+		uart.dmacr = val & MASK(3);
 		break;
 	default:
 		break; /* RSR/ECR (clear errors), ICR (clear interrupts), read-only registers */

@@ -4,7 +4,7 @@
 #include "hyp/console.h"
 #include "tb/str.h"
 
-#define PAGE_SIZE 4096u
+#define PAGE_SIZE PAGE_SIZE_4K
 
 static paddr_t pool_start, pool_end, pool_next;
 

@@ -127,7 +127,7 @@ void smccc_call(struct vcpu *v, u32 hsr)
 	default:
 		break;
 	}
-	if ((fid & 0xff000000u) == 0x84000000u) {
+	if (SMCCC_OWNER(fid) == SMCCC_OWNER_STANDARD && !SMCCC_IS_SMC64(fid)) {
 		psci_call(v, fid);
 		return;
 	}

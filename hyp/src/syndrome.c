@@ -68,11 +68,11 @@ const char *fsc_name(u32 fsc)
 	switch (fsc) {
 	case FSC_ALIGNMENT:
 		return "alignment fault";
-	case 0x22:
+	case FSC_DEBUG:
 		return "debug event";
-	case 0x11:
+	case FSC_ASYNC_EXT:
 		return "asynchronous external abort";
-	case 0x18:
+	case FSC_SYNC_PARITY:
 		return "synchronous parity error";
 	default:
 		return "reserved";

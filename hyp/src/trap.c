@@ -314,11 +314,11 @@ emulate_decoded(struct vcpu *v, const struct mmio_device *d, paddr_t fault_ipa, 
 			  d->name, (unsigned long long)fault_ipa);
 	}
 	core_count(CORE_mmio_decoded);
-	paddr_t page_ipa = ALIGN_DOWN(fault_ipa, (paddr_t)4096);
+	paddr_t page_ipa = ALIGN_DOWN(fault_ipa, (paddr_t)PAGE_SIZE_4K);
 	for (u32 i = 0; i < acc.n; i++) {
 		const struct mem_op *op = &acc.op[i];
-		paddr_t ipa = page_ipa + (op->addr & 0xfffu);
-		if ((op->addr & ~0xfffu) != (far & ~0xfffu) || ipa < d->base ||
+		paddr_t ipa = page_ipa + (op->addr & PAGE_OFFSET_MASK);
+		if ((op->addr & ~PAGE_OFFSET_MASK) != (far & ~PAGE_OFFSET_MASK) || ipa < d->base ||
 		    ipa + op->size > d->base + d->size) {
 			hyp_fatal("%s at guest pc 0x%08x: access %u at 0x%08x leaves device %s",
 				  acc.mnemonic, v->tf->pc, i, op->addr, d->name);

@@ -74,6 +74,9 @@ enum hsr_ec {
 #define FSC_SYNC_EXT	 0x10u
 #define FSC_SYNC_EXT_PTW 0x14u /* | level */
 #define FSC_ALIGNMENT	 0x21u
+#define FSC_DEBUG	 0x22u
+#define FSC_ASYNC_EXT	 0x11u
+#define FSC_SYNC_PARITY	 0x18u
 
 /* ISS of MCR/MRC traps (EC 0x03/0x05). */
 #define ISS_CP_READ BIT(0)

@@ -17,7 +17,11 @@
 #ifndef TB_HCALL_H
 #define TB_HCALL_H
 
-#define SMCCC_NOT_SUPPORTED	(-1)
+#define SMCCC_NOT_SUPPORTED (-1)
+/* Function ID fields: bit 31 fast call, bit 30 SMC64, bits [29:24] the owning service. */
+#define SMCCC_OWNER(fid)	(((fid) >> 24) & 0x3fu)
+#define SMCCC_IS_SMC64(fid)	(((fid) >> 30) & 1u)
+#define SMCCC_OWNER_STANDARD	4u /* PSCI */
 #define SMCCC_INVALID_PARAMETER (-3)
 
 #define TB_HC_NULL     0x86000000u

@@ -28,8 +28,10 @@ typedef u64 paddr_t;
 #define IS_ALIGNED(x, a) (((x) & ((__typeof__(x))(a)-1)) == 0)
 #define ARRAY_SIZE(a)	 (sizeof(a) / sizeof((a)[0]))
 
-#define KiB (1024u)
-#define MiB (1024u * 1024u)
+#define KiB		 (1024u)
+#define PAGE_SIZE_4K	 4096u
+#define PAGE_OFFSET_MASK (PAGE_SIZE_4K - 1u)
+#define MiB		 (1024u * 1024u)
 
 #define UNUSED __attribute__((unused))
 
