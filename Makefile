@@ -77,6 +77,28 @@ $(BUILD)/guests/%.elf: $(BUILD)/guests/tests/guests/%.o $(GUEST_RT_OBJ) tests/gu
 $(BUILD)/guests/%.bin: $(BUILD)/guests/%.elf
 	$(Q)$(OBJCOPY) -O binary $< $@
 
+# ---- the benchmark guest (bench/) ----
+BENCH_SRC := $(wildcard bench/kernel/*.c) $(wildcard bench/benchmarks/*.c) $(COMMON_SRC)
+BENCH_ASM := bench/kernel/start.S bench/user/user.S
+BENCH_OBJ := $(patsubst %.c,$(BUILD)/bench/%.o,$(BENCH_SRC)) \
+	$(patsubst %.S,$(BUILD)/bench/%.o,$(BENCH_ASM))
+BENCH_ELF := $(BUILD)/bench/bench.elf
+BENCH_BIN := $(BUILD)/bench/bench.bin
+
+$(BUILD)/bench/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC_T) $(TARGET_CFLAGS) -Ibench/kernel -MMD -MP -c -o $@ $<
+$(BUILD)/bench/%.o: %.S
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	$(Q)$(CC_T) $(TARGET_CFLAGS) -c -o $@ $<
+$(BENCH_ELF): $(BENCH_OBJ) bench/bench.ld
+	@echo "  LD      $@"
+	$(Q)$(CC_T) $(TARGET_CFLAGS) -T bench/bench.ld -o $@ $(BENCH_OBJ) -lgcc
+$(BENCH_BIN): $(BENCH_ELF)
+	$(Q)$(OBJCOPY) -O binary $< $@
+
 # ---- host programs: image checker and unit tests ----
 HOST_HYP_SRC := hyp/src/options.c hyp/src/loader.c hyp/src/guest_dtb.c hyp/src/decode.c \
 	hyp/src/syndrome.c
@@ -94,7 +116,7 @@ $(BUILD)/host/test_%: tests/unit/test_%.c tests/unit/testmem.h $(HOST_HYP_SRC) $
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Itests/unit -o $@ $< $(HOST_HYP_SRC) $(COMMON_SRC) -lcmocka
 
 .PHONY: all run debug test unit integration perf clean format format-check
-all: $(HYP_ELF) $(GUEST_BINS) $(IMGCHECK) $(UNIT_BINS)
+all: $(HYP_ELF) $(GUEST_BINS) $(BENCH_BIN) $(IMGCHECK) $(UNIT_BINS)
 
 run: all
 	@scripts/run.sh

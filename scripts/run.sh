@@ -37,7 +37,9 @@ esac
 
 [ -n "$GUEST" ] || die "no GUEST given (a guest image path, or a test guest name such as hello)"
 image=$GUEST
-if [ ! -e "$image" ] && [ -e "$build/guests/$GUEST.bin" ]; then
+if [ "$GUEST" = bench ]; then
+	image="$build/bench/bench.bin" # the benchmark guest
+elif [ ! -e "$image" ] && [ -e "$build/guests/$GUEST.bin" ]; then
 	image="$build/guests/$GUEST.bin"
 fi
 [ -e "$image" ] || die "guest image '$GUEST' does not exist"

@@ -357,6 +357,45 @@ enum pt_status pt_unmap(const struct pt_regime *r, const struct pt_mem *m, u64 i
 	return PT_OK;
 }
 
+/* visit_table: the entries of the table at level index li covering input from base. */
+static enum pt_status visit_table(const struct pt_regime *r, const struct pt_mem *m,
+				  const struct pt_visitor *v, unsigned li, paddr_t table, u64 base)
+{
+	const struct pt_format *f = r->fmt;
+	u32 entries = 1u << index_bits(r, li);
+	for (u32 i = 0; i < entries; i++) {
+		paddr_t dpa = table + (paddr_t)i * f->desc_bytes;
+		u64 ia = base + ((u64)i << f->level[li].shift);
+		u64 d;
+		if (!mem_read(m, dpa, f->desc_bytes, &d)) {
+			return PT_FAULT_BUS;
+		}
+		enum pt_kind kind = f->classify(d, li);
+		if (kind == PT_LEAF && v->leaf != NULL) {
+			u32 size_shift = f->level[li].shift;
+			f->leaf_out(d, li, &size_shift);
+			v->leaf(v->ctx, ia, dpa, d, size_shift);
+		} else if (kind == PT_TABLE && li + 1 < f->nlevels) {
+			paddr_t next = f->next_table(d, li);
+			enum pt_status st = visit_table(r, m, v, li + 1, next, ia);
+			if (st != PT_OK) {
+				return st;
+			}
+			if (v->table != NULL) {
+				v->table(v->ctx, next,
+					 (1u << index_bits(r, li + 1)) * f->desc_bytes);
+			}
+		}
+	}
+	return PT_OK;
+}
+
+enum pt_status pt_visit(const struct pt_regime *r, const struct pt_mem *m,
+			const struct pt_visitor *v)
+{
+	return visit_table(r, m, v, pt_start_index(r), r->root, 0);
+}
+
 const char *pt_status_str(enum pt_status s)
 {
 	switch (s) {

@@ -276,6 +276,61 @@ static void test_guest_regime_lpae(void **state)
 	assert_false(pt_guest_regime(ttbcr, 0x41000000, 0x42000000, 0x90000000, &r));
 }
 
+struct visit_log {
+	u32 leaves, tables;
+	u64 first_ia, last_ia;
+	u32 last_shift;
+};
+
+static void log_leaf(void *ctx, u64 ia, paddr_t desc_pa, u64 desc, u32 size_shift)
+{
+	struct visit_log *l = ctx;
+	(void)desc_pa;
+	(void)desc;
+	if (l->leaves++ == 0) {
+		l->first_ia = ia;
+	}
+	l->last_ia = ia;
+	l->last_shift = size_shift;
+}
+
+static void log_table(void *ctx, paddr_t table, u32 bytes)
+{
+	struct visit_log *l = ctx;
+	(void)table;
+	assert_true(bytes == 4096 || bytes == 1024);
+	l->tables++;
+}
+
+static void test_visit(void **state)
+{
+	(void)state;
+	struct fixture fx = fx_new(&pt_lpae_s2, 32);
+	assert_int_equal(pt_map(&fx.r, &fx.ops, 0x40000000, 0x44000000, 0x200000, s2_rw(), 21),
+			 PT_OK);
+	assert_int_equal(pt_map(&fx.r, &fx.ops, 0x80003000, 0x45003000, 0x2000, s2_rw(), 12),
+			 PT_OK);
+	struct visit_log l = {0};
+	const struct pt_visitor v = {log_leaf, log_table, &l};
+	assert_int_equal(pt_visit(&fx.r, &fx.ops, &v), PT_OK);
+	assert_int_equal(l.leaves, 3);
+	assert_int_equal(l.first_ia, 0x40000000);
+	assert_int_equal(l.last_ia, 0x80004000);
+	assert_int_equal(l.last_shift, 12);
+	assert_int_equal(l.tables, fx.m->tables); /* every table below the root, once */
+	/* Short format with a split: a 1 GiB TTBR0 space. */
+	struct fixture fs = fx_new(&pt_short, 30);
+	assert_int_equal(pt_map(&fs.r, &fs.ops, 0x3ff00000, 0x40000000, 0x1000, 0, 12), PT_OK);
+	struct visit_log ls = {0};
+	const struct pt_visitor vs = {log_leaf, log_table, &ls};
+	assert_int_equal(pt_visit(&fs.r, &fs.ops, &vs), PT_OK);
+	assert_int_equal(ls.leaves, 1);
+	assert_int_equal(ls.first_ia, 0x3ff00000);
+	assert_int_equal(ls.tables, 1);
+	testmem_free(fx.m);
+	testmem_free(fs.m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -290,6 +345,7 @@ int main(void)
 	    cmocka_unit_test(test_lpae_s1_level3_reserved_encoding),
 	    cmocka_unit_test(test_guest_regime_short),
 	    cmocka_unit_test(test_guest_regime_lpae),
+	    cmocka_unit_test(test_visit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -123,6 +123,20 @@ static inline u64 pt_guest_ia(const struct pt_regime *r, u32 va)
 {
 	return va & MASK64(r->ia_bits);
 }
+/* Visitor of a whole table tree (pt_visit). */
+struct pt_visitor {
+	/* leaf: a valid leaf descriptor desc at desc_pa, mapping ia (its size 1 << size_shift). */
+	void (*leaf)(void *ctx, u64 ia, paddr_t desc_pa, u64 desc, u32 size_shift);
+	/* table: a table below the root, after all its entries were visited (may free it). */
+	void (*table)(void *ctx, paddr_t table, u32 bytes);
+	void *ctx;
+};
+
+/* pt_visit: call v->leaf for every leaf in ascending input-address order and v->table for
+ * every table below the root, depth first. Either callback may be NULL. */
+enum pt_status pt_visit(const struct pt_regime *r, const struct pt_mem *m,
+			const struct pt_visitor *v);
+
 /* pt_status_str: a short name for a status. */
 const char *pt_status_str(enum pt_status s);
 
