@@ -78,6 +78,7 @@ $(BUILD)/guests/%.bin: $(BUILD)/guests/%.elf
 	$(Q)$(OBJCOPY) -O binary $< $@
 
 # ---- the benchmark guest (bench/) ----
+HOST_BENCH_SRC := bench/kernel/frames.c bench/kernel/prot.c
 BENCH_SRC := $(wildcard bench/kernel/*.c) $(wildcard bench/benchmarks/*.c) $(COMMON_SRC)
 BENCH_ASM := bench/kernel/start.S bench/user/user.S
 BENCH_OBJ := $(patsubst %.c,$(BUILD)/bench/%.o,$(BENCH_SRC)) \
@@ -110,10 +111,20 @@ $(IMGCHECK): hyp/tools/imgcheck.c hyp/src/loader.c $(COMMON_SRC)
 
 UNIT_NAMES := $(basename $(notdir $(wildcard tests/unit/test_*.c)))
 UNIT_BINS := $(addprefix $(BUILD)/host/,$(UNIT_NAMES))
-$(BUILD)/host/test_%: tests/unit/test_%.c tests/unit/testmem.h $(HOST_HYP_SRC) $(COMMON_SRC)
+# The benchmark guest's memory management is tested on the host too; test_bench_mm runs
+# mm.c itself, with system registers and TLB operations recorded by tests/unit/shim.
+$(BUILD)/host/test_bench_mm: tests/unit/test_bench_mm.c tests/unit/testmem.h \
+		tests/unit/shim/tb/cp15.h bench/kernel/mm.c $(HOST_BENCH_SRC) $(COMMON_SRC)
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Itests/unit -o $@ $< $(HOST_HYP_SRC) $(COMMON_SRC) -lcmocka
+	$(Q)$(HOSTCC) -Itests/unit/shim $(HOST_CFLAGS) -Itests/unit -Ibench/kernel -o $@ $< \
+		bench/kernel/mm.c $(HOST_BENCH_SRC) $(COMMON_SRC) -lcmocka
+
+$(BUILD)/host/test_%: tests/unit/test_%.c tests/unit/testmem.h $(HOST_HYP_SRC) $(HOST_BENCH_SRC) $(COMMON_SRC)
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Itests/unit -Ibench/kernel -o $@ $< $(HOST_HYP_SRC) \
+		$(if $(findstring test_bench,$@),$(HOST_BENCH_SRC)) $(COMMON_SRC) -lcmocka
 
 .PHONY: all run debug test unit integration perf clean format format-check
 all: $(HYP_ELF) $(GUEST_BINS) $(BENCH_BIN) $(IMGCHECK) $(UNIT_BINS)

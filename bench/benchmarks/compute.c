@@ -18,9 +18,9 @@ static void run(struct bench_run *r)
 }
 
 static struct benchmark compute = {
-	.name = "compute",
-	.summary = "a sum of squares in user mode",
-	.params = {{"n", 100000, 1, 2000000}},
-	.run = run,
+    .name = "compute",
+    .summary = "a sum of squares in user mode",
+    .params = {{"n", 100000, 1, 2000000}},
+    .run = run,
 };
 BENCHMARK(compute);

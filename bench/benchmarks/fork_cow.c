@@ -8,7 +8,7 @@ static void run(struct bench_run *r)
 {
 	u32 pages = param(r, "pages");
 	struct proc *parent = proc_create();
-	proc_add_vma(parent, USER_DATA_VA, pages * FRAME_SIZE, PROT_READ | PROT_WRITE, 0,
+	proc_add_vma(parent, USER_DATA_VA, pages * FRAME_SIZE, PERM_READ | PERM_WRITE, 0,
 		     FRAME_SHIFT);
 	if (run_user(parent, u_touch, USER_DATA_VA, pages, PARENT_TAG, 0) != 0) {
 		bench_fail(r, "the parent could not fill its pages");
@@ -33,9 +33,9 @@ static void run(struct bench_run *r)
 }
 
 static struct benchmark fork_cow = {
-	.name = "fork-cow",
-	.summary = "fork with copy-on-write, then the child writes every page",
-	.params = {{"pages", 32, 1, 30000}},
-	.run = run,
+    .name = "fork-cow",
+    .summary = "fork with copy-on-write, then the child writes every page",
+    .params = {{"pages", 32, 1, 30000}},
+    .run = run,
 };
 BENCHMARK(fork_cow);

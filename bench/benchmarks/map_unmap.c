@@ -23,11 +23,11 @@ static void run(struct bench_run *r)
 {
 	u32 pages = param(r, "pages"), rounds = param(r, "rounds");
 	struct proc *p = proc_create();
-	proc_add_vma(p, USER_DATA_VA, pages * FRAME_SIZE, PROT_READ | PROT_WRITE, 0, FRAME_SHIFT);
+	proc_add_vma(p, USER_DATA_VA, pages * FRAME_SIZE, PERM_READ | PERM_WRITE, 0, FRAME_SHIFT);
 	/* One round checked through the MMU first. */
 	u32 frame = frames_alloc(&kframes);
 	*(volatile u32 *)(uintptr_t)frame = TAG;
-	mm_map_page(p, USER_DATA_VA, frame, PROT_READ | PROT_WRITE);
+	mm_map_page(p, USER_DATA_VA, frame, PERM_READ | PERM_WRITE);
 	check_mapping(r, p, USER_DATA_VA, true, TAG);
 	mm_unmap_page(p, USER_DATA_VA);
 	check_mapping(r, p, USER_DATA_VA, false, 0);
@@ -36,7 +36,7 @@ static void run(struct bench_run *r)
 	for (u32 k = 0; k < rounds; k++) {
 		for (u32 i = 0; i < pages; i++) {
 			mm_map_page(p, USER_DATA_VA + i * FRAME_SIZE, frames_alloc(&kframes),
-				    PROT_READ | PROT_WRITE);
+				    PERM_READ | PERM_WRITE);
 		}
 		for (u32 i = 0; i < pages; i++) {
 			mm_unmap_page(p, USER_DATA_VA + i * FRAME_SIZE);
@@ -48,9 +48,9 @@ static void run(struct bench_run *r)
 }
 
 static struct benchmark map_unmap = {
-	.name = "map-unmap",
-	.summary = "map and unmap pages, with TLBIMVA per unmap",
-	.params = {{"pages", 32, 1, 60000}, {"rounds", 4, 1, 100000}},
-	.run = run,
+    .name = "map-unmap",
+    .summary = "map and unmap pages, with TLBIMVA per unmap",
+    .params = {{"pages", 32, 1, 60000}, {"rounds", 4, 1, 100000}},
+    .run = run,
 };
 BENCHMARK(map_unmap);

@@ -2,7 +2,7 @@
  * hypervisor, direct natively). */
 #include "bench.h"
 
-#define UART_FR      0x18u
+#define UART_FR	     0x18u
 #define UART_FR_RXFE (1u << 4)
 
 static void run(struct bench_run *r)
@@ -20,9 +20,9 @@ static void run(struct bench_run *r)
 }
 
 static struct benchmark mmio = {
-	.name = "mmio",
-	.summary = "reads of an emulated device register",
-	.params = {{"n", 1000, 1, 10000000}},
-	.run = run,
+    .name = "mmio",
+    .summary = "reads of an emulated device register",
+    .params = {{"n", 1000, 1, 10000000}},
+    .run = run,
 };
 BENCHMARK(mmio);

@@ -22,18 +22,18 @@ static void protect_all(struct proc *p, u32 pages, u32 prot)
 static void run(struct bench_run *r)
 {
 	u32 pages = param(r, "pages"), rounds = param(r, "rounds");
-	const u32 rw = PROT_READ | PROT_WRITE;
+	const u32 rw = PERM_READ | PERM_WRITE;
 	struct proc *p = proc_create();
 	proc_add_vma(p, USER_DATA_VA, pages * FRAME_SIZE, rw, 0, FRAME_SHIFT);
 	run_user(p, u_touch, USER_DATA_VA, pages, TAG, 0);
-	protect_all(p, pages, PROT_READ);
+	protect_all(p, pages, PERM_READ);
 	if (writable(p, USER_DATA_VA)) {
 		bench_fail(r, "a read-only page took a write");
 	}
 	protect_all(p, pages, rw);
 	measure_begin(r);
 	for (u32 k = 0; k < rounds; k++) {
-		protect_all(p, pages, PROT_READ);
+		protect_all(p, pages, PERM_READ);
 		protect_all(p, pages, rw);
 	}
 	measure_end(r, 2ull * pages * rounds);
@@ -48,9 +48,9 @@ static void run(struct bench_run *r)
 }
 
 static struct benchmark mprotect = {
-	.name = "mprotect",
-	.summary = "read-only / read-write flips over a region",
-	.params = {{"pages", 32, 1, 60000}, {"rounds", 4, 1, 100000}},
-	.run = run,
+    .name = "mprotect",
+    .summary = "read-only / read-write flips over a region",
+    .params = {{"pages", 32, 1, 60000}, {"rounds", 4, 1, 100000}},
+    .run = run,
 };
 BENCHMARK(mprotect);

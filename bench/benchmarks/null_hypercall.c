@@ -18,10 +18,10 @@ static void run(struct bench_run *r)
 }
 
 static struct benchmark null_hypercall = {
-	.name = "null-hypercall",
-	.summary = "HVC round trips that do nothing",
-	.params = {{"n", 1000, 1, 10000000}},
-	.needs_hypervisor = true,
-	.run = run,
+    .name = "null-hypercall",
+    .summary = "HVC round trips that do nothing",
+    .params = {{"n", 1000, 1, 10000000}},
+    .needs_hypervisor = true,
+    .run = run,
 };
 BENCHMARK(null_hypercall);

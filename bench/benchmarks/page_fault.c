@@ -7,7 +7,7 @@ static void run(struct bench_run *r)
 {
 	u32 pages = param(r, "pages");
 	struct proc *p = proc_create();
-	proc_add_vma(p, USER_DATA_VA, pages * FRAME_SIZE, PROT_READ | PROT_WRITE, 0, FRAME_SHIFT);
+	proc_add_vma(p, USER_DATA_VA, pages * FRAME_SIZE, PERM_READ | PERM_WRITE, 0, FRAME_SHIFT);
 	u64 faults = kstats.page_faults;
 	measure_begin(r);
 	u32 status = run_user(p, u_touch, USER_DATA_VA, pages, TAG, 0);
@@ -23,9 +23,9 @@ static void run(struct bench_run *r)
 }
 
 static struct benchmark page_fault = {
-	.name = "page-fault",
-	.summary = "first touch of demand-zero pages",
-	.params = {{"pages", 64, 1, 60000}},
-	.run = run,
+    .name = "page-fault",
+    .summary = "first touch of demand-zero pages",
+    .params = {{"pages", 64, 1, 60000}},
+    .run = run,
 };
 BENCHMARK(page_fault);

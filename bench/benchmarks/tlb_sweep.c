@@ -14,7 +14,7 @@ static void run(struct bench_run *r)
 		return;
 	}
 	struct proc *p = proc_create();
-	proc_add_vma(p, USER_DATA_VA, span, PROT_READ | PROT_WRITE, 0, shift);
+	proc_add_vma(p, USER_DATA_VA, span, PERM_READ | PERM_WRITE, 0, shift);
 	mm_populate(p, USER_DATA_VA, span);
 	for (u32 i = 0; i < pages; i++) {
 		u32 pa = mm_lookup(p, USER_DATA_VA + i * stride * FRAME_SIZE, NULL);
@@ -30,12 +30,12 @@ static void run(struct bench_run *r)
 }
 
 static struct benchmark tlb_sweep = {
-	.name = "tlb-sweep",
-	.summary = "strided reads over a working set of pages or sections",
-	.params = {{"pages", 64, 1, 65536},
-		   {"stride", 1, 1, 1024},
-		   {"rounds", 4, 1, 100000},
-		   {"large", 0, 0, 1}},
-	.run = run,
+    .name = "tlb-sweep",
+    .summary = "strided reads over a working set of pages or sections",
+    .params = {{"pages", 64, 1, 65536},
+	       {"stride", 1, 1, 1024},
+	       {"rounds", 4, 1, 100000},
+	       {"large", 0, 0, 1}},
+    .run = run,
 };
 BENCHMARK(tlb_sweep);

@@ -29,9 +29,9 @@ static void run(struct bench_run *r)
 }
 
 static struct benchmark tlbi = {
-	.name = "tlbi",
-	.summary = "TLBIMVA, TLBIASID, TLBIALL in a loop",
-	.params = {{"n", 1000, 1, 10000000}},
-	.run = run,
+    .name = "tlbi",
+    .summary = "TLBIMVA, TLBIASID, TLBIALL in a loop",
+    .params = {{"n", 1000, 1, 10000000}},
+    .run = run,
 };
 BENCHMARK(tlbi);

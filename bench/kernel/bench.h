@@ -25,9 +25,9 @@ struct benchmark {
 	void (*run)(struct bench_run *r);
 };
 
-#define BENCHMARK(sym)                                                                     \
-	static struct benchmark *const benchmark_ptr_##sym                                 \
-		__attribute__((used, section(".benchmarks"))) = &(sym)
+#define BENCHMARK(sym)                                                                             \
+	static struct benchmark *const benchmark_ptr_##sym                                         \
+	    __attribute__((used, section(".benchmarks"))) = &(sym)
 
 /* param: the value of the benchmark's parameter called name. */
 u32 param(const struct bench_run *r, const char *name);
@@ -39,8 +39,7 @@ void bench_fail(struct bench_run *r, const char *fmt, ...) __attribute__((format
 bool bench_failed(const struct bench_run *r);
 
 /* User programs (bench/user/user.S), at their user VAs. */
-extern char u_exit[], u_syscall_loop[], u_compute[], u_touch[], u_check[], u_sweep[],
-	u_pingpong[];
+extern char u_exit[], u_syscall_loop[], u_compute[], u_touch[], u_check[], u_sweep[], u_pingpong[];
 
 /* run_user: run one process from entry with four arguments; its exit status. */
 u32 run_user(struct proc *p, const char *entry, u32 a0, u32 a1, u32 a2, u32 a3);

@@ -4,7 +4,7 @@
 #include "tb/fmt.h"
 #include "tb/hcall.h"
 
-#define UART_PA                0x09000000u
+#define UART_PA		       0x09000000u
 #define SEMIHOST_EXIT_EXTENDED 0x20u
 #define ADP_STOPPED_APP_EXIT   0x20026u
 

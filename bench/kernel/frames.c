@@ -21,8 +21,8 @@ bool frames_owns(const struct frames *f, u32 pa)
 	return pa >= f->base && (pa - f->base) >> FRAME_SHIFT < f->count;
 }
 
-/* index: the frame number of pa, which must be managed and frame aligned. */
-static u32 index(const struct frames *f, u32 pa)
+/* frame_index: the frame number of pa, which must be managed and frame aligned. */
+static u32 frame_index(const struct frames *f, u32 pa)
 {
 	if (!frames_owns(f, pa) || (pa & (FRAME_SIZE - 1)) != 0) {
 		frames_panic("frame address out of range or misaligned", pa);
@@ -34,8 +34,8 @@ void frames_reserve(struct frames *f, u32 pa, u32 size)
 {
 	u32 first = pa & ~(FRAME_SIZE - 1);
 	for (u32 a = first; a < pa + size; a += FRAME_SIZE) {
-		if (frames_owns(f, a) && f->refs[index(f, a)] == 0) {
-			f->refs[index(f, a)] = 1;
+		if (frames_owns(f, a) && f->refs[frame_index(f, a)] == 0) {
+			f->refs[frame_index(f, a)] = 1;
 			f->nfree--;
 		}
 	}
@@ -76,7 +76,7 @@ u32 frames_alloc_run(struct frames *f, u32 n, u32 align)
 
 void frames_get(struct frames *f, u32 pa)
 {
-	u32 i = index(f, pa);
+	u32 i = frame_index(f, pa);
 	if (f->refs[i] == 0 || f->refs[i] == 0xffffu) {
 		frames_panic("reference to a free or saturated frame", pa);
 	}
@@ -85,7 +85,7 @@ void frames_get(struct frames *f, u32 pa)
 
 bool frames_put(struct frames *f, u32 pa)
 {
-	u32 i = index(f, pa);
+	u32 i = frame_index(f, pa);
 	if (f->refs[i] == 0) {
 		frames_panic("release of a free frame", pa);
 	}
@@ -101,5 +101,5 @@ bool frames_put(struct frames *f, u32 pa)
 
 u32 frames_refs(const struct frames *f, u32 pa)
 {
-	return f->refs[index(f, pa)];
+	return f->refs[frame_index(f, pa)];
 }

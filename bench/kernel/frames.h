@@ -9,11 +9,11 @@
 #define FRAME_SIZE  (1u << FRAME_SHIFT)
 
 struct frames {
-	u32 base;     /* physical address of frame 0 */
-	u32 count;    /* frames managed */
-	u16 *refs;    /* per frame: 0 = free */
+	u32 base;  /* physical address of frame 0 */
+	u32 count; /* frames managed */
+	u16 *refs; /* per frame: 0 = free */
 	u32 nfree;
-	u32 hint;     /* lowest index that may be free */
+	u32 hint; /* lowest index that may be free */
 };
 
 /* frames_init: manage count frames from base; refs must hold count entries. */

@@ -14,10 +14,10 @@
 /* TTBCR split (TTBCR.N or T0SZ = KSPLIT_DEFAULT): TTBR0 (per process, ASID-tagged) covers
  * [0, USER_TOP); TTBR1 (the kernel's, global) covers [USER_TOP, 4 GiB), where the kernel runs
  * at its physical addresses (RAM is at 0x40000000). */
-#define USER_CODE_VA  0x00010000u
-#define USER_DATA_VA  0x10000000u
-#define USER_STACK_VA 0x1ff00000u /* 1 MiB, demand-paged; the stack grows down from its top */
-#define USER_STACK_SZ (1u * MiB)
+#define USER_CODE_VA   0x00010000u
+#define USER_DATA_VA   0x10000000u
+#define USER_STACK_VA  0x1ff00000u /* 1 MiB, demand-paged; the stack grows down from its top */
+#define USER_STACK_SZ  (1u * MiB)
 #define KERNEL_UART_VA 0xfff00000u /* the PL011, mapped as device memory in TTBR1 */
 
 /* ---- console and exit ---- */
@@ -26,11 +26,11 @@ void kvprintf(const char *fmt, va_list ap);
 void kputs(const char *s);
 __attribute__((noreturn)) void kexit(int status);
 __attribute__((noreturn, format(printf, 1, 2))) void kpanic(const char *fmt, ...);
-#define KASSERT(cond)                                                                      \
-	do {                                                                               \
-		if (!(cond)) {                                                             \
-			kpanic("invariant broken: %s (%s:%d)", #cond, __FILE__, __LINE__); \
-		}                                                                          \
+#define KASSERT(cond)                                                                              \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			kpanic("invariant broken: %s (%s:%d)", #cond, __FILE__, __LINE__);         \
+		}                                                                                  \
 	} while (0)
 void console_use_va(void);
 
@@ -40,7 +40,8 @@ struct bootinfo {
 	u32 ram_base, ram_size;
 	const char *cmdline;
 	bool hypervisor;
-	char mode[16]; /* "native" or the hypervisor's memory module */
+	char mode[16];			  /* "native" or the hypervisor's memory module */
+	u32 user_code_pa, user_code_size; /* the user programs' frames in the image */
 };
 extern struct bootinfo boot;
 
@@ -68,7 +69,7 @@ enum probe_result probe_user(u32 va, bool write, u32 *value, u32 *fsr);
 /* ---- memory management ---- */
 struct mm_config {
 	const struct pt_format *fmt; /* &pt_short or &pt_lpae_s1 */
-	u32 split;                   /* TTBCR.N / T0SZ: user space is 4 GiB >> split */
+	u32 split;		     /* TTBCR.N / T0SZ: user space is 4 GiB >> split */
 };
 extern struct mm_config mmcfg;
 extern struct frames kframes;
@@ -76,8 +77,8 @@ extern struct frames kframes;
 #define VMA_MAX 8
 struct vma {
 	u32 start, end; /* [start, end) */
-	u32 prot;       /* PROT_* the process may have */
-	u32 fixed_pa;   /* nonzero: maps [fixed_pa, ...) eagerly (code), else demand-zero */
+	u32 prot;	/* PROT_* the process may have */
+	u32 fixed_pa;	/* nonzero: maps [fixed_pa, ...) eagerly (code), else demand-zero */
 	u32 leaf_shift; /* 12 for pages, or the section/block shift for large mappings */
 };
 

@@ -25,7 +25,7 @@ struct bench_run {
 };
 
 extern struct benchmark *const __benchmarks_start[], *const __benchmarks_end[];
-extern char __kernel_start[], __kernel_end[];
+extern char __kernel_start[], __kernel_end[], __user_lma[], __user_start[], __user_end[];
 
 #define MAX_SELECTED 32
 static struct benchmark *selected[MAX_SELECTED];
@@ -55,8 +55,11 @@ static void read_dtb(const void *dtb)
 	int hv = fdt_path_offset(dtb, "/hypervisor");
 	const char *compat = fdt_getprop_string(dtb, hv, "compatible");
 	boot.hypervisor = compat != NULL && strcmp(compat, TB_DT_COMPATIBLE) == 0;
+	boot.user_code_pa = (u32)(uintptr_t)__user_lma;
+	boot.user_code_size = (u32)(__user_end - __user_start);
 	const char *mm = boot.hypervisor ? fdt_getprop_string(dtb, hv, "memory-module") : NULL;
-	tb_snprintf(boot.mode, sizeof(boot.mode), "%s", boot.hypervisor ? (mm ? mm : "hyp") : "native");
+	tb_snprintf(boot.mode, sizeof(boot.mode), "%s",
+		    boot.hypervisor ? (mm ? mm : "hyp") : "native");
 }
 
 /* init_frames: every frame of RAM but the kernel image, its frame table and the DTB. */
@@ -131,7 +134,8 @@ static u32 parse_number(const char *tok, size_t tlen, const char *v, size_t vlen
 	u64 n;
 	if (!tb_parse_u64(v, vlen, true, &n) || n < min || n > max) {
 		char what[80];
-		tb_snprintf(what, sizeof(what), "value out of range [%u, %u] or not a number", min, max);
+		tb_snprintf(what, sizeof(what), "value out of range [%u, %u] or not a number", min,
+			    max);
 		bad_input(what, tok, tlen);
 	}
 	return (u32)n;
@@ -275,7 +279,8 @@ void kmain(const void *dtb)
 	for (u32 i = 0; i < nselected; i++) {
 		struct benchmark *b = selected[i];
 		if (b->needs_hypervisor && !boot.hypervisor) {
-			kprintf("SKIP bench=%s mode=%s: needs the hypervisor\n", b->name, boot.mode);
+			kprintf("SKIP bench=%s mode=%s: needs the hypervisor\n", b->name,
+				boot.mode);
 			continue;
 		}
 		for (u32 rep = 0; rep < reps; rep++) {
@@ -286,11 +291,13 @@ void kmain(const void *dtb)
 				bench_fail(&r, "the benchmark measured nothing");
 			}
 			if (kframes.nfree != free_before) {
-				bench_fail(&r, "leaked %d frames", (int)(free_before - kframes.nfree));
+				bench_fail(&r, "leaked %d frames",
+					   (int)(free_before - kframes.nfree));
 			}
 			failed += r.failed ? 1 : 0;
 		}
 	}
-	kprintf("bench: %s (%u failed)\n", failed == 0 ? "all self-checks passed" : "FAILED", failed);
+	kprintf("bench: %s (%u failed)\n", failed == 0 ? "all self-checks passed" : "FAILED",
+		failed);
 	kexit(failed == 0 ? 0 : 1);
 }

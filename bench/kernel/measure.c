@@ -1,8 +1,8 @@
 /* Measurement: the guest's PMU (instructions at PL1 and PL0, cycles) on counters below
  * HDCR.HPMN, the hypervisor's counters through the testbed ABI, and the kernel's own event
  * counts; one versioned result line per measured phase (docs/benchmarks.md). */
-#include "bench.h"
 #include "measure.h"
+#include "bench.h"
 #include "tb/arm.h"
 #include "tb/cp15.h"
 #include "tb/fmt.h"
@@ -11,7 +11,7 @@
 
 #define CTR_PL1 0u /* INST_RETIRED at PL1 only */
 #define CTR_PL0 1u /* INST_RETIRED at PL0 only */
-#define PMCR_C  BIT(2)
+#define PMCR_C	BIT(2)
 
 static char hyp_names[HYP_MAX_COUNTERS][TB_COUNTER_NAME_LEN] __attribute__((aligned(8)));
 static u32 hyp_n;

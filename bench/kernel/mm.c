@@ -21,7 +21,7 @@
 #include "tb/lpae.h"
 #include "tb/str.h"
 
-#define MAX_PROCS    64
+#define MAX_PROCS     64
 #define ASID_RESERVED 0u /* never given to a process: used during switches */
 
 struct mm_config mmcfg = {&pt_short, 2};
@@ -30,11 +30,9 @@ struct kstats kstats;
 struct proc *current;
 
 static struct pt_regime kregime; /* TTBR1: the kernel */
-static u32 empty_ttbr0;          /* a TTBR0 table with no entries (no process running) */
+static u32 empty_ttbr0;		 /* a TTBR0 table with no entries (no process running) */
 static struct proc procs[MAX_PROCS];
 static u32 next_pid = 1;
-
-extern char __user_lma[], __user_start[], __user_end[];
 
 /* ---- tables ---- */
 
@@ -55,8 +53,7 @@ static const struct pt_mem tmem = {.direct = true, .alloc_table = table_alloc};
 static void map_or_panic(const struct pt_regime *r, u32 va, u32 pa, u32 size, u32 prot,
 			 u32 max_shift)
 {
-	enum pt_status st =
-		pt_map(r, &tmem, va, pa, size, prot_attrs(r->fmt, prot), max_shift);
+	enum pt_status st = pt_map(r, &tmem, va, pa, size, prot_attrs(r->fmt, prot), max_shift);
 	if (st != PT_OK) {
 		kpanic("map of 0x%08x -> 0x%08x (+0x%x) failed: %s", va, pa, size,
 		       pt_status_str(st));
@@ -73,27 +70,25 @@ static u32 section_shift(void)
 
 void tlb_inv_va(u32 va, u32 asid)
 {
-	/* TLBIMVA: MVA[31:12] with the ASID in [7:0]. */
-	__asm__ volatile("mcr p15, 0, %0, c8, c7, 1" ::"r"((va & ~PAGE_OFFSET_MASK) | asid)
-			 : "memory");
+	tlbi_mva((va & ~PAGE_OFFSET_MASK) | asid);
 	kstats.tlbi_va++;
 }
 
 void tlb_inv_va_all_asids(u32 va)
 {
-	__asm__ volatile("mcr p15, 0, %0, c8, c7, 3" ::"r"(va & ~PAGE_OFFSET_MASK) : "memory");
+	tlbi_mvaa(va & ~PAGE_OFFSET_MASK);
 	kstats.tlbi_va++;
 }
 
 void tlb_inv_asid(u32 asid)
 {
-	__asm__ volatile("mcr p15, 0, %0, c8, c7, 2" ::"r"(asid) : "memory");
+	tlbi_asid(asid);
 	kstats.tlbi_asid++;
 }
 
 void tlb_inv_all(void)
 {
-	__asm__ volatile("mcr p15, 0, %0, c8, c7, 0" ::"r"(0) : "memory");
+	tlbi_all();
 	kstats.tlbi_all++;
 }
 
@@ -109,8 +104,8 @@ static void retire_entry(u32 va, u32 asid)
 /* ---- the kernel's address space ---- */
 
 /* ttbr_walk_attrs: table walks write-back cacheable (short-format TTBR: RGN=01, IRGN=01). */
-#define SD_TTBR_RGN_WBWA  (1u << 3)
-#define SD_TTBR_IRGN_WBWA (1u << 6)
+#define SD_TTBR_RGN_WBWA       (1u << 3)
+#define SD_TTBR_IRGN_WBWA      (1u << 6)
 #define LPAE_TTBCR_T0SZ_SHIFT  0
 #define LPAE_TTBCR_IRGN0_SHIFT 8
 #define LPAE_TTBCR_ORGN0_SHIFT 10
@@ -119,8 +114,8 @@ static void retire_entry(u32 va, u32 asid)
 #define LPAE_TTBCR_ORGN1_SHIFT 26
 #define LPAE_TTBCR_SH1_SHIFT   28
 #define LPAE_TTBR_ASID_SHIFT   48
-#define SCTLR_Z                BIT(11)
-#define SCTLR_I                BIT(12)
+#define SCTLR_Z		       BIT(11)
+#define SCTLR_I		       BIT(12)
 
 u32 mm_user_top(void)
 {
@@ -143,21 +138,19 @@ void mm_init(void)
 	memset((void *)(uintptr_t)root, 0, lpae() ? FRAME_SIZE : 16 * KiB);
 	pt_regime_init(&kregime, mmcfg.fmt, root, 32);
 	map_or_panic(&kregime, boot.ram_base, boot.ram_base, boot.ram_size,
-		     PROT_READ | PROT_WRITE | PROT_EXEC, section_shift());
+		     PERM_READ | PERM_WRITE | PERM_EXEC, section_shift());
 	map_or_panic(&kregime, KERNEL_UART_VA, 0x09000000u, FRAME_SIZE,
-		     PROT_READ | PROT_WRITE | PROT_DEVICE, 12);
+		     PERM_READ | PERM_WRITE | PERM_DEVICE, 12);
 	empty_ttbr0 = table_alloc(NULL, FRAME_SIZE);
 	KASSERT(empty_ttbr0 != 0);
 
 	if (lpae()) {
 		write_prrr(BENCH_MAIR0); /* MAIR0 */
-		write_ttbcr(TTBCR_EAE | (mmcfg.split << LPAE_TTBCR_T0SZ_SHIFT) |
-			    (RGN_WBWA << LPAE_TTBCR_IRGN0_SHIFT) |
-			    (RGN_WBWA << LPAE_TTBCR_ORGN0_SHIFT) |
-			    (LPAE_SH_INNER << LPAE_TTBCR_SH0_SHIFT) |
-			    (RGN_WBWA << LPAE_TTBCR_IRGN1_SHIFT) |
-			    (RGN_WBWA << LPAE_TTBCR_ORGN1_SHIFT) |
-			    (LPAE_SH_INNER << LPAE_TTBCR_SH1_SHIFT));
+		write_ttbcr(
+		    TTBCR_EAE | (mmcfg.split << LPAE_TTBCR_T0SZ_SHIFT) |
+		    (RGN_WBWA << LPAE_TTBCR_IRGN0_SHIFT) | (RGN_WBWA << LPAE_TTBCR_ORGN0_SHIFT) |
+		    (LPAE_SH_INNER << LPAE_TTBCR_SH0_SHIFT) | (RGN_WBWA << LPAE_TTBCR_IRGN1_SHIFT) |
+		    (RGN_WBWA << LPAE_TTBCR_ORGN1_SHIFT) | (LPAE_SH_INNER << LPAE_TTBCR_SH1_SHIFT));
 		write_ttbr1_64(root);
 		write_ttbr0_64(empty_ttbr0);
 	} else {
@@ -209,7 +202,7 @@ void proc_add_vma(struct proc *p, u32 start, u32 size, u32 prot, u32 fixed_pa, u
 	KASSERT(p->nvma < VMA_MAX);
 	KASSERT(IS_ALIGNED(start | size, BIT(leaf_shift)) && start + size <= mm_user_top());
 	struct vma *v = &p->vma[p->nvma++];
-	*v = (struct vma){start, start + size, prot | PROT_USER, fixed_pa, leaf_shift};
+	*v = (struct vma){start, start + size, prot | PERM_USER, fixed_pa, leaf_shift};
 	if (fixed_pa != 0) {
 		map_or_panic(&p->regime, start, fixed_pa, size, v->prot, leaf_shift);
 		hold_frames(fixed_pa, size);
@@ -238,9 +231,9 @@ struct proc *proc_create(void)
 	p->used = true;
 	p->pid = next_pid++;
 	pt_regime_init(&p->regime, mmcfg.fmt, root, 32 - mmcfg.split);
-	u32 code = (u32)(__user_end - __user_start);
-	proc_add_vma(p, USER_CODE_VA, code, PROT_READ | PROT_EXEC, (u32)(uintptr_t)__user_lma, 12);
-	proc_add_vma(p, USER_STACK_VA, USER_STACK_SZ, PROT_READ | PROT_WRITE, 0, 12);
+	proc_add_vma(p, USER_CODE_VA, boot.user_code_size, PERM_READ | PERM_EXEC, boot.user_code_pa,
+		     12);
+	proc_add_vma(p, USER_STACK_VA, USER_STACK_SZ, PERM_READ | PERM_WRITE, 0, 12);
 	return p;
 }
 
@@ -314,14 +307,15 @@ u32 mm_lookup(struct proc *p, u32 va, u32 *prot)
 		return 0;
 	}
 	if (prot != NULL) {
-		*prot = prot_of_leaf(p->regime.fmt, w.leaf, pt_start_index(&p->regime) + w.depth - 1);
+		*prot =
+		    prot_of_leaf(p->regime.fmt, w.leaf, pt_start_index(&p->regime) + w.depth - 1);
 	}
 	return (u32)w.out;
 }
 
 void mm_map_page(struct proc *p, u32 va, u32 pa, u32 prot)
 {
-	map_or_panic(&p->regime, va, pa, FRAME_SIZE, prot | PROT_USER, 12);
+	map_or_panic(&p->regime, va, pa, FRAME_SIZE, prot | PERM_USER, 12);
 	dsb();
 }
 
@@ -353,7 +347,7 @@ static void rewrite_leaf(struct proc *p, u32 va, u32 prot)
 	KASSERT(st == PT_OK);
 	unsigned li = pt_start_index(&p->regime) + w.depth - 1;
 	u64 leaf = p->regime.fmt->make_leaf(w.out & ~MASK64(w.size_shift), li,
-					    prot_attrs(p->regime.fmt, prot | PROT_USER));
+					    prot_attrs(p->regime.fmt, prot | PERM_USER));
 	store_desc(w.desc_pa[w.depth - 1], leaf);
 }
 
@@ -382,7 +376,7 @@ static enum fault_kind fault_kind(u32 fsr)
 {
 	if (fsr & FSR_LPAE) {
 		u32 st = fsr & FSC_TYPE_MASK;
-		return st == FSC_TRANSLATION	? FAULT_TRANSLATION
+		return st == FSC_TRANSLATION  ? FAULT_TRANSLATION
 		       : st == FSC_PERMISSION ? FAULT_PERMISSION
 					      : FAULT_OTHER;
 	}
@@ -451,7 +445,7 @@ bool mm_fault(struct proc *p, u32 va, bool write, u32 fsr)
 	if (fsr == 0 || fault_kind(fsr) == FAULT_TRANSLATION) {
 		return v->fixed_pa == 0 && demand_map(p, v, va);
 	}
-	if (fault_kind(fsr) == FAULT_PERMISSION && write && (v->prot & PROT_WRITE) != 0) {
+	if (fault_kind(fsr) == FAULT_PERMISSION && write && (v->prot & PERM_WRITE) != 0) {
 		cow_break(p, v, va);
 		return true;
 	}
@@ -479,8 +473,8 @@ static void fork_leaf(void *ctx, u64 ia, paddr_t desc_pa, u64 desc, u32 size_shi
 	const struct pt_format *f = mmcfg.fmt;
 	unsigned li = leaf_level(size_shift);
 	u32 pa = leaf_base(desc, size_shift);
-	u32 prot = v->prot & ~PROT_WRITE;
-	if (prot_of_leaf(f, desc, li) & PROT_WRITE) {
+	u32 prot = v->prot & ~PERM_WRITE;
+	if (prot_of_leaf(f, desc, li) & PERM_WRITE) {
 		store_desc(desc_pa, f->make_leaf(pa, li, prot_attrs(f, prot)));
 	}
 	map_or_panic(&fc->child->regime, (u32)ia, pa, FRAME_SIZE, prot, 12);
@@ -493,7 +487,7 @@ struct proc *proc_fork(struct proc *parent)
 	struct proc *child = proc_create();
 	for (u32 i = 2; i < parent->nvma; i++) { /* 0: code, 1: stack (proc_create made them) */
 		const struct vma *v = &parent->vma[i];
-		proc_add_vma(child, v->start, v->end - v->start, v->prot & ~PROT_USER, v->fixed_pa,
+		proc_add_vma(child, v->start, v->end - v->start, v->prot & ~PERM_USER, v->fixed_pa,
 			     v->leaf_shift);
 	}
 	struct fork_ctx fc = {parent, child, 0};

@@ -12,8 +12,8 @@
 
 static u32 sd_ap(u32 prot)
 {
-	bool w = (prot & PROT_WRITE) != 0;
-	if ((prot & PROT_USER) == 0) {
+	bool w = (prot & PERM_WRITE) != 0;
+	if ((prot & PERM_USER) == 0) {
 		return w ? SD_AP_PL1_RW : SD_AP_PL1_RO;
 	}
 	return w ? SD_AP_USER_RW : SD_AP_ALL_RO;
@@ -24,15 +24,15 @@ static u64 sd_attrs(u32 prot)
 	u32 ap = sd_ap(prot);
 	/* Section layout; the builder moves the bits for small pages. */
 	u32 a = ((ap & 3u) << SD_SEC_AP_SHIFT) | ((ap & 4u) ? SD_SEC_APX : 0);
-	if (prot & PROT_DEVICE) {
+	if (prot & PERM_DEVICE) {
 		a |= SD_SEC_B; /* TEX=000 C=0 B=1: shareable device */
 	} else {
 		a |= (1u << SD_SEC_TEX_SHIFT) | SD_SEC_C | SD_SEC_B; /* normal WB-WA */
 	}
-	if ((prot & PROT_EXEC) == 0) {
+	if ((prot & PERM_EXEC) == 0) {
 		a |= SD_SEC_XN;
 	}
-	if (prot & PROT_USER) {
+	if (prot & PERM_USER) {
 		a |= SD_SEC_NG;
 	}
 	return a;
@@ -40,20 +40,20 @@ static u64 sd_attrs(u32 prot)
 
 static u64 lpae_attrs(u32 prot)
 {
-	bool w = (prot & PROT_WRITE) != 0;
-	u64 ap = (prot & PROT_USER) ? (w ? LPAE_AP_RW_ALL : LPAE_AP_RO_ALL)
+	bool w = (prot & PERM_WRITE) != 0;
+	u64 ap = (prot & PERM_USER) ? (w ? LPAE_AP_RW_ALL : LPAE_AP_RO_ALL)
 				    : (w ? LPAE_AP_RW_PL1 : LPAE_AP_RO_PL1);
 	u64 a = (ap << LPAE_AP_SHIFT) | LPAE_AF;
-	if (prot & PROT_DEVICE) {
+	if (prot & PERM_DEVICE) {
 		a |= (u64)MAIR_IDX_DEVICE << LPAE_ATTRINDX_SHIFT;
 	} else {
 		a |= ((u64)MAIR_IDX_NORMAL << LPAE_ATTRINDX_SHIFT) |
 		     ((u64)LPAE_SH_INNER << LPAE_SH_SHIFT);
 	}
-	if ((prot & PROT_EXEC) == 0) {
+	if ((prot & PERM_EXEC) == 0) {
 		a |= LPAE_XN;
 	}
-	if (prot & PROT_USER) {
+	if (prot & PERM_USER) {
 		a |= LPAE_NG | LPAE_PXN; /* the kernel never executes user memory */
 	}
 	return a;
@@ -68,7 +68,7 @@ u64 prot_attrs(const struct pt_format *fmt, u32 prot)
 static u32 sd_prot(u64 desc, unsigned li)
 {
 	u32 d = (u32)desc;
-	u32 ap, prot = PROT_READ;
+	u32 ap, prot = PERM_READ;
 	bool xn, device;
 	if (li == 0) {
 		ap = (u32)BITS(d, 11, 10) | ((d & SD_SEC_APX) ? 4u : 0u);
@@ -80,13 +80,13 @@ static u32 sd_prot(u64 desc, unsigned li)
 		device = (d & SD_PG_C) == 0;
 	}
 	if (ap == SD_AP_USER_RW || ap == SD_AP_USER_RO || ap == SD_AP_ALL_RO) {
-		prot |= PROT_USER;
+		prot |= PERM_USER;
 	}
 	if (ap == SD_AP_PL1_RW || ap == SD_AP_USER_RW) {
-		prot |= PROT_WRITE;
+		prot |= PERM_WRITE;
 	}
-	prot |= xn ? 0 : PROT_EXEC;
-	prot |= device ? PROT_DEVICE : 0;
+	prot |= xn ? 0 : PERM_EXEC;
+	prot |= device ? PERM_DEVICE : 0;
 	return prot;
 }
 
@@ -96,10 +96,10 @@ u32 prot_of_leaf(const struct pt_format *fmt, u64 desc, unsigned li)
 		return sd_prot(desc, li);
 	}
 	u32 ap = (u32)BITS(desc, 7, 6);
-	u32 prot = PROT_READ;
-	prot |= (ap == LPAE_AP_RW_ALL || ap == LPAE_AP_RO_ALL) ? PROT_USER : 0;
-	prot |= (ap == LPAE_AP_RW_PL1 || ap == LPAE_AP_RW_ALL) ? PROT_WRITE : 0;
-	prot |= (desc & LPAE_XN) ? 0 : PROT_EXEC;
-	prot |= BITS(desc, 4, 2) == MAIR_IDX_DEVICE ? PROT_DEVICE : 0;
+	u32 prot = PERM_READ;
+	prot |= (ap == LPAE_AP_RW_ALL || ap == LPAE_AP_RO_ALL) ? PERM_USER : 0;
+	prot |= (ap == LPAE_AP_RW_PL1 || ap == LPAE_AP_RW_ALL) ? PERM_WRITE : 0;
+	prot |= (desc & LPAE_XN) ? 0 : PERM_EXEC;
+	prot |= BITS(desc, 4, 2) == MAIR_IDX_DEVICE ? PERM_DEVICE : 0;
 	return prot;
 }

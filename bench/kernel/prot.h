@@ -6,19 +6,19 @@
 #include "tb/pt.h"
 
 enum prot {
-	PROT_READ = 1u << 0,
-	PROT_WRITE = 1u << 1,
-	PROT_EXEC = 1u << 2,
-	PROT_USER = 1u << 3,   /* accessible at PL0 (and not global: tagged with the ASID) */
-	PROT_DEVICE = 1u << 4, /* device memory (else normal write-back) */
+	PERM_READ = 1u << 0,
+	PERM_WRITE = 1u << 1,
+	PERM_EXEC = 1u << 2,
+	PERM_USER = 1u << 3,   /* accessible at PL0 (and not global: tagged with the ASID) */
+	PERM_DEVICE = 1u << 4, /* device memory (else normal write-back) */
 };
 
 /* MAIR0 for LPAE stage 1: attribute 0 normal write-back, 1 device. */
-#define BENCH_MAIR0     0x000004ffu
+#define BENCH_MAIR0	0x000004ffu
 #define MAIR_IDX_NORMAL 0u
 #define MAIR_IDX_DEVICE 1u
 /* Domains for the short format: everything is in domain 0, a client. */
-#define BENCH_DACR      0x1u
+#define BENCH_DACR 0x1u
 
 /* prot_attrs: leaf attributes of fmt for prot (ARM ARM B3.5.1 and B3.6.1). PL1 always has
  * at least the user's access; user mappings are non-global; kernel mappings global. */

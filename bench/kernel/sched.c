@@ -125,8 +125,8 @@ static void user_abort(bool data, struct kframe *f)
 		f->pc = insn; /* retry */
 		return;
 	}
-	kprintf("bench: process %u: %s abort at 0x%08x (FSR 0x%03x) from pc 0x%08x\n",
-		current->pid, data ? "data" : "prefetch", va, fsr, insn);
+	kprintf("bench: process %u: %s abort at 0x%08x (FSR 0x%03x) from pc 0x%08x\n", current->pid,
+		data ? "data" : "prefetch", va, fsr, insn);
 	finish_current(0xfa017, f);
 }
 
@@ -150,9 +150,14 @@ enum probe_result probe_user(u32 va, bool write, u32 *value, u32 *fsr)
 	return probe_faulted ? PROBE_FAULT : PROBE_OK;
 }
 
-static const char *const vector_names[8] = {"reset", "undefined instruction", "supervisor call",
-					    "prefetch abort", "data abort", "unused vector",
-					    "IRQ", "FIQ"};
+static const char *const vector_names[8] = {"reset",
+					    "undefined instruction",
+					    "supervisor call",
+					    "prefetch abort",
+					    "data abort",
+					    "unused vector",
+					    "IRQ",
+					    "FIQ"};
 
 void kexception(u32 vector, struct kframe *f)
 {

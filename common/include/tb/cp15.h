@@ -107,10 +107,26 @@ static inline void tlbi_allnsnh(void)
 {
 	__asm__ volatile("mcr p15, 4, %0, c8, c7, 4" ::"r"(0) : "memory");
 }
-/* TLBIALL at PL1: invalidate the current VMID's (or the whole PL1&0 regime's) entries. */
+/* PL1 TLB maintenance of the current core (B4.2.2). */
+/* TLBIALL: every entry of the PL1&0 regime (of the current VMID). */
 static inline void tlbi_all(void)
 {
 	__asm__ volatile("mcr p15, 0, %0, c8, c7, 0" ::"r"(0) : "memory");
+}
+/* TLBIMVA: the entries of one page; mva_asid = VA[31:12] | ASID[7:0]. */
+static inline void tlbi_mva(u32 mva_asid)
+{
+	__asm__ volatile("mcr p15, 0, %0, c8, c7, 1" ::"r"(mva_asid) : "memory");
+}
+/* TLBIASID: every non-global entry of one ASID. */
+static inline void tlbi_asid(u32 asid)
+{
+	__asm__ volatile("mcr p15, 0, %0, c8, c7, 2" ::"r"(asid) : "memory");
+}
+/* TLBIMVAA: the entries of one page, for every ASID. */
+static inline void tlbi_mvaa(u32 mva)
+{
+	__asm__ volatile("mcr p15, 0, %0, c8, c7, 3" ::"r"(mva) : "memory");
 }
 
 #endif
