@@ -126,7 +126,7 @@ $(BUILD)/host/test_%: tests/unit/test_%.c tests/unit/testmem.h $(HOST_HYP_SRC) $
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Itests/unit -Ibench/kernel -o $@ $< $(HOST_HYP_SRC) \
 		$(if $(findstring test_bench,$@),$(HOST_BENCH_SRC)) $(COMMON_SRC) -lcmocka
 
-.PHONY: all run debug test unit integration perf clean format format-check
+.PHONY: all run debug test unit integration perf compare clean format format-check
 all: $(HYP_ELF) $(GUEST_BINS) $(BENCH_BIN) $(IMGCHECK) $(UNIT_BINS)
 
 run: all
@@ -147,6 +147,12 @@ perf: all
 	@$(PYTHON) tests/integration/perf.py
 
 C_FILES = $(shell git ls-files '*.c' '*.h')
+# Stage 2 relative to native for every benchmark (the README's table).
+compare: all
+	@$(PYTHON) analysis/compare.py --fmt short
+	@echo
+	@$(PYTHON) analysis/compare.py --fmt short --hyp "stage2.page=4k"
+
 format:
 	clang-format -i $(C_FILES)
 
