@@ -126,7 +126,7 @@ $(BUILD)/host/test_%: tests/unit/test_%.c tests/unit/testmem.h $(HOST_HYP_SRC) $
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Itests/unit -Ibench/kernel -o $@ $< $(HOST_HYP_SRC) \
 		$(if $(findstring test_bench,$@),$(HOST_BENCH_SRC)) $(COMMON_SRC) -lcmocka
 
-.PHONY: all run debug test unit integration perf compare clean format format-check
+.PHONY: all run debug test unit integration perf compare bench plots clean format format-check
 all: $(HYP_ELF) $(GUEST_BINS) $(BENCH_BIN) $(IMGCHECK) $(UNIT_BINS)
 
 run: all
@@ -147,6 +147,18 @@ perf: all
 	@$(PYTHON) tests/integration/perf.py
 
 C_FILES = $(shell git ls-files '*.c' '*.h')
+# The benchmark matrix: PRESET=full (default, into results/) or quick (into
+# build/results-quick/); BENCH=a,b MODES=native,stage2 FMTS=short,lpae REPS=n JOBS=n OUT=dir.
+JOBS ?= $(shell nproc)
+bench: all
+	@$(PYTHON) analysis/bench.py --preset $(or $(PRESET),full) --jobs $(JOBS) \
+		$(if $(BENCH),--bench $(BENCH)) $(if $(MODES),--modes $(MODES)) \
+		$(if $(FMTS),--fmts $(FMTS)) $(if $(REPS),--reps $(REPS)) $(if $(OUT),--out $(OUT))
+
+# Every figure and table again from the CSV alone (no run).
+plots:
+	@$(PYTHON) analysis/plots.py $(or $(OUT),results)
+
 # Stage 2 relative to native for every benchmark (the README's table).
 compare: all
 	@$(PYTHON) analysis/compare.py --fmt short

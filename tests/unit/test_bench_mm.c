@@ -15,12 +15,12 @@ u32 shim_sctlr;
 void (*shim_tlbi_hook)(u32 ev, u64 arg);
 struct bootinfo boot;
 
-#define RAM_BASE 0x40000000u
-#define RAM_SIZE (32u * MiB)
+#define RAM_BASE		0x40000000u
+#define RAM_SIZE		(32u * MiB)
 #define FSR_TRANSLATION_PAGE_SD 0x007u
-#define FSR_PERMISSION_PAGE_SD  0x00fu
-#define FSR_TRANSLATION_L3_LD   (FSR_LPAE | 0x07u)
-#define FSR_PERMISSION_L3_LD    (FSR_LPAE | 0x0fu)
+#define FSR_PERMISSION_PAGE_SD	0x00fu
+#define FSR_TRANSLATION_L3_LD	(FSR_LPAE | 0x07u)
+#define FSR_PERMISSION_L3_LD	(FSR_LPAE | 0x0fu)
 
 void kprintf(const char *fmt, ...)
 {
@@ -91,7 +91,7 @@ static int setup(const struct pt_format *fmt)
 	boot.ram_size = RAM_SIZE;
 	frames_init(&kframes, RAM_BASE, RAM_SIZE / FRAME_SIZE, refs);
 	frames_reserve(&kframes, RAM_BASE, 1 * MiB); /* "the kernel image" */
-	boot.user_code_pa = RAM_BASE + 0x10000;       /* one page of "user code" in it */
+	boot.user_code_pa = RAM_BASE + 0x10000;	     /* one page of "user code" in it */
 	boot.user_code_size = FRAME_SIZE;
 	mmcfg.fmt = fmt;
 	mmcfg.split = 2;
@@ -132,7 +132,7 @@ static void test_init_and_process(void **state)
 	assert_int_equal(mm_lookup(p, USER_CODE_VA + 0x10, &prot), boot.user_code_pa + 0x10);
 	assert_int_equal(prot, PERM_READ | PERM_EXEC | PERM_USER);
 	assert_int_equal(frames_refs(&kframes, boot.user_code_pa), 2); /* image + mapping */
-	assert_int_equal(mm_lookup(p, USER_STACK_VA, NULL), 0); /* demand paged */
+	assert_int_equal(mm_lookup(p, USER_STACK_VA, NULL), 0);	       /* demand paged */
 	proc_destroy(p);
 	assert_int_equal(kframes.nfree, free_at_start);
 	assert_int_equal(count(EV_TLBIASID), 1); /* the ASID is retired before reuse */
@@ -184,7 +184,7 @@ static void test_unmap_frees_after_the_tlbi(void **state)
 	mm_unmap_page(p, USER_DATA_VA);
 	shim_tlbi_hook = NULL;
 	watched_pa = 0;
-	assert_int_equal(refs_at_tlbi, 1);                /* still held at the TLBIMVA */
+	assert_int_equal(refs_at_tlbi, 1);		   /* still held at the TLBIMVA */
 	assert_int_equal(frames_refs(&kframes, frame), 0); /* freed afterwards */
 	/* DSB; TLBIMVA(va | ASID); DSB; ISB */
 	assert_int_equal(shim_log.n - start, 4);
@@ -204,7 +204,8 @@ static void test_fork_and_copy_on_write(void **state)
 	struct proc *parent = proc_create();
 	proc_add_vma(parent, USER_DATA_VA, 4 * FRAME_SIZE, PERM_READ | PERM_WRITE, 0, FRAME_SHIFT);
 	for (u32 i = 0; i < 4; i++) {
-		assert_true(mm_fault(parent, USER_DATA_VA + i * FRAME_SIZE, true, fsr_translation()));
+		assert_true(
+		    mm_fault(parent, USER_DATA_VA + i * FRAME_SIZE, true, fsr_translation()));
 		*(u32 *)(uintptr_t)mm_lookup(parent, USER_DATA_VA + i * FRAME_SIZE, NULL) = 100 + i;
 	}
 	u32 asid_flushes = count(EV_TLBIASID);
@@ -295,7 +296,8 @@ static void test_large_mappings(void **state)
 	struct proc *p = proc_create();
 	proc_add_vma(p, USER_DATA_VA, 2 * BIT(shift), PERM_READ | PERM_WRITE, 0, shift);
 	mm_populate(p, USER_DATA_VA, 2 * BIT(shift));
-	u32 a = mm_lookup(p, USER_DATA_VA, NULL), b = mm_lookup(p, USER_DATA_VA + BIT(shift) - 4, NULL);
+	u32 a = mm_lookup(p, USER_DATA_VA, NULL),
+	    b = mm_lookup(p, USER_DATA_VA + BIT(shift) - 4, NULL);
 	assert_int_equal(b - a, BIT(shift) - 4); /* one contiguous section */
 	assert_int_equal(a & (BIT(shift) - 1), 0);
 	assert_int_equal(kstats.page_faults, 2);
@@ -303,16 +305,18 @@ static void test_large_mappings(void **state)
 	assert_int_equal(kframes.nfree, free_at_start);
 }
 
-#define FOR_BOTH(t)                                                                        \
-	cmocka_unit_test_setup(t, setup_short), cmocka_unit_test_setup(t, setup_lpae)
+#define FOR_BOTH(t) cmocka_unit_test_setup(t, setup_short), cmocka_unit_test_setup(t, setup_lpae)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		FOR_BOTH(test_init_and_process),   FOR_BOTH(test_demand_paging),
-		FOR_BOTH(test_unmap_frees_after_the_tlbi), FOR_BOTH(test_fork_and_copy_on_write),
-		FOR_BOTH(test_protect),            FOR_BOTH(test_switch_sequence),
-		FOR_BOTH(test_large_mappings),
+	    FOR_BOTH(test_init_and_process),
+	    FOR_BOTH(test_demand_paging),
+	    FOR_BOTH(test_unmap_frees_after_the_tlbi),
+	    FOR_BOTH(test_fork_and_copy_on_write),
+	    FOR_BOTH(test_protect),
+	    FOR_BOTH(test_switch_sequence),
+	    FOR_BOTH(test_large_mappings),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
