@@ -36,7 +36,7 @@ TARGET_CFLAGS := -mcpu=cortex-a15 -marm -mfloat-abi=soft -mno-unaligned-access \
 HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Icommon/include -Ihyp/include \
 	-fsanitize=address,undefined -fno-omit-frame-pointer
 
-COMMON_SRC := common/src/fdt.c common/src/fmt.c common/src/pt.c common/src/str.c
+COMMON_SRC := common/src/fdt.c common/src/fmt.c common/src/pt.c common/src/s1.c common/src/str.c
 
 # ---- the hypervisor ----
 # Every memory module is a directory mm-<name>/ of sources; adding one needs no change here.

@@ -22,6 +22,7 @@ COMPARED = {
     "mmu-short": "fmt=short",
     "mmu-lpae": "fmt=lpae",
     "reset": "",
+    "s1diff": "",
 }
 
 
@@ -69,6 +70,16 @@ def test_null_hypercalls_counted_exactly():
     assert r.stats["core.hc_unknown"] == 1
     assert r.stats["core.hc_exit"] == 1
     assert r.stats["core.hyp_instructions"] > 0
+
+
+@pytest.mark.parametrize("mm", ["native", "stage2"])
+def test_stage1_model_matches_the_mmu(mm):
+    """common/src/s1.c (the shadow module's guest walk) agrees with QEMU's MMU."""
+    r = run("s1diff", mm)
+    assert r.rc == 0, r.out
+    lines = [ln for ln in r.guest.splitlines() if ln.startswith("s1diff ")]
+    assert len(lines) == 2 and all(ln.endswith(" 0 mismatches") for ln in lines), r.guest
+    assert "(0 faulted)" not in r.guest
 
 
 def test_elf_guest_matches_raw():
