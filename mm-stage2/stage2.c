@@ -110,10 +110,11 @@ static int stage2_setup(struct vm *vm)
 	if (s2.eager) {
 		map(vm->ram_ipa, vm->ram_size);
 	}
-	/* VTCR (B4.1.159): T0SZ=0, SL0=1 (start at level 1), table walks write-back cacheable
-	 * and inner shareable. */
-	write_vtcr(VTCR_RES1 | (1u << VTCR_SL0_SHIFT) | (RGN_WBWA << VTCR_IRGN0_SHIFT) |
-		   (RGN_WBWA << VTCR_ORGN0_SHIFT) | (LPAE_SH_INNER << VTCR_SH0_SHIFT));
+	/* VTCR (B4.1.159): T0SZ=0, SL0=1 (start at level 1). The walks are non-cacheable: the
+	 * hypervisor writes descriptors with its MMU off (strongly ordered), and a cacheable
+	 * walk could keep reading a stale line on hardware (A3.5.7). */
+	write_vtcr(VTCR_RES1 | (1u << VTCR_SL0_SHIFT) | (RGN_NC << VTCR_IRGN0_SHIFT) |
+		   (RGN_NC << VTCR_ORGN0_SHIFT) | (LPAE_SH_INNER << VTCR_SH0_SHIFT));
 	write_vttbr(s2.regime.root | ((u64)vm->vmid << VTTBR_VMID_SHIFT));
 	vm->hcr |= HCR_VM;
 	/* The caller issues TLBIALLNSNH after installing HCR (VTTBR and HCR.VM changed). */
@@ -142,7 +143,7 @@ static void fill_page(u32 ipa)
 		return;
 	}
 	volatile u64 *desc = (volatile u64 *)(uintptr_t)(table + ((ipa >> PAGE_SHIFT) & 511u) * 8u);
-	HYP_ASSERT((*desc & LPAE_VALID) == 0); /* a translation fault means the entry is invalid */
+	HYP_ASSERT((*desc & LPAE_VALID) == 0); /* checked by stage2_trap */
 	*desc = pt_lpae_s2.make_leaf(s2.vm->ram_pa + (ALIGN_DOWN(ipa, 4096u) - s2.vm->ram_ipa), 2,
 				     s2.attrs);
 }
@@ -166,19 +167,56 @@ static void fill(u32 ipa, bool s1ptw)
 	}
 }
 
+/* mapped: does stage 2 already map the IPA (a fault there is not a missing entry)? */
+static __attribute__((noinline)) bool mapped(u32 ipa)
+{
+	if (s2.max_shift == PAGE_SHIFT ||
+	    ipa - s2.vm->ram_ipa >= ALIGN_DOWN(s2.vm->ram_size, BLOCK_SIZE)) {
+		u32 table = s2.l3_table[(ipa - s2.vm->ram_ipa) >> BLOCK_SHIFT];
+		if (table != 0) {
+			u64 d =
+			    *(volatile u64 *)(uintptr_t)(table + ((ipa >> PAGE_SHIFT) & 511u) * 8u);
+			return (d & LPAE_VALID) != 0;
+		}
+	}
+	struct pt_walk w;
+	return pt_walk(&s2.regime, &s2_mem, ipa, &w) == PT_OK;
+}
+
+/* odd_fault: a stage-2 fault on guest RAM that is not a missing entry. QEMU 7.2 reports
+ * HPFAR without IPA[39:32] when the guest's stage 1 produced an IPA above 4 GiB (beyond
+ * the stage-2 input range): the fault then seems to hit mapped RAM. The true IPA comes
+ * from the guest's own tables; such an IPA is never RAM. */
+static __attribute__((noinline)) void odd_fault(struct vcpu *v, u32 hsr, u32 ipa, u32 far)
+{
+	paddr_t real;
+	if ((hsr & ISS_DA_S1PTW) == 0 && guest_s1_translate(far, &real) && (real >> 32) != 0) {
+		vm_emulate_unbacked(v, hsr, real, far);
+		return;
+	}
+	hyp_fatal("stage-2 fault (FSC 0x%02x) on guest RAM at IPA 0x%08x that the module did not "
+		  "expect (fill=%s)",
+		  hsr & ISS_FSC_MASK, ipa, s2.eager ? "eager" : "lazy");
+}
+
 static void stage2_trap(struct vcpu *v, u32 hsr)
 {
 	bool is_data = hsr_ec(hsr) == EC_DABT_LOW;
 	u32 far = is_data ? read_hdfar() : read_hifar();
-	/* VTCR.T0SZ = 0: IPAs are 32 bits, HPFAR[31:4] holds IPA[39:12]. */
-	u32 ipa = ((read_hpfar() & HPFAR_FIPA_MASK) << HPFAR_FIPA_SHIFT) | (far & PAGE_OFFSET_MASK);
+	/* HPFAR[31:4] holds IPA[39:12] (B4.1.71). A guest's LPAE stage 1 can produce IPAs above
+	 * 4 GiB, outside the 32-bit stage-2 input range (VTCR.T0SZ = 0): never RAM. */
+	u32 hpfar = read_hpfar();
+	u32 ipa = ((hpfar & HPFAR_FIPA_MASK) << HPFAR_FIPA_SHIFT) | (far & PAGE_OFFSET_MASK);
 	bool s1ptw = (hsr & ISS_DA_S1PTW) != 0; /* same bit in both abort syndromes */
+	if ((hpfar >> HPFAR_IPA_HIGH_SHIFT) != 0) {
+		vm_emulate_unbacked(v, hsr, ((paddr_t)(hpfar >> HPFAR_IPA_HIGH_SHIFT) << 32) | ipa,
+				    far);
+		return;
+	}
 	if (ipa - s2.vm->ram_ipa < s2.vm->ram_size) {
-		if ((hsr & FSC_TYPE_MASK) != FSC_TRANSLATION || s2.eager) {
-			hyp_fatal(
-			    "stage-2 fault on guest RAM at IPA 0x%08x that the module did not "
-			    "expect (fill=%s)",
-			    ipa, s2.eager ? "eager" : "lazy");
+		if ((hsr & FSC_TYPE_MASK) != FSC_TRANSLATION || s2.eager || mapped(ipa)) {
+			odd_fault(v, hsr, ipa, far);
+			return;
 		}
 		fill(ipa, s1ptw);
 		return;

@@ -51,6 +51,7 @@ struct kframe {
 	u32 sp_usr, lr_usr;
 	u32 pc; /* the exception mode's LR on entry; where the exception returns */
 	u32 spsr;
+	u32 pad; /* keeps the frame a multiple of 8 bytes (start.S KFRAME_SIZE) */
 };
 
 struct kcontext {

@@ -57,7 +57,7 @@ kvectors:
 
 /* Exception frame (struct kframe): r0-r12, sp_usr, lr_usr, pc (the mode's LR), spsr.
  * The user-bank SP and LR are saved too, so that a handler can switch processes. */
-#define KFRAME_SIZE 68
+#define KFRAME_SIZE 72	/* 17 words + 1 of padding: the C handler's stack stays 8-aligned */
 .macro VEC name, idx
 \name:
 	sub	sp, sp, #KFRAME_SIZE
@@ -93,7 +93,7 @@ kvectors:
  * registers of f; returns the value given to user_leave(k, value). */
 	.global user_run
 user_run:
-	push	{r4-r11, lr}
+	push	{r4-r12, lr}			@ an even number of words (AAPCS stack alignment)
 	str	sp, [r0]			@ k->sp: where user_leave comes back to
 	add	r2, r1, #52
 	ldm	r2, {sp, lr}^			@ user SP and LR
@@ -108,7 +108,13 @@ user_run:
  * caller in SVC mode, discarding the exception frames in between. */
 	.global user_leave
 user_leave:
+	cps	#MODE_ABT			@ drop any exception frames left in these modes
+	ldr	sp, =abt_stack_top
+	cps	#MODE_UND
+	ldr	sp, =und_stack_top
+	cps	#MODE_IRQ
+	ldr	sp, =irq_stack_top
 	cps	#MODE_SVC
 	ldr	sp, [r0]
 	mov	r0, r1
-	pop	{r4-r11, pc}
+	pop	{r4-r12, pc}

@@ -60,11 +60,13 @@ static void view(const void *fdt, struct fdt_view *v)
 	v->str_len = hdr(fdt, HDR_SIZE_STRS);
 }
 
-/* token_at: the token at structure offset off, or FDT_END when it would run past the block. */
+#define FDT_NO_TOKEN 0u /* past the end of the structure block */
+
+/* token_at: the token at structure offset off, or FDT_NO_TOKEN past the block's end. */
 static u32 token_at(const struct fdt_view *v, u32 off)
 {
 	if (off + 4 > v->st_len) {
-		return FDT_END;
+		return FDT_NO_TOKEN;
 	}
 	return be32(v->base + v->st_off + off);
 }
@@ -115,7 +117,8 @@ int fdt_check(const void *fdt, size_t size)
 	if (hdr(fdt, HDR_MAGIC) != FDT_MAGIC) {
 		return FDT_ERR_MAGIC;
 	}
-	if (hdr(fdt, HDR_VERSION) < 16 || hdr(fdt, HDR_LAST_COMP) > 17) {
+	/* Version 17 is the first with size_dt_struct, which every walk here relies on. */
+	if (hdr(fdt, HDR_VERSION) < 17 || hdr(fdt, HDR_LAST_COMP) > 17) {
 		return FDT_ERR_VERSION;
 	}
 	u32 total = hdr(fdt, HDR_TOTALSIZE);
@@ -133,6 +136,9 @@ int fdt_check(const void *fdt, size_t size)
 		u32 tok = token_at(&v, off);
 		if (tok == FDT_END) {
 			return depth == 0 && off > 0 ? FDT_OK : FDT_ERR_STRUCTURE;
+		}
+		if (tok == FDT_NO_TOKEN) {
+			return FDT_ERR_STRUCTURE; /* no FDT_END before the block ends */
 		}
 		if (tok == FDT_BEGIN_NODE) {
 			depth++;
@@ -167,7 +173,7 @@ static int find_child(const struct fdt_view *v, u32 parent, const char *comp, si
 	int depth = 0;
 	while (off != 0) {
 		u32 tok = token_at(v, off);
-		if (tok == FDT_END) {
+		if (tok == FDT_END || tok == FDT_NO_TOKEN) {
 			break;
 		}
 		if (tok == FDT_BEGIN_NODE) {

@@ -349,8 +349,16 @@ enum pt_status pt_unmap(const struct pt_regime *r, const struct pt_mem *m, u64 i
 		if (!IS_ALIGNED(ia, span) || ia + span > end) {
 			return PT_ERR_ALIGN; /* would have to split a block */
 		}
-		if (!mem_write(m, w.desc_pa[w.depth - 1], f->desc_bytes, 0)) {
-			return PT_FAULT_BUS;
+		/* A leaf bigger than its level's span (short-format supersections and large
+		 * pages) is stored as identical copies in consecutive entries: clear all of them.
+		 */
+		unsigned li = pt_start_index(r) + w.depth - 1;
+		u32 copies = 1u << (w.size_shift - f->level[li].shift);
+		paddr_t first = ALIGN_DOWN(w.desc_pa[w.depth - 1], (paddr_t)copies * f->desc_bytes);
+		for (u32 i = 0; i < copies; i++) {
+			if (!mem_write(m, first + (paddr_t)i * f->desc_bytes, f->desc_bytes, 0)) {
+				return PT_FAULT_BUS;
+			}
 		}
 		ia += span;
 	}

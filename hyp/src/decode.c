@@ -65,6 +65,24 @@ static void single(u32 insn, u32 offset, decode_reg_fn reg, void *ctx, struct de
 	out->wb_value = offset_addr;
 }
 
+/* unpredictable_writeback: writeback to the PC, or to a register the access loads
+ * (UNPREDICTABLE in A8.8.62 and friends): refused rather than guessed. */
+static bool unpredictable_writeback(const struct decoded_access *out)
+{
+	if (!out->writeback) {
+		return false;
+	}
+	if (out->wb_reg == 15) {
+		return true;
+	}
+	for (u32 i = 0; i < out->n; i++) {
+		if (!out->op[i].store && out->op[i].reg == out->wb_reg) {
+			return true;
+		}
+	}
+	return false;
+}
+
 static bool fail(char *err, size_t errlen, u32 insn, const char *why)
 {
 	tb_snprintf(err, errlen, "cannot emulate instruction 0x%08x: %s", insn, why);
@@ -85,6 +103,10 @@ static bool decode_word_byte(u32 insn, decode_reg_fn reg, void *ctx, struct deco
 		return fail(err, errlen, insn, "LDR to the PC from a device");
 	}
 	single(insn, offset, reg, ctx, out, byte ? 1 : 4, false, 1);
+	if (unpredictable_writeback(out)) {
+		return fail(err, errlen, insn,
+			    "UNPREDICTABLE writeback (to the PC or a loaded register)");
+	}
 	return true;
 }
 
@@ -114,6 +136,10 @@ static bool decode_extra(u32 insn, decode_reg_fn reg, void *ctx, struct decoded_
 	}
 	if (RT(insn) == 15) {
 		return fail(err, errlen, insn, "transfer of the PC");
+	}
+	if (unpredictable_writeback(out)) {
+		return fail(err, errlen, insn,
+			    "UNPREDICTABLE writeback (to the PC or a loaded register)");
 	}
 	return true;
 }
@@ -157,6 +183,10 @@ static bool decode_block(u32 insn, decode_reg_fn reg, void *ctx, struct decoded_
 	out->writeback = W_BIT(insn) != 0;
 	out->wb_reg = (u8)RN(insn);
 	out->wb_value = U_BIT(insn) ? base + 4 * count : base - 4 * count;
+	if (unpredictable_writeback(out)) {
+		return fail(err, errlen, insn,
+			    "UNPREDICTABLE writeback (to the PC or a loaded register)");
+	}
 	return true;
 }
 

@@ -103,6 +103,15 @@ void hyp_main(u32 cpsr)
 			      "-M virt,virtualization=on",
 			      cpsr & PSR_MODE_MASK);
 	}
+	/* Hyp control state is set here, not inherited from firmware: MMU and caches off,
+	 * A32 little-endian exceptions, no coprocessor traps, the physical timer and counter
+	 * available to the guest as natively, no virtual counter offset. */
+	write_hsctlr(read_hsctlr() &
+		     ~(HSCTLR_M | HSCTLR_A | HSCTLR_C | HSCTLR_WXN | HSCTLR_EE | HSCTLR_TE));
+	write_hcptr(read_hcptr() & ~(HCPTR_TCP10 | HCPTR_TCP11 | HCPTR_TASE | HCPTR_TTA));
+	write_cnthctl(CNTHCTL_PL1PCTEN | CNTHCTL_PL1PCEN);
+	write_cntvoff(0);
+	isb();
 	int rc = fdt_check(dtb, HOST_DTB_MAX);
 	if (rc != FDT_OK) {
 		hyp_bad_input("no valid DTB at 0x%08x: %s", HOST_DTB_BASE, fdt_strerror(rc));

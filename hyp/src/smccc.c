@@ -15,10 +15,11 @@ static bool psci_supported(u32 fid)
 	       fid == PSCI_SYSTEM_RESET;
 }
 
-/* counters_out: the guest buffer [ipa, ipa+len) for n entries of size each, or NULL. */
-static void *counters_out(u32 ipa, u32 len, u32 n, u32 size)
+/* counters_out: the guest buffer [ipa, ipa+len) for n entries of size each, aligned to
+ * align bytes, or NULL. */
+static void *counters_out(u32 ipa, u32 len, u32 n, u32 size, u32 align)
 {
-	if (len < n * size || (ipa & 7) != 0) {
+	if (len < n * size || (ipa & (align - 1)) != 0) {
 		return NULL;
 	}
 	return vm_ipa_to_host(&hyp_vm, ipa, n * size);
@@ -27,7 +28,7 @@ static void *counters_out(u32 ipa, u32 len, u32 n, u32 size)
 static s32 hc_describe(u32 ipa, u32 len)
 {
 	u32 n = counters_total();
-	char *out = counters_out(ipa, len, n, TB_COUNTER_NAME_LEN);
+	char *out = counters_out(ipa, len, n, TB_COUNTER_NAME_LEN, 1);
 	if (out == NULL) {
 		return SMCCC_INVALID_PARAMETER;
 	}
@@ -41,7 +42,7 @@ static s32 hc_describe(u32 ipa, u32 len)
 static s32 hc_snapshot(u32 ipa, u32 len)
 {
 	u32 n = counters_total();
-	u64 *out = counters_out(ipa, len, n, sizeof(u64));
+	u64 *out = counters_out(ipa, len, n, sizeof(u64), sizeof(u64));
 	if (out == NULL) {
 		return SMCCC_INVALID_PARAMETER;
 	}
@@ -100,6 +101,9 @@ void smccc_call(struct vcpu *v, u32 hsr)
 	u32 fid = r[0];
 	if (hsr_ec(hsr) == EC_SMC) {
 		vcpu_skip_insn(v, hsr); /* a trapped SMC returns to itself (B1.14.4) */
+		if (!trapped_condition_passed(v, hsr)) {
+			return; /* it may trap although its condition failed: it does nothing */
+		}
 	} else if (HVC_IMM16(hsr) != 0) {
 		hyp_fatal("HVC #%u: the SMC Calling Convention uses HVC #0 only", HVC_IMM16(hsr));
 	}

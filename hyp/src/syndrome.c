@@ -156,3 +156,55 @@ void hsr_describe(u32 hsr, char *buf, size_t len)
 		break;
 	}
 }
+
+/* thumb_it_advance: the CPSR after one Thumb instruction of an IT block completed (A2.5.2,
+ * ITAdvance): IT[7:0] is CPSR[15:10]:CPSR[26:25]. */
+u32 thumb_it_advance(u32 cpsr)
+{
+	u32 it = (u32)(BITS(cpsr, 15, 10) << 2) | (u32)BITS(cpsr, 26, 25);
+	if ((it & 7u) == 0) {
+		it = 0;
+	} else {
+		it = (it & 0xe0u) | ((it << 1) & 0x1fu);
+	}
+	cpsr &= ~PSR_IT_MASK;
+	return cpsr | ((it >> 2) << 10) | ((it & 3u) << 25);
+}
+
+bool hsr_condition_passed(u32 hsr, u32 cpsr)
+{
+	if ((hsr & ISS_CV) == 0) {
+		return true; /* unconditional, or the condition is known to have passed */
+	}
+	bool n = (cpsr >> 31) & 1, z = (cpsr >> 30) & 1, c = (cpsr >> 29) & 1,
+	     vf = (cpsr >> 28) & 1;
+	u32 cond = (u32)BITS(hsr, 23, 20);
+	bool pass;
+	switch (cond >> 1) { /* A8.3, ConditionPassed */
+	case 0:
+		pass = z;
+		break;
+	case 1:
+		pass = c;
+		break;
+	case 2:
+		pass = n;
+		break;
+	case 3:
+		pass = vf;
+		break;
+	case 4:
+		pass = c && !z;
+		break;
+	case 5:
+		pass = n == vf;
+		break;
+	case 6:
+		pass = n == vf && !z;
+		break;
+	default:
+		pass = true;
+		break;
+	}
+	return (cond & 1u) != 0 && cond != 0xfu ? !pass : pass;
+}

@@ -116,9 +116,16 @@ void hyp_internal_trap(struct trap_frame *tf, u32 vector)
 	hyp_fatal("hypervisor bug: exception taken in Hyp mode");
 }
 
-void vcpu_skip_insn(struct vcpu *v, u32 hsr)
+bool trapped_condition_passed(const struct vcpu *v, u32 hsr)
 {
-	v->tf->pc += (hsr & HSR_IL) ? 4 : 2;
+	return hsr_condition_passed(hsr, v->tf->cpsr);
+}
+
+void vcpu_it_step(struct vcpu *v)
+{
+	if ((v->tf->cpsr & PSR_IT_MASK) != 0) {
+		v->tf->cpsr = thumb_it_advance(v->tf->cpsr);
+	}
 }
 
 __attribute__((noinline)) void guest_inject_abort(struct vcpu *v, bool is_data, u32 fsr, u32 far)
@@ -334,6 +341,12 @@ emulate_decoded(struct vcpu *v, const struct mmio_device *d, paddr_t fault_ipa, 
 static __attribute__((noinline)) void emulate_slow(struct vcpu *v, const struct mmio_device *d,
 						   u32 hsr, paddr_t ipa, u32 far)
 {
+	if (hsr_ec(hsr) == EC_DABT_LOW && (hsr & ISS_DA_CM) != 0) {
+		/* Cache maintenance by address on a device or unassigned IPA: nothing is cached
+		 * there; skip the operation (it never aborts natively). */
+		vcpu_skip_insn(v, hsr);
+		return;
+	}
 	if (d == NULL || hsr_ec(hsr) != EC_DABT_LOW || (hsr & ISS_DA_S1PTW) != 0) {
 		guest_inject_abort(v, hsr_ec(hsr) == EC_DABT_LOW, external_abort_fsr(hsr, far),
 				   far);

@@ -60,6 +60,7 @@ static void load_banked(const struct vcpu_banked *b)
 static void load_sysregs(const struct vcpu_sysregs *s)
 {
 	write_sctlr(s->sctlr);
+	write_actlr(s->actlr);
 	write_cpacr(s->cpacr);
 	write_ttbcr(s->ttbcr);
 	write_ttbr0_64(s->ttbr0);

@@ -93,6 +93,11 @@ static const u64 premade_lpae[512] __attribute__((aligned(4096))) = {
 	PREMADE_PA | LPAE_VALID | LPAE_TYPE_TABLE | ((u64)LPAE_SH_INNER << LPAE_SH_SHIFT) | LPAE_AF,
 };
 
+/* A VA mapped (a supersection, or LPAE blocks) to PA 0x1_40000000: above 4 GiB, where
+ * nothing is assigned. */
+#define HIGH_VA 0xb0000000u
+#define HIGH_PA 0x140000000ull
+
 /* A VA whose last-level table is said to live at an unassigned physical address. */
 #define LOST_TABLE_VA 0xa0000000u
 
@@ -125,7 +130,7 @@ static bool on_abort(u32 vector, struct rt_frame *f)
 	return true;
 }
 
-static void map(const struct pt_regime *r, u32 va, u32 pa, u32 size, u64 attrs, u32 shift)
+static void map(const struct pt_regime *r, u32 va, paddr_t pa, u32 size, u64 attrs, u32 shift)
 {
 	enum pt_status st = pt_map(r, &mem, va, pa, size, attrs, shift);
 	if (st != PT_OK) {
@@ -181,6 +186,16 @@ int main(void)
 	install_table(&r, lpae, PREMADE_VA,
 		      (paddr_t)(uintptr_t)(lpae ? (const void *)premade_lpae : premade_short));
 	install_table(&r, lpae, LOST_TABLE_VA, hole);
+	if (lpae) {
+		map(&r, HIGH_VA, HIGH_PA, 16 * MiB, a->device, 21);
+	} else {
+		u32 ss = (u32)(HIGH_PA & SD_SUPER_BASE) | SD_L1_SUPERSECTION | SD_L1_SECTION |
+			 ((u32)(HIGH_PA >> 32) << SD_SUPER_PA3532_SHIFT) | (3u << SD_SEC_AP_SHIFT) |
+			 SD_SEC_B;
+		for (u32 i = 0; i < 16; i++) { /* a supersection is 16 identical entries */
+			mem_write(NULL, r.root + 4 * ((HIGH_VA >> 20) + i), 4, ss);
+		}
+	}
 
 	if (lpae) {
 		write_prrr(0x04ffu); /* MAIR0 */
@@ -218,6 +233,8 @@ int main(void)
 	expect_fault("permission fault ", RO_PAGE_VA, true);
 	expect_fault("external abort   ", hole, false);
 	expect_fault("external abort   ", hole + 0x40, true);
+	expect_fault("above 4 GiB      ", HIGH_VA, false);
+	expect_fault("above 4 GiB      ", HIGH_VA + 0x900000, true);
 	expect_fault("walk ext. abort  ", LOST_TABLE_VA + 0x3000, false);
 	expect_fault("walk ext. abort  ", LOST_TABLE_VA + 0x5008, true);
 

@@ -23,6 +23,7 @@ COMPARED = {
     "mmu-lpae": "fmt=lpae",
     "reset": "",
     "s1diff": "",
+    "thumbit": "",
 }
 
 

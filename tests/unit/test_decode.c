@@ -130,16 +130,19 @@ static void test_refused(void **state)
 {
 	(void)state;
 	setup_regs();
-	expect_refused(0xe1901f9f, "LDREX");		/* ldrex r1, [r0] */
-	expect_refused(0xe1802f91, "LDREX/STREX");	/* strex r2, r1, [r0] */
-	expect_refused(0xe1001091, "SWP");		/* swp r1, r1, [r0] */
-	expect_refused(0xe8d0000c, "user registers");	/* ldm r0, {r2, r3}^ */
-	expect_refused(0xe8908000, "PC");		/* ldm r0, {pc} */
-	expect_refused(0xe590f000, "PC");		/* ldr pc, [r0] */
-	expect_refused(0xed801a00, "coprocessor");	/* vstr s2, [r0] */
-	expect_refused(0xe0810002, "not a load/store"); /* add r0, r1, r2 */
-	expect_refused(0xf5d0f000, "unconditional");	/* pld [r0] */
-	expect_refused(0xe8800000, "empty");		/* stm r0, {} */
+	expect_refused(0xe1901f9f, "LDREX");		       /* ldrex r1, [r0] */
+	expect_refused(0xe1802f91, "LDREX/STREX");	       /* strex r2, r1, [r0] */
+	expect_refused(0xe1001091, "SWP");		       /* swp r1, r1, [r0] */
+	expect_refused(0xe8d0000c, "user registers");	       /* ldm r0, {r2, r3}^ */
+	expect_refused(0xe8908000, "PC");		       /* ldm r0, {pc} */
+	expect_refused(0xe590f000, "PC");		       /* ldr pc, [r0] */
+	expect_refused(0xed801a00, "coprocessor");	       /* vstr s2, [r0] */
+	expect_refused(0xe0810002, "not a load/store");	       /* add r0, r1, r2 */
+	expect_refused(0xf5d0f000, "unconditional");	       /* pld [r0] */
+	expect_refused(0xe8800000, "empty");		       /* stm r0, {} */
+	expect_refused(0xe8b00003, "UNPREDICTABLE writeback"); /* ldm r0!, {r0, r1} */
+	expect_refused(0xe4bf1004, "UNPREDICTABLE writeback"); /* ldrt r1, [pc], #4 */
+	expect_refused(0xe5b00004, "UNPREDICTABLE writeback"); /* ldr r0, [r0, #4]! */
 }
 
 int main(void)

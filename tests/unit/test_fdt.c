@@ -69,6 +69,15 @@ static void test_check_rejects(void **state)
 	lenp[0] = 0x7f;
 	assert_int_equal(fdt_check(buf, (size_t)size), FDT_ERR_STRUCTURE);
 	assert_int_equal(fdt_check(buf, 0), FDT_ERR_TRUNCATED);
+	/* A structure block that stops without FDT_END, and a version-16 header. */
+	size = build_small();
+	u32 st_len = (u32)buf[38] << 8 | buf[39]; /* size_dt_struct (small here) */
+	buf[38] = (u8)((st_len - 4) >> 8);
+	buf[39] = (u8)(st_len - 4);
+	assert_int_equal(fdt_check(buf, (size_t)size), FDT_ERR_STRUCTURE);
+	size = build_small();
+	buf[23] = 16;
+	assert_int_equal(fdt_check(buf, (size_t)size), FDT_ERR_VERSION);
 }
 
 static void test_writer_overflow(void **state)

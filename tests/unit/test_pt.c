@@ -216,6 +216,15 @@ static void test_short_supersection_and_large_page(void **state)
 	assert_int_equal(w.size_shift, 16);
 	assert_int_equal(w.level, 2);
 	assert_int_equal(w.out, 0x5001abcd);
+	/* Unmapping a replicated leaf clears every copy. */
+	assert_int_equal(pt_unmap(&fx.r, &fx.ops, 0x12000000, 0x1000000), PT_OK);
+	for (u32 i = 0; i < 16; i++) {
+		u64 d;
+		tm_read(fx.m, fx.r.root + 4 * ((0x12000000u >> 20) + i), 4, &d);
+		assert_int_equal(d, 0);
+	}
+	assert_int_equal(pt_unmap(&fx.r, &fx.ops, 0x20010000, 0x10000), PT_OK);
+	assert_int_equal(pt_walk(&fx.r, &fx.ops, 0x2001f000, &w), PT_FAULT_TRANSLATION);
 	testmem_free(fx.m);
 }
 

@@ -52,11 +52,48 @@ static void test_other_classes(void **state)
 	assert_int_equal(strlen(small), 7);
 }
 
+static void test_condition_passed(void **state)
+{
+	(void)state;
+	const u32 smc = 0x4e000000u, cv = 1u << 24;
+	const u32 Z = 1u << 30, C = 1u << 29, N = 1u << 31, V = 1u << 28;
+	assert_true(hsr_condition_passed(smc, 0));		       /* CV=0: passed */
+	assert_true(hsr_condition_passed(smc | cv | (0x0u << 20), Z)); /* EQ */
+	assert_false(hsr_condition_passed(smc | cv | (0x0u << 20), 0));
+	assert_true(hsr_condition_passed(smc | cv | (0x1u << 20), 0)); /* NE */
+	assert_true(hsr_condition_passed(smc | cv | (0x8u << 20), C)); /* HI */
+	assert_false(hsr_condition_passed(smc | cv | (0x8u << 20), C | Z));
+	assert_true(hsr_condition_passed(smc | cv | (0xau << 20), N | V)); /* GE */
+	assert_true(hsr_condition_passed(smc | cv | (0xbu << 20), N));	   /* LT */
+	assert_false(hsr_condition_passed(smc | cv | (0xcu << 20), Z));	   /* GT */
+	assert_true(hsr_condition_passed(smc | cv | (0xeu << 20), 0));	   /* AL */
+}
+
+static u32 it_of(u32 cpsr)
+{
+	return (((cpsr >> 10) & 0x3fu) << 2) | ((cpsr >> 25) & 3u);
+}
+
+static void test_it_advance(void **state)
+{
+	(void)state;
+	/* ITE EQ: firstcond 0000, mask 1100: IT = 0b00001100 (IT[7:2] in CPSR[15:10]). */
+	u32 it = 0x0cu;
+	u32 cpsr = (1u << 5) | ((it >> 2) << 10) | ((it & 3u) << 25);
+	u32 next = thumb_it_advance(cpsr);
+	assert_int_equal(it_of(next), 0x18u); /* IT[4:0] shifted: the else slot is next */
+	u32 last = thumb_it_advance(next);
+	assert_int_equal(it_of(last), 0); /* the block is over */
+	assert_int_equal(last, 1u << 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_data_aborts),
 	    cmocka_unit_test(test_other_classes),
+	    cmocka_unit_test(test_condition_passed),
+	    cmocka_unit_test(test_it_advance),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

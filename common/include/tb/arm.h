@@ -80,10 +80,13 @@ enum hsr_ec {
 
 /* ISS of MCR/MRC traps (EC 0x03/0x05). */
 #define ISS_CP_READ BIT(0)
+/* Condition fields of trapped instructions (ISS[24:20]). */
+#define ISS_CV BIT(24)
 
 /* HPFAR holds IPA[39:12] in bits [31:4]. */
-#define HPFAR_FIPA_SHIFT 8
-#define HPFAR_FIPA_MASK	 0xfffffff0u
+#define HPFAR_FIPA_SHIFT     8
+#define HPFAR_FIPA_MASK	     0xfffffff0u
+#define HPFAR_IPA_HIGH_SHIFT 24 /* HPFAR[31:24] = IPA[39:32] */
 
 /* Fault status in the guest's DFSR/IFSR (B3.13.3). Short-descriptor format:
  * FS[4] at bit 10, FS[3:0] at [3:0]; long-descriptor format: LPAE bit 9, status [5:0]. */
@@ -112,6 +115,20 @@ enum hsr_ec {
 #define HCR_TVM	 BIT(26)
 #define HCR_TGE	 BIT(27)
 
+/* HSCTLR (B4.1.67), HCPTR (B4.1.64), CNTHCTL (B4.1.26). */
+#define HSCTLR_M	 BIT(0)
+#define HSCTLR_A	 BIT(1)
+#define HSCTLR_C	 BIT(2)
+#define HSCTLR_WXN	 BIT(19)
+#define HSCTLR_EE	 BIT(25)
+#define HSCTLR_TE	 BIT(30)
+#define HCPTR_TCP10	 BIT(10)
+#define HCPTR_TCP11	 BIT(11)
+#define HCPTR_TASE	 BIT(15)
+#define HCPTR_TTA	 BIT(20)
+#define CNTHCTL_PL1PCTEN BIT(0)
+#define CNTHCTL_PL1PCEN	 BIT(1)
+
 /* HDCR (B4.1.63). */
 #define HDCR_HPMN_MASK 0x1fu
 #define HDCR_TPMCR     BIT(5)
@@ -126,6 +143,7 @@ enum hsr_ec {
 #define VTCR_ORGN0_SHIFT 10
 #define VTCR_SH0_SHIFT	 12
 #define VTCR_RES1	 BIT(31)
+#define RGN_NC		 0u
 #define RGN_WBWA	 1u
 
 /* SCTLR (B4.1.130). */

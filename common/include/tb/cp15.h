@@ -90,6 +90,7 @@ CP15_REG32(hdfar, 4, c6, c0, 0)
 CP15_REG32(hifar, 4, c6, c0, 2)
 CP15_REG32(hpfar, 4, c6, c0, 4)
 CP15_REG32(hvbar, 4, c12, c0, 0)
+CP15_REG32(cnthctl, 4, c14, c1, 0)
 CP15_REG64(vttbr, 6, c2)
 CP15_REG64(cntvoff, 4, c14)
 

@@ -13,7 +13,7 @@ enum fdt_err {
 	FDT_OK = 0,
 	FDT_ERR_MAGIC = -1,	/* no DTB magic */
 	FDT_ERR_TRUNCATED = -2, /* a block or token runs past the end */
-	FDT_ERR_VERSION = -3,	/* older than version 16 */
+	FDT_ERR_VERSION = -3,	/* older than version 17 */
 	FDT_ERR_STRUCTURE = -4, /* malformed token stream */
 	FDT_ERR_NOTFOUND = -5,
 	FDT_ERR_NOSPACE = -6, /* writer: buffer too small */

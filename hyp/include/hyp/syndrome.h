@@ -8,6 +8,11 @@
 const char *hsr_ec_name(u32 ec);
 /* fsc_name: the meaning of a long-descriptor fault status code (HSR ISS[5:0]). */
 const char *fsc_name(u32 fsc);
+/* hsr_condition_passed: did a trapped instruction's condition (HSR CV/COND) pass under
+ * cpsr's flags? (A8.3 ConditionPassed; CV=0 means it did.) */
+bool hsr_condition_passed(u32 hsr, u32 cpsr);
+/* thumb_it_advance: cpsr after one instruction of a Thumb IT block (A2.5.2 ITAdvance). */
+u32 thumb_it_advance(u32 cpsr);
 /* hsr_describe: the whole syndrome decoded into buf, one line. */
 void hsr_describe(u32 hsr, char *buf, size_t len);
 

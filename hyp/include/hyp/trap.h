@@ -3,6 +3,7 @@
 #define HYP_TRAP_H
 
 #include "hyp/vcpu.h"
+#include "tb/arm.h"
 #include "tb/types.h"
 
 /* vm_emulate_unbacked: a guest access to ipa, which is not guest RAM: emulate it (MMIO) if
@@ -11,8 +12,18 @@
  * prefetch), WnR, S1PTW and, when ISV=1, the access itself (a module without a hardware
  * syndrome builds one with ISV=0 and the instruction is decoded). far is the guest VA. */
 void vm_emulate_unbacked(struct vcpu *v, u32 hsr, paddr_t ipa, u32 far);
-/* vcpu_skip_insn: step the guest past the trapped instruction. */
-void vcpu_skip_insn(struct vcpu *v, u32 hsr);
+/* trapped_condition_passed: did the trapped instruction's condition pass (HSR.CV/COND)? */
+bool trapped_condition_passed(const struct vcpu *v, u32 hsr);
+/* vcpu_it_step: advance the guest's Thumb IT state past one instruction. */
+void vcpu_it_step(struct vcpu *v);
+/* vcpu_skip_insn: step the guest past the trapped instruction (advancing a Thumb IT block). */
+static inline void vcpu_skip_insn(struct vcpu *v, u32 hsr)
+{
+	v->tf->pc += (hsr & HSR_IL) ? 4 : 2;
+	if ((v->tf->cpsr & PSR_T) != 0) {
+		vcpu_it_step(v);
+	}
+}
 /* guest_inject_abort: take a data or prefetch abort in the guest with fsr/far, as the
  * architecture does on exception entry (B1.9.6-B1.9.8). */
 void guest_inject_abort(struct vcpu *v, bool is_data, u32 fsr, u32 far);
