@@ -81,6 +81,7 @@ void trap_core(struct vcpu *v, u32 hsr)
  * The trap entry in entry.S indexes this table by HSR.EC: keep the layout it assumes. */
 struct trap_route {
 	trap_fn handle;
+	u32 class; /* its "trap.<class>" counter */
 	u64 count;
 };
 struct trap_route trap_routes[EC_COUNT];
@@ -92,6 +93,7 @@ void trap_init(const struct mm_module *mm)
 {
 	for (u32 ec = 0; ec < EC_COUNT; ec++) {
 		trap_routes[ec].handle = ((mm->ec_mask >> ec) & 1) != 0 ? mm->trap : core_route(ec);
+		trap_routes[ec].class = class_of(ec);
 	}
 }
 
@@ -99,7 +101,7 @@ void trap_counters_refresh(void)
 {
 	memset(trap_values, 0, TRAP_NCOUNTERS * sizeof(trap_values[0]));
 	for (u32 ec = 0; ec < EC_COUNT; ec++) {
-		trap_values[class_of(ec)] += trap_routes[ec].count;
+		trap_values[trap_routes[ec].class] += trap_routes[ec].count;
 	}
 }
 
@@ -268,6 +270,9 @@ static void mmio_do(struct vcpu *v, const struct mmio_device *d, u32 off, const 
 		core_count(CORE_mmio_write);
 		return;
 	}
+	if (op->reg == 15) {
+		hyp_fatal("a load to the PC from device %s cannot be emulated", d->name);
+	}
 	u32 val = d->read(off, op->size) & width_mask;
 	if (op->sign_extend && (val & BIT(op->size * 8 - 1)) != 0) {
 		val |= ~width_mask;
@@ -364,16 +369,25 @@ static __attribute__((noinline)) void emulate_slow(struct vcpu *v, const struct 
 void vm_emulate_unbacked(struct vcpu *v, u32 hsr, paddr_t ipa, u32 far)
 {
 	const struct mmio_device *d = mmio_find(ipa);
-	/* The hot path: a data access (not a table walk) to a device, fully described by the
-	 * syndrome; for a store, one register value handed to the device. */
+	/* The hot paths: a data access (not a table walk) to a device, fully described by the
+	 * syndrome: a store hands one register value to the device, a word load (no sign
+	 * extension to do) takes one. */
 	const u32 fast_mask = (0x3fu << HSR_EC_SHIFT) | ISS_DA_ISV | ISS_DA_S1PTW | ISS_DA_WNR;
 	const u32 fast_store = ((u32)EC_DABT_LOW << HSR_EC_SHIFT) | ISS_DA_ISV | ISS_DA_WNR;
+	const u32 fast_load = ((u32)EC_DABT_LOW << HSR_EC_SHIFT) | ISS_DA_ISV;
 	static const u32 width_mask[4] = {0xffu, 0xffffu, 0xffffffffu, 0xffffffffu};
 	if (d != NULL && (hsr & fast_mask) == fast_store) {
 		u32 sas = (u32)BITS(hsr, 23, 22);
 		d->write((u32)ipa - (u32)d->base, 1u << sas,
 			 vcpu_reg(v, (u32)BITS(hsr, 19, 16)) & width_mask[sas]);
 		core_count(CORE_mmio_write);
+		vcpu_skip_insn(v, hsr);
+		return;
+	}
+	if (d != NULL && (hsr & fast_mask) == fast_load && BITS(hsr, 23, 22) == 2 &&
+	    BITS(hsr, 19, 16) != 15) {
+		vcpu_set_reg(v, (u32)BITS(hsr, 19, 16), d->read((u32)ipa - (u32)d->base, 4));
+		core_count(CORE_mmio_read);
 		vcpu_skip_insn(v, hsr);
 		return;
 	}
