@@ -11,7 +11,7 @@ MODES = {
     "native": ("native", ""),
     "stage2": ("stage2", "stage2.fill=lazy stage2.page=2m"),
     "stage2-4k": ("stage2", "stage2.fill=lazy stage2.page=4k"),
-    "shadow": ("shadow", "shadow.sync=unsync"),
+    "shadow": ("shadow", ""),  # first version: no options yet (mm-shadow/shadow.c)
 }
 FORMATS = ("short", "lpae")
 BENCHMARKS = ("null-hypercall", "mmio", "syscall", "compute", "tlb-sweep", "page-fault",

@@ -171,6 +171,10 @@ static bool guest_regime(u32 va, struct pt_regime *r)
 }
 
 /* ipa_read: pt_mem read callback over guest RAM. */
+static bool ipa_read(void *ctx, paddr_t ipa, unsigned bytes, u64 *val);
+
+const struct pt_mem vm_guest_mem = {.read = ipa_read, .ctx = &hyp_vm};
+
 static bool ipa_read(void *ctx, paddr_t ipa, unsigned bytes, u64 *val)
 {
 	const void *p = vm_ipa_to_host(ctx, ipa, bytes);

@@ -306,6 +306,17 @@ void vcpu_set_reg_banked(struct vcpu *v, unsigned n, u32 val)
 	}
 }
 
+u32 vcpu_abort_mode_sp(const struct vcpu *v UNUSED)
+{
+	return READ_BANKED(SP_abt);
+}
+
+void vcpu_abort_mode_regs(const struct vcpu *v UNUSED, u32 *lr, u32 *spsr)
+{
+	*lr = READ_BANKED(LR_abt);
+	*spsr = READ_BANKED(SPSR_abt);
+}
+
 void vcpu_enter_abort_mode(struct vcpu *v UNUSED, u32 lr, u32 spsr)
 {
 	WRITE_BANKED(LR_abt, lr);

@@ -53,6 +53,7 @@ CP15_REG32(nmrr, 0, c10, c2, 1) /* also MAIR1 */
 CP15_REG32(amair0, 0, c10, c3, 0)
 CP15_REG32(amair1, 0, c10, c3, 1)
 CP15_REG32(vbar, 0, c12, c0, 0)
+CP15_REG32(isr, 0, c12, c1, 0)
 CP15_REG32(contextidr, 0, c13, c0, 1)
 CP15_REG32(tpidrurw, 0, c13, c0, 2)
 CP15_REG32(tpidruro, 0, c13, c0, 3)

@@ -27,6 +27,9 @@ static inline void vcpu_skip_insn(struct vcpu *v, u32 hsr)
 /* guest_inject_abort: take a data or prefetch abort in the guest with fsr/far, as the
  * architecture does on exception entry (B1.9.6-B1.9.8). */
 void guest_inject_abort(struct vcpu *v, bool is_data, u32 fsr, u32 far);
+/* vm_guest_mem: guest RAM as seen at IPAs, for walks of the guest's own tables. */
+struct pt_mem;
+extern const struct pt_mem vm_guest_mem;
 /* guest_s1_translate: the IPA of guest va through the guest's own stage-1 tables as they are
  * in guest memory now (va itself when its MMU is off); false on a guest translation fault or
  * a table outside guest RAM. Permissions are not checked. */

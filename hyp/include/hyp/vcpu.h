@@ -92,6 +92,10 @@ static inline void vcpu_set_reg(struct vcpu *v, unsigned n, u32 val)
 const char *vcpu_mode_name(u32 mode);
 /* vcpu_dump: print every register of the guest. */
 void vcpu_dump(struct vcpu *v);
+/* vcpu_abort_mode_sp: read SP_abt. */
+u32 vcpu_abort_mode_sp(const struct vcpu *v);
+/* vcpu_abort_mode_regs: read LR_abt and SPSR_abt. */
+void vcpu_abort_mode_regs(const struct vcpu *v, u32 *lr, u32 *spsr);
 /* vcpu_enter_abort_mode: write LR_abt and SPSR_abt (exception entry to Abort mode). */
 void vcpu_enter_abort_mode(struct vcpu *v, u32 lr, u32 spsr);
 
