@@ -150,15 +150,6 @@ enum probe_result probe_user(u32 va, bool write, u32 *value, u32 *fsr)
 	return probe_faulted ? PROBE_FAULT : PROBE_OK;
 }
 
-static const char *const vector_names[8] = {"reset",
-					    "undefined instruction",
-					    "supervisor call",
-					    "prefetch abort",
-					    "data abort",
-					    "unused vector",
-					    "IRQ",
-					    "FIQ"};
-
 void kexception(u32 vector, struct kframe *f)
 {
 	bool from_user = (f->spsr & PSR_MODE_MASK) == PSR_MODE_USR;
@@ -178,6 +169,6 @@ void kexception(u32 vector, struct kframe *f)
 	}
 	kpanic("unexpected %s from %s mode at pc 0x%08x: DFSR 0x%03x DFAR 0x%08x IFSR 0x%03x "
 	       "IFAR 0x%08x",
-	       vector_names[(vector / 4) & 7], from_user ? "user" : "kernel", f->pc, read_dfsr(),
-	       read_dfar(), read_ifsr(), read_ifar());
+	       vector_name(vector), from_user ? "user" : "kernel", f->pc, read_dfsr(), read_dfar(),
+	       read_ifsr(), read_ifar());
 }

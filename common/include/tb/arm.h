@@ -171,4 +171,18 @@ enum hsr_ec {
 #define VEC_DABT  0x10u
 #define VEC_HIGH  0xffff0000u
 
+/* vector_name: what the exception at a vector offset is. */
+static inline const char *vector_name(u32 offset)
+{
+	static const char *const names[8] = {"reset",
+					     "undefined instruction",
+					     "supervisor call",
+					     "prefetch abort",
+					     "data abort",
+					     "unused vector",
+					     "IRQ",
+					     "FIQ"};
+	return names[(offset / 4) & 7];
+}
+
 #endif

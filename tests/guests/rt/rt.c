@@ -1,5 +1,6 @@
 /* Test-guest runtime. */
 #include "rt.h"
+#include "tb/arm.h"
 #include "tb/cp15.h"
 #include "tb/fdt.h"
 #include "tb/fmt.h"
@@ -201,15 +202,6 @@ u32 rt_snapshot(u64 *out)
 	return (u32)n;
 }
 
-static const char *const vector_names[8] = {"reset",
-					    "undefined instruction",
-					    "supervisor call",
-					    "prefetch abort",
-					    "data abort",
-					    "unused vector",
-					    "IRQ",
-					    "FIQ"};
-
 void rt_exception(u32 vector, struct rt_frame *f);
 void rt_exception(u32 vector, struct rt_frame *f)
 {
@@ -218,8 +210,8 @@ void rt_exception(u32 vector, struct rt_frame *f)
 	}
 	rt_printf("guest: unexpected %s: lr=0x%08x spsr=0x%08x dfsr=0x%08x dfar=0x%08x "
 		  "ifsr=0x%08x ifar=0x%08x\n",
-		  vector_names[(vector / 4) & 7], f->pc, f->spsr, read_dfsr(), read_dfar(),
-		  read_ifsr(), read_ifar());
+		  vector_name(vector), f->pc, f->spsr, read_dfsr(), read_dfar(), read_ifsr(),
+		  read_ifar());
 	rt_exit(1);
 }
 
