@@ -129,6 +129,7 @@ def main():
         sys.exit("bench: error: the selection leaves no run")
     out = Path(args.out) if args.out else ROOT / ("results" if args.preset == "full"
                                                    else f"build/results-{args.preset}")
+    commit = git_commit()  # before anything is written into the tree
     # Everything is written to a staging directory first, then moved into place: an
     # interrupted run leaves the previous results intact.
     staging = out.parent / f".{out.name}.staging-{os.getpid()}"
@@ -172,7 +173,7 @@ def main():
     meta = {
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "preset": args.preset,
-        "git_commit": git_commit(),
+        "git_commit": commit,
         "qemu": tool_version(["qemu-system-arm", "--version"]),
         "cross_compiler": tool_version(["arm-none-eabi-gcc", "--version"]),
         "host": f"{platform.system()} {platform.release()} {platform.machine()}",
