@@ -164,6 +164,8 @@ compare: all
 	@$(PYTHON) analysis/compare.py --fmt short
 	@echo
 	@$(PYTHON) analysis/compare.py --fmt short --hyp "stage2.page=4k"
+	@echo
+	@$(PYTHON) analysis/compare.py --fmt short --mm shadow
 
 format:
 	clang-format -i $(C_FILES)

@@ -1,9 +1,10 @@
-"""Stage 2 relative to native, per benchmark: guest-visible instructions per operation
+"""A memory module (stage 2 by default) relative to native, per benchmark: guest-visible instructions per operation
 (PL1 + PL0, from the guest's PMU) and Hyp-mode instructions per operation (from the
 hypervisor's PMU counter). Runs the benchmark guest in its small configuration under QEMU
 with -icount shift=0: exact instruction counts, not time.
 
-usage: /usr/bin/python3 analysis/compare.py [--fmt short|lpae] [--hyp "<options>"]"""
+usage: /usr/bin/python3 analysis/compare.py [--mm stage2|shadow] [--fmt short|lpae]
+           [--hyp "<options>"]"""
 
 import argparse
 import os
@@ -29,14 +30,15 @@ def run(mm, append, hyp=""):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--fmt", default="short", choices=["short", "lpae"])
-    ap.add_argument("--hyp", default="", help="hypervisor options for the stage-2 run")
+    ap.add_argument("--mm", default="stage2", help="the memory module to compare")
+    ap.add_argument("--hyp", default="", help="hypervisor options for the module's run")
     args = ap.parse_args()
     append = f"fmt={args.fmt}"
-    native, stage2 = run("native", append), run("stage2", append, args.hyp)
-    print(f"Stage 2 relative to native ({args.fmt} stage-1 tables, small configuration; "
+    native, stage2 = run("native", append), run(args.mm, append, args.hyp)
+    print(f"{args.mm} relative to native ({args.fmt} stage-1 tables, small configuration; "
           "QEMU -icount shift=0: instruction counts, not time)\n")
-    print("| benchmark | ops | guest insn/op native | guest insn/op stage-2 | ratio "
-          "| HYP insn/op stage-2 | traps/op stage-2 |")
+    print(f"| benchmark | ops | guest insn/op native | guest insn/op {args.mm} | ratio "
+          f"| HYP insn/op {args.mm} | traps/op {args.mm} |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for name in sorted(stage2):
         s = stage2[name]

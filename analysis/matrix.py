@@ -21,7 +21,7 @@ BENCHMARKS = ("null-hypercall", "mmio", "syscall", "compute", "tlb-sweep", "page
 PRESETS = {
     "quick": {
         "reps": 1,
-        "modes": ("native", "stage2"),
+        "modes": ("native", "stage2", "shadow"),
         "params": {
             "null-hypercall": [{"n": 1000}],
             "mmio": [{"n": 1000}],
@@ -39,7 +39,7 @@ PRESETS = {
     },
     "full": {
         "reps": 3,
-        "modes": ("native", "stage2", "stage2-4k"),
+        "modes": ("native", "stage2", "stage2-4k", "shadow"),
         "params": {
             "null-hypercall": [{"n": 20000}],
             "mmio": [{"n": 20000}],

@@ -198,8 +198,8 @@ def fig_tlb_sweep(cfg, figdir, made):
 
 
 SHADOW_COUNTERS = ("hyp.shadow.misses_data", "hyp.shadow.misses_prefetch",
-                   "hyp.shadow.pt_writes_caught", "hyp.shadow.resyncs",
-                   "hyp.shadow.root_cache_hits", "hyp.shadow.root_cache_misses")
+                   "hyp.shadow.fills", "hyp.shadow.genuine_faults", "hyp.shadow.zaps",
+                   "hyp.shadow.tlb_ops", "hyp.shadow.pinned")
 
 
 def fig_shadow(rows, figdir, made):

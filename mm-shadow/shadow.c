@@ -20,6 +20,7 @@
  * abort that reports the miss overwrites LR_abt/SPSR_abt, so such a miss stops the run with
  * a message (docs/shadow-design.md describes the stage-2 based design that removes it). */
 #include "hyp/console.h"
+#include "hyp/decode.h"
 #include "hyp/mm.h"
 #include "hyp/palloc.h"
 #include "hyp/syndrome.h"
@@ -41,6 +42,7 @@
 	X(pool_exhausted)                                                                          \
 	X(tables)                                                                                  \
 	X(pinned)                                                                                  \
+	X(stores_emulated)                                                                         \
 	X(cp15_writes)                                                                             \
 	X(cp15_reads)                                                                              \
 	X(tlb_ops)
@@ -197,11 +199,8 @@ static u64 shadow_attrs(u32 perms)
 	} else {
 		ap = pl1w ? LPAE_AP_RW_PL1 : LPAE_AP_RO_PL1;
 	}
-	if (pl1w && pl0r && !pl0w) {
-		/* PL1 read/write, PL0 read-only has no LPAE encoding (docs/shadow-design.md). */
-		hyp_fatal("the guest maps a page PL1 read/write and PL0 read-only: not supported "
-			  "by this version of the shadow module");
-	}
+	/* PL1 read/write with PL0 read-only has no LPAE encoding: the shadow grants read-only
+	 * to both (ap above) and PL1's writes are emulated (emulate_pl1_store). */
 	u64 a = ((u64)ap << LPAE_AP_SHIFT) | LPAE_AF | ((u64)LPAE_SH_INNER << LPAE_SH_SHIFT);
 	if ((perms & (S1_PERM_PL1_X | S1_PERM_PL0_X)) == 0) {
 		a |= LPAE_XN;
@@ -235,6 +234,37 @@ static void fill(u32 va, paddr_t ipa, u32 perms)
 	}
 	dsb();
 	shadow_values[SH_fills]++;
+}
+
+/* emulate_pl1_store: perform, for the guest, a PL1 store its tables allow but its shadow
+ * entry (read-only: see shadow_attrs) refused; then step past the instruction. */
+static void emulate_pl1_store(struct vcpu *v, const struct decoded_access *acc)
+{
+	struct s1_state st = guest_state();
+	for (u32 i = 0; i < acc->n; i++) {
+		const struct mem_op *op = &acc->op[i];
+		struct s1_result r;
+		u8 *host;
+		if (!op->store || s1_translate(&st, &vm_guest_mem, op->addr, S1_WRITE, false, &r) ||
+		    (host = vm_ipa_to_host(sh.vm, r.out, op->size)) == NULL) {
+			hyp_fatal("cannot emulate %s at guest pc 0x%08x (access %u at 0x%08x)",
+				  acc->mnemonic, v->tf->pc, i, op->addr);
+		}
+		u32 val = vcpu_reg(v, op->reg);
+		memcpy(host, &val, op->size); /* little-endian guest */
+	}
+	if (acc->writeback) {
+		vcpu_set_reg(v, acc->wb_reg, acc->wb_value);
+	}
+	v->tf->pc += 4;
+	shadow_values[SH_stores_emulated]++;
+}
+
+/* guest_reg_cb: decode_reg_fn over the vCPU (index 16: the CPSR). */
+static u32 guest_reg_cb(void *ctx, unsigned n)
+{
+	struct vcpu *v = ctx;
+	return n == 16 ? v->tf->cpsr : vcpu_reg(v, n);
 }
 
 /* pin: shadow the page of va now if the guest maps it to RAM (reads at PL1). */
@@ -305,8 +335,33 @@ static void trampoline(struct vcpu *v, bool data)
 
 	struct s1_state st = guest_state();
 	struct s1_result r;
-	enum s1_fault f = s1_translate(&st, &vm_guest_mem, far,
-				       data ? (write ? S1_WRITE : S1_READ) : S1_EXEC, pl0, &r);
+	enum s1_access acc = data ? (write ? S1_WRITE : S1_READ) : S1_EXEC;
+	enum s1_fault f = s1_translate(&st, &vm_guest_mem, far, acc, pl0, &r);
+	if (f == S1_OK && (hw_fsr & FSC_TYPE_MASK) == FSC_PERMISSION && !pl0) {
+		/* The shadow entry exists, yet refused an access the guest's tables allow PL1:
+		 * an unprivileged LDRT/STRT (checked as PL0), or a PL1 store to a page that is
+		 * PL1 read/write and PL0 read-only (shadowed read-only). */
+		u32 insn;
+		char err[128];
+		struct decoded_access da;
+		if ((spsr & PSR_T) != 0 || !guest_read_insn(v, v->tf->pc, &insn) ||
+		    !decode_a32_ldst(insn, guest_reg_cb, v, &da, err, sizeof(err))) {
+			hyp_fatal(
+			    "shadow permission fault at VA 0x%08x by an instruction that cannot "
+			    "be decoded",
+			    far);
+		}
+		if (!da.unprivileged) {
+			emulate_pl1_store(v, &da);
+			return;
+		}
+		f = s1_translate(&st, &vm_guest_mem, far, acc, true, &r);
+		if (f == S1_OK) {
+			hyp_fatal(
+			    "shadow permission fault at VA 0x%08x that the guest's tables allow",
+			    far);
+		}
+	}
 	if (f == S1_OK && vm_ipa_is_ram(sh.vm, r.out)) {
 		fill(far, r.out, r.perms);
 		return;

@@ -51,7 +51,7 @@ struct kframe {
 	u32 sp_usr, lr_usr;
 	u32 pc; /* the exception mode's LR on entry; where the exception returns */
 	u32 spsr;
-	u32 pad; /* keeps the frame a multiple of 8 bytes (start.S KFRAME_SIZE) */
+	u32 lr_svc; /* aborts: SVC mode's LR when the abort was taken (start.S ABORT_VEC) */
 };
 
 struct kcontext {

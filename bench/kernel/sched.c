@@ -47,6 +47,15 @@ static struct proc *next_runnable(void)
 	return NULL;
 }
 
+/* resume_regs: the trapped frame becomes next's user registers (the kernel's own LR_svc,
+ * saved by an abort entry, stays). */
+static void resume_regs(struct kframe *f, const struct proc *next)
+{
+	u32 lr_svc = f->lr_svc;
+	*f = next->regs;
+	f->lr_svc = lr_svc;
+}
+
 /* switch_to: save the trapped user registers of current, resume next in their place. */
 static void switch_to(struct proc *next, struct kframe *f)
 {
@@ -56,7 +65,7 @@ static void switch_to(struct proc *next, struct kframe *f)
 	current->regs = *f;
 	current = next;
 	mm_switch(next);
-	*f = next->regs;
+	resume_regs(f, next);
 }
 
 /* finish_current: current has exited with status; run another or return to the kernel. */
@@ -76,7 +85,7 @@ static void finish_current(u32 status, struct kframe *f)
 	current->regs = *f;
 	current = next;
 	mm_switch(next);
-	*f = next->regs;
+	resume_regs(f, next);
 }
 
 u32 run_procs(struct proc **procs, u32 n)

@@ -55,11 +55,12 @@ kvectors:
 	b	vec_irq
 	b	vec_fiq
 
-/* Exception frame (struct kframe): r0-r12, sp_usr, lr_usr, pc (the mode's LR), spsr.
- * The user-bank SP and LR are saved too, so that a handler can switch processes. */
-#define KFRAME_SIZE 72	/* 17 words + 1 of padding: the C handler's stack stays 8-aligned */
-.macro VEC name, idx
-\name:
+/* Exception frame (struct kframe): r0-r12, sp_usr, lr_usr, pc (the mode's LR), spsr,
+ * lr_svc. The user-bank SP and LR are saved too, so that a handler can switch processes. */
+#define KFRAME_SIZE 72	/* 18 words: the C handler's stack stays 8-aligned */
+#define KFRAME_LR_SVC 68
+
+.macro SAVE_KFRAME
 	sub	sp, sp, #KFRAME_SIZE
 	stm	sp, {r0-r12}
 	add	r0, sp, #52
@@ -67,9 +68,10 @@ kvectors:
 	str	lr, [sp, #60]
 	mrs	r0, spsr
 	str	r0, [sp, #64]
-	mov	r0, #\idx
-	mov	r1, sp
-	bl	kexception
+.endm
+
+/* RESTORE_KFRAME: back to where the exception came from, with what the frame says. */
+.macro RESTORE_KFRAME
 	ldr	r0, [sp, #64]
 	msr	spsr_fsxc, r0
 	ldr	lr, [sp, #60]
@@ -80,11 +82,39 @@ kvectors:
 	add	sp, sp, #KFRAME_SIZE
 	movs	pc, lr
 .endm
+
+/* VEC: the handler runs in the exception's own mode. */
+.macro VEC name, idx
+\name:
+	SAVE_KFRAME
+	mov	r0, #\idx
+	mov	r1, sp
+	bl	kexception
+	RESTORE_KFRAME
+.endm
+
+/* ABORT_VEC: as Linux does, save the abort state on the abort stack and run the handler
+ * in SVC mode: Abort mode is left at once, so that LR_abt and SPSR_abt are live only for a
+ * few instructions on one stack page. (Nested aborts push further frames on the abort
+ * stack. LR_svc, live if the abort came from SVC mode, is kept in the frame.) */
+.macro ABORT_VEC name, idx
+\name:
+	SAVE_KFRAME
+	mov	r4, sp				@ the frame
+	cps	#MODE_SVC
+	str	lr, [r4, #KFRAME_LR_SVC]
+	mov	r0, #\idx
+	mov	r1, r4
+	bl	kexception
+	ldr	lr, [r4, #KFRAME_LR_SVC]
+	cps	#MODE_ABT
+	RESTORE_KFRAME
+.endm
 	VEC vec_reset, 0
 	VEC vec_undef, 4
 	VEC vec_svc, 8
-	VEC vec_pabt, 12
-	VEC vec_dabt, 16
+	ABORT_VEC vec_pabt, 12
+	ABORT_VEC vec_dabt, 16
 	VEC vec_unused, 20
 	VEC vec_irq, 24
 	VEC vec_fiq, 28

@@ -63,6 +63,7 @@ static void single(u32 insn, u32 offset, decode_reg_fn reg, void *ctx, struct de
 	out->writeback = !P_BIT(insn) || W_BIT(insn);
 	out->wb_reg = (u8)RN(insn);
 	out->wb_value = offset_addr;
+	out->unprivileged = !P_BIT(insn) && W_BIT(insn);
 }
 
 /* unpredictable_writeback: writeback to the PC, or to a register the access loads

@@ -9,12 +9,16 @@ static volatile u32 got_vector, got_fsr, got_far, got_lr, got_spsr, got_mode;
 
 static bool on_abort(u32 vector, struct rt_frame *f)
 {
-	u32 cpsr;
-	__asm__ volatile("mrs %0, cpsr" : "=r"(cpsr));
+	u32 spsr_abt, saved;
+	/* The abort was taken in Abort mode: SPSR_abt holds the interrupted CPSR. */
+	__asm__ volatile("mrs %1, cpsr\n cps #0x17\n mrs %0, spsr\n msr cpsr_c, %1"
+			 : "=r"(spsr_abt), "=&r"(saved)
+			 :
+			 : "memory");
 	got_vector = vector;
 	got_lr = f->pc;
 	got_spsr = f->spsr;
-	got_mode = cpsr & PSR_MODE_MASK;
+	got_mode = spsr_abt == f->spsr ? PSR_MODE_ABT : 0;
 	if (vector == VEC_DABT) {
 		got_fsr = read_dfsr();
 		got_far = read_dfar();
@@ -24,7 +28,7 @@ static bool on_abort(u32 vector, struct rt_frame *f)
 	if (vector == VEC_PABT) {
 		got_fsr = read_ifsr();
 		got_far = read_ifar();
-		f->pc = rt_lr_svc(); /* return to rt_call_addr's caller */
+		f->pc = f->lr_svc; /* return to rt_call_addr's caller */
 		return true;
 	}
 	return false;

@@ -53,7 +53,7 @@ static bool on_abort(u32 vector, struct rt_frame *f)
 	}
 	if (vector == VEC_PABT) {
 		got_fsr = read_ifsr();
-		f->pc = rt_lr_svc();
+		f->pc = f->lr_svc;
 		return true;
 	}
 	return false;

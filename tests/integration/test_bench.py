@@ -13,6 +13,7 @@ MODES = {
     "native": ("native", ""),
     "stage2": ("stage2", ""),
     "stage2-4k": ("stage2", "stage2.page=4k"),
+    "shadow": ("shadow", ""),
 }
 
 _cache = {}

@@ -34,7 +34,8 @@ def test_bad_selection(args, needle):
 def test_expansion():
     runs = matrix.expand("quick", benches="syscall,null-hypercall", fmts="lpae")
     assert sorted(r.describe() for r in runs) == [
-        "native lpae syscall n=1000", "stage2 lpae null-hypercall n=1000",
+        "native lpae syscall n=1000", "shadow lpae null-hypercall n=1000",
+        "shadow lpae syscall n=1000", "stage2 lpae null-hypercall n=1000",
         "stage2 lpae syscall n=1000"]
     full = matrix.expand("full")
     assert len({r.name for r in full}) == len(full)  # every run has its own log name
@@ -45,7 +46,7 @@ def test_quick_end_to_end(tmp_path):
     out = tmp_path / "res"
     p = bench("--preset", "quick", "--out", str(out), "--jobs", "2")
     assert p.returncode == 0, p.stdout + p.stderr
-    assert "[ 54/54]" in p.stdout and "elapsed" in p.stdout and "left" in p.stdout
+    assert "[ 82/82]" in p.stdout and "elapsed" in p.stdout and "left" in p.stdout
     with open(out / "results.csv", newline="") as f:
         rows = list(csv.DictReader(f))
     header = list(rows[0])
@@ -53,7 +54,7 @@ def test_quick_end_to_end(tmp_path):
     assert {"ops", "pl1_insn", "pl0_insn", "cycles", "k.page_faults",
             "hyp.core.hyp_instructions", "hyp.trap.hvc", "log"} <= set(header)
     modes = {r["mode"] for r in rows}
-    assert modes == {"native", "stage2"}
+    assert modes == {"native", "stage2", "shadow"}
     for mode in modes:
         benches = {r["bench"] for r in rows if r["mode"] == mode}
         assert len(benches) == (10 if mode == "native" else 11)
@@ -64,10 +65,11 @@ def test_quick_end_to_end(tmp_path):
     assert all(r["hyp.trap.hvc"] == r["n"] for r in nulls)
     meta = json.loads((out / "metadata.json").read_text())
     assert meta["icount"] == "shift=0" and "QEMU emulator version" in meta["qemu"]
-    assert meta["runs"] == 54 and meta["runs_failed"] == 0
+    assert meta["runs"] == 82 and meta["runs_failed"] == 0
     assert meta["modes"]["stage2"]["options"]
     figures = sorted(p.name for p in (out / "figures").iterdir())
     assert "overhead.png" in figures and "overhead.svg" in figures
+    assert "shadow_internals.png" in figures
     for png in (out / "figures").glob("*.png"):
         data = png.read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10000

@@ -55,7 +55,12 @@ static void test_str_forms(void **state)
 	regs[2] = 3;
 	decode_ok(0xe7801102); /* str r1, [r0, r2, lsl #2] */
 	assert_int_equal(acc.op[0].addr, 0x0900000c);
+	assert_false(acc.unprivileged);
+	decode_ok(0xe4a01000); /* strt r1, [r0] */
+	assert_true(acc.unprivileged);
+	assert_true(acc.op[0].store);
 	decode_ok(0xe4101004); /* ldr r1, [r0], #-4 */
+	assert_false(acc.unprivileged);
 	assert_string_equal(acc.mnemonic, "LDR");
 	assert_false(acc.op[0].store);
 	assert_int_equal(acc.wb_value, 0x08fffffc);

@@ -23,6 +23,7 @@ struct decoded_access {
 	bool writeback;
 	u8 wb_reg;
 	u32 wb_value;
+	bool unprivileged; /* LDRT/STRT/LDRBT/STRBT/LDRHT/STRHT/LDRSBT/LDRSHT: checked as PL0 */
 };
 
 /* reg_fn: value of register n (0..15) as the instruction reads it (r15 = pc + 8). */

@@ -9,8 +9,8 @@
 
 struct rt_frame {
 	u32 r[13];
-	u32 unused;
-	u32 pc; /* where the exception returns to; starts as the exception mode's LR */
+	u32 lr_svc; /* aborts: SVC mode's LR when the abort was taken (may be changed) */
+	u32 pc;	    /* where the exception returns to; starts as the exception mode's LR */
 	u32 spsr;
 };
 

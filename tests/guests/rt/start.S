@@ -41,17 +41,17 @@ rt_vectors:
 	b	vec_irq
 	b	vec_fiq
 
-/* frame: r0-r12 (0-48), pc to return to (56, preset to the mode's LR), spsr (60) */
-.macro VEC name, idx
-\name:
+/* frame (struct rt_frame): r0-r12 (0-48), lr_svc (52, aborts only), pc to return to (56,
+ * preset to the mode's LR), spsr (60) */
+.macro SAVE_FRAME
 	sub	sp, sp, #64
 	stm	sp, {r0-r12}
 	str	lr, [sp, #56]
 	mrs	r0, spsr
 	str	r0, [sp, #60]
-	mov	r0, #\idx
-	mov	r1, sp
-	bl	rt_exception
+.endm
+
+.macro RESTORE_FRAME
 	ldr	r0, [sp, #60]
 	msr	spsr_fsxc, r0
 	ldr	lr, [sp, #56]
@@ -59,11 +59,36 @@ rt_vectors:
 	add	sp, sp, #64
 	movs	pc, lr
 .endm
+
+.macro VEC name, idx
+\name:
+	SAVE_FRAME
+	mov	r0, #\idx
+	mov	r1, sp
+	bl	rt_exception
+	RESTORE_FRAME
+.endm
+
+/* ABORT_VEC: the handler runs in SVC mode, as in Linux: Abort mode holds the abort's LR
+ * and SPSR only for a few instructions on one stack page. */
+.macro ABORT_VEC name, idx
+\name:
+	SAVE_FRAME
+	mov	r4, sp
+	cps	#0x13
+	str	lr, [r4, #52]			@ SVC mode's LR when the abort was taken
+	mov	r0, #\idx
+	mov	r1, r4
+	bl	rt_exception
+	ldr	lr, [r4, #52]
+	cps	#0x17
+	RESTORE_FRAME
+.endm
 	VEC vec_reset, 0x00
 	VEC vec_undef, 0x04
 	VEC vec_svc, 0x08
-	VEC vec_pabt, 0x0c
-	VEC vec_dabt, 0x10
+	ABORT_VEC vec_pabt, 0x0c
+	ABORT_VEC vec_dabt, 0x10
 	VEC vec_unused, 0x14
 	VEC vec_irq, 0x18
 	VEC vec_fiq, 0x1c
