@@ -14,11 +14,11 @@
  *     every trapped TLB operation (HCR.TTLB) and every translation-register write drops
  *     all shadow entries in this version. Invalid guest entries are never shadowed.
  * Not yet (issue 4): cached roots per TTBR0/ASID, exact TLBI invalidation, the reverse map,
- * write protection with the emulate/unsync policies, emulation of the one short-format
- * permission LPAE cannot express (PL1 read/write with PL0 read-only), device accesses from
- * Thumb code, and above all misses taken while the guest runs in Abort mode: the hardware
- * abort that reports the miss overwrites LR_abt/SPSR_abt, so such a miss stops the run with
- * a message (docs/shadow-design.md describes the stage-2 based design that removes it). */
+ * write protection with the emulate/unsync policies, guest ATS operations (not trapped:
+ * they translate through the shadow), device accesses from Thumb code, big-endian guests,
+ * and misses taken while the guest runs in Abort mode: the hardware abort that reports the
+ * miss overwrites LR_abt/SPSR_abt, so such a miss stops the run with a message
+ * (docs/shadow-design.md weighs the ways to remove it). */
 #include "hyp/console.h"
 #include "hyp/decode.h"
 #include "hyp/mm.h"
@@ -56,11 +56,13 @@ DEFINE_COUNTER_BLOCK(shadow, "shadow", SHADOW_COUNTERS)
 #define HVC_PABT	     1u
 #define HVC_DABT	     2u
 /* A32 encodings of the trampoline page. */
-#define INSN_HVC(imm)		(0xe1400070u | (((imm)&0xfff0u) << 4) | ((imm)&0xfu))
-#define INSN_LDR_PC_PC_18	0xe59ff018u /* ldr pc, [pc, #0x18]: the literal 0x20 bytes on */
-#define TRAMPOLINE_POOL		8u	    /* word index of the literal pool */
-#define MAIR_SHADOW		0x000004ffu /* attr 0: normal write-back, attr 1: device */
-#define SCTLR_GUEST_PASSTHROUGH (SCTLR_A | SCTLR_C | BIT(11) | BIT(12) | SCTLR_EE | SCTLR_TE)
+#define INSN_HVC(imm)	  (0xe1400070u | (((imm)&0xfff0u) << 4) | ((imm)&0xfu))
+#define INSN_LDR_PC_PC_18 0xe59ff018u /* ldr pc, [pc, #0x18]: the literal 0x20 bytes on */
+#define TRAMPOLINE_POOL	  8u	      /* word index of the literal pool */
+#define MAIR_SHADOW	  0x000004ffu /* attr 0: normal write-back, attr 1: device */
+/* SCTLR bits the hardware takes from the guest; TE and EE stay 0 (the trampoline is A32 and
+ * the shadow tables little-endian), V stays 0 (the trampoline is at VBAR). */
+#define SCTLR_GUEST_PASSTHROUGH (SCTLR_A | SCTLR_C | BIT(11) | BIT(12))
 
 /* The guest's translation registers as it wrote them. */
 struct vregs {
@@ -112,8 +114,14 @@ static u32 guest_vectors(void)
 static void update_trampoline(void)
 {
 	u32 *t = (u32 *)(uintptr_t)sh.trampoline;
+	/* LDR to the PC interworks (A2.3.2): bit 0 enters Thumb, as SCTLR.TE would. */
+	u32 thumb = (sh.g.sctlr & SCTLR_TE) ? 1u : 0u;
+	if (sh.g.sctlr & SCTLR_EE) {
+		hyp_fatal("the guest set SCTLR.EE (big-endian exceptions and table walks): not "
+			  "supported by this version of the shadow module");
+	}
 	for (u32 i = 0; i < 8; i++) {
-		t[TRAMPOLINE_POOL + i] = guest_vectors() + 4 * i;
+		t[TRAMPOLINE_POOL + i] = (guest_vectors() + 4 * i) | thumb;
 	}
 	dsb();
 }
@@ -185,6 +193,7 @@ static int shadow_setup(struct vm *vm)
 }
 
 static bool shadow_va_to_ipa(struct vcpu *v, u32 va, bool write, paddr_t *ipa);
+static bool guest_mode_ok(u32 cpsr);
 
 /* ---- misses ---- */
 
@@ -303,6 +312,52 @@ static void pin_abort_entry(struct vcpu *v, bool data)
 	pin(sp - 256);
 }
 
+/* guest_denies: would the guest's own MMU refuse this access (a genuine fault)? */
+static bool guest_denies(u32 far, bool data, bool write, bool pl0)
+{
+	struct s1_state st = guest_state();
+	struct s1_result r;
+	return s1_translate(&st, &vm_guest_mem, far, data ? (write ? S1_WRITE : S1_READ) : S1_EXEC,
+			    pl0, &r) != S1_OK;
+}
+
+/* own_abort: an abort that is the guest's own whatever its tables say (alignment, debug,
+ * external): the hardware entered Abort mode exactly as for the guest; give it the fault
+ * status in its own format and run its vector. */
+static void own_abort(struct vcpu *v, bool data, u32 hw_fsr, u32 far)
+{
+	u32 fsc = hw_fsr & ISS_FSC_MASK, fsr;
+	bool lpae = (sh.g.ttbcr & TTBCR_EAE) != 0;
+	switch (fsc) { /* long-descriptor status -> the guest's format (B3.13.3) */
+	case FSC_ALIGNMENT:
+		fsr = lpae ? FSR_LPAE | FSC_ALIGNMENT : 0x001u;
+		break;
+	case FSC_DEBUG:
+		fsr = lpae ? FSR_LPAE | FSC_DEBUG : 0x002u;
+		break;
+	case FSC_SYNC_EXT:
+		fsr = lpae ? FSR_LPAE | FSC_SYNC_EXT : FSR_SD_SYNC_EXT;
+		break;
+	default:
+		hyp_fatal("abort with fault status 0x%02x at VA 0x%08x: not expected under shadow "
+			  "tables",
+			  fsc, far);
+	}
+	fsr |= hw_fsr & (FSR_WNR | FSR_EXT);
+	if (data) {
+		write_dfsr(fsr);
+		sh.g.dfsr = fsr;
+		sh.g.dfar = far;
+	} else {
+		write_ifsr(fsr);
+		sh.g.ifsr = fsr;
+		sh.g.ifar = far;
+	}
+	vcpu_abort_mode_regs(v, &sh.g.lr_abt, &sh.g.spsr_abt);
+	v->tf->pc = guest_vectors() + (data ? VEC_DABT : VEC_PABT);
+	shadow_values[SH_genuine_faults]++;
+}
+
 /* trampoline: an abort the guest took at its own exception level, reported by the
  * trampoline's HVC: a miss to fill, a device access, or a genuine fault to deliver. */
 static void trampoline(struct vcpu *v, bool data)
@@ -313,8 +368,16 @@ static void trampoline(struct vcpu *v, bool data)
 	u32 far = data ? read_dfar() : read_ifar();
 	bool write = data && (hw_fsr & FSR_WNR) != 0;
 	bool pl0 = (spsr & PSR_MODE_MASK) == PSR_MODE_USR;
+	u32 fsc_type = hw_fsr & FSC_TYPE_MASK;
+	if (!guest_mode_ok(spsr)) {
+		hyp_fatal("abort from an impossible guest mode (SPSR_abt 0x%08x)", spsr);
+	}
+	if (fsc_type != FSC_TRANSLATION && fsc_type != FSC_PERMISSION) {
+		own_abort(v, data, hw_fsr, far);
+		return;
+	}
 	shadow_values[data ? SH_misses_data : SH_misses_prefetch]++;
-	if ((spsr & PSR_MODE_MASK) == PSR_MODE_ABT) {
+	if ((spsr & PSR_MODE_MASK) == PSR_MODE_ABT && !guest_denies(far, data, write, pl0)) {
 		/* The abort that brought us here overwrote LR_abt and SPSR_abt while the guest
 		 * was using them: this miss cannot be made invisible (docs/shadow-design.md). */
 		hyp_fatal("shadow miss at VA 0x%08x while the guest runs in Abort mode: its LR_abt "
@@ -420,15 +483,17 @@ static bool cp15_write(u32 reg, u32 val)
 		write_cpacr(val);
 		return true;
 	case REG(2, 0, 0, 0):
-		sh.g.ttbr0 = val;
+		sh.g.ttbr0 = (sh.g.ttbr0 & ~0xffffffffull) | val; /* MCR sets bits [31:0] only */
 		translation_changed();
 		return true;
 	case REG(2, 0, 0, 1):
-		sh.g.ttbr1 = val;
+		sh.g.ttbr1 = (sh.g.ttbr1 & ~0xffffffffull) | val;
 		translation_changed();
 		return true;
 	case REG(2, 0, 0, 2):
-		sh.g.ttbcr = val;
+		/* Reserved bits read as zero (B4.1.153): long format keeps T0SZ, EPD0, IRGN0,
+		 * ORGN0, SH0, A1, T1SZ, EPD1, IRGN1, ORGN1, SH1, EAE; short format N, EAE. */
+		sh.g.ttbcr = (val & TTBCR_EAE) ? val & 0xbfc73f87u : val & (TTBCR_EAE | 7u);
 		translation_changed();
 		return true;
 	case REG(3, 0, 0, 0):
@@ -471,8 +536,11 @@ static bool cp15_write(u32 reg, u32 val)
 	case REG(10, 0, 3, 1):
 		sh.g.amair1 = val;
 		return true;
+	case REG(10, 0, 0, 0): /* TLB lockdown: nothing to lock */
+	case REG(10, 0, 0, 1):
+		return true;
 	case REG(12, 0, 0, 0):
-		sh.g.vbar = val;
+		sh.g.vbar = val & ~0x1fu; /* bits [4:0] RES0 (B4.1.156) */
 		update_trampoline();
 		return true;
 	case REG(13, 0, 0, 0):
@@ -531,6 +599,10 @@ static bool cp15_read(u32 reg, u32 *val)
 	case REG(10, 0, 3, 1):
 		*val = sh.g.amair1;
 		return true;
+	case REG(10, 0, 0, 0): /* TLB lockdown (IMPLEMENTATION DEFINED): none, as QEMU */
+	case REG(10, 0, 0, 1):
+		*val = 0;
+		return true;
 	case REG(12, 0, 0, 0):
 		*val = sh.g.vbar;
 		return true;
@@ -573,9 +645,11 @@ static void cp15_32(struct vcpu *v, u32 hsr)
 		}
 		shadow_values[SH_cp15_reads]++;
 		if (rt == 15) {
-			hyp_fatal("CP15 read into the PC");
+			/* MRC to APSR_nzcv: the flags take bits [31:28] (A8.8.108). */
+			v->tf->cpsr = (v->tf->cpsr & ~0xf0000000u) | (val & 0xf0000000u);
+		} else {
+			vcpu_set_reg(v, rt, val);
 		}
-		vcpu_set_reg(v, rt, val);
 	} else if (BITS(hsr, 13, 10) == 8) {
 		/* HCR.TTLB: any TLB maintenance drops every shadow entry (this version). */
 		shadow_values[SH_tlb_ops]++;
@@ -596,6 +670,14 @@ static void cp15_64(struct vcpu *v, u32 hsr)
 	if (crm != 2 || opc1 > 1) {
 		hyp_fatal("unexpected trapped 64-bit CP15 access");
 	}
+	if (!trapped_condition_passed(v, hsr)) {
+		vcpu_skip_insn(v, hsr);
+		return;
+	}
+	if (rt == 15 || rt2 == 15 || ((hsr & ISS_CP_READ) != 0 && rt == rt2)) {
+		hyp_fatal("UNPREDICTABLE MCRR/MRRC register operands (A8.8.109): the guest is "
+			  "stopped");
+	}
 	u64 *ttbr = opc1 == 0 ? &sh.g.ttbr0 : &sh.g.ttbr1;
 	if ((hsr & ISS_CP_READ) != 0) {
 		vcpu_set_reg(v, rt, (u32)*ttbr);
@@ -609,6 +691,34 @@ static void cp15_64(struct vcpu *v, u32 hsr)
 	vcpu_skip_insn(v, hsr);
 }
 
+/* from_trampoline: is this HVC the trampoline's abort slot, entered by an abort? Only
+ * then are LR_abt and SPSR_abt the hardware's record of where the guest was; a guest that
+ * executes HVC #1/#2 itself is refused (it could otherwise choose the mode to return to). */
+static bool from_trampoline(const struct vcpu *v, u32 hsr)
+{
+	u32 imm = hsr & 0xffffu;
+	u32 slot = imm == HVC_PABT ? VEC_PABT : imm == HVC_DABT ? VEC_DABT : 0;
+	return slot != 0 && v->tf->pc == SHADOW_TRAMPOLINE_VA + slot + 4 &&
+	       (v->tf->cpsr & PSR_MODE_MASK) == PSR_MODE_ABT;
+}
+
+/* guest_mode_ok: a CPSR the guest may be resumed with (a PL0/PL1 mode, A32 or Thumb). */
+static bool guest_mode_ok(u32 cpsr)
+{
+	switch (cpsr & PSR_MODE_MASK) {
+	case PSR_MODE_USR:
+	case PSR_MODE_FIQ:
+	case PSR_MODE_IRQ:
+	case PSR_MODE_SVC:
+	case PSR_MODE_ABT:
+	case PSR_MODE_UND:
+	case PSR_MODE_SYS:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static void shadow_trap(struct vcpu *v, u32 hsr)
 {
 	switch (hsr_ec(hsr)) {
@@ -619,11 +729,11 @@ static void shadow_trap(struct vcpu *v, u32 hsr)
 		cp15_64(v, hsr);
 		return;
 	case EC_HVC:
-		if ((hsr & 0xffffu) == HVC_PABT || (hsr & 0xffffu) == HVC_DABT) {
+		if (from_trampoline(v, hsr)) {
 			trampoline(v, (hsr & 0xffffu) == HVC_DABT);
 			return;
 		}
-		trap_core(v, hsr);
+		trap_core(v, hsr); /* SMCCC; any other HVC immediate is refused there */
 		return;
 	default:
 		trap_core(v, hsr);

@@ -103,9 +103,12 @@ kvectors:
 	mov	r4, sp				@ the frame
 	cps	#MODE_SVC
 	str	lr, [r4, #KFRAME_LR_SVC]
+	mov	r5, sp
+	bic	sp, sp, #7			@ AAPCS: 8-byte aligned at the call
 	mov	r0, #\idx
 	mov	r1, r4
 	bl	kexception
+	mov	sp, r5
 	ldr	lr, [r4, #KFRAME_LR_SVC]
 	cps	#MODE_ABT
 	RESTORE_KFRAME

@@ -65,6 +65,15 @@ def test_stage1_permissions_emulated():
     assert r.stats["shadow.stores_emulated"] > 0
 
 
+@pytest.mark.parametrize("case,needle", [
+    ("hvc2", "HVC #2"), ("tramp", "impossible guest mode")])
+def test_forged_trampoline_entry_is_refused(case, needle):
+    r = run("badinsn", "shadow", f"case={case}", timeout=30)
+    assert r.rc == 120, r.out
+    assert needle in r.out
+    assert "escaped" not in r.out
+
+
 def test_shadow_takes_no_options():
     r = run("hello", "shadow", hyp="shadow.sync=emulate")
     assert r.rc == 121

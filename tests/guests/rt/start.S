@@ -77,9 +77,12 @@ rt_vectors:
 	mov	r4, sp
 	cps	#0x13
 	str	lr, [r4, #52]			@ SVC mode's LR when the abort was taken
+	mov	r5, sp
+	bic	sp, sp, #7			@ AAPCS: 8-byte aligned at the call
 	mov	r0, #\idx
 	mov	r1, r4
 	bl	rt_exception
+	mov	sp, r5
 	ldr	lr, [r4, #52]
 	cps	#0x17
 	RESTORE_FRAME
