@@ -232,6 +232,19 @@ static void fill(u32 va, paddr_t ipa, u32 perms)
 	u64 attrs = shadow_attrs(perms);
 	enum pt_status st = pt_map(&sh.regime, &shmem, ALIGN_DOWN(va, 4096u),
 				   (paddr_t)(uintptr_t)host, 4096, attrs, 12);
+	if (st == PT_ERR_EXISTS) {
+		/* A stale entry: the guest changed a valid entry and has not maintained its TLB
+		 * yet (natively, either translation may be used, B3.10.1): take the new one,
+		 * break before make. */
+		enum pt_status un = pt_unmap(&sh.regime, &shmem, ALIGN_DOWN(va, 4096u), 4096);
+		HYP_ASSERT(un == PT_OK);
+		dsb();
+		tlbi_allnsnh();
+		dsb();
+		isb();
+		st = pt_map(&sh.regime, &shmem, ALIGN_DOWN(va, 4096u), (paddr_t)(uintptr_t)host,
+			    4096, attrs, 12);
+	}
 	if (st == PT_ERR_NOMEM) {
 		shadow_values[SH_pool_exhausted]++;
 		zap();
@@ -303,8 +316,9 @@ static void pin_abort_entry(struct vcpu *v, bool data)
 		if (insn != NULL &&
 		    (*insn & 0xff000000u) == 0xea000000u) { /* B <target> (A8.8.18) */
 			u32 target = slot + 8 + (u32)((s32)(*insn << 8) >> 6);
-			pin(target);
-			pin(target + 64);
+			for (u32 off = 0; off <= 128; off += 64) { /* the stub, across a page */
+				pin(target + off);
+			}
 		}
 	}
 	u32 sp = vcpu_abort_mode_sp(v);
@@ -400,30 +414,31 @@ static void trampoline(struct vcpu *v, bool data)
 	struct s1_result r;
 	enum s1_access acc = data ? (write ? S1_WRITE : S1_READ) : S1_EXEC;
 	enum s1_fault f = s1_translate(&st, &vm_guest_mem, far, acc, pl0, &r);
-	if (f == S1_OK && (hw_fsr & FSC_TYPE_MASK) == FSC_PERMISSION && !pl0) {
-		/* The shadow entry exists, yet refused an access the guest's tables allow PL1:
-		 * an unprivileged LDRT/STRT (checked as PL0), or a PL1 store to a page that is
-		 * PL1 read/write and PL0 read-only (shadowed read-only). */
+	bool pl1_rw_pl0_ro =
+	    (r.perms & S1_PERM_PL1_W) && (r.perms & S1_PERM_PL0_R) && !(r.perms & S1_PERM_PL0_W);
+	if (f == S1_OK && (hw_fsr & FSC_TYPE_MASK) == FSC_PERMISSION && !pl0 && data) {
+		/* The shadow entry exists, yet refused a data access the guest's tables allow
+		 * PL1: an unprivileged LDRT/STRT (checked as PL0), a PL1 store to a page that is
+		 * PL1 read/write and PL0 read-only (shadowed read-only), or a stale entry. */
 		u32 insn;
 		char err[128];
 		struct decoded_access da;
-		if ((spsr & PSR_T) != 0 || !guest_read_insn(v, v->tf->pc, &insn) ||
-		    !decode_a32_ldst(insn, guest_reg_cb, v, &da, err, sizeof(err))) {
+		bool decoded = (spsr & PSR_T) == 0 && guest_read_insn(v, v->tf->pc, &insn) &&
+			       decode_a32_ldst(insn, guest_reg_cb, v, &da, err, sizeof(err));
+		if (!decoded && write && pl1_rw_pl0_ro) {
 			hyp_fatal(
-			    "shadow permission fault at VA 0x%08x by an instruction that cannot "
-			    "be decoded",
+			    "PL1 store at VA 0x%08x to a PL1 read/write, PL0 read-only page by "
+			    "an instruction that cannot be emulated",
 			    far);
 		}
-		if (!da.unprivileged) {
+		if (decoded && !da.unprivileged && write && pl1_rw_pl0_ro) {
 			emulate_pl1_store(v, &da);
 			return;
 		}
-		f = s1_translate(&st, &vm_guest_mem, far, acc, true, &r);
-		if (f == S1_OK) {
-			hyp_fatal(
-			    "shadow permission fault at VA 0x%08x that the guest's tables allow",
-			    far);
+		if (decoded && da.unprivileged) {
+			f = s1_translate(&st, &vm_guest_mem, far, acc, true, &r);
 		}
+		/* Otherwise a stale entry: refilled below. */
 	}
 	if (f == S1_OK && vm_ipa_is_ram(sh.vm, r.out)) {
 		fill(far, r.out, r.perms);
@@ -461,9 +476,18 @@ static void trampoline(struct vcpu *v, bool data)
 /* A CP15 register by its encoding: CRn, opc1, CRm, opc2. */
 #define REG(crn, op1, crm, op2) (((crn) << 12) | ((op1) << 8) | ((crm) << 4) | (op2))
 
-/* translation_changed: the guest's translation regime changed: the shadows are stale. */
+/* translation_changed: the guest's translation regime changed: the shadows are stale. The
+ * guest must not map the trampoline's VA (docs/shadow-design.md). */
 static void translation_changed(void)
 {
+	struct s1_state st = guest_state();
+	struct s1_result r;
+	if ((sh.g.sctlr & SCTLR_M) != 0 &&
+	    s1_translate(&st, &vm_guest_mem, SHADOW_TRAMPOLINE_VA, S1_READ, false, &r) == S1_OK) {
+		hyp_fatal("the guest maps VA 0x%08x, which the shadow module reserves for its "
+			  "trampoline",
+			  SHADOW_TRAMPOLINE_VA);
+	}
 	zap();
 	program_hardware();
 	update_trampoline();
