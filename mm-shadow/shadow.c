@@ -765,15 +765,9 @@ static void shadow_trap(struct vcpu *v, u32 hsr)
 	}
 }
 
-static bool shadow_va_to_ipa(struct vcpu *v UNUSED, u32 va, bool write, paddr_t *ipa)
+static bool shadow_va_to_ipa(struct vcpu *v UNUSED, u32 va, bool write UNUSED, paddr_t *ipa)
 {
-	struct s1_state st = guest_state();
-	struct s1_result r;
-	if (s1_translate(&st, &vm_guest_mem, va, write ? S1_WRITE : S1_READ, false, &r) != S1_OK) {
-		return false;
-	}
-	*ipa = r.out;
-	return true;
+	return guest_s1_translate(va, ipa); /* through shadow_guest_reg: the virtual registers */
 }
 
 static bool shadow_guest_reg(struct vcpu *v UNUSED, enum guest_reg reg, u64 *val)

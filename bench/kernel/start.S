@@ -16,10 +16,8 @@
 #define PSR_F    0x40
 #define PSR_A    0x100
 
-	.section .text.boot, "ax"
-	.global _start
-_start:
-	cpsid	aif
+/* EXCEPTION_STACKS: empty stacks for Abort, Undefined and IRQ modes; ends in SVC mode. */
+.macro EXCEPTION_STACKS
 	cps	#MODE_ABT
 	ldr	sp, =abt_stack_top
 	cps	#MODE_UND
@@ -27,6 +25,13 @@ _start:
 	cps	#MODE_IRQ
 	ldr	sp, =irq_stack_top
 	cps	#MODE_SVC
+.endm
+
+	.section .text.boot, "ax"
+	.global _start
+_start:
+	cpsid	aif
+	EXCEPTION_STACKS
 	ldr	sp, =svc_stack_top
 	ldr	r0, =kvectors
 	mcr	p15, 0, r0, c12, c0, 0		@ VBAR
@@ -141,13 +146,7 @@ user_run:
  * caller in SVC mode, discarding the exception frames in between. */
 	.global user_leave
 user_leave:
-	cps	#MODE_ABT			@ drop any exception frames left in these modes
-	ldr	sp, =abt_stack_top
-	cps	#MODE_UND
-	ldr	sp, =und_stack_top
-	cps	#MODE_IRQ
-	ldr	sp, =irq_stack_top
-	cps	#MODE_SVC
+	EXCEPTION_STACKS			@ drop any exception frames left in these modes
 	ldr	sp, [r0]
 	mov	r0, r1
 	pop	{r4-r12, pc}

@@ -11,6 +11,7 @@
 #include "tb/cp15.h"
 #include "tb/lpae.h"
 #include "tb/pt.h"
+#include "tb/s1.h"
 #include "tb/str.h"
 
 /* class_of: the trap counter ("trap.<class>") of an exception class. */
@@ -162,12 +163,14 @@ static bool guest_uses_lpae(void)
 	return (vcpu_guest_reg(&hyp_vcpu, GREG_TTBCR) & TTBCR_EAE) != 0;
 }
 
-/* guest_regime: the guest's own stage-1 regime for va (its TTBCR/TTBR0/TTBR1). */
-static bool guest_regime(u32 va, struct pt_regime *r)
+/* guest_s1_state: the guest's translation registers, as it sees them, for the s1 model. */
+static struct s1_state guest_s1_state(void)
 {
 	struct vcpu *v = &hyp_vcpu;
-	return pt_guest_regime((u32)vcpu_guest_reg(v, GREG_TTBCR), vcpu_guest_reg(v, GREG_TTBR0),
-			       vcpu_guest_reg(v, GREG_TTBR1), va, r);
+	struct s1_state st = {(u32)vcpu_guest_reg(v, GREG_SCTLR),
+			      (u32)vcpu_guest_reg(v, GREG_TTBCR), vcpu_guest_reg(v, GREG_TTBR0),
+			      vcpu_guest_reg(v, GREG_TTBR1), (u32)vcpu_guest_reg(v, GREG_DACR)};
+	return st;
 }
 
 /* ipa_read: pt_mem read callback over guest RAM. */
@@ -185,25 +188,6 @@ static bool ipa_read(void *ctx, paddr_t ipa, unsigned bytes, u64 *val)
 	return true;
 }
 
-/* walk_fault: walk the guest's stage 1 for va as the MMU did, to the descriptor read that
- * left guest RAM: its level, and (short format) the domain of the level-1 entry above it. */
-static void walk_fault(u32 va, u32 *level, u32 *domain)
-{
-	struct pt_regime r;
-	const struct pt_mem m = {.read = ipa_read, .ctx = &hyp_vm};
-	struct pt_walk w;
-	*level = 1;
-	*domain = 0;
-	if (!guest_regime(va, &r)) {
-		return;
-	}
-	pt_walk(&r, &m, pt_guest_ia(&r, va), &w);
-	*level = w.level;
-	if (r.fmt == &pt_short && w.level == 2) {
-		*domain = (u32)BITS(w.desc[0], 8, 5);
-	}
-}
-
 /* external_abort_fsr: the FSR QEMU virt gives an access to unassigned address space: a
  * synchronous external abort with ExT=0 (QEMU: decode errors are not "external" in the
  * ExT sense), in the guest's current FSR format (B3.13.3, B3.13.5). */
@@ -212,13 +196,16 @@ static __attribute__((noinline, cold)) u32 external_abort_fsr(u32 hsr, u32 far)
 	bool lpae = guest_uses_lpae();
 	u32 fsr;
 	if ((hsr & ISS_DA_S1PTW) != 0) {
-		u32 level, domain;
-		walk_fault(far, &level, &domain);
-		/* Short format: FS 0b01100 (level 1) / 0b01110 (level 2) with the domain in
-		 * [7:4] (B3.13.3); long format: 0b0101LL. */
-		fsr = lpae ? FSR_LPAE | FSC_SYNC_EXT_PTW | level
-			   : (level == 1 ? FSR_SD_SYNC_EXT_PTW_L1 : FSR_SD_SYNC_EXT_PTW_L2) |
-				 (domain << FSR_SD_DOMAIN_SHIFT);
+		/* The guest's walk left its RAM: the s1 model walks the same way and reports the
+		 * level (and, short format, the domain) of the descriptor it could not read. */
+		struct s1_state st = guest_s1_state();
+		struct s1_result r;
+		if (s1_translate(&st, &vm_guest_mem, far, S1_READ, false, &r) ==
+		    S1_FAULT_WALK_EXTERNAL) {
+			fsr = r.fsr;
+		} else {
+			fsr = lpae ? FSR_LPAE | FSC_SYNC_EXT_PTW | 1u : FSR_SD_SYNC_EXT_PTW_L1;
+		}
 	} else {
 		fsr = lpae ? FSR_LPAE | FSR_LD_SYNC_EXT : FSR_SD_SYNC_EXT;
 	}
@@ -230,17 +217,15 @@ static __attribute__((noinline, cold)) u32 external_abort_fsr(u32 hsr, u32 far)
 
 bool guest_s1_translate(u32 va, paddr_t *ipa)
 {
-	struct pt_regime r;
-	const struct pt_mem m = {.read = ipa_read, .ctx = &hyp_vm};
-	struct pt_walk w;
-	if ((vcpu_guest_reg(&hyp_vcpu, GREG_SCTLR) & SCTLR_M) == 0) {
-		*ipa = va;
-		return true;
-	}
-	if (!guest_regime(va, &r) || pt_walk(&r, &m, pt_guest_ia(&r, va), &w) != PT_OK) {
+	struct s1_state st = guest_s1_state();
+	struct s1_result r;
+	enum s1_fault f = s1_translate(&st, &vm_guest_mem, va, S1_READ, false, &r);
+	/* Permissions are not the question here: only whether the tables map va. */
+	if (f != S1_OK && f != S1_FAULT_PERMISSION && f != S1_FAULT_DOMAIN &&
+	    f != S1_FAULT_ACCESS_FLAG) {
 		return false;
 	}
-	*ipa = w.out;
+	*ipa = r.out;
 	return true;
 }
 
