@@ -1,6 +1,6 @@
-/* The shadow page-table module (first version): HCR.VM=0; the hardware walks tables that
- * the hypervisor builds from the guest's own (always LPAE format, whatever the guest uses),
- * filled one 4 KiB page at a time on misses. docs/shadow-design.md explains the design.
+/* The shadow page-table module: HCR.VM=0; the hardware walks tables that the hypervisor
+ * builds from the guest's own (always LPAE format, whatever the guest uses), filled one
+ * 4 KiB page at a time on misses. docs/shadow-design.md explains the design.
  *
  *   - The guest's translation registers are virtual: writes trap (HCR.TVM, B1.14.4), reads
  *     of the ones whose hardware value differs trap (HSTR.T1/T2/T3/T10/T12/T13).
@@ -10,21 +10,25 @@
  *   - A miss is resolved with the stage-1 model (common/src/s1.c): a page of RAM is shadowed,
  *     a device access emulated, a genuine fault delivered with the status the guest's own
  *     tables imply.
- *   - Coherence: the guest must maintain its TLB after changing a valid entry (B3.10);
- *     every trapped TLB operation (HCR.TTLB) and every translation-register write drops
- *     all shadow entries in this version. Invalid guest entries are never shadowed.
- * Not yet (issue 4): cached roots per TTBR0/ASID, exact TLBI invalidation, the reverse map,
- * write protection with the emulate/unsync policies, guest ATS operations (not trapped:
- * they translate through the shadow), device accesses from Thumb code, big-endian guests,
- * and misses taken while the guest runs in Abort mode: the hardware abort that reports the
- * miss overwrites LR_abt/SPSR_abt, so such a miss stops the run with a message
- * (docs/shadow-design.md weighs the ways to remove it). */
+ *   - The store (spt.c) caches one shadow root per address space (TTBR0, ASID, DACR), each
+ *     with its own hardware ASID, in a bounded pool with LRU eviction; it keeps the reverse
+ *     map and the sources that make write protection of the guest's tables work.
+ *   - Coherence: writes to guest page tables are caught and emulated (shadow.sync=emulate)
+ *     or let through until the next TLB maintenance or address-space switch, when the
+ *     frame is compared with its snapshot (shadow.sync=unsync); trapped TLB maintenance
+ *     (HCR.TTLB) removes exactly the shadow entries the guest's TLB would lose.
+ * Not handled (docs/shadow-design.md): guest ATS operations (not trapped: they translate
+ * through the shadow), device accesses from Thumb code, big-endian guests, and misses
+ * taken while the guest runs in Abort mode: the hardware abort that reports the miss
+ * overwrites LR_abt/SPSR_abt, so such a miss stops the run with a message. */
+#include "shadow.h"
 #include "hyp/console.h"
 #include "hyp/decode.h"
 #include "hyp/mm.h"
 #include "hyp/palloc.h"
 #include "hyp/syndrome.h"
 #include "hyp/trap.h"
+#include "spt.h"
 #include "tb/arm.h"
 #include "tb/cp15.h"
 #include "tb/lpae.h"
@@ -32,37 +36,33 @@
 #include "tb/s1.h"
 #include "tb/str.h"
 
-#define SHADOW_COUNTERS(X)                                                                         \
-	X(misses_data)                                                                             \
-	X(misses_prefetch)                                                                         \
-	X(fills)                                                                                   \
-	X(genuine_faults)                                                                          \
-	X(device_accesses)                                                                         \
-	X(zaps)                                                                                    \
-	X(pool_exhausted)                                                                          \
-	X(tables)                                                                                  \
-	X(pinned)                                                                                  \
-	X(stores_emulated)                                                                         \
-	X(cp15_writes)                                                                             \
-	X(cp15_reads)                                                                              \
-	X(tlb_ops)
-#define SH_ENUM_(name) SH_##name,
-enum { SHADOW_COUNTERS(SH_ENUM_) };
 DEFINE_COUNTER_BLOCK(shadow, "shadow", SHADOW_COUNTERS)
 
 /* A VA the guest must never map: the trampoline vector page. */
 #define SHADOW_TRAMPOLINE_VA 0xfffff000u
-#define POOL_PAGES	     1024u /* 4 MiB of shadow tables */
+#define POOL_PAGES_DEFAULT   1024u /* 4 MiB of shadow tables */
+#define POOL_PAGES_MIN	     16u
+#define POOL_PAGES_MAX	     16384u
 #define HVC_PABT	     1u
 #define HVC_DABT	     2u
 /* A32 encodings of the trampoline page. */
 #define INSN_HVC(imm)	  (0xe1400070u | (((imm)&0xfff0u) << 4) | ((imm)&0xfu))
 #define INSN_LDR_PC_PC_18 0xe59ff018u /* ldr pc, [pc, #0x18]: the literal 0x20 bytes on */
+#define INSN_B_MASK	  0xff000000u /* B <label>, condition AL (A8.8.18) */
+#define INSN_B_AL	  0xea000000u
 #define TRAMPOLINE_POOL	  8u	      /* word index of the literal pool */
 #define MAIR_SHADOW	  0x000004ffu /* attr 0: normal write-back, attr 1: device */
 /* SCTLR bits the hardware takes from the guest; TE and EE stay 0 (the trampoline is A32 and
  * the shadow tables little-endian), V stays 0 (the trampoline is at VBAR). */
 #define SCTLR_GUEST_PASSTHROUGH (SCTLR_A | SCTLR_C | BIT(11) | BIT(12))
+/* SCTLR bits that change how the guest's tables are read: TEX remap, access flag. */
+#define SCTLR_TRANSLATION (SCTLR_TRE | SCTLR_AFE | SCTLR_WXN | SCTLR_UWXN)
+#define ASID_MASK	  0xffu
+
+enum sync_policy {
+	SYNC_EMULATE, /* caught page-table writes are emulated at once */
+	SYNC_UNSYNC,  /* the frame goes out of sync until the next maintenance or switch */
+};
 
 /* The guest's translation registers as it wrote them. */
 struct vregs {
@@ -75,33 +75,101 @@ struct vregs {
 static struct {
 	struct vm *vm;
 	struct vregs g;
-	struct pt_regime regime;
-	paddr_t pool;
-	u32 pool_used;
 	u32 trampoline; /* host PA of the trampoline page */
-} sh;
+	/* Options. */
+	enum sync_policy sync;
+	u32 pool_pages;
+	bool check; /* verify the store's invariants after every trap */
+} sh = {.sync = SYNC_EMULATE, .pool_pages = POOL_PAGES_DEFAULT};
 
-/* ---- the table pool: bounded; exhausted means "drop everything and start again" ---- */
+/* ---- what the store asks of the hypervisor ---- */
 
-static paddr_t pool_alloc(void *ctx UNUSED, u32 bytes)
+void spt_hw_flush_va(u32 va, u32 hw_asid)
 {
-	HYP_ASSERT(bytes <= 4096);
-	if (sh.pool_used == POOL_PAGES) {
-		return 0;
-	}
-	paddr_t p = sh.pool + (paddr_t)sh.pool_used++ * 4096;
-	memset((void *)(uintptr_t)p, 0, 4096);
-	shadow_values[SH_tables]++;
-	return p;
+	tlbi_mva((va & ~PAGE_OFFSET_MASK) | hw_asid); /* Hyp mode: the PL1&0 regime, B4.2.2 */
 }
 
-static const struct pt_mem shmem = {.direct = true, .alloc_table = pool_alloc};
+void spt_hw_flush_asid(u32 hw_asid)
+{
+	tlbi_asid(hw_asid);
+}
+
+void spt_panic(const char *what)
+{
+	hyp_fatal("%s", what);
+}
+
+static paddr_t store_alloc(u32 bytes)
+{
+	return palloc_pages(ALIGN_UP(bytes, PAGE_SIZE_4K) / PAGE_SIZE_4K, PAGE_SIZE_4K);
+}
+
+static bool shadow_option(const char *key, size_t klen, const char *val, size_t vlen)
+{
+	u64 n;
+	if (klen == 4 && strncmp(key, "sync", 4) == 0) {
+		if (vlen == 7 && strncmp(val, "emulate", 7) == 0) {
+			sh.sync = SYNC_EMULATE;
+			return true;
+		}
+		if (vlen == 6 && strncmp(val, "unsync", 6) == 0) {
+			sh.sync = SYNC_UNSYNC;
+			return true;
+		}
+		return false;
+	}
+	if (klen == 4 && strncmp(key, "pool", 4) == 0) {
+		if (!tb_parse_u64(val, vlen, false, &n) || n < POOL_PAGES_MIN ||
+		    n > POOL_PAGES_MAX) {
+			return false;
+		}
+		sh.pool_pages = (u32)n;
+		return true;
+	}
+	if (klen == 5 && strncmp(key, "check", 5) == 0) {
+		if (vlen == 1 && (val[0] == '0' || val[0] == '1')) {
+			sh.check = val[0] == '1';
+			return true;
+		}
+		return false;
+	}
+	return false;
+}
+
+/* ---- the guest's translation state ---- */
 
 /* s1_state: the guest's translation state for the stage-1 model. */
 static struct s1_state guest_state(void)
 {
 	struct s1_state st = {sh.g.sctlr, sh.g.ttbcr, sh.g.ttbr0, sh.g.ttbr1, sh.g.dacr};
 	return st;
+}
+
+static bool guest_lpae(void)
+{
+	return (sh.g.ttbcr & TTBCR_EAE) != 0;
+}
+
+/* guest_asid: the current ASID: CONTEXTIDR (short), or the TTBR that TTBCR.A1 names. */
+static u32 guest_asid(void)
+{
+	if (!guest_lpae()) {
+		return sh.g.contextidr & ASID_MASK;
+	}
+	u64 ttbr = (sh.g.ttbcr & TTBCR_A1) ? sh.g.ttbr1 : sh.g.ttbr0;
+	return (u32)(ttbr >> LPAE_TTBR_ASID_SHIFT) & ASID_MASK;
+}
+
+/* guest_key: the address space the guest runs in; every MMU-off state is the flat one. */
+static struct spt_key guest_key(void)
+{
+	struct spt_key k = {.mmu = (sh.g.sctlr & SCTLR_M) != 0};
+	if (k.mmu) {
+		k.ttbr0 = sh.g.ttbr0;
+		k.asid = guest_asid();
+		k.dacr = guest_lpae() ? 0 : sh.g.dacr;
+	}
+	return k;
 }
 
 /* guest_vectors: where the guest's exceptions go (SCTLR.V: high vectors). */
@@ -118,7 +186,7 @@ static void update_trampoline(void)
 	u32 thumb = (sh.g.sctlr & SCTLR_TE) ? 1u : 0u;
 	if (sh.g.sctlr & SCTLR_EE) {
 		hyp_fatal("the guest set SCTLR.EE (big-endian exceptions and table walks): not "
-			  "supported by this version of the shadow module");
+			  "supported by the shadow module");
 	}
 	for (u32 i = 0; i < 8; i++) {
 		t[TRAMPOLINE_POOL + i] = (guest_vectors() + 4 * i) | thumb;
@@ -137,23 +205,43 @@ static void build_trampoline(void)
 	update_trampoline();
 }
 
-/* zap: drop every shadow entry: a fresh root holding only the trampoline. */
-static void zap(void)
+/* check_reserved_va: the guest must not map the trampoline's VA (docs/shadow-design.md). */
+static void check_reserved_va(void)
 {
-	sh.pool_used = 0;
-	paddr_t root = pool_alloc(NULL, 4096);
-	HYP_ASSERT(root != 0);
-	pt_regime_init(&sh.regime, &pt_lpae_s1, root, 32);
-	enum pt_status st = pt_map(&sh.regime, &shmem, SHADOW_TRAMPOLINE_VA, sh.trampoline, 4096,
-				   ((u64)LPAE_AP_RO_PL1 << LPAE_AP_SHIFT) | LPAE_AF | LPAE_NG, 12);
-	HYP_ASSERT(st == PT_OK);
-	write_ttbr0_64(root);
+	struct s1_state st = guest_state();
+	struct s1_result r;
+	if ((sh.g.sctlr & SCTLR_M) != 0 &&
+	    s1_translate(&st, &vm_guest_mem, SHADOW_TRAMPOLINE_VA, S1_READ, false, &r) == S1_OK) {
+		hyp_fatal("the guest maps VA 0x%08x, which the shadow module reserves for its "
+			  "trampoline",
+			  SHADOW_TRAMPOLINE_VA);
+	}
+}
+
+/* switch_space: run the root of the guest's current address space if it is cached, else
+ * the empty root: the root is built at the first miss (a guest switching in two writes,
+ * CONTEXTIDR then TTBR0, never builds the space in between). */
+static void switch_space(void)
+{
+	struct spt_key k = guest_key();
+	u64 ttbr0;
+	if (sh.sync == SYNC_UNSYNC) {
+		spt_resync();
+	}
+	if (!spt_lookup(&k, &ttbr0)) {
+		ttbr0 = spt_empty_ttbr0();
+	}
+	write_ttbr0_64(ttbr0);
 	isb();
-	dsb();
-	tlbi_allnsnh();
-	dsb();
+}
+
+/* build_space: the empty root runs and the guest missed: build its space's root. */
+static void build_space(void)
+{
+	struct spt_key k = guest_key();
+	check_reserved_va();
+	write_ttbr0_64(spt_select(&k));
 	isb();
-	shadow_values[SH_zaps]++;
 }
 
 /* program_hardware: the registers the hardware runs with, from the guest's virtual ones. */
@@ -167,6 +255,15 @@ static void program_hardware(void)
 	isb();
 }
 
+/* regime_changed: what every address space's translation depends on changed (TTBR1,
+ * TTBCR, TEX remap, the access flag): no shadow is valid any more. */
+static void regime_changed(void)
+{
+	check_reserved_va();
+	spt_drop_roots();
+	switch_space();
+}
+
 static int shadow_setup(struct vm *vm)
 {
 	sh.vm = vm;
@@ -175,18 +272,31 @@ static int shadow_setup(struct vm *vm)
 	sh.g.sctlr = read_sctlr();
 	sh.g.prrr = read_prrr();
 	sh.g.nmrr = read_nmrr();
-	sh.pool = palloc_pages(POOL_PAGES, 4096);
-	sh.trampoline = palloc_pages(1, 4096);
-	if (sh.pool == 0 || sh.trampoline == 0) {
+	sh.trampoline = palloc_pages(1, PAGE_SIZE_4K);
+	if (sh.trampoline == 0) {
 		return -1;
 	}
 	build_trampoline();
+	struct spt_config c = {
+	    .pool_pages = sh.pool_pages,
+	    .ram_ipa = vm->ram_ipa,
+	    .ram_size = vm->ram_size,
+	    .ram_host = vm->ram_pa,
+	    .fixed_va = SHADOW_TRAMPOLINE_VA,
+	    .fixed_pa = sh.trampoline,
+	    .fixed_attrs = ((u64)LPAE_AP_RO_PL1 << LPAE_AP_SHIFT) | LPAE_AF | LPAE_NG |
+			   ((u64)LPAE_SH_INNER << LPAE_SH_SHIFT),
+	    .alloc = store_alloc,
+	};
+	if (!spt_init(&c)) {
+		return -1;
+	}
 	write_prrr(MAIR_SHADOW); /* MAIR0 of the shadow tables */
 	write_ttbcr(TTBCR_EAE);
 	write_ttbr1_64(0);
 	write_contextidr(0);
-	zap();
 	program_hardware();
+	switch_space();
 	vm->hcr |= HCR_TVM | HCR_TTLB;
 	vm->hstr |= BIT(1) | BIT(2) | BIT(3) | BIT(10) | BIT(12) | BIT(13);
 	return 0;
@@ -209,8 +319,10 @@ static u64 shadow_attrs(u32 perms)
 		ap = pl1w ? LPAE_AP_RW_PL1 : LPAE_AP_RO_PL1;
 	}
 	/* PL1 read/write with PL0 read-only has no LPAE encoding: the shadow grants read-only
-	 * to both (ap above) and PL1's writes are emulated (emulate_pl1_store). */
-	u64 a = ((u64)ap << LPAE_AP_SHIFT) | LPAE_AF | ((u64)LPAE_SH_INNER << LPAE_SH_SHIFT);
+	 * to both (ap above) and PL1's writes are emulated (emulate_stores). Every shadow
+	 * entry is non-global: each root has its own hardware ASID. */
+	u64 a =
+	    ((u64)ap << LPAE_AP_SHIFT) | LPAE_AF | LPAE_NG | ((u64)LPAE_SH_INNER << LPAE_SH_SHIFT);
 	if ((perms & (S1_PERM_PL1_X | S1_PERM_PL0_X)) == 0) {
 		a |= LPAE_XN;
 	} else if ((perms & S1_PERM_PL1_X) == 0) {
@@ -219,67 +331,34 @@ static u64 shadow_attrs(u32 perms)
 	return a;
 }
 
-/* fill: shadow the 4 KiB page of RAM that the guest maps va to. */
-static void fill(u32 va, paddr_t ipa, u32 perms)
+/* fill: shadow the 4 KiB page of RAM that the guest maps va to (r: its translation), with
+ * the guest descriptors the walk read as the shadow's sources. */
+static void fill(u32 va, const struct s1_result *r)
 {
-	void *host = vm_ipa_to_host(sh.vm, ALIGN_DOWN(ipa, (paddr_t)4096), 4096);
-	HYP_ASSERT(host != NULL);
-	if (ALIGN_DOWN(va, 4096u) == SHADOW_TRAMPOLINE_VA) {
+	if (ALIGN_DOWN(va, PAGE_SIZE_4K) == SHADOW_TRAMPOLINE_VA) {
 		hyp_fatal("the guest maps VA 0x%08x, which the shadow module reserves for its "
 			  "trampoline",
 			  va);
 	}
-	u64 attrs = shadow_attrs(perms);
-	enum pt_status st = pt_map(&sh.regime, &shmem, ALIGN_DOWN(va, 4096u),
-				   (paddr_t)(uintptr_t)host, 4096, attrs, 12);
-	if (st == PT_ERR_EXISTS) {
-		/* A stale entry: the guest changed a valid entry and has not maintained its TLB
-		 * yet (natively, either translation may be used, B3.10.1): take the new one,
-		 * break before make. */
-		enum pt_status un = pt_unmap(&sh.regime, &shmem, ALIGN_DOWN(va, 4096u), 4096);
-		HYP_ASSERT(un == PT_OK);
-		dsb();
-		tlbi_allnsnh();
-		dsb();
-		isb();
-		st = pt_map(&sh.regime, &shmem, ALIGN_DOWN(va, 4096u), (paddr_t)(uintptr_t)host,
-			    4096, attrs, 12);
+	bool mmu = (sh.g.sctlr & SCTLR_M) != 0;
+	struct spt_fill f = {
+	    .va = va,
+	    .ipa = ALIGN_DOWN(r->out, (paddr_t)PAGE_SIZE_4K),
+	    .attrs = shadow_attrs(r->perms),
+	    .global = mmu && r->global,
+	    .leaf_shift = (u8)r->size_shift,
+	    .nsrc = mmu ? r->walk.depth : 0,
+	};
+	for (u32 d = 0; d < f.nsrc; d++) {
+		const struct pt_regime *reg = &r->regime;
+		const struct pt_level *l = &reg->fmt->level[reg->start + d];
+		f.src[d].ipa = r->walk.desc_pa[d];
+		f.src[d].entry_shift = l->shift;
+		f.src[d].table_shift = (u8)(l->shift + (d == 0 ? reg->start_bits : l->index_bits));
+		f.src[d].desc_bytes = reg->fmt->desc_bytes;
 	}
-	if (st == PT_ERR_NOMEM) {
-		shadow_values[SH_pool_exhausted]++;
-		zap();
-		st = pt_map(&sh.regime, &shmem, ALIGN_DOWN(va, 4096u), (paddr_t)(uintptr_t)host,
-			    4096, attrs, 12);
-	}
-	if (st != PT_OK) {
-		hyp_fatal("shadow fill of VA 0x%08x failed: %s", va, pt_status_str(st));
-	}
+	spt_fill(&f);
 	dsb();
-	shadow_values[SH_fills]++;
-}
-
-/* emulate_pl1_store: perform, for the guest, a PL1 store its tables allow but its shadow
- * entry (read-only: see shadow_attrs) refused; then step past the instruction. */
-static void emulate_pl1_store(struct vcpu *v, const struct decoded_access *acc)
-{
-	struct s1_state st = guest_state();
-	for (u32 i = 0; i < acc->n; i++) {
-		const struct mem_op *op = &acc->op[i];
-		struct s1_result r;
-		u8 *host;
-		if (!op->store || s1_translate(&st, &vm_guest_mem, op->addr, S1_WRITE, false, &r) ||
-		    (host = vm_ipa_to_host(sh.vm, r.out, op->size)) == NULL) {
-			hyp_fatal("cannot emulate %s at guest pc 0x%08x (access %u at 0x%08x)",
-				  acc->mnemonic, v->tf->pc, i, op->addr);
-		}
-		u32 val = vcpu_reg(v, op->reg);
-		memcpy(host, &val, op->size); /* little-endian guest */
-	}
-	if (acc->writeback) {
-		vcpu_set_reg(v, acc->wb_reg, acc->wb_value);
-	}
-	v->tf->pc += 4;
-	shadow_values[SH_stores_emulated]++;
 }
 
 /* guest_reg_cb: decode_reg_fn over the vCPU (index 16: the CPSR). */
@@ -289,16 +368,79 @@ static u32 guest_reg_cb(void *ctx, unsigned n)
 	return n == 16 ? v->tf->cpsr : vcpu_reg(v, n);
 }
 
+/* decode_guest: the A32 load/store at the guest's pc; false for Thumb or what the decoder
+ * refuses. */
+static bool decode_guest(struct vcpu *v, u32 spsr, struct decoded_access *da)
+{
+	u32 insn;
+	char err[128];
+	return (spsr & PSR_T) == 0 && guest_read_insn(v, v->tf->pc, &insn) &&
+	       decode_a32_ldst(insn, guest_reg_cb, v, da, err, sizeof(err));
+}
+
+/* emulate_stores: perform, for the guest, the stores of da that its own tables allow (at
+ * PL0 if pl0) but its shadow refused (a protected page table, or a page PL1 may write and
+ * PL0 only read); the store tells the shadow store what changed. Then step past it. */
+static void emulate_stores(struct vcpu *v, const struct decoded_access *da, bool pl0)
+{
+	struct s1_state st = guest_state();
+	for (u32 i = 0; i < da->n; i++) {
+		const struct mem_op *op = &da->op[i];
+		struct s1_result r;
+		u8 *host;
+		if (!op->store ||
+		    s1_translate(&st, &vm_guest_mem, op->addr, S1_WRITE, pl0 || da->unprivileged,
+				 &r) != S1_OK ||
+		    (host = vm_ipa_to_host(sh.vm, r.out, op->size)) == NULL) {
+			hyp_fatal("cannot emulate %s at guest pc 0x%08x (access %u at 0x%08x)",
+				  da->mnemonic, v->tf->pc, i, op->addr);
+		}
+		u32 val = vcpu_reg(v, op->reg);
+		memcpy(host, &val, op->size); /* little-endian guest */
+		if (spt_frame_protected(r.out)) {
+			spt_guest_wrote(r.out, op->size);
+		}
+	}
+	if (da->writeback) {
+		vcpu_set_reg(v, da->wb_reg, da->wb_value);
+	}
+	v->tf->pc += 4;
+}
+
+/* pt_write: the guest wrote to one of its page tables (ipa), which the shadow protects. */
+static void pt_write(struct vcpu *v, u32 spsr, bool pl0, paddr_t ipa)
+{
+	struct decoded_access da;
+	shadow_values[SH_pt_writes_caught]++;
+	if (sh.sync == SYNC_UNSYNC && spt_unsync(ipa)) {
+		return; /* the guest retries the store on a writable shadow */
+	}
+	if (decode_guest(v, spsr, &da)) {
+		emulate_stores(v, &da, pl0);
+		shadow_values[SH_pt_writes_emulated]++;
+		if (spt_fixed_touched()) {
+			check_reserved_va();
+		}
+		return;
+	}
+	/* Thumb, or an instruction the decoder refuses: out of sync until the next
+	 * maintenance, whatever the policy (the frame is compared then). */
+	if (!spt_unsync(ipa)) {
+		hyp_fatal("write to a guest page table (IPA 0x%08llx) at pc 0x%08x by an "
+			  "instruction that cannot be emulated, and no out-of-sync slot is free",
+			  ipa, v->tf->pc);
+	}
+}
+
 /* pin: shadow the page of va now if the guest maps it to RAM (reads at PL1). */
 static void pin(u32 va)
 {
 	struct s1_state st = guest_state();
 	struct s1_result r;
-	if (ALIGN_DOWN(va, 4096u) != SHADOW_TRAMPOLINE_VA &&
+	if (ALIGN_DOWN(va, PAGE_SIZE_4K) != SHADOW_TRAMPOLINE_VA &&
 	    s1_translate(&st, &vm_guest_mem, va, S1_READ, false, &r) == S1_OK &&
-	    vm_ipa_is_ram(sh.vm, r.out) &&
-	    pt_walk(&sh.regime, &shmem, va, &(struct pt_walk){0}) != PT_OK) {
-		fill(va, r.out, r.perms);
+	    vm_ipa_is_ram(sh.vm, r.out) && spt_mapped(va) == 0) {
+		fill(va, &r);
 		shadow_values[SH_pinned]++;
 	}
 }
@@ -313,8 +455,7 @@ static void pin_abort_entry(struct vcpu *v, bool data)
 	pin(slot);
 	if (shadow_va_to_ipa(v, slot, false, &ipa)) {
 		const u32 *insn = vm_ipa_to_host(sh.vm, ipa, 4);
-		if (insn != NULL &&
-		    (*insn & 0xff000000u) == 0xea000000u) { /* B <target> (A8.8.18) */
+		if (insn != NULL && (*insn & INSN_B_MASK) == INSN_B_AL) {
 			u32 target = slot + 8 + (u32)((s32)(*insn << 8) >> 6);
 			for (u32 off = 0; off <= 128; off += 64) { /* the stub, across a page */
 				pin(target + off);
@@ -372,6 +513,39 @@ static void own_abort(struct vcpu *v, bool data, u32 hw_fsr, u32 far)
 	shadow_values[SH_genuine_faults]++;
 }
 
+/* pl1_rw_pl0_ro: the short format's "PL1 read/write, PL0 read-only" (no LPAE encoding). */
+static bool pl1_rw_pl0_ro(u32 perms)
+{
+	return (perms & S1_PERM_PL1_W) && (perms & S1_PERM_PL0_R) && !(perms & S1_PERM_PL0_W);
+}
+
+/* refused_write: a data write the hardware refused (permission) though the guest's tables
+ * allow it: a protected page table, a protection lifted since, or a PL1 store to a PL1-RW
+ * PL0-RO page. True if handled. */
+static bool refused_write(struct vcpu *v, u32 spsr, bool pl0, u32 far, const struct s1_result *r,
+			  const struct decoded_access *da)
+{
+	if (vm_ipa_is_ram(sh.vm, r->out) && spt_frame_protected(r->out)) {
+		pt_write(v, spsr, pl0, r->out);
+		return true;
+	}
+	if (spt_make_writable(far)) {
+		return true;
+	}
+	if (!pl0 && pl1_rw_pl0_ro(r->perms)) {
+		if (da == NULL) {
+			hyp_fatal(
+			    "PL1 store at VA 0x%08x to a PL1 read/write, PL0 read-only page by "
+			    "an instruction that cannot be emulated",
+			    far);
+		}
+		emulate_stores(v, da, false);
+		shadow_values[SH_stores_emulated]++;
+		return true;
+	}
+	return false; /* a stale leaf: refilled */
+}
+
 /* trampoline: an abort the guest took at its own exception level, reported by the
  * trampoline's HVC: a miss to fill, a device access, or a genuine fault to deliver. */
 static void trampoline(struct vcpu *v, bool data)
@@ -395,8 +569,7 @@ static void trampoline(struct vcpu *v, bool data)
 		/* The abort that brought us here overwrote LR_abt and SPSR_abt while the guest
 		 * was using them: this miss cannot be made invisible (docs/shadow-design.md). */
 		hyp_fatal("shadow miss at VA 0x%08x while the guest runs in Abort mode: its LR_abt "
-			  "and SPSR_abt are lost (not supported by this version of the shadow "
-			  "module)",
+			  "and SPSR_abt are lost (not supported by the shadow module)",
 			  far);
 	}
 
@@ -409,39 +582,31 @@ static void trampoline(struct vcpu *v, bool data)
 	write_dfar(sh.g.dfar);
 	write_ifsr(sh.g.ifsr);
 	write_ifar(sh.g.ifar);
+	if (spt_current() == SPT_NO_ROOT) {
+		build_space();
+	}
 
 	struct s1_state st = guest_state();
 	struct s1_result r;
 	enum s1_access acc = data ? (write ? S1_WRITE : S1_READ) : S1_EXEC;
 	enum s1_fault f = s1_translate(&st, &vm_guest_mem, far, acc, pl0, &r);
-	bool pl1_rw_pl0_ro =
-	    (r.perms & S1_PERM_PL1_W) && (r.perms & S1_PERM_PL0_R) && !(r.perms & S1_PERM_PL0_W);
-	if (f == S1_OK && (hw_fsr & FSC_TYPE_MASK) == FSC_PERMISSION && !pl0 && data) {
-		/* The shadow entry exists, yet refused a data access the guest's tables allow
-		 * PL1: an unprivileged LDRT/STRT (checked as PL0), a PL1 store to a page that is
-		 * PL1 read/write and PL0 read-only (shadowed read-only), or a stale entry. */
-		u32 insn;
-		char err[128];
-		struct decoded_access da;
-		bool decoded = (spsr & PSR_T) == 0 && guest_read_insn(v, v->tf->pc, &insn) &&
-			       decode_a32_ldst(insn, guest_reg_cb, v, &da, err, sizeof(err));
-		if (!decoded && write && pl1_rw_pl0_ro) {
-			hyp_fatal(
-			    "PL1 store at VA 0x%08x to a PL1 read/write, PL0 read-only page by "
-			    "an instruction that cannot be emulated",
-			    far);
-		}
-		if (decoded && !da.unprivileged && write && pl1_rw_pl0_ro) {
-			emulate_pl1_store(v, &da);
-			return;
-		}
+	bool hw_perm = fsc_type == FSC_PERMISSION;
+	struct decoded_access da;
+	bool decoded = false;
+	if (f == S1_OK && hw_perm && data && !pl0) {
+		/* PL1 code refused what its tables allow PL1: an LDRT/STRT (checked as PL0)? */
+		decoded = decode_guest(v, spsr, &da);
 		if (decoded && da.unprivileged) {
+			pl0 = true;
 			f = s1_translate(&st, &vm_guest_mem, far, acc, true, &r);
 		}
-		/* Otherwise a stale entry: refilled below. */
+	}
+	if (f == S1_OK && hw_perm && write &&
+	    refused_write(v, spsr, pl0, far, &r, decoded ? &da : NULL)) {
+		return;
 	}
 	if (f == S1_OK && vm_ipa_is_ram(sh.vm, r.out)) {
-		fill(far, r.out, r.perms);
+		fill(far, &r);
 		return;
 	}
 	if (f == S1_OK) {
@@ -476,114 +641,176 @@ static void trampoline(struct vcpu *v, bool data)
 /* A CP15 register by its encoding: CRn, opc1, CRm, opc2. */
 #define REG(crn, op1, crm, op2) (((crn) << 12) | ((op1) << 8) | ((crm) << 4) | (op2))
 
-/* translation_changed: the guest's translation regime changed: the shadows are stale. The
- * guest must not map the trampoline's VA (docs/shadow-design.md). */
-static void translation_changed(void)
+/* set_ttbr: a write to TTBR0 (another address space) or TTBR1 (shared by all of them: every
+ * shadow is stale, unless the value is the same). */
+static void set_ttbr(bool ttbr1, u64 val)
 {
-	struct s1_state st = guest_state();
-	struct s1_result r;
-	if ((sh.g.sctlr & SCTLR_M) != 0 &&
-	    s1_translate(&st, &vm_guest_mem, SHADOW_TRAMPOLINE_VA, S1_READ, false, &r) == S1_OK) {
-		hyp_fatal("the guest maps VA 0x%08x, which the shadow module reserves for its "
-			  "trampoline",
-			  SHADOW_TRAMPOLINE_VA);
+	if (!ttbr1) {
+		sh.g.ttbr0 = val;
+		shadow_values[SH_wr_ttbr0]++;
+		switch_space();
+		return;
 	}
-	zap();
+	shadow_values[SH_wr_ttbr1]++;
+	if (val != sh.g.ttbr1) {
+		sh.g.ttbr1 = val;
+		regime_changed();
+	}
+}
+
+/* set_sctlr: a write to SCTLR: the MMU switched on or off is another address space; the
+ * bits that change how tables are read make every shadow stale. */
+static void set_sctlr(u32 val)
+{
+	u32 old = sh.g.sctlr;
+	sh.g.sctlr = val;
 	program_hardware();
 	update_trampoline();
+	if (((old ^ val) & SCTLR_TRANSLATION) != 0) {
+		regime_changed();
+	} else if (((old ^ val) & SCTLR_M) != 0) {
+		if ((val & SCTLR_M) != 0) {
+			check_reserved_va();
+		}
+		switch_space();
+	}
 }
 
 static bool cp15_write(u32 reg, u32 val)
 {
 	switch (reg) {
 	case REG(1, 0, 0, 0):
-		sh.g.sctlr = val;
-		translation_changed();
+		shadow_values[SH_wr_sctlr]++;
+		set_sctlr(val);
 		return true;
 	case REG(1, 0, 0, 1):
 		write_actlr(val);
+		shadow_values[SH_wr_other]++;
 		return true;
 	case REG(1, 0, 0, 2):
 		write_cpacr(val);
+		shadow_values[SH_wr_other]++;
 		return true;
 	case REG(2, 0, 0, 0):
-		sh.g.ttbr0 = (sh.g.ttbr0 & ~0xffffffffull) | val; /* MCR sets bits [31:0] only */
-		translation_changed();
+		set_ttbr(false, (sh.g.ttbr0 & ~0xffffffffull) | val); /* MCR: bits [31:0] only */
 		return true;
 	case REG(2, 0, 0, 1):
-		sh.g.ttbr1 = (sh.g.ttbr1 & ~0xffffffffull) | val;
-		translation_changed();
+		set_ttbr(true, (sh.g.ttbr1 & ~0xffffffffull) | val);
 		return true;
 	case REG(2, 0, 0, 2):
 		/* Reserved bits read as zero (B4.1.153): long format keeps T0SZ, EPD0, IRGN0,
 		 * ORGN0, SH0, A1, T1SZ, EPD1, IRGN1, ORGN1, SH1, EAE; short format N, EAE. */
 		sh.g.ttbcr = (val & TTBCR_EAE) ? val & 0xbfc73f87u : val & (TTBCR_EAE | 7u);
-		translation_changed();
+		shadow_values[SH_wr_ttbcr]++;
+		regime_changed();
 		return true;
 	case REG(3, 0, 0, 0):
 		sh.g.dacr = val;
-		translation_changed();
+		shadow_values[SH_wr_dacr]++;
+		switch_space(); /* domains are applied when entries are built: a key field */
 		return true;
 	case REG(5, 0, 0, 0):
 		sh.g.dfsr = val;
 		write_dfsr(val);
+		shadow_values[SH_wr_fault_regs]++;
 		return true;
 	case REG(5, 0, 0, 1):
 		sh.g.ifsr = val;
 		write_ifsr(val);
+		shadow_values[SH_wr_fault_regs]++;
 		return true;
 	case REG(5, 0, 1, 0):
 		write_adfsr(val);
+		shadow_values[SH_wr_fault_regs]++;
 		return true;
 	case REG(5, 0, 1, 1):
 		write_aifsr(val);
+		shadow_values[SH_wr_fault_regs]++;
 		return true;
 	case REG(6, 0, 0, 0):
 		sh.g.dfar = val;
 		write_dfar(val);
+		shadow_values[SH_wr_fault_regs]++;
 		return true;
 	case REG(6, 0, 0, 2):
 		sh.g.ifar = val;
 		write_ifar(val);
+		shadow_values[SH_wr_fault_regs]++;
 		return true;
 	case REG(10, 0, 2, 0):
 		sh.g.prrr = val;
-		translation_changed();
+		shadow_values[SH_wr_prrr_nmrr]++;
+		regime_changed();
 		return true;
 	case REG(10, 0, 2, 1):
 		sh.g.nmrr = val;
-		translation_changed();
+		shadow_values[SH_wr_prrr_nmrr]++;
+		regime_changed();
 		return true;
 	case REG(10, 0, 3, 0):
 		sh.g.amair0 = val;
+		shadow_values[SH_wr_amair]++;
 		return true;
 	case REG(10, 0, 3, 1):
 		sh.g.amair1 = val;
+		shadow_values[SH_wr_amair]++;
 		return true;
 	case REG(10, 0, 0, 0): /* TLB lockdown: nothing to lock */
 	case REG(10, 0, 0, 1):
+		shadow_values[SH_wr_other]++;
 		return true;
 	case REG(12, 0, 0, 0):
 		sh.g.vbar = val & ~0x1fu; /* bits [4:0] RES0 (B4.1.156) */
+		shadow_values[SH_wr_vbar]++;
 		update_trampoline();
 		return true;
 	case REG(13, 0, 0, 0):
+		shadow_values[SH_wr_other]++;
 		return true; /* FCSEIDR: the FCSE is not implemented, RAZ/WI */
 	case REG(13, 0, 0, 1):
 		sh.g.contextidr = val;
-		translation_changed(); /* the ASID, in the short format */
+		shadow_values[SH_wr_contextidr]++;
+		if (!guest_lpae()) {
+			switch_space(); /* the ASID, in the short format */
+		}
 		return true;
 	case REG(13, 0, 0, 2):
 		write_tpidrurw(val);
+		shadow_values[SH_wr_other]++;
 		return true;
 	case REG(13, 0, 0, 3):
 		write_tpidruro(val);
+		shadow_values[SH_wr_other]++;
 		return true;
 	case REG(13, 0, 0, 4):
 		write_tpidrprw(val);
+		shadow_values[SH_wr_other]++;
 		return true;
 	default:
 		return false;
+	}
+}
+
+/* read_counter: the counter of a trapped read of reg. */
+static enum shadow_counter read_counter(u32 reg)
+{
+	switch (reg) {
+	case REG(1, 0, 0, 0):
+		return SH_rd_sctlr;
+	case REG(2, 0, 0, 0):
+		return SH_rd_ttbr0;
+	case REG(2, 0, 0, 1):
+		return SH_rd_ttbr1;
+	case REG(2, 0, 0, 2):
+		return SH_rd_ttbcr;
+	case REG(3, 0, 0, 0):
+		return SH_rd_dacr;
+	case REG(12, 0, 0, 0):
+		return SH_rd_vbar;
+	case REG(13, 0, 0, 1):
+		return SH_rd_contextidr;
+	default:
+		return SH_rd_other;
 	}
 }
 
@@ -653,10 +880,47 @@ static bool cp15_read(u32 reg, u32 *val)
 	}
 }
 
+/* tlb_op: a trapped TLB maintenance operation (CRn = 8, B4.2.2): the shadow entries the
+ * guest's TLB would lose are removed, no more. Out-of-sync frames come back first. */
+static void tlb_op(u32 crm, u32 opc1, u32 opc2, u32 val)
+{
+	bool is_or_unified = crm == 3 || crm == 7; /* inner shareable, unified */
+	if (opc1 != 0 || (crm != 3 && crm != 5 && crm != 6 && crm != 7) ||
+	    (opc2 == 3 && !is_or_unified) || opc2 > 3) {
+		hyp_fatal("unexpected trapped TLB operation c8, %u, c%u, %u", opc1, crm, opc2);
+	}
+	if (sh.sync == SYNC_UNSYNC) {
+		spt_resync();
+	}
+	switch (opc2) {
+	case 0: /* TLBIALL, ITLBIALL, DTLBIALL, TLBIALLIS */
+		shadow_values[SH_tlbi_all]++;
+		spt_inval_all();
+		break;
+	case 1: /* TLBIMVA and its I, D, IS forms: VA[31:12], ASID[7:0] */
+		shadow_values[SH_tlbi_mva]++;
+		spt_inval_va(val & ~PAGE_OFFSET_MASK, val & ASID_MASK);
+		break;
+	case 2: /* TLBIASID and its I, D, IS forms */
+		shadow_values[SH_tlbi_asid]++;
+		spt_inval_asid(val & ASID_MASK);
+		break;
+	default: /* TLBIMVAA, TLBIMVAAIS: every ASID */
+		shadow_values[SH_tlbi_mvaa]++;
+		spt_inval_va_all_asids(val & ~PAGE_OFFSET_MASK);
+		break;
+	}
+	dsb();
+	if (spt_fixed_touched()) {
+		check_reserved_va();
+	}
+}
+
 static void cp15_32(struct vcpu *v, u32 hsr)
 {
-	u32 reg = REG((u32)BITS(hsr, 13, 10), (u32)BITS(hsr, 16, 14), (u32)BITS(hsr, 4, 1),
-		      (u32)BITS(hsr, 19, 17));
+	u32 crn = (u32)BITS(hsr, 13, 10), opc1 = (u32)BITS(hsr, 16, 14);
+	u32 crm = (u32)BITS(hsr, 4, 1), opc2 = (u32)BITS(hsr, 19, 17);
+	u32 reg = REG(crn, opc1, crm, opc2);
 	u32 rt = (u32)BITS(hsr, 8, 5);
 	if (!trapped_condition_passed(v, hsr)) {
 		vcpu_skip_insn(v, hsr);
@@ -667,22 +931,17 @@ static void cp15_32(struct vcpu *v, u32 hsr)
 		if (!cp15_read(reg, &val)) {
 			hyp_fatal("unexpected trapped CP15 read");
 		}
-		shadow_values[SH_cp15_reads]++;
+		shadow_values[read_counter(reg)]++;
 		if (rt == 15) {
 			/* MRC to APSR_nzcv: the flags take bits [31:28] (A8.8.108). */
 			v->tf->cpsr = (v->tf->cpsr & ~0xf0000000u) | (val & 0xf0000000u);
 		} else {
 			vcpu_set_reg(v, rt, val);
 		}
-	} else if (BITS(hsr, 13, 10) == 8) {
-		/* HCR.TTLB: any TLB maintenance drops every shadow entry (this version). */
-		shadow_values[SH_tlb_ops]++;
-		translation_changed();
-	} else {
-		if (!cp15_write(reg, vcpu_reg(v, rt))) {
-			hyp_fatal("unexpected trapped CP15 write");
-		}
-		shadow_values[SH_cp15_writes]++;
+	} else if (crn == 8) {
+		tlb_op(crm, opc1, opc2, vcpu_reg(v, rt));
+	} else if (!cp15_write(reg, vcpu_reg(v, rt))) {
+		hyp_fatal("unexpected trapped CP15 write");
 	}
 	vcpu_skip_insn(v, hsr);
 }
@@ -702,15 +961,13 @@ static void cp15_64(struct vcpu *v, u32 hsr)
 		hyp_fatal("UNPREDICTABLE MCRR/MRRC register operands (A8.8.109): the guest is "
 			  "stopped");
 	}
-	u64 *ttbr = opc1 == 0 ? &sh.g.ttbr0 : &sh.g.ttbr1;
 	if ((hsr & ISS_CP_READ) != 0) {
-		vcpu_set_reg(v, rt, (u32)*ttbr);
-		vcpu_set_reg(v, rt2, (u32)(*ttbr >> 32));
-		shadow_values[SH_cp15_reads]++;
+		u64 ttbr = opc1 == 0 ? sh.g.ttbr0 : sh.g.ttbr1;
+		vcpu_set_reg(v, rt, (u32)ttbr);
+		vcpu_set_reg(v, rt2, (u32)(ttbr >> 32));
+		shadow_values[opc1 == 0 ? SH_rd_ttbr0 : SH_rd_ttbr1]++;
 	} else {
-		*ttbr = ((u64)vcpu_reg(v, rt2) << 32) | vcpu_reg(v, rt);
-		shadow_values[SH_cp15_writes]++;
-		translation_changed();
+		set_ttbr(opc1 == 1, ((u64)vcpu_reg(v, rt2) << 32) | vcpu_reg(v, rt));
 	}
 	vcpu_skip_insn(v, hsr);
 }
@@ -748,20 +1005,26 @@ static void shadow_trap(struct vcpu *v, u32 hsr)
 	switch (hsr_ec(hsr)) {
 	case EC_CP15_32:
 		cp15_32(v, hsr);
-		return;
+		break;
 	case EC_CP15_64:
 		cp15_64(v, hsr);
-		return;
+		break;
 	case EC_HVC:
 		if (from_trampoline(v, hsr)) {
 			trampoline(v, (hsr & 0xffffu) == HVC_DABT);
-			return;
+			break;
 		}
 		trap_core(v, hsr); /* SMCCC; any other HVC immediate is refused there */
 		return;
 	default:
 		trap_core(v, hsr);
 		return;
+	}
+	if (sh.check) {
+		const char *broken = spt_check();
+		if (broken != NULL) {
+			hyp_fatal("%s", broken);
+		}
 	}
 }
 
@@ -800,8 +1063,13 @@ static bool shadow_guest_reg(struct vcpu *v UNUSED, enum guest_reg reg, u64 *val
 
 static const struct mm_module shadow_module = {
     .name = "shadow",
-    .options_help = "  (no options yet)",
-    .parse_option = NULL,
+    .options_help =
+	"  shadow.sync=emulate|unsync  caught page-table writes: emulated at once (default), or\n"
+	"                              the frame left out of sync until the next TLB operation\n"
+	"                              or address-space switch\n"
+	"  shadow.pool=<pages>         shadow-table pool, 4 KiB pages (16..16384, default 1024)\n"
+	"  shadow.check=0|1            verify the shadow store's invariants after every trap",
+    .parse_option = shadow_option,
     .setup = shadow_setup,
     .ec_mask = BIT64(EC_CP15_32) | BIT64(EC_CP15_64) | BIT64(EC_HVC),
     .trap = shadow_trap,

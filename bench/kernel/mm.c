@@ -113,7 +113,6 @@ static void retire_entry(u32 va, u32 asid)
 #define LPAE_TTBCR_IRGN1_SHIFT 24
 #define LPAE_TTBCR_ORGN1_SHIFT 26
 #define LPAE_TTBCR_SH1_SHIFT   28
-#define LPAE_TTBR_ASID_SHIFT   48
 #define SCTLR_Z		       BIT(11)
 #define SCTLR_I		       BIT(12)
 

@@ -4,10 +4,6 @@
 #include "tb/lpae.h"
 #include "tb/short_desc.h"
 
-#define SCTLR_AFE  BIT(29)
-#define SCTLR_WXN  BIT(19)
-#define SCTLR_UWXN BIT(20)
-
 /* Short-descriptor fault status codes FS[4:0] (B3.13.3, table B3-23). */
 #define SD_FS_TRANSLATION_L1 0x05u
 #define SD_FS_TRANSLATION_L2 0x07u
@@ -187,7 +183,7 @@ static enum s1_fault lpae_check(const struct s1_state *st, enum s1_access acc, b
 enum s1_fault s1_translate(const struct s1_state *st, const struct pt_mem *m, u32 va,
 			   enum s1_access acc, bool pl0, struct s1_result *r)
 {
-	struct pt_regime reg;
+	struct pt_regime *reg = &r->regime;
 	bool lpae = (st->ttbcr & TTBCR_EAE) != 0;
 	r->fault = S1_OK;
 	r->fsr = 0;
@@ -200,12 +196,12 @@ enum s1_fault s1_translate(const struct s1_state *st, const struct pt_mem *m, u3
 		r->perms = 0x3fu;
 		return S1_OK;
 	}
-	if (!pt_guest_regime(st->ttbcr, st->ttbr0, st->ttbr1, va, &reg)) {
+	if (!pt_guest_regime(st->ttbcr, st->ttbr0, st->ttbr1, va, reg)) {
 		/* LPAE: va in neither TTBR's range: a level-1 translation fault (B3.6.4). */
 		r->level = 1;
 		return fail(r, S1_FAULT_TRANSLATION, FSR_LPAE | FSC_TRANSLATION | 1u);
 	}
-	enum pt_status s = pt_walk(&reg, m, pt_guest_ia(&reg, va), &r->walk);
+	enum pt_status s = pt_walk(reg, m, pt_guest_ia(reg, va), &r->walk);
 	r->level = r->walk.level;
 	if (s == PT_FAULT_BUS) {
 		return fail(r, S1_FAULT_WALK_EXTERNAL,

@@ -34,7 +34,7 @@ def test_counts_and_traps():
     r = run("hcall", "shadow", "n=300")
     assert r.rc == 0, r.out
     assert r.stats["core.hc_null"] == 300
-    assert r.stats["shadow.cp15_writes"] >= 1  # the guest's VBAR write, trapped (HSTR.T12)
+    assert r.stats["shadow.wr_vbar"] >= 1  # the guest's VBAR write, trapped (HCR.TVM)
     r = run("aborts", "shadow")
     assert r.stats["core.inject_dabt"] == 6 and r.stats["core.inject_pabt"] == 2
     # Every device access (the 8 probes and each console byte) is found through a miss:

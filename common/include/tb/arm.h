@@ -147,14 +147,19 @@ enum hsr_ec {
 #define RGN_WBWA	 1u
 
 /* SCTLR (B4.1.130). */
-#define SCTLR_M	 BIT(0)
-#define SCTLR_A	 BIT(1)
-#define SCTLR_C	 BIT(2)
-#define SCTLR_V	 BIT(13)
-#define SCTLR_EE BIT(25)
-#define SCTLR_TE BIT(30)
+#define SCTLR_M	   BIT(0)
+#define SCTLR_A	   BIT(1)
+#define SCTLR_C	   BIT(2)
+#define SCTLR_V	   BIT(13)
+#define SCTLR_WXN  BIT(19) /* write permission implies execute-never */
+#define SCTLR_UWXN BIT(20) /* unprivileged write permission implies PL1 execute-never */
+#define SCTLR_EE   BIT(25)
+#define SCTLR_TRE  BIT(28) /* TEX remap */
+#define SCTLR_AFE  BIT(29) /* access flag enable */
+#define SCTLR_TE   BIT(30)
 
 /* TTBCR (B4.1.153). */
+#define TTBCR_A1  BIT(22) /* long format: the ASID is TTBR1's */
 #define TTBCR_EAE BIT(31)
 
 /* PMU event filter (PMXEVTYPER, B4.1.116). */

@@ -8,6 +8,9 @@
 #define LPAE_TYPE_TABLE BIT64(1) /* levels 1-2: table (else block); level 3: must be set */
 #define LPAE_OA_MASK	0x000000fffffff000ull /* output address bits [39:12] */
 
+/* TTBR0/TTBR1 (64-bit form): the ASID field (B4.1.154). */
+#define LPAE_TTBR_ASID_SHIFT 48
+
 /* Lower attributes, stage 1. */
 #define LPAE_ATTRINDX_SHIFT 2 /* [4:2] index into MAIR0/1 */
 #define LPAE_NS		    BIT64(5)

@@ -41,13 +41,14 @@ enum s1_fault {
 
 struct s1_result {
 	enum s1_fault fault;
-	u32 fsr;	/* the DFSR/IFSR value (without WnR) for a fault */
-	u32 level;	/* ARM ARM level of the leaf, or of the fault */
-	u32 domain;	/* short format: the domain of the entry */
-	paddr_t out;	/* the output address (IPA) of va */
-	u32 size_shift; /* log2 of the leaf's size */
-	u32 perms;	/* S1_PERM_*: everything the leaf allows */
-	bool global;	/* nG clear */
+	u32 fsr;		 /* the DFSR/IFSR value (without WnR) for a fault */
+	u32 level;		 /* ARM ARM level of the leaf, or of the fault */
+	u32 domain;		 /* short format: the domain of the entry */
+	paddr_t out;		 /* the output address (IPA) of va */
+	u32 size_shift;		 /* log2 of the leaf's size */
+	u32 perms;		 /* S1_PERM_*: everything the leaf allows */
+	bool global;		 /* nG clear */
+	struct pt_regime regime; /* the regime va was walked in (MMU on) */
 	struct pt_walk walk;
 };
 

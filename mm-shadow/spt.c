@@ -1,0 +1,1042 @@
+/* The shadow table store (spt.h): pool, roots, reverse map, sources, write protection.
+ *
+ * Invariants (spt_check verifies them all):
+ *   I1 every valid leaf except the fixed page maps guest RAM and is on the reverse-map
+ *      chain of its frame, exactly once; every chain entry is such a leaf;
+ *   I2 every leaf's guest descriptors are sources of the page holding it (or of its level-2
+ *      page), registered on the chain of their frame: a change to any of them is seen;
+ *   I3 a frame with sources and not out of sync has no writable leaf (write protection);
+ *   I4 a page's nvalid counts its valid entries; the free list holds every unused page. */
+#include "spt.h"
+#include "shadow.h"
+#include "tb/lpae.h"
+#include "tb/pt.h"
+#include "tb/str.h"
+
+/* Software-use bits of a leaf (B3.6.2: bits [58:55] are reserved for software use). */
+#define SPTE_SW_WRITABLE BIT64(55) /* the guest grants the write; protection may remove it */
+#define SPTE_SW_GLOBAL	 BIT64(56) /* built from a global (nG = 0) guest entry */
+#define SPTE_SW_FIXED	 BIT64(57) /* the fixed page: never removed */
+#define SPTE_AP_RO	 ((u64)LPAE_AP_RO_PL1 << LPAE_AP_SHIFT) /* AP[2]: read-only */
+
+#define SPT_ENTRIES   512u
+#define SPT_PAGE_SRCS 3u /* short format: level-1 pair + two level-2 tables per 2 MiB */
+#define SPT_NO_PAGE   0xffffffffu
+#define SPT_HASH      64u
+#define SPT_EMPTY     SPT_MAX_ROOTS /* roots[] index of the empty root */
+#define LI_L1	      0u	    /* level indices into pt_lpae_s1.level[] */
+#define LI_L2	      1u
+#define LI_L3	      2u
+
+/* Size classes of the guest leaves a shadow leaf comes from (a TLBIMVA removes the whole
+ * guest leaf, B3.10.6): 4K, 64K (large page), 1M (section), 2M (block), 16M
+ * (supersection), 1G (block). */
+static const u8 class_shift[] = {12, 16, 20, 21, 24, 30};
+#define NCLASSES ARRAY_SIZE(class_shift)
+
+/* A run of guest descriptors in one frame that shaped a shadow page. */
+struct spt_src {
+	u32 frame;	/* guest frame index, from ram_ipa */
+	u16 off, len;	/* the descriptors' bytes in the frame */
+	u32 va;		/* VA translated by the first of them */
+	u8 shift;	/* VA span of one descriptor */
+	u8 dbytes;	/* descriptor size */
+	bool used;	/* slot in use */
+	bool marked;	/* spt_guest_wrote: to be handled */
+	u32 prev, next; /* the frame's chain (source ids, 0: none) */
+	u32 mark_va;	/* the VA range a marked write shaped */
+	u32 mark_size;
+};
+
+struct spt_page {
+	u8 level;    /* 0: free; else the LPAE level 1..3 of the table */
+	u8 root;     /* owning root (roots[] index) */
+	bool pinned; /* on the fixed page's path: entries removed, never the page */
+	u8 classes;  /* level 3: size classes of its leaves (a superset) */
+	u32 nvalid;
+	u32 va; /* first VA it translates */
+	u32 next_free;
+	struct spt_src src[SPT_PAGE_SRCS];
+};
+
+struct spt_frame {
+	u32 rmap; /* first leaf id + 1 mapping the frame */
+	u32 srcs; /* first source id mapping it */
+	u16 nsrc;
+	u8 oos; /* out-of-sync slot + 1 */
+};
+
+struct spt_root {
+	struct spt_key key;
+	u32 l1; /* pool page of its level-1 table */
+	u32 stamp;
+	u32 nglobal;
+	u8 classes;  /* size classes of its leaves (a superset) */
+	u8 gclasses; /* and of its global leaves */
+	bool used;
+	u8 hash_next; /* roots[] index + 1 */
+};
+
+static struct {
+	struct spt_config c;
+	paddr_t pool;
+	struct spt_page *pages;
+	u32 *rnext, *rprev; /* reverse-map links by leaf id (page * 512 + slot), + 1 */
+	u8 *lshift;	    /* log2 size of the guest leaf each shadow leaf comes from */
+	struct spt_frame *frames;
+	u32 nframes;
+	u32 free_head, nfree;
+	struct spt_root roots[SPT_MAX_ROOTS + 1];
+	u8 hash[SPT_HASH];
+	u32 current;
+	u32 clock;
+	u32 oos_frame[SPT_MAX_OOS]; /* frame + 1 */
+	paddr_t snap[SPT_MAX_OOS];
+	u32 gfilter[128]; /* 4 KiB global leaves, by a hash of their VA page (a superset) */
+	bool fixed_touched;
+} s;
+
+static const struct pt_format *const fmt = &pt_lpae_s1;
+
+/* ---- pages ---- */
+
+static u64 *table(u32 pg)
+{
+	return (u64 *)(uintptr_t)(s.pool + (paddr_t)pg * 4096u);
+}
+
+static u32 page_of(paddr_t pa)
+{
+	SPT_ASSERT(pa >= s.pool && pa < s.pool + (paddr_t)s.c.pool_pages * 4096u);
+	return (u32)((pa - s.pool) >> 12);
+}
+
+/* entry_shift: log2 of the VA span of one entry of a page at LPAE level lvl. */
+static u32 entry_shift(u32 lvl)
+{
+	return fmt->level[lvl - 1].shift;
+}
+
+static u32 hw_asid(u32 root)
+{
+	return root == SPT_EMPTY ? 0 : root + 1;
+}
+
+static u32 frame_of_ipa(paddr_t ipa)
+{
+	return (u32)((ipa - s.c.ram_ipa) >> 12);
+}
+
+static u32 frame_of_leaf(u64 d)
+{
+	return (u32)(((d & LPAE_OA_MASK) - s.c.ram_host) >> 12);
+}
+
+static bool make_room(u32 keep);
+
+/* page_alloc: a zeroed pool page for a table at level lvl of root translating from va;
+ * SPT_NO_PAGE if none is left even after evicting every root but keep. */
+static u32 page_alloc(u32 lvl, u32 root, u32 va, u32 keep)
+{
+	if (s.free_head == SPT_NO_PAGE && !make_room(keep)) {
+		return SPT_NO_PAGE;
+	}
+	u32 pg = s.free_head;
+	struct spt_page *p = &s.pages[pg];
+	s.free_head = p->next_free;
+	s.nfree--;
+	memset(p, 0, sizeof(*p));
+	p->level = (u8)lvl;
+	p->root = (u8)root;
+	p->va = va;
+	memset(table(pg), 0, 4096);
+	shadow_values[SH_tables]++;
+	return pg;
+}
+
+static void src_unlink(u32 pg, u32 k);
+
+/* page_free: give back a table whose entries are all gone. */
+static void page_free(u32 pg)
+{
+	struct spt_page *p = &s.pages[pg];
+	SPT_ASSERT(p->level != 0 && p->nvalid == 0);
+	for (u32 k = 0; k < SPT_PAGE_SRCS; k++) {
+		if (p->src[k].used) {
+			src_unlink(pg, k);
+		}
+	}
+	p->level = 0;
+	p->next_free = s.free_head;
+	s.free_head = pg;
+	s.nfree++;
+	shadow_values[SH_tables_freed]++;
+}
+
+/* ---- the reverse map ---- */
+
+static void rmap_insert(u32 frame, u32 leaf)
+{
+	struct spt_frame *f = &s.frames[frame];
+	s.rnext[leaf] = f->rmap;
+	s.rprev[leaf] = 0;
+	if (f->rmap != 0) {
+		s.rprev[f->rmap - 1] = leaf + 1;
+	}
+	f->rmap = leaf + 1;
+	shadow_values[SH_rmap_inserts]++;
+}
+
+static void rmap_remove(u32 frame, u32 leaf)
+{
+	u32 prev = s.rprev[leaf], next = s.rnext[leaf];
+	if (prev != 0) {
+		s.rnext[prev - 1] = next;
+	} else {
+		SPT_ASSERT(s.frames[frame].rmap == leaf + 1);
+		s.frames[frame].rmap = next;
+	}
+	if (next != 0) {
+		s.rprev[next - 1] = prev;
+	}
+	shadow_values[SH_rmap_removes]++;
+}
+
+static u32 leaf_va(u32 leaf)
+{
+	return s.pages[leaf / SPT_ENTRIES].va + ((leaf % SPT_ENTRIES) << 12);
+}
+
+static u64 *leaf_desc(u32 leaf)
+{
+	return &table(leaf / SPT_ENTRIES)[leaf % SPT_ENTRIES];
+}
+
+/* frame_set_ro: every leaf mapping frame read-only (ro) or, where the guest grants the
+ * write, writable again (!ro). */
+static void frame_set_ro(u32 frame, bool ro)
+{
+	for (u32 l = s.frames[frame].rmap; l != 0; l = s.rnext[l - 1]) {
+		u64 *d = leaf_desc(l - 1);
+		u64 nd = ro ? (*d | SPTE_AP_RO) : (*d & SPTE_SW_WRITABLE) ? (*d & ~SPTE_AP_RO) : *d;
+		if (nd != *d) {
+			*d = nd;
+			spt_hw_flush_va(leaf_va(l - 1), hw_asid(s.pages[(l - 1) / SPT_ENTRIES].root));
+		}
+	}
+}
+
+/* ---- sources ---- */
+
+static struct spt_src *src_at(u32 id)
+{
+	return &s.pages[(id - 1) / SPT_PAGE_SRCS].src[(id - 1) % SPT_PAGE_SRCS];
+}
+
+static void oos_release(u32 frame);
+
+/* src_unlink: drop source k of page pg; a frame left without sources is no page table. */
+static void src_unlink(u32 pg, u32 k)
+{
+	struct spt_src *src = &s.pages[pg].src[k];
+	u32 id = pg * SPT_PAGE_SRCS + k + 1;
+	struct spt_frame *f = &s.frames[src->frame];
+	if (src->prev != 0) {
+		src_at(src->prev)->next = src->next;
+	} else {
+		SPT_ASSERT(f->srcs == id);
+		f->srcs = src->next;
+	}
+	if (src->next != 0) {
+		src_at(src->next)->prev = src->prev;
+	}
+	src->used = false;
+	SPT_ASSERT(f->nsrc > 0);
+	if (--f->nsrc == 0 && f->oos != 0) {
+		oos_release(src->frame);
+	}
+}
+
+
+/* src_attach: record that page pg was shaped by guest descriptor d, which translates va: the
+ * run of d's table that covers pg's VA range becomes a source of pg. A frame that becomes a
+ * page table is write-protected (I3). false if pg has no free source slot. */
+static bool src_attach(u32 pg, u32 va, const struct spt_src_desc *d)
+{
+	struct spt_page *p = &s.pages[pg];
+	u32 span = entry_shift(p->level) + fmt->level[p->level - 1].index_bits;
+	u32 cover = d->table_shift < span ? d->table_shift : span;
+	SPT_ASSERT(cover >= d->entry_shift && cover < 32);
+	u32 first_va = va & ~MASK(cover);
+	paddr_t first = d->ipa - (paddr_t)((va - first_va) >> d->entry_shift) * d->desc_bytes;
+	u32 len = (1u << (cover - d->entry_shift)) * d->desc_bytes;
+	u32 frame = frame_of_ipa(first), off = (u32)first & PAGE_OFFSET_MASK;
+	SPT_ASSERT(frame < s.nframes && off + len <= PAGE_SIZE_4K);
+	u32 k, free_k = SPT_PAGE_SRCS;
+	for (k = 0; k < SPT_PAGE_SRCS; k++) {
+		const struct spt_src *o = &p->src[k];
+		if (!o->used) {
+			free_k = free_k == SPT_PAGE_SRCS ? k : free_k;
+		} else if (o->frame == frame && o->off == off && o->len == len && o->va == first_va) {
+			return true;
+		}
+	}
+	if (free_k == SPT_PAGE_SRCS) {
+		return false;
+	}
+	struct spt_src *src = &p->src[free_k];
+	struct spt_frame *f = &s.frames[frame];
+	*src = (struct spt_src){.frame = frame,
+				.off = (u16)off,
+				.len = (u16)len,
+				.va = first_va,
+				.shift = d->entry_shift,
+				.dbytes = d->desc_bytes,
+				.used = true,
+				.next = f->srcs};
+	u32 id = pg * SPT_PAGE_SRCS + free_k + 1;
+	if (f->srcs != 0) {
+		src_at(f->srcs)->prev = id;
+	}
+	f->srcs = id;
+	if (f->nsrc++ == 0 && f->oos == 0) {
+		frame_set_ro(frame, true);
+		shadow_values[SH_frames_protected]++;
+	}
+	return true;
+}
+
+/* ---- removing shadow entries ---- */
+
+enum zap_mode {
+	ZAP_ALL,
+	ZAP_GLOBAL,    /* only leaves built from global guest entries */
+	ZAP_NONGLOBAL, /* only the others */
+};
+
+/* One removal: the leaves of [va, va + size) that match mode and class. */
+struct zap {
+	u64 va, size;
+	enum zap_mode mode;
+	u32 shift;	 /* 0: every leaf; else only leaves from guest leaves of that size */
+	bool keep_pages; /* never free a table (the caller holds it) */
+	u32 hw_asid;
+	u32 flushed;	 /* leaves flushed one by one */
+	bool flush_asid; /* too many, or a table freed: flush the whole ASID at the end */
+};
+
+#define ZAP_FLUSH_EACH_MAX 8u
+
+static u32 page_span_shift(u32 lvl)
+{
+	return lvl == 1 ? 32 : entry_shift(lvl) + fmt->level[lvl - 1].index_bits;
+}
+
+static u32 class_bit(u32 shift)
+{
+	for (u32 c = 0; c < NCLASSES; c++) {
+		if (class_shift[c] == shift) {
+			return BIT(c);
+		}
+	}
+	spt_panic("shadow store: a guest leaf of an unknown size");
+}
+
+/* clear_leaf: remove leaf slot of level-3 page pg, its reverse-map entry and its TLB entry. */
+static void clear_leaf(u32 pg, u32 slot, struct zap *z)
+{
+	struct spt_page *p = &s.pages[pg];
+	u64 *t = table(pg);
+	u64 d = t[slot];
+	u32 leaf = pg * SPT_ENTRIES + slot;
+	t[slot] = 0;
+	p->nvalid--;
+	if (d & SPTE_SW_GLOBAL) {
+		s.roots[p->root].nglobal--;
+	}
+	rmap_remove(frame_of_leaf(d), leaf);
+	if (z->flushed < ZAP_FLUSH_EACH_MAX) {
+		spt_hw_flush_va(p->va + (slot << 12), z->hw_asid);
+		z->flushed++;
+	} else {
+		z->flush_asid = true;
+	}
+	shadow_values[SH_zaps]++;
+}
+
+static bool leaf_matches(u64 d, u32 leaf, const struct zap *z)
+{
+	if ((d & SPTE_SW_FIXED) != 0 || (z->shift != 0 && s.lshift[leaf] != z->shift)) {
+		return false;
+	}
+	switch (z->mode) {
+	case ZAP_GLOBAL:
+		return (d & SPTE_SW_GLOBAL) != 0;
+	case ZAP_NONGLOBAL:
+		return (d & SPTE_SW_GLOBAL) == 0;
+	default:
+		return true;
+	}
+}
+
+/* drop_sources: the sources of pg that shaped only [lo, hi), whose leaves are all gone. */
+static void drop_sources(u32 pg, u64 lo, u64 hi)
+{
+	struct spt_page *p = &s.pages[pg];
+	for (u32 k = 0; k < SPT_PAGE_SRCS; k++) {
+		const struct spt_src *src = &p->src[k];
+		u64 end = src->va + ((u64)src->len / src->dbytes << src->shift);
+		if (src->used && src->va >= lo && end <= hi) {
+			src_unlink(pg, k);
+		}
+	}
+}
+
+/* zap_table: apply z to the table in page pg and below it; tables it empties over their
+ * whole range are freed. */
+static void zap_table(u32 pg, struct zap *z)
+{
+	struct spt_page *p = &s.pages[pg];
+	u32 sh = entry_shift(p->level);
+	u64 pend = (u64)p->va + BIT64(page_span_shift(p->level));
+	u64 lo = z->va > p->va ? z->va : p->va;
+	u64 hi = z->va + z->size < pend ? z->va + z->size : pend;
+	if (lo >= hi || (p->level == 3 && z->shift > 12 && (p->classes & class_bit(z->shift)) == 0)) {
+		return;
+	}
+	u64 *t = table(pg);
+	u32 i1 = (u32)((hi - 1 - p->va) >> sh);
+	for (u32 i = (u32)((lo - p->va) >> sh); i <= i1; i++) {
+		u64 d = t[i];
+		if ((d & LPAE_VALID) == 0) {
+			continue;
+		}
+		if (p->level == 3) {
+			if (leaf_matches(d, pg * SPT_ENTRIES + i, z)) {
+				clear_leaf(pg, i, z);
+			}
+			continue;
+		}
+		u32 child = page_of(fmt->next_table(d, p->level - 1));
+		zap_table(child, z);
+		u64 cva = (u64)p->va + ((u64)i << sh);
+		if (!z->keep_pages && !s.pages[child].pinned && s.pages[child].nvalid == 0 &&
+		    lo <= cva && cva + BIT64(sh) <= hi) {
+			t[i] = 0;
+			p->nvalid--;
+			page_free(child);
+			z->flush_asid = true; /* walks may have cached the table entry */
+		}
+	}
+	if (z->mode == ZAP_ALL && z->shift == 0) {
+		drop_sources(pg, lo, hi);
+	}
+}
+
+/* zap_root: apply z to root r. */
+static void zap_root(u32 r, struct zap *z)
+{
+	z->hw_asid = hw_asid(r);
+	z->flushed = 0;
+	z->flush_asid = false;
+	zap_table(s.roots[r].l1, z);
+	if (z->flush_asid) {
+		spt_hw_flush_asid(z->hw_asid);
+	}
+}
+
+static void zap_range(u32 r, u64 va, u64 size, enum zap_mode mode, u32 shift)
+{
+	struct zap z = {.va = va, .size = size, .mode = mode, .shift = shift};
+	zap_root(r, &z);
+}
+
+/* ---- roots ---- */
+
+static u64 root_ttbr0(u32 r)
+{
+	return (s.pool + (paddr_t)s.roots[r].l1 * PAGE_SIZE_4K) |
+	       ((u64)hw_asid(r) << LPAE_TTBR_ASID_SHIFT);
+}
+
+/* child: the table below entry va of page pg, allocated for root r if absent. */
+static u32 child(u32 pg, u32 va, u32 r)
+{
+	struct spt_page *p = &s.pages[pg];
+	u64 *t = table(pg);
+	u32 i = (u32)(((u64)va - p->va) >> entry_shift(p->level));
+	if ((t[i] & LPAE_VALID) != 0) {
+		return page_of(fmt->next_table(t[i], p->level - 1));
+	}
+	u32 lvl = p->level + 1u;
+	u32 c = page_alloc(lvl, r, va & ~MASK(page_span_shift(lvl)), r);
+	if (c != SPT_NO_PAGE) {
+		t[i] = fmt->make_table(s.pool + (paddr_t)c * PAGE_SIZE_4K);
+		p->nvalid++;
+	}
+	return c;
+}
+
+/* map_fixed: the fixed page in root r, on pinned tables. */
+static void map_fixed(u32 r)
+{
+	u32 l2 = child(s.roots[r].l1, s.c.fixed_va, r);
+	SPT_ASSERT(l2 != SPT_NO_PAGE);
+	u32 l3 = child(l2, s.c.fixed_va, r);
+	SPT_ASSERT(l3 != SPT_NO_PAGE);
+	s.pages[l2].pinned = s.pages[l3].pinned = true;
+	table(l3)[(s.c.fixed_va >> 12) % SPT_ENTRIES] =
+	    fmt->make_leaf(s.c.fixed_pa, LI_L3, s.c.fixed_attrs | SPTE_SW_FIXED);
+	s.pages[l3].nvalid++;
+}
+
+static u32 key_hash(const struct spt_key *k)
+{
+	u32 h = (u32)k->ttbr0 ^ (u32)(k->ttbr0 >> 32) ^ (k->asid * 0x9e3779b1u) ^ k->dacr ^
+		(u32)k->mmu;
+	h ^= h >> 16;
+	return (h ^ (h >> 7)) % SPT_HASH;
+}
+
+static bool key_eq(const struct spt_key *a, const struct spt_key *b)
+{
+	return a->ttbr0 == b->ttbr0 && a->asid == b->asid && a->dacr == b->dacr &&
+	       a->mmu == b->mmu;
+}
+
+/* root_free: root r and all its tables gone, its hardware ASID clean for reuse. */
+static void root_free(u32 r)
+{
+	struct spt_root *rt = &s.roots[r];
+	zap_range(r, 0, BIT64(32), ZAP_ALL, 0);
+	u32 l2 = child(rt->l1, s.c.fixed_va, r), l3 = child(l2, s.c.fixed_va, r);
+	table(l3)[(s.c.fixed_va >> 12) % SPT_ENTRIES] = 0;
+	s.pages[l3].nvalid--;
+	table(l2)[(s.c.fixed_va >> 21) % SPT_ENTRIES] = 0;
+	s.pages[l2].nvalid--;
+	table(rt->l1)[s.c.fixed_va >> 30] = 0;
+	s.pages[rt->l1].nvalid--;
+	page_free(l3);
+	page_free(l2);
+	page_free(rt->l1);
+	if (r != SPT_EMPTY) {
+		u8 *link = &s.hash[key_hash(&rt->key)];
+		while (*link != r + 1) {
+			SPT_ASSERT(*link != 0);
+			link = &s.roots[*link - 1].hash_next;
+		}
+		*link = rt->hash_next;
+	}
+	rt->used = false;
+	spt_hw_flush_asid(hw_asid(r));
+}
+
+/* make_room: evict the least recently used root other than keep and the current one. */
+static bool make_room(u32 keep)
+{
+	u32 victim = SPT_NO_ROOT;
+	for (u32 r = 0; r < SPT_MAX_ROOTS; r++) {
+		if (s.roots[r].used && r != keep && r != s.current &&
+		    (victim == SPT_NO_ROOT || s.roots[r].stamp < s.roots[victim].stamp)) {
+			victim = r;
+		}
+	}
+	if (victim == SPT_NO_ROOT) {
+		return false;
+	}
+	root_free(victim);
+	shadow_values[SH_evictions]++;
+	return true;
+}
+
+/* root_build: a new root for key k, with only the fixed page mapped. */
+static u32 root_build(const struct spt_key *k)
+{
+	u32 r = SPT_NO_ROOT;
+	for (u32 i = 0; i < SPT_MAX_ROOTS && r == SPT_NO_ROOT; i++) {
+		r = s.roots[i].used ? SPT_NO_ROOT : i;
+	}
+	if (r == SPT_NO_ROOT) {
+		SPT_ASSERT(make_room(SPT_NO_ROOT));
+		return root_build(k);
+	}
+	struct spt_root *rt = &s.roots[r];
+	*rt = (struct spt_root){.key = *k, .used = true};
+	rt->l1 = page_alloc(1, r, 0, r);
+	SPT_ASSERT(rt->l1 != SPT_NO_PAGE);
+	map_fixed(r);
+	u32 h = key_hash(k);
+	rt->hash_next = s.hash[h];
+	s.hash[h] = (u8)(r + 1);
+	shadow_values[SH_roots_built]++;
+	return r;
+}
+
+static u32 root_find(const struct spt_key *k)
+{
+	for (u32 i = s.hash[key_hash(k)]; i != 0; i = s.roots[i - 1].hash_next) {
+		if (key_eq(&s.roots[i - 1].key, k)) {
+			return i - 1;
+		}
+	}
+	return SPT_NO_ROOT;
+}
+
+static u64 make_current(u32 r)
+{
+	s.current = r;
+	s.roots[r].stamp = ++s.clock;
+	return root_ttbr0(r);
+}
+
+bool spt_lookup(const struct spt_key *k, u64 *ttbr0)
+{
+	u32 r = root_find(k);
+	if (r == SPT_NO_ROOT) {
+		return false;
+	}
+	shadow_values[SH_root_hits]++;
+	*ttbr0 = make_current(r);
+	return true;
+}
+
+u64 spt_select(const struct spt_key *k)
+{
+	u64 ttbr0;
+	if (spt_lookup(k, &ttbr0)) {
+		return ttbr0;
+	}
+	shadow_values[SH_root_misses]++;
+	return make_current(root_build(k));
+}
+
+u64 spt_empty_ttbr0(void)
+{
+	s.current = SPT_EMPTY;
+	return root_ttbr0(SPT_EMPTY);
+}
+
+u32 spt_current(void)
+{
+	return s.current == SPT_EMPTY ? SPT_NO_ROOT : s.current;
+}
+
+void spt_drop_roots(void)
+{
+	for (u32 r = 0; r < SPT_MAX_ROOTS; r++) {
+		if (s.roots[r].used) {
+			root_free(r);
+		}
+	}
+	s.current = SPT_EMPTY;
+}
+
+/* ---- filling ---- */
+
+/* leaf_slot: the level-3 page holding va in the current root, or SPT_NO_PAGE. */
+static u32 leaf_page(u32 va)
+{
+	u32 pg = s.roots[s.current].l1;
+	for (u32 lvl = 1; lvl < 3; lvl++) {
+		u64 d = table(pg)[(va >> entry_shift(lvl)) % SPT_ENTRIES];
+		if ((d & LPAE_VALID) == 0) {
+			return SPT_NO_PAGE;
+		}
+		pg = page_of(fmt->next_table(d, lvl - 1));
+	}
+	return pg;
+}
+
+/* page_reset: every leaf and source of level-3 page pg gone, the page kept. */
+static void page_reset(u32 pg)
+{
+	struct spt_page *p = &s.pages[pg];
+	struct zap z = {.va = p->va, .size = BIT64(page_span_shift(p->level)), .keep_pages = true};
+	z.hw_asid = hw_asid(p->root);
+	zap_table(pg, &z);
+	spt_hw_flush_asid(z.hw_asid);
+}
+
+/* fill_once: spt_fill without recovery; false if the pool ran dry. */
+static bool fill_once(const struct spt_fill *f)
+{
+	u32 r = s.current, va = f->va & ~PAGE_OFFSET_MASK;
+	u32 l2 = child(s.roots[r].l1, va, r);
+	u32 l3 = l2 == SPT_NO_PAGE ? SPT_NO_PAGE : child(l2, va, r);
+	if (l3 == SPT_NO_PAGE) {
+		return false;
+	}
+	for (u32 k = 0; k < f->nsrc; k++) {
+		/* The deepest shadow table whose range holds the descriptor's whole span. */
+		u32 pg = f->src[k].entry_shift <= page_span_shift(3) ? l3 : l2;
+		if (!src_attach(pg, va, &f->src[k])) {
+			page_reset(pg); /* sources of an older shape of this range */
+			SPT_ASSERT(src_attach(pg, va, &f->src[k]));
+		}
+	}
+	u64 *t = table(l3);
+	u32 slot = (va >> 12) % SPT_ENTRIES, leaf = l3 * SPT_ENTRIES + slot;
+	if ((t[slot] & LPAE_VALID) != 0) {
+		/* A stale leaf: the guest changed its entry without maintenance yet (either
+		 * translation may be used, B3.10.1): the new one, break before make. */
+		SPT_ASSERT((t[slot] & SPTE_SW_FIXED) == 0);
+		struct zap z = {.hw_asid = hw_asid(r)};
+		clear_leaf(l3, slot, &z);
+		shadow_values[SH_fills_stale]++;
+	}
+	u32 frame = frame_of_ipa(f->ipa);
+	SPT_ASSERT(frame < s.nframes);
+	u64 attrs = f->attrs;
+	if ((attrs & SPTE_AP_RO) == 0) {
+		attrs |= SPTE_SW_WRITABLE;
+		if (s.frames[frame].nsrc != 0 && s.frames[frame].oos == 0) {
+			attrs |= SPTE_AP_RO; /* a guest page table: writes are caught */
+		}
+	}
+	struct spt_page *p = &s.pages[l3];
+	p->classes |= (u8)class_bit(f->leaf_shift);
+	s.roots[r].classes |= (u8)class_bit(f->leaf_shift);
+	if (f->global) {
+		attrs |= SPTE_SW_GLOBAL;
+		s.roots[r].nglobal++;
+		s.roots[r].gclasses |= (u8)class_bit(f->leaf_shift);
+		s.gfilter[(va >> 12) / 32 % ARRAY_SIZE(s.gfilter)] |= BIT((va >> 12) % 32);
+	}
+	t[slot] = fmt->make_leaf(s.c.ram_host + (paddr_t)frame * PAGE_SIZE_4K, LI_L3, attrs);
+	p->nvalid++;
+	s.lshift[leaf] = f->leaf_shift;
+	rmap_insert(frame, leaf);
+	shadow_values[SH_fills]++;
+	return true;
+}
+
+void spt_fill(const struct spt_fill *f)
+{
+	SPT_ASSERT(s.current != SPT_EMPTY);
+	if (fill_once(f)) {
+		return;
+	}
+	/* Every other root is gone and the pool is still dry: start this one again. */
+	shadow_values[SH_pool_exhausted]++;
+	zap_range(s.current, 0, BIT64(32), ZAP_ALL, 0);
+	SPT_ASSERT(fill_once(f));
+}
+
+u64 spt_mapped(u32 va)
+{
+	u32 pg = s.current == SPT_EMPTY ? SPT_NO_PAGE : leaf_page(va);
+	return pg == SPT_NO_PAGE ? 0 : table(pg)[(va >> 12) % SPT_ENTRIES];
+}
+
+bool spt_make_writable(u32 va)
+{
+	u32 pg = s.current == SPT_EMPTY ? SPT_NO_PAGE : leaf_page(va);
+	u64 *d = pg == SPT_NO_PAGE ? NULL : &table(pg)[(va >> 12) % SPT_ENTRIES];
+	if (d == NULL || (*d & LPAE_VALID) == 0 || (*d & SPTE_SW_WRITABLE) == 0) {
+		return false;
+	}
+	*d &= ~SPTE_AP_RO;
+	spt_hw_flush_va(va & ~PAGE_OFFSET_MASK, hw_asid(s.current));
+	return true;
+}
+
+/* ---- coherence with the guest's tables ---- */
+
+bool spt_frame_protected(paddr_t ipa)
+{
+	u32 frame = frame_of_ipa(ipa);
+	return ipa >= s.c.ram_ipa && frame < s.nframes && s.frames[frame].nsrc != 0 &&
+	       s.frames[frame].oos == 0;
+}
+
+/* frame_wrote: bytes at off in frame changed: the shadow each source derived from them is
+ * removed. Marked first, then handled one at a time from the chain's head, since each
+ * removal may unlink sources (its own page's, or whole pages' below it). */
+static void frame_wrote(u32 frame, u32 off, u32 bytes)
+{
+	for (u32 id = s.frames[frame].srcs; id != 0; id = src_at(id)->next) {
+		struct spt_src *src = src_at(id);
+		u32 lo = off > src->off ? off : src->off;
+		u32 hi = off + bytes < (u32)src->off + src->len ? off + bytes : (u32)src->off + src->len;
+		if (lo < hi) {
+			u32 first = (lo - src->off) / src->dbytes, last = (hi - 1 - src->off) / src->dbytes;
+			src->marked = true;
+			src->mark_va = src->va + (first << src->shift);
+			src->mark_size = (last - first + 1) << src->shift;
+		}
+	}
+	u32 id = s.frames[frame].srcs;
+	while (id != 0) {
+		struct spt_src *src = src_at(id);
+		if (!src->marked) {
+			id = src->next;
+			continue;
+		}
+		src->marked = false;
+		if (src->mark_va <= s.c.fixed_va && s.c.fixed_va - src->mark_va < src->mark_size) {
+			s.fixed_touched = true;
+		}
+		zap_range(s.pages[(id - 1) / SPT_PAGE_SRCS].root, src->mark_va, src->mark_size,
+			  ZAP_ALL, 0);
+		id = s.frames[frame].srcs;
+	}
+}
+
+void spt_guest_wrote(paddr_t ipa, u32 bytes)
+{
+	u32 frame = frame_of_ipa(ipa);
+	SPT_ASSERT(frame < s.nframes && (ipa & PAGE_OFFSET_MASK) + bytes <= PAGE_SIZE_4K);
+	frame_wrote(frame, (u32)ipa & PAGE_OFFSET_MASK, bytes);
+}
+
+bool spt_fixed_touched(void)
+{
+	bool t = s.fixed_touched;
+	s.fixed_touched = false;
+	return t;
+}
+
+static void oos_release(u32 frame)
+{
+	struct spt_frame *f = &s.frames[frame];
+	s.oos_frame[f->oos - 1] = 0;
+	f->oos = 0;
+}
+
+static const u32 *frame_host(u32 frame)
+{
+	return (const u32 *)(uintptr_t)(s.c.ram_host + (paddr_t)frame * PAGE_SIZE_4K);
+}
+
+bool spt_unsync(paddr_t ipa)
+{
+	u32 frame = frame_of_ipa(ipa);
+	SPT_ASSERT(spt_frame_protected(ipa));
+	for (u32 slot = 0; slot < SPT_MAX_OOS; slot++) {
+		if (s.oos_frame[slot] == 0) {
+			memcpy((void *)(uintptr_t)s.snap[slot], frame_host(frame), PAGE_SIZE_4K);
+			s.oos_frame[slot] = frame + 1;
+			s.frames[frame].oos = (u8)(slot + 1);
+			frame_set_ro(frame, false);
+			shadow_values[SH_oos_marks]++;
+			return true;
+		}
+	}
+	return false;
+}
+
+void spt_resync(void)
+{
+	for (u32 slot = 0; slot < SPT_MAX_OOS; slot++) {
+		if (s.oos_frame[slot] == 0) {
+			continue;
+		}
+		u32 frame = s.oos_frame[slot] - 1;
+		const u32 *now = frame_host(frame), *then = (const u32 *)(uintptr_t)s.snap[slot];
+		for (u32 w = 0; w < PAGE_SIZE_4K / 4 && s.oos_frame[slot] != 0; w++) {
+			if (now[w] != then[w]) {
+				shadow_values[SH_resync_changes]++;
+				frame_wrote(frame, w * 4, 4);
+			}
+		}
+		if (s.oos_frame[slot] != 0) { /* still a page table */
+			oos_release(frame);
+			frame_set_ro(frame, true);
+		}
+		shadow_values[SH_resyncs]++;
+	}
+}
+
+/* ---- TLB maintenance ---- */
+
+static bool root_translates(u32 r)
+{
+	return s.roots[r].used && s.roots[r].key.mmu;
+}
+
+void spt_inval_all(void)
+{
+	for (u32 r = 0; r < SPT_MAX_ROOTS; r++) {
+		if (root_translates(r)) {
+			zap_range(r, 0, BIT64(32), ZAP_ALL, 0);
+			s.roots[r].classes = s.roots[r].gclasses = 0;
+		}
+	}
+	memset(s.gfilter, 0, sizeof(s.gfilter));
+}
+
+void spt_inval_asid(u32 asid)
+{
+	for (u32 r = 0; r < SPT_MAX_ROOTS; r++) {
+		if (root_translates(r) && s.roots[r].key.asid == asid) {
+			zap_range(r, 0, BIT64(32), s.roots[r].nglobal == 0 ? ZAP_ALL : ZAP_NONGLOBAL,
+				  0);
+		}
+	}
+}
+
+/* inval_va_root: remove from root r the guest leaf holding va (all of it: a section's
+ * 4 KiB pieces too), if it matches mode. */
+static void inval_va_root(u32 r, u32 va, enum zap_mode mode)
+{
+	struct spt_root *rt = &s.roots[r];
+	u32 page_bit = BIT((va >> 12) % 32);
+	if (mode != ZAP_GLOBAL || (s.gfilter[(va >> 12) / 32 % ARRAY_SIZE(s.gfilter)] & page_bit)) {
+		zap_range(r, va, PAGE_SIZE_4K, mode, 0);
+	}
+	u32 classes = mode == ZAP_GLOBAL ? rt->gclasses : rt->classes;
+	for (u32 c = 1; c < NCLASSES; c++) {
+		if (classes & BIT(c)) {
+			u32 sh = class_shift[c];
+			zap_range(r, va & ~MASK(sh), BIT64(sh), mode, sh);
+		}
+	}
+}
+
+void spt_inval_va(u32 va, u32 asid)
+{
+	va &= ~PAGE_OFFSET_MASK;
+	for (u32 r = 0; r < SPT_MAX_ROOTS; r++) {
+		if (!root_translates(r)) {
+			continue;
+		}
+		if (s.roots[r].key.asid == asid) {
+			inval_va_root(r, va, ZAP_ALL);
+		} else if (s.roots[r].nglobal != 0) {
+			inval_va_root(r, va, ZAP_GLOBAL);
+		}
+	}
+}
+
+void spt_inval_va_all_asids(u32 va)
+{
+	va &= ~PAGE_OFFSET_MASK;
+	for (u32 r = 0; r < SPT_MAX_ROOTS; r++) {
+		if (root_translates(r)) {
+			inval_va_root(r, va, ZAP_ALL);
+		}
+	}
+}
+
+/* ---- set-up and checks ---- */
+
+bool spt_init(const struct spt_config *c)
+{
+	memset(&s, 0, sizeof(s));
+	s.c = *c;
+	s.nframes = c->ram_size >> 12;
+	u32 leaves = c->pool_pages * SPT_ENTRIES;
+	s.pool = c->alloc(c->pool_pages * PAGE_SIZE_4K);
+	s.pages = (struct spt_page *)(uintptr_t)c->alloc(c->pool_pages * sizeof(struct spt_page));
+	s.rnext = (u32 *)(uintptr_t)c->alloc(leaves * sizeof(u32));
+	s.rprev = (u32 *)(uintptr_t)c->alloc(leaves * sizeof(u32));
+	s.lshift = (u8 *)(uintptr_t)c->alloc(leaves);
+	s.frames = (struct spt_frame *)(uintptr_t)c->alloc(s.nframes * sizeof(struct spt_frame));
+	bool ok = s.pool && s.pages && s.rnext && s.rprev && s.lshift && s.frames;
+	for (u32 i = 0; i < SPT_MAX_OOS && ok; i++) {
+		s.snap[i] = c->alloc(PAGE_SIZE_4K);
+		ok = s.snap[i] != 0;
+	}
+	if (!ok || c->pool_pages < 8) {
+		return false;
+	}
+	for (u32 pg = 0; pg < c->pool_pages; pg++) {
+		s.pages[pg].next_free = pg + 1 < c->pool_pages ? pg + 1 : SPT_NO_PAGE;
+	}
+	s.free_head = 0;
+	s.nfree = c->pool_pages;
+	s.current = SPT_EMPTY;
+	struct spt_root *e = &s.roots[SPT_EMPTY];
+	e->used = true;
+	e->l1 = page_alloc(1, SPT_EMPTY, 0, SPT_EMPTY);
+	map_fixed(SPT_EMPTY);
+	return true;
+}
+
+u32 spt_tables_used(void)
+{
+	return s.c.pool_pages - s.nfree;
+}
+
+/* check_table: I1, I3 and I4 for the table in pg; counts the
+ * leaves that must be on reverse-map chains into *leaves. */
+static const char *check_table(u32 pg, u32 r, u32 *leaves)
+{
+	struct spt_page *p = &s.pages[pg];
+	if (p->level == 0 || p->root != r) {
+		return "a table reachable from a root is free or another root's";
+	}
+	u32 n = 0;
+	for (u32 i = 0; i < SPT_ENTRIES; i++) {
+		u64 d = table(pg)[i];
+		if ((d & LPAE_VALID) == 0) {
+			continue;
+		}
+		n++;
+		if (p->level < 3) {
+			const char *e = check_table(page_of(fmt->next_table(d, p->level - 1)), r, leaves);
+			if (e != NULL) {
+				return e;
+			}
+			continue;
+		}
+		if (d & SPTE_SW_FIXED) {
+			continue;
+		}
+		paddr_t oa = d & LPAE_OA_MASK;
+		if (oa < s.c.ram_host || oa >= s.c.ram_host + s.c.ram_size) {
+			return "a leaf maps memory outside the guest's RAM";
+		}
+		struct spt_frame *f = &s.frames[frame_of_leaf(d)];
+		if (f->nsrc != 0 && f->oos == 0 && (d & SPTE_AP_RO) == 0) {
+			return "a leaf maps a write-protected page-table frame writable";
+		}
+		(*leaves)++;
+	}
+	return n == p->nvalid ? NULL : "a table's valid-entry count is wrong";
+}
+
+const char *spt_check(void)
+{
+	u32 leaves = 0, chained = 0, used = 0;
+	for (u32 r = 0; r <= SPT_MAX_ROOTS; r++) {
+		if (s.roots[r].used) {
+			const char *e = check_table(s.roots[r].l1, r, &leaves);
+			if (e != NULL) {
+				return e;
+			}
+		}
+	}
+	for (u32 pg = 0; pg < s.c.pool_pages; pg++) {
+		used += s.pages[pg].level != 0;
+	}
+	if (used + s.nfree != s.c.pool_pages) {
+		return "pages are neither in use nor free (a leak)";
+	}
+	for (u32 fr = 0; fr < s.nframes; fr++) {
+		const struct spt_frame *f = &s.frames[fr];
+		for (u32 l = f->rmap; l != 0; l = s.rnext[l - 1]) {
+			u64 d = *leaf_desc(l - 1);
+			if ((d & LPAE_VALID) == 0 || s.pages[(l - 1) / SPT_ENTRIES].level != 3 ||
+			    frame_of_leaf(d) != fr) {
+				return "a reverse-map entry is not a leaf mapping its frame";
+			}
+			chained++;
+		}
+		u32 nsrc = 0;
+		for (u32 id = f->srcs; id != 0; id = src_at(id)->next) {
+			const struct spt_src *src = src_at(id);
+			if (!src->used || src->frame != fr || s.pages[(id - 1) / SPT_PAGE_SRCS].level == 0) {
+				return "a source chain holds a source of another frame or a free page";
+			}
+			nsrc++;
+		}
+		if (nsrc != f->nsrc) {
+			return "a frame's source count is wrong";
+		}
+		if (f->oos != 0 && (f->nsrc == 0 || s.oos_frame[f->oos - 1] != fr + 1)) {
+			return "an out-of-sync frame has no snapshot slot, or no sources";
+		}
+	}
+	return chained == leaves ? NULL : "a leaf is missing from the reverse map";
+}

@@ -1,0 +1,125 @@
+/* The shadow table store of the shadow module: a bounded pool of LPAE stage-1 tables
+ * organised in cached roots, one per guest address space; the reverse map (guest frame ->
+ * every shadow entry that maps it); the sources (guest page-table frame -> every shadow
+ * table built from it, and the VA range each of its descriptors shaped); write protection
+ * of guest page-table frames, and the out-of-sync frames of the unsync policy.
+ *
+ * It touches no system register: the hardware TLB maintenance it needs is asked of the
+ * spt_hw_* functions (the module in the hypervisor, a recorder in the host tests), and it
+ * counts into shadow_values[] (mm-shadow/shadow.h). Shadow tables are LPAE with T0SZ = 0:
+ * a 4-entry level-1 table, 1 GiB level-2 tables and 2 MiB level-3 tables, whose leaves are
+ * 4 KiB pages only. docs/shadow-design.md explains the design. */
+#ifndef MM_SHADOW_SPT_H
+#define MM_SHADOW_SPT_H
+
+#include "tb/types.h"
+
+#define SPT_MAX_ROOTS 32u /* cached address spaces; hardware ASIDs 1..32 */
+#define SPT_MAX_OOS   16u /* out-of-sync frames at once (each has a 4 KiB snapshot) */
+#define SPT_NO_ROOT   0xffu
+
+/* What identifies a guest address space: the shadow of one key is valid for no other. */
+struct spt_key {
+	u64 ttbr0; /* the guest's TTBR0 (with the LPAE ASID field) */
+	u32 asid;  /* the guest's current ASID, whichever register holds it */
+	u32 dacr;  /* short format: domains are applied when entries are built */
+	bool mmu;  /* SCTLR.M: off means the flat identity shadow */
+};
+
+/* The store's memory and the guest's RAM; alloc returns zeroed, 4 KiB aligned memory that
+ * the store keeps for its lifetime (0 if none: spt_init fails). */
+struct spt_config {
+	u32 pool_pages;	  /* shadow table pages */
+	u32 ram_ipa;	  /* guest RAM: IPA, size, host address (4 KiB multiples) */
+	u32 ram_size;
+	paddr_t ram_host;
+	u32 fixed_va;	  /* one page mapped in every root, never zapped (the trampoline) */
+	paddr_t fixed_pa; /* its host page */
+	u64 fixed_attrs;  /* its LPAE leaf attributes */
+	paddr_t (*alloc)(u32 bytes);
+};
+
+/* One guest descriptor a fill depended on: where it is and what it translates. */
+struct spt_src_desc {
+	paddr_t ipa;	 /* where the guest descriptor is (guest RAM) */
+	u8 entry_shift;	 /* log2 of the VA span of one entry of its table */
+	u8 table_shift;	 /* log2 of the VA span of its whole table */
+	u8 desc_bytes;	 /* 4 (short) or 8 (LPAE) */
+};
+
+/* A shadow leaf to install, with the guest descriptors it was derived from. */
+struct spt_fill {
+	u32 va;
+	paddr_t ipa;	 /* guest RAM page it maps */
+	u64 attrs;	 /* LPAE leaf attributes granting what the guest grants */
+	bool global;	 /* the guest's entry is global (nG = 0) */
+	u8 leaf_shift;	 /* log2 size of the guest's leaf (page, section, block...) */
+	u32 nsrc;	 /* guest descriptors read, outermost first (0: MMU off) */
+	struct spt_src_desc src[3];
+};
+
+/* spt_init: the store, empty; false if memory for it cannot be allocated. */
+bool spt_init(const struct spt_config *c);
+/* spt_select: the root of key k, made current; built (evicting the least recently used
+ * root if the cache is full) if absent. Returns the hardware TTBR0 value to run it with. */
+u64 spt_select(const struct spt_key *k);
+/* spt_lookup: the cached root of key k made current without building one; false (and
+ * nothing changed) if k has no root. *ttbr0 as spt_select's. */
+bool spt_lookup(const struct spt_key *k, u64 *ttbr0);
+/* spt_empty_ttbr0: the hardware TTBR0 of the shared root that maps only the fixed page. */
+u64 spt_empty_ttbr0(void);
+/* spt_current: the current root's index, or SPT_NO_ROOT while the empty root runs. */
+u32 spt_current(void);
+
+/* spt_fill: install f in the current root (replacing a stale leaf); may evict other roots
+ * or reset the current one when the pool is exhausted. */
+void spt_fill(const struct spt_fill *f);
+/* spt_mapped: the current root's leaf for va, 0 if none. */
+u64 spt_mapped(u32 va);
+/* spt_make_writable: the current root's leaf for va writable again (the write protection
+ * it had was lifted); false if there is no leaf or the guest did not grant the write. */
+bool spt_make_writable(u32 va);
+
+/* Write protection: is the guest frame of ipa a page-table frame (some shadow was built
+ * from it) and in sync (its shadow entries read-only)? */
+bool spt_frame_protected(paddr_t ipa);
+/* spt_guest_wrote: the guest's descriptors at [ipa, ipa+bytes) changed (a caught write,
+ * emulated): every shadow entry built from them is removed. */
+void spt_guest_wrote(paddr_t ipa, u32 bytes);
+/* spt_fixed_touched: did a guest write since the last call change descriptors that
+ * translate the fixed page's VA (the guest may now map it)? Clears the flag. */
+bool spt_fixed_touched(void);
+/* spt_unsync: lift the write protection of the frame of ipa until the next spt_resync,
+ * keeping a snapshot of it; false if no snapshot slot is free (emulate instead). */
+bool spt_unsync(paddr_t ipa);
+/* spt_resync: bring every out-of-sync frame back: the descriptors that differ from its
+ * snapshot have their shadows removed, and the frame is write-protected again. */
+void spt_resync(void);
+
+/* TLB maintenance, as the guest's TLB would see it (B3.10.6, B4.2.2). */
+void spt_inval_all(void);
+void spt_inval_asid(u32 asid);
+void spt_inval_va(u32 va, u32 asid);
+void spt_inval_va_all_asids(u32 va);
+/* spt_drop_roots: forget every root (the guest's translation regime itself changed). */
+void spt_drop_roots(void);
+
+/* spt_check: verify every invariant of the store (rmap, sources, counts); the name of the
+ * first one broken, or NULL. For tests and the hypervisor's integrity check. */
+const char *spt_check(void);
+/* spt_tables_used: pool pages in use (roots included). */
+u32 spt_tables_used(void);
+
+/* Provided by the user of the store. */
+void spt_hw_flush_va(u32 va, u32 hw_asid); /* TLBIMVA of one shadow entry */
+void spt_hw_flush_asid(u32 hw_asid);	   /* TLBIASID: a root's tables changed or it is reused */
+__attribute__((noreturn)) void spt_panic(const char *what);
+
+#define SPT_ASSERT(cond)                                                                           \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			spt_panic("shadow store invariant broken: " #cond);                        \
+		}                                                                                  \
+	} while (0)
+
+#endif
