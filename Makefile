@@ -38,6 +38,8 @@ HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Icommon/include -Ihyp/include \
 
 COMMON_SRC := common/src/fdt.c common/src/fmt.c common/src/pt.c common/src/s1.c common/src/str.c
 
+.DEFAULT_GOAL := all
+
 # ---- the hypervisor ----
 # Every memory module is a directory mm-<name>/ of sources; adding one needs no change here.
 HYP_SRC := $(wildcard hyp/src/*.c) $(wildcard mm-*/*.c) $(COMMON_SRC)
@@ -58,7 +60,7 @@ $(HYP_ELF): $(HYP_OBJ) hyp/hyp.ld
 	$(Q)$(CC_T) $(TARGET_CFLAGS) -T hyp/hyp.ld -o $@ $(HYP_OBJ) -lgcc
 
 # ---- test guests (tests/guests/*.c, each linked with the small guest runtime) ----
-GUEST_RT_SRC := tests/guests/rt/rt.c $(COMMON_SRC)
+GUEST_RT_SRC := tests/guests/rt/rt.c tests/guests/rt/rt_pt.c $(COMMON_SRC)
 GUEST_RT_OBJ := $(patsubst %.c,$(BUILD)/guests/%.o,$(GUEST_RT_SRC)) $(BUILD)/guests/rt/start.o
 GUEST_NAMES := $(basename $(notdir $(wildcard tests/guests/*.c)))
 GUEST_BINS := $(foreach g,$(GUEST_NAMES),$(BUILD)/guests/$(g).bin $(BUILD)/guests/$(g).elf)
@@ -119,6 +121,13 @@ $(BUILD)/host/test_bench_mm: tests/unit/test_bench_mm.c tests/unit/testmem.h \
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) -Itests/unit/shim $(HOST_CFLAGS) -Itests/unit -Ibench/kernel -o $@ $< \
 		bench/kernel/mm.c $(HOST_BENCH_SRC) $(COMMON_SRC) -lcmocka
+
+# The shadow module's table store, on the host (it touches no system register).
+$(BUILD)/host/test_spt: tests/unit/test_spt.c mm-shadow/spt.c mm-shadow/spt.h mm-shadow/shadow.h \
+		$(COMMON_SRC)
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Itests/unit -o $@ $< mm-shadow/spt.c $(COMMON_SRC) -lcmocka
 
 $(BUILD)/host/test_%: tests/unit/test_%.c tests/unit/testmem.h $(HOST_HYP_SRC) $(HOST_BENCH_SRC) $(COMMON_SRC)
 	@mkdir -p $(dir $@)

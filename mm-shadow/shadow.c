@@ -374,8 +374,18 @@ static bool decode_guest(struct vcpu *v, u32 spsr, struct decoded_access *da)
 {
 	u32 insn;
 	char err[128];
-	return (spsr & PSR_T) == 0 && guest_read_insn(v, v->tf->pc, &insn) &&
-	       decode_a32_ldst(insn, guest_reg_cb, v, da, err, sizeof(err));
+	paddr_t ipa;
+	const u32 *p;
+	if ((spsr & PSR_T) != 0) {
+		return false;
+	}
+	/* The shadow leaf the instruction was just fetched through, else a guest walk. */
+	if (spt_translate(v->tf->pc, &ipa) && (p = vm_ipa_to_host(sh.vm, ipa, 4)) != NULL) {
+		insn = *p;
+	} else if (!guest_read_insn(v, v->tf->pc, &insn)) {
+		return false;
+	}
+	return decode_a32_ldst(insn, guest_reg_cb, v, da, err, sizeof(err));
 }
 
 /* emulate_stores: perform, for the guest, the stores of da that its own tables allow (at
@@ -384,21 +394,26 @@ static bool decode_guest(struct vcpu *v, u32 spsr, struct decoded_access *da)
 static void emulate_stores(struct vcpu *v, const struct decoded_access *da, bool pl0)
 {
 	struct s1_state st = guest_state();
+	bool unpriv = pl0 || da->unprivileged;
 	for (u32 i = 0; i < da->n; i++) {
 		const struct mem_op *op = &da->op[i];
 		struct s1_result r;
+		paddr_t ipa;
 		u8 *host;
-		if (!op->store ||
-		    s1_translate(&st, &vm_guest_mem, op->addr, S1_WRITE, pl0 || da->unprivileged,
-				 &r) != S1_OK ||
-		    (host = vm_ipa_to_host(sh.vm, r.out, op->size)) == NULL) {
+		if (!spt_write_granted(op->addr, unpriv, &ipa)) {
+			/* Not shadowed, or a page whose writes PL1 alone may do (AP = 0b010). */
+			bool ok = op->store && s1_translate(&st, &vm_guest_mem, op->addr, S1_WRITE,
+							    unpriv, &r) == S1_OK;
+			ipa = ok ? r.out : (paddr_t)-1;
+		}
+		if (!op->store || (host = vm_ipa_to_host(sh.vm, ipa, op->size)) == NULL) {
 			hyp_fatal("cannot emulate %s at guest pc 0x%08x (access %u at 0x%08x)",
 				  da->mnemonic, v->tf->pc, i, op->addr);
 		}
 		u32 val = vcpu_reg(v, op->reg);
 		memcpy(host, &val, op->size); /* little-endian guest */
-		if (spt_frame_protected(r.out)) {
-			spt_guest_wrote(r.out, op->size);
+		if (spt_frame_protected(ipa)) {
+			spt_guest_wrote(ipa, op->size);
 		}
 	}
 	if (da->writeback) {
@@ -408,15 +423,16 @@ static void emulate_stores(struct vcpu *v, const struct decoded_access *da, bool
 }
 
 /* pt_write: the guest wrote to one of its page tables (ipa), which the shadow protects. */
-static void pt_write(struct vcpu *v, u32 spsr, bool pl0, paddr_t ipa)
+static void pt_write(struct vcpu *v, u32 spsr, bool pl0, paddr_t ipa,
+		     const struct decoded_access *decoded)
 {
 	struct decoded_access da;
 	shadow_values[SH_pt_writes_caught]++;
 	if (sh.sync == SYNC_UNSYNC && spt_unsync(ipa)) {
 		return; /* the guest retries the store on a writable shadow */
 	}
-	if (decode_guest(v, spsr, &da)) {
-		emulate_stores(v, &da, pl0);
+	if (decoded != NULL || decode_guest(v, spsr, &da)) {
+		emulate_stores(v, decoded != NULL ? decoded : &da, pl0);
 		shadow_values[SH_pt_writes_emulated]++;
 		if (spt_fixed_touched()) {
 			check_reserved_va();
@@ -513,6 +529,27 @@ static void own_abort(struct vcpu *v, bool data, u32 hw_fsr, u32 far)
 	shadow_values[SH_genuine_faults]++;
 }
 
+/* caught_write: the fast path of a write to a protected guest page table, known from the
+ * shadow leaf alone (it holds what the guest's tables granted): true if handled. LDRT and
+ * STRT take the slow path, which checks them as PL0. */
+static bool caught_write(struct vcpu *v, u32 spsr, bool pl0, u32 far)
+{
+	paddr_t ipa;
+	struct decoded_access da;
+	if (!spt_write_granted(far, pl0, &ipa) || !spt_frame_protected(ipa)) {
+		return false;
+	}
+	if (sh.sync == SYNC_UNSYNC || pl0) {
+		pt_write(v, spsr, pl0, ipa, NULL);
+		return true;
+	}
+	if (!decode_guest(v, spsr, &da) || da.unprivileged) {
+		return false;
+	}
+	pt_write(v, spsr, pl0, ipa, &da);
+	return true;
+}
+
 /* pl1_rw_pl0_ro: the short format's "PL1 read/write, PL0 read-only" (no LPAE encoding). */
 static bool pl1_rw_pl0_ro(u32 perms)
 {
@@ -526,7 +563,7 @@ static bool refused_write(struct vcpu *v, u32 spsr, bool pl0, u32 far, const str
 			  const struct decoded_access *da)
 {
 	if (vm_ipa_is_ram(sh.vm, r->out) && spt_frame_protected(r->out)) {
-		pt_write(v, spsr, pl0, r->out);
+		pt_write(v, spsr, pl0, r->out, da);
 		return true;
 	}
 	if (spt_make_writable(far)) {
@@ -584,6 +621,9 @@ static void trampoline(struct vcpu *v, bool data)
 	write_ifar(sh.g.ifar);
 	if (spt_current() == SPT_NO_ROOT) {
 		build_space();
+	}
+	if (write && fsc_type == FSC_PERMISSION && caught_write(v, spsr, pl0, far)) {
+		return;
 	}
 
 	struct s1_state st = guest_state();

@@ -6,34 +6,34 @@
 
 #define SHADOW_COUNTERS(X)                                                                         \
 	X(misses_data)	      /* aborts the shadow caused, data side */                            \
-	X(misses_prefetch)    /* and instruction side */                                          \
-	X(fills)	      /* shadow leaves installed */                                       \
-	X(fills_stale)	      /* of which replaced a stale leaf */                                \
-	X(genuine_faults)     /* aborts delivered to the guest */                                 \
-	X(device_accesses)    /* accesses to non-RAM emulated (found by a miss) */               \
-	X(pinned)	      /* abort-entry pages shadowed ahead */                              \
-	X(stores_emulated)    /* PL1 stores to PL1-RW/PL0-RO pages */                             \
-	X(pt_writes_caught)   /* writes to write-protected guest page tables */                   \
-	X(pt_writes_emulated) /* of which emulated (sync=emulate, or no snapshot slot) */         \
+	X(misses_prefetch)    /* and instruction side */                                           \
+	X(fills)	      /* shadow leaves installed */                                        \
+	X(fills_stale)	      /* of which replaced a stale leaf */                                 \
+	X(genuine_faults)     /* aborts delivered to the guest */                                  \
+	X(device_accesses)    /* accesses to non-RAM emulated (found by a miss) */                 \
+	X(pinned)	      /* abort-entry pages shadowed ahead */                               \
+	X(stores_emulated)    /* PL1 stores to PL1-RW/PL0-RO pages */                              \
+	X(pt_writes_caught)   /* writes to write-protected guest page tables */                    \
+	X(pt_writes_emulated) /* of which emulated (sync=emulate, or no snapshot slot) */          \
 	X(oos_marks)	      /* frames made out of sync (sync=unsync) */                          \
 	X(resyncs)	      /* out-of-sync frames brought back */                                \
-	X(resync_changes)     /* descriptors found changed at resync */                           \
-	X(frames_protected)   /* guest frames that became page-table frames */                    \
-	X(rmap_inserts)	      /* reverse-map entries added */                                     \
-	X(rmap_removes)	      /* and removed */                                                   \
-	X(zaps)		      /* shadow leaves removed */                                         \
-	X(tables)	      /* shadow tables allocated */                                       \
-	X(tables_freed)	      /* and freed */                                                     \
-	X(roots_built)	      /* address spaces shadowed from nothing */                          \
-	X(root_hits)	      /* switches to a cached root */                                     \
-	X(root_misses)	      /* switches to an address space without a root */                  \
-	X(evictions)	      /* roots evicted (least recently used) */                           \
-	X(pool_exhausted)     /* the pool ran dry and the current root was reset */               \
-	X(tlbi_all)	      /* trapped TLB maintenance by operation */                          \
+	X(resync_changes)     /* descriptors found changed at resync */                            \
+	X(frames_protected)   /* guest frames that became page-table frames */                     \
+	X(rmap_inserts)	      /* reverse-map entries added */                                      \
+	X(rmap_removes)	      /* and removed */                                                    \
+	X(zaps)		      /* shadow leaves removed */                                          \
+	X(tables)	      /* shadow tables allocated */                                        \
+	X(tables_freed)	      /* and freed */                                                      \
+	X(roots_built)	      /* address spaces shadowed from nothing */                           \
+	X(root_hits)	      /* switches to a cached root */                                      \
+	X(root_misses)	      /* switches to an address space without a root */                    \
+	X(evictions)	      /* roots evicted (least recently used) */                            \
+	X(pool_exhausted)     /* the pool ran dry and the current root was reset */                \
+	X(tlbi_all)	      /* trapped TLB maintenance by operation */                           \
 	X(tlbi_asid)                                                                               \
 	X(tlbi_mva)                                                                                \
 	X(tlbi_mvaa)                                                                               \
-	X(wr_sctlr)	      /* trapped writes (HCR.TVM, HSTR) by register */                    \
+	X(wr_sctlr) /* trapped writes (HCR.TVM, HSTR) by register */                               \
 	X(wr_ttbr0)                                                                                \
 	X(wr_ttbr1)                                                                                \
 	X(wr_ttbcr)                                                                                \
@@ -44,7 +44,7 @@
 	X(wr_fault_regs)                                                                           \
 	X(wr_vbar)                                                                                 \
 	X(wr_other)                                                                                \
-	X(rd_sctlr)	      /* trapped reads (HSTR) by register */                              \
+	X(rd_sctlr) /* trapped reads (HSTR) by register */                                         \
 	X(rd_ttbr0)                                                                                \
 	X(rd_ttbr1)                                                                                \
 	X(rd_ttbcr)                                                                                \

@@ -39,8 +39,9 @@ struct spt_src {
 	u32 frame;	/* guest frame index, from ram_ipa */
 	u16 off, len;	/* the descriptors' bytes in the frame */
 	u32 va;		/* VA translated by the first of them */
-	u8 shift;	/* VA span of one descriptor */
-	u8 dbytes;	/* descriptor size */
+	u8 shift;	/* log2 VA span of one descriptor */
+	u8 cover;	/* log2 VA span of them all (above a page: see zap_page) */
+	u8 dshift;	/* log2 descriptor size */
 	bool used;	/* slot in use */
 	bool marked;	/* spt_guest_wrote: to be handled */
 	u32 prev, next; /* the frame's chain (source ids, 0: none) */
@@ -75,6 +76,7 @@ struct spt_root {
 	u8 gclasses; /* and of its global leaves */
 	bool used;
 	u8 hash_next; /* roots[] index + 1 */
+	u64 hw_ttbr0; /* the hardware TTBR0 that runs it */
 };
 
 static struct {
@@ -221,7 +223,8 @@ static void frame_set_ro(u32 frame, bool ro)
 		u64 nd = ro ? (*d | SPTE_AP_RO) : (*d & SPTE_SW_WRITABLE) ? (*d & ~SPTE_AP_RO) : *d;
 		if (nd != *d) {
 			*d = nd;
-			spt_hw_flush_va(leaf_va(l - 1), hw_asid(s.pages[(l - 1) / SPT_ENTRIES].root));
+			spt_hw_flush_va(leaf_va(l - 1),
+					hw_asid(s.pages[(l - 1) / SPT_ENTRIES].root));
 		}
 	}
 }
@@ -257,7 +260,6 @@ static void src_unlink(u32 pg, u32 k)
 	}
 }
 
-
 /* src_attach: record that page pg was shaped by guest descriptor d, which translates va: the
  * run of d's table that covers pg's VA range becomes a source of pg. A frame that becomes a
  * page table is write-protected (I3). false if pg has no free source slot. */
@@ -266,7 +268,7 @@ static bool src_attach(u32 pg, u32 va, const struct spt_src_desc *d)
 	struct spt_page *p = &s.pages[pg];
 	u32 span = entry_shift(p->level) + fmt->level[p->level - 1].index_bits;
 	u32 cover = d->table_shift < span ? d->table_shift : span;
-	SPT_ASSERT(cover >= d->entry_shift && cover < 32);
+	SPT_ASSERT(cover >= d->entry_shift && cover > 12 && cover < 32);
 	u32 first_va = va & ~MASK(cover);
 	paddr_t first = d->ipa - (paddr_t)((va - first_va) >> d->entry_shift) * d->desc_bytes;
 	u32 len = (1u << (cover - d->entry_shift)) * d->desc_bytes;
@@ -277,7 +279,8 @@ static bool src_attach(u32 pg, u32 va, const struct spt_src_desc *d)
 		const struct spt_src *o = &p->src[k];
 		if (!o->used) {
 			free_k = free_k == SPT_PAGE_SRCS ? k : free_k;
-		} else if (o->frame == frame && o->off == off && o->len == len && o->va == first_va) {
+		} else if (o->frame == frame && o->off == off && o->len == len &&
+			   o->va == first_va) {
 			return true;
 		}
 	}
@@ -291,7 +294,8 @@ static bool src_attach(u32 pg, u32 va, const struct spt_src_desc *d)
 				.len = (u16)len,
 				.va = first_va,
 				.shift = d->entry_shift,
-				.dbytes = d->desc_bytes,
+				.cover = (u8)cover,
+				.dshift = d->desc_bytes == 8 ? 3 : 2,
 				.used = true,
 				.next = f->srcs};
 	u32 id = pg * SPT_PAGE_SRCS + free_k + 1;
@@ -385,8 +389,7 @@ static void drop_sources(u32 pg, u64 lo, u64 hi)
 	struct spt_page *p = &s.pages[pg];
 	for (u32 k = 0; k < SPT_PAGE_SRCS; k++) {
 		const struct spt_src *src = &p->src[k];
-		u64 end = src->va + ((u64)src->len / src->dbytes << src->shift);
-		if (src->used && src->va >= lo && end <= hi) {
+		if (src->used && src->va >= lo && src->va + BIT64(src->cover) <= hi) {
 			src_unlink(pg, k);
 		}
 	}
@@ -401,7 +404,8 @@ static void zap_table(u32 pg, struct zap *z)
 	u64 pend = (u64)p->va + BIT64(page_span_shift(p->level));
 	u64 lo = z->va > p->va ? z->va : p->va;
 	u64 hi = z->va + z->size < pend ? z->va + z->size : pend;
-	if (lo >= hi || (p->level == 3 && z->shift > 12 && (p->classes & class_bit(z->shift)) == 0)) {
+	if (lo >= hi ||
+	    (p->level == 3 && z->shift > 12 && (p->classes & class_bit(z->shift)) == 0)) {
 		return;
 	}
 	u64 *t = table(pg);
@@ -445,8 +449,43 @@ static void zap_root(u32 r, struct zap *z)
 	}
 }
 
+static u32 leaf_page(u32 r, u32 va);
+
+/* zap_small: zap_range for a range inside one level-3 table (a page, or a guest leaf of
+ * 64 KiB to 2 MiB): no table is freed and no source dropped, since every source spans
+ * more than a page and a class-filtered removal keeps them (sources are a superset). */
+static void zap_small(u32 r, u32 va, u32 size_shift, enum zap_mode mode, u32 shift)
+{
+	u32 pg = leaf_page(r, va);
+	if (pg == SPT_NO_PAGE || (shift != 0 && (s.pages[pg].classes & class_bit(shift)) == 0)) {
+		return;
+	}
+	struct zap z = {.mode = mode, .shift = shift, .hw_asid = hw_asid(r)};
+	u64 *t = table(pg);
+	u32 first = (va >> 12) % SPT_ENTRIES, n = 1u << (size_shift - 12);
+	for (u32 slot = first; slot < first + n; slot++) {
+		if ((t[slot] & LPAE_VALID) != 0 &&
+		    leaf_matches(t[slot], pg * SPT_ENTRIES + slot, &z)) {
+			clear_leaf(pg, slot, &z);
+		}
+	}
+	if (z.flush_asid) {
+		spt_hw_flush_asid(z.hw_asid);
+	}
+}
+
+/* zap_range: remove the leaves of [va, va + size) in root r that match mode and (unless 0)
+ * the guest leaf size shift. */
 static void zap_range(u32 r, u64 va, u64 size, enum zap_mode mode, u32 shift)
 {
+	if (size == PAGE_SIZE_4K && shift == 0) {
+		zap_small(r, (u32)va, 12, mode, 0);
+		return;
+	}
+	if (shift != 0 && shift <= page_span_shift(3) && size == BIT64(shift)) {
+		zap_small(r, (u32)va, shift, mode, shift);
+		return;
+	}
 	struct zap z = {.va = va, .size = size, .mode = mode, .shift = shift};
 	zap_root(r, &z);
 }
@@ -492,16 +531,14 @@ static void map_fixed(u32 r)
 
 static u32 key_hash(const struct spt_key *k)
 {
-	u32 h = (u32)k->ttbr0 ^ (u32)(k->ttbr0 >> 32) ^ (k->asid * 0x9e3779b1u) ^ k->dacr ^
-		(u32)k->mmu;
-	h ^= h >> 16;
-	return (h ^ (h >> 7)) % SPT_HASH;
+	/* Table bases are 4 KiB aligned or more, ASIDs small: both mix in the low bits. */
+	u32 h = ((u32)k->ttbr0 >> 12) ^ (u32)(k->ttbr0 >> 32) ^ k->asid ^ k->dacr;
+	return (h ^ (h >> 6)) % SPT_HASH;
 }
 
 static bool key_eq(const struct spt_key *a, const struct spt_key *b)
 {
-	return a->ttbr0 == b->ttbr0 && a->asid == b->asid && a->dacr == b->dacr &&
-	       a->mmu == b->mmu;
+	return a->ttbr0 == b->ttbr0 && a->asid == b->asid && a->dacr == b->dacr && a->mmu == b->mmu;
 }
 
 /* root_free: root r and all its tables gone, its hardware ASID clean for reuse. */
@@ -565,6 +602,7 @@ static u32 root_build(const struct spt_key *k)
 	rt->l1 = page_alloc(1, r, 0, r);
 	SPT_ASSERT(rt->l1 != SPT_NO_PAGE);
 	map_fixed(r);
+	rt->hw_ttbr0 = root_ttbr0(r);
 	u32 h = key_hash(k);
 	rt->hash_next = s.hash[h];
 	s.hash[h] = (u8)(r + 1);
@@ -586,7 +624,7 @@ static u64 make_current(u32 r)
 {
 	s.current = r;
 	s.roots[r].stamp = ++s.clock;
-	return root_ttbr0(r);
+	return s.roots[r].hw_ttbr0;
 }
 
 bool spt_lookup(const struct spt_key *k, u64 *ttbr0)
@@ -633,10 +671,10 @@ void spt_drop_roots(void)
 
 /* ---- filling ---- */
 
-/* leaf_slot: the level-3 page holding va in the current root, or SPT_NO_PAGE. */
-static u32 leaf_page(u32 va)
+/* leaf_page: the level-3 page holding va in root r, or SPT_NO_PAGE. */
+static u32 leaf_page(u32 r, u32 va)
 {
-	u32 pg = s.roots[s.current].l1;
+	u32 pg = s.roots[r].l1;
 	for (u32 lvl = 1; lvl < 3; lvl++) {
 		u64 d = table(pg)[(va >> entry_shift(lvl)) % SPT_ENTRIES];
 		if ((d & LPAE_VALID) == 0) {
@@ -724,13 +762,41 @@ void spt_fill(const struct spt_fill *f)
 
 u64 spt_mapped(u32 va)
 {
-	u32 pg = s.current == SPT_EMPTY ? SPT_NO_PAGE : leaf_page(va);
+	u32 pg = s.current == SPT_EMPTY ? SPT_NO_PAGE : leaf_page(s.current, va);
 	return pg == SPT_NO_PAGE ? 0 : table(pg)[(va >> 12) % SPT_ENTRIES];
+}
+
+/* leaf_ipa: the guest IPA that leaf d maps va to. */
+static paddr_t leaf_ipa(u64 d, u32 va)
+{
+	return s.c.ram_ipa + ((d & LPAE_OA_MASK) - s.c.ram_host) + (va & PAGE_OFFSET_MASK);
+}
+
+bool spt_translate(u32 va, paddr_t *ipa)
+{
+	u64 d = spt_mapped(va);
+	if ((d & LPAE_VALID) == 0 || (d & SPTE_SW_FIXED) != 0) {
+		return false;
+	}
+	*ipa = leaf_ipa(d, va);
+	return true;
+}
+
+bool spt_write_granted(u32 va, bool pl0, paddr_t *ipa)
+{
+	u64 d = spt_mapped(va);
+	/* AP[1] (bit 6) grants PL0 access (B3.7.1): with the write granted, PL0 may write. */
+	bool pl0_ok = (d & ((u64)LPAE_AP_RW_ALL << LPAE_AP_SHIFT)) != 0;
+	if ((d & LPAE_VALID) == 0 || (d & SPTE_SW_WRITABLE) == 0 || (pl0 && !pl0_ok)) {
+		return false;
+	}
+	*ipa = leaf_ipa(d, va);
+	return true;
 }
 
 bool spt_make_writable(u32 va)
 {
-	u32 pg = s.current == SPT_EMPTY ? SPT_NO_PAGE : leaf_page(va);
+	u32 pg = s.current == SPT_EMPTY ? SPT_NO_PAGE : leaf_page(s.current, va);
 	u64 *d = pg == SPT_NO_PAGE ? NULL : &table(pg)[(va >> 12) % SPT_ENTRIES];
 	if (d == NULL || (*d & LPAE_VALID) == 0 || (*d & SPTE_SW_WRITABLE) == 0) {
 		return false;
@@ -757,9 +823,11 @@ static void frame_wrote(u32 frame, u32 off, u32 bytes)
 	for (u32 id = s.frames[frame].srcs; id != 0; id = src_at(id)->next) {
 		struct spt_src *src = src_at(id);
 		u32 lo = off > src->off ? off : src->off;
-		u32 hi = off + bytes < (u32)src->off + src->len ? off + bytes : (u32)src->off + src->len;
+		u32 hi =
+		    off + bytes < (u32)src->off + src->len ? off + bytes : (u32)src->off + src->len;
 		if (lo < hi) {
-			u32 first = (lo - src->off) / src->dbytes, last = (hi - 1 - src->off) / src->dbytes;
+			u32 first = (lo - src->off) >> src->dshift;
+			u32 last = (hi - 1 - src->off) >> src->dshift;
 			src->marked = true;
 			src->mark_va = src->va + (first << src->shift);
 			src->mark_size = (last - first + 1) << src->shift;
@@ -869,8 +937,8 @@ void spt_inval_asid(u32 asid)
 {
 	for (u32 r = 0; r < SPT_MAX_ROOTS; r++) {
 		if (root_translates(r) && s.roots[r].key.asid == asid) {
-			zap_range(r, 0, BIT64(32), s.roots[r].nglobal == 0 ? ZAP_ALL : ZAP_NONGLOBAL,
-				  0);
+			zap_range(r, 0, BIT64(32),
+				  s.roots[r].nglobal == 0 ? ZAP_ALL : ZAP_NONGLOBAL, 0);
 		}
 	}
 }
@@ -974,7 +1042,8 @@ static const char *check_table(u32 pg, u32 r, u32 *leaves)
 		}
 		n++;
 		if (p->level < 3) {
-			const char *e = check_table(page_of(fmt->next_table(d, p->level - 1)), r, leaves);
+			const char *e =
+			    check_table(page_of(fmt->next_table(d, p->level - 1)), r, leaves);
 			if (e != NULL) {
 				return e;
 			}
@@ -1026,8 +1095,10 @@ const char *spt_check(void)
 		u32 nsrc = 0;
 		for (u32 id = f->srcs; id != 0; id = src_at(id)->next) {
 			const struct spt_src *src = src_at(id);
-			if (!src->used || src->frame != fr || s.pages[(id - 1) / SPT_PAGE_SRCS].level == 0) {
-				return "a source chain holds a source of another frame or a free page";
+			if (!src->used || src->frame != fr ||
+			    s.pages[(id - 1) / SPT_PAGE_SRCS].level == 0) {
+				return "a source chain holds a source of another frame or a free "
+				       "page";
 			}
 			nsrc++;
 		}

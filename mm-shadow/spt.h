@@ -29,8 +29,8 @@ struct spt_key {
 /* The store's memory and the guest's RAM; alloc returns zeroed, 4 KiB aligned memory that
  * the store keeps for its lifetime (0 if none: spt_init fails). */
 struct spt_config {
-	u32 pool_pages;	  /* shadow table pages */
-	u32 ram_ipa;	  /* guest RAM: IPA, size, host address (4 KiB multiples) */
+	u32 pool_pages; /* shadow table pages */
+	u32 ram_ipa;	/* guest RAM: IPA, size, host address (4 KiB multiples) */
 	u32 ram_size;
 	paddr_t ram_host;
 	u32 fixed_va;	  /* one page mapped in every root, never zapped (the trampoline) */
@@ -41,20 +41,20 @@ struct spt_config {
 
 /* One guest descriptor a fill depended on: where it is and what it translates. */
 struct spt_src_desc {
-	paddr_t ipa;	 /* where the guest descriptor is (guest RAM) */
-	u8 entry_shift;	 /* log2 of the VA span of one entry of its table */
-	u8 table_shift;	 /* log2 of the VA span of its whole table */
-	u8 desc_bytes;	 /* 4 (short) or 8 (LPAE) */
+	paddr_t ipa;	/* where the guest descriptor is (guest RAM) */
+	u8 entry_shift; /* log2 of the VA span of one entry of its table */
+	u8 table_shift; /* log2 of the VA span of its whole table */
+	u8 desc_bytes;	/* 4 (short) or 8 (LPAE) */
 };
 
 /* A shadow leaf to install, with the guest descriptors it was derived from. */
 struct spt_fill {
 	u32 va;
-	paddr_t ipa;	 /* guest RAM page it maps */
-	u64 attrs;	 /* LPAE leaf attributes granting what the guest grants */
-	bool global;	 /* the guest's entry is global (nG = 0) */
-	u8 leaf_shift;	 /* log2 size of the guest's leaf (page, section, block...) */
-	u32 nsrc;	 /* guest descriptors read, outermost first (0: MMU off) */
+	paddr_t ipa;   /* guest RAM page it maps */
+	u64 attrs;     /* LPAE leaf attributes granting what the guest grants */
+	bool global;   /* the guest's entry is global (nG = 0) */
+	u8 leaf_shift; /* log2 size of the guest's leaf (page, section, block...) */
+	u32 nsrc;      /* guest descriptors read, outermost first (0: MMU off) */
 	struct spt_src_desc src[3];
 };
 
@@ -76,6 +76,12 @@ u32 spt_current(void);
 void spt_fill(const struct spt_fill *f);
 /* spt_mapped: the current root's leaf for va, 0 if none. */
 u64 spt_mapped(u32 va);
+/* spt_translate: the IPA the current root's leaf maps va to; false if none. A leaf holds
+ * what the guest's tables said when it was built, which a TLB entry may too (B3.10.1). */
+bool spt_translate(u32 va, paddr_t *ipa);
+/* spt_write_granted: like spt_translate, if the guest's tables granted a write to va (at
+ * PL0 if pl0) when the leaf was built, whatever write protection does to it now. */
+bool spt_write_granted(u32 va, bool pl0, paddr_t *ipa);
 /* spt_make_writable: the current root's leaf for va writable again (the write protection
  * it had was lifted); false if there is no leaf or the guest did not grant the write. */
 bool spt_make_writable(u32 va);

@@ -173,12 +173,12 @@ u32 thumb_it_advance(u32 cpsr)
 
 bool hsr_condition_passed(u32 hsr, u32 cpsr)
 {
-	if ((hsr & ISS_CV) == 0) {
+	u32 cond = (u32)BITS(hsr, 23, 20);
+	if ((hsr & ISS_CV) == 0 || cond == COND_AL) {
 		return true; /* unconditional, or the condition is known to have passed */
 	}
 	bool n = (cpsr >> 31) & 1, z = (cpsr >> 30) & 1, c = (cpsr >> 29) & 1,
 	     vf = (cpsr >> 28) & 1;
-	u32 cond = (u32)BITS(hsr, 23, 20);
 	bool pass;
 	switch (cond >> 1) { /* A8.3, ConditionPassed */
 	case 0:

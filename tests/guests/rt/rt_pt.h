@@ -1,0 +1,15 @@
+/* Table memory for test guests that build their own translation tables with the shared
+ * builder (tb/pt.h): guest RAM is accessed at its physical address (the guest builds its
+ * tables with its MMU off, or identity-maps them), tables come from a static pool. */
+#ifndef RT_PT_H
+#define RT_PT_H
+
+#include "tb/pt.h"
+
+extern const struct pt_mem rt_pt_mem;
+
+/* rt_pt_alloc: a zeroed table of bytes, aligned to its size (at least 4 KiB for a root that
+ * is then a whole page); stops the guest when the pool is exhausted. */
+paddr_t rt_pt_alloc(u32 bytes);
+
+#endif

@@ -1,0 +1,323 @@
+/* The shadow module's table store (mm-shadow/spt.c) on the host: the shadow builder, the
+ * reverse map, sources and write protection, out-of-sync frames, exact TLB maintenance,
+ * the root cache with LRU eviction and the bounded pool. Every test ends with spt_check
+ * (every invariant of the store). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include <cmocka.h>
+
+#include "../../mm-shadow/shadow.h"
+#include "../../mm-shadow/spt.h"
+#include "tb/lpae.h"
+
+u64 shadow_values[SH_NCOUNTERS];
+
+#define RAM_IPA	   0x40000000u
+#define RAM_SIZE   (16u * 1024 * 1024)
+#define FIXED_VA   0xfffff000u
+#define ATTR_RW	   (((u64)LPAE_AP_RW_PL1 << LPAE_AP_SHIFT) | LPAE_AF)
+#define ATTR_RO	   (((u64)LPAE_AP_RO_PL1 << LPAE_AP_SHIFT) | LPAE_AF)
+#define AP_RO_BIT  ((u64)LPAE_AP_RO_PL1 << LPAE_AP_SHIFT)
+#define FLUSH_LOG  4096
+#define ASID_A	   1u
+#define ASID_B	   2u
+#define TTBR_A	   0x40100000ull
+#define TTBR_B	   0x40200000ull
+#define L3_TABLE_A 0x40300000u /* where the fills below say their guest level-3 table is */
+
+static u8 *ram;
+static struct {
+	u32 va, asid; /* asid only: va = ~0 */
+} flushes[FLUSH_LOG];
+static u32 nflush;
+
+void spt_hw_flush_va(u32 va, u32 hw_asid)
+{
+	if (nflush < FLUSH_LOG) {
+		flushes[nflush].va = va;
+		flushes[nflush++].asid = hw_asid;
+	}
+}
+
+void spt_hw_flush_asid(u32 hw_asid)
+{
+	if (nflush < FLUSH_LOG) {
+		flushes[nflush].va = ~0u;
+		flushes[nflush++].asid = hw_asid;
+	}
+}
+
+void spt_panic(const char *what)
+{
+	fail_msg("%s", what);
+	abort();
+}
+
+/* low_alloc: zeroed memory below 2 GiB, so that its addresses fit LPAE descriptors. */
+static paddr_t low_alloc(u32 bytes)
+{
+	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT,
+		       -1, 0);
+	assert_true(p != MAP_FAILED);
+	return (paddr_t)(uintptr_t)p;
+}
+
+static void setup(u32 pool_pages)
+{
+	static u8 fixed_page[4096] __attribute__((aligned(4096)));
+	memset(shadow_values, 0, sizeof(shadow_values));
+	nflush = 0;
+	ram = (u8 *)(uintptr_t)low_alloc(RAM_SIZE);
+	struct spt_config c = {
+	    .pool_pages = pool_pages,
+	    .ram_ipa = RAM_IPA,
+	    .ram_size = RAM_SIZE,
+	    .ram_host = (paddr_t)(uintptr_t)ram,
+	    .fixed_va = FIXED_VA,
+	    .fixed_pa = (paddr_t)(uintptr_t)fixed_page,
+	    .fixed_attrs = ATTR_RO,
+	    .alloc = low_alloc,
+	};
+	assert_true(spt_init(&c));
+}
+
+/* lpae_fill: a 4 KiB page at va -> ipa, as an LPAE guest walk of three levels would give
+ * it: level-1 entry in the root at ttbr0, level-2 entry in table l2, level-3 entry in l3. */
+static void lpae_fill(u32 va, u32 ipa, u64 ttbr0, u32 l2, u32 l3, bool global, u64 attrs)
+{
+	struct spt_fill f = {.va = va, .ipa = ipa, .attrs = attrs, .global = global,
+			     .leaf_shift = 12, .nsrc = 3};
+	f.src[0] = (struct spt_src_desc){(u32)ttbr0 + 8 * (va >> 30), 30, 32, 8};
+	f.src[1] = (struct spt_src_desc){l2 + 8 * ((va >> 21) & 511), 21, 30, 8};
+	f.src[2] = (struct spt_src_desc){l3 + 8 * ((va >> 12) & 511), 12, 21, 8};
+	spt_fill(&f);
+}
+
+/* short_section_fill: a 4 KiB piece of a 1 MiB short-descriptor section at va. */
+static void short_section_fill(u32 va, u32 ipa, u32 l1, bool global)
+{
+	struct spt_fill f = {.va = va, .ipa = ipa, .attrs = ATTR_RW, .global = global,
+			     .leaf_shift = 20, .nsrc = 1};
+	f.src[0] = (struct spt_src_desc){l1 + 4 * (va >> 20), 20, 32, 4};
+	spt_fill(&f);
+}
+
+static bool mapped(u32 va)
+{
+	return (spt_mapped(va) & LPAE_VALID) != 0;
+}
+
+static void check(void)
+{
+	const char *e = spt_check();
+	if (e != NULL) {
+		fail_msg("%s", e);
+	}
+}
+
+static void test_fill_and_fixed_page(void **state)
+{
+	(void)state;
+	setup(64);
+	u64 ttbr = spt_select(&(struct spt_key){.ttbr0 = TTBR_A, .asid = ASID_A, .mmu = true});
+	assert_int_equal(ttbr >> LPAE_TTBR_ASID_SHIFT, spt_current() + 1); /* own hardware ASID */
+	assert_true(mapped(FIXED_VA));
+	lpae_fill(0x1000, RAM_IPA + 0x5000, TTBR_A, 0x40101000, L3_TABLE_A, false, ATTR_RW);
+	u64 d = spt_mapped(0x1000);
+	assert_true(d & LPAE_VALID);
+	assert_int_equal(d & LPAE_OA_MASK, (u64)(uintptr_t)ram + 0x5000);
+	paddr_t ipa;
+	assert_true(spt_translate(0x1abc, &ipa));
+	assert_int_equal(ipa, RAM_IPA + 0x5abc);
+	assert_false(spt_translate(FIXED_VA, &ipa)); /* not guest memory */
+	assert_int_equal(shadow_values[SH_rmap_inserts], 1);
+	check();
+}
+
+static void test_reverse_map_and_write_protection(void **state)
+{
+	(void)state;
+	setup(64);
+	spt_select(&(struct spt_key){.ttbr0 = TTBR_A, .asid = ASID_A, .mmu = true});
+	/* Two VAs on one frame, and the frame of the guest's level-3 table mapped at a third. */
+	lpae_fill(0x1000, RAM_IPA + 0x5000, TTBR_A, 0x40101000, L3_TABLE_A, false, ATTR_RW);
+	lpae_fill(0x2000, RAM_IPA + 0x5000, TTBR_A, 0x40101000, L3_TABLE_A, false, ATTR_RW);
+	assert_true(spt_frame_protected(L3_TABLE_A));
+	assert_false(spt_frame_protected(RAM_IPA + 0x5000));
+	lpae_fill(0x3000, L3_TABLE_A, TTBR_A, 0x40101000, L3_TABLE_A, false, ATTR_RW);
+	assert_true(spt_mapped(0x3000) & AP_RO_BIT); /* a page table: read-only in the shadow */
+	paddr_t ipa;
+	assert_true(spt_write_granted(0x3008, false, &ipa)); /* though the guest grants it */
+	assert_int_equal(ipa, L3_TABLE_A + 8);
+	assert_false(spt_write_granted(0x3008, true, &ipa)); /* not to PL0 */
+	check();
+
+	/* The guest rewrites the level-3 entry of 0x2000: its shadow alone goes. */
+	spt_guest_wrote(L3_TABLE_A + 8 * 2, 8);
+	assert_true(mapped(0x1000));
+	assert_false(mapped(0x2000));
+	assert_true(mapped(0x3000));
+	/* Its level-2 entry (2 MiB): every leaf built through it goes. */
+	spt_guest_wrote(0x40101000, 8);
+	assert_false(mapped(0x1000) || mapped(0x3000));
+	assert_int_equal(shadow_values[SH_rmap_inserts], shadow_values[SH_rmap_removes]);
+	assert_false(spt_frame_protected(L3_TABLE_A)); /* nothing built from it any more */
+	check();
+}
+
+static void test_unsync_and_resync(void **state)
+{
+	(void)state;
+	setup(64);
+	spt_select(&(struct spt_key){.ttbr0 = TTBR_A, .asid = ASID_A, .mmu = true});
+	lpae_fill(0x1000, RAM_IPA + 0x5000, TTBR_A, 0x40101000, L3_TABLE_A, false, ATTR_RW);
+	lpae_fill(0x2000, RAM_IPA + 0x6000, TTBR_A, 0x40101000, L3_TABLE_A, false, ATTR_RW);
+	lpae_fill(0x3000, L3_TABLE_A, TTBR_A, 0x40101000, L3_TABLE_A, false, ATTR_RW);
+	assert_true(spt_unsync(L3_TABLE_A));
+	assert_false(spt_mapped(0x3000) & AP_RO_BIT); /* writable while out of sync */
+	assert_false(spt_frame_protected(L3_TABLE_A));
+	check();
+	/* The guest changes the entry of 0x2000 directly; until the resync either is valid. */
+	ram[L3_TABLE_A - RAM_IPA + 8 * 2] ^= 0x10;
+	assert_true(mapped(0x2000));
+	spt_resync();
+	assert_true(mapped(0x1000));
+	assert_false(mapped(0x2000));
+	assert_true(spt_mapped(0x3000) & AP_RO_BIT);
+	assert_true(spt_frame_protected(L3_TABLE_A));
+	assert_int_equal(shadow_values[SH_resync_changes], 1);
+	check();
+}
+
+static void test_tlb_maintenance_is_exact(void **state)
+{
+	(void)state;
+	setup(128);
+	u64 a = spt_select(&(struct spt_key){.ttbr0 = TTBR_A, .asid = ASID_A, .mmu = true});
+	lpae_fill(0x1000, RAM_IPA + 0x5000, TTBR_A, 0x40101000, L3_TABLE_A, false, ATTR_RW);
+	lpae_fill(0xc0001000, RAM_IPA + 0x7000, TTBR_A, 0x40102000, 0x40303000, true, ATTR_RW);
+	u64 b = spt_select(&(struct spt_key){.ttbr0 = TTBR_B, .asid = ASID_B, .mmu = true});
+	assert_true(a != b);
+	lpae_fill(0x1000, RAM_IPA + 0x8000, TTBR_B, 0x40201000, 0x40304000, false, ATTR_RW);
+	lpae_fill(0xc0001000, RAM_IPA + 0x7000, TTBR_B, 0x40102000, 0x40303000, true, ATTR_RW);
+
+	/* TLBIMVA of ASID A's user page: B's page at the same VA stays. */
+	nflush = 0;
+	spt_inval_va(0x1000, ASID_A);
+	assert_true(mapped(0x1000)); /* B is current */
+	assert_int_equal(nflush, 1);
+	assert_int_equal(flushes[0].va, 0x1000);
+	assert_int_equal(flushes[0].asid, (u32)(a >> LPAE_TTBR_ASID_SHIFT));
+	/* TLBIASID of B: its non-global page goes, its global page stays. */
+	spt_inval_asid(ASID_B);
+	assert_false(mapped(0x1000));
+	assert_true(mapped(0xc0001000));
+	/* TLBIMVA of a global page with ASID A: gone from every root. */
+	spt_inval_va(0xc0001000, ASID_A);
+	assert_false(mapped(0xc0001000));
+	u64 t;
+	assert_true(spt_lookup(&(struct spt_key){.ttbr0 = TTBR_A, .asid = ASID_A, .mmu = true}, &t));
+	assert_int_equal(t, a);
+	assert_false(mapped(0xc0001000));
+	check();
+
+	/* A section: TLBIMVA of any address in it removes all of its pieces. */
+	short_section_fill(0x00500000, RAM_IPA + 0x100000, 0x40400000, false);
+	short_section_fill(0x005ff000, RAM_IPA + 0x1ff000, 0x40400000, false);
+	spt_inval_va(0x00500000, ASID_A);
+	assert_false(mapped(0x00500000) || mapped(0x005ff000));
+	/* TLBIMVAA: every ASID; TLBIALL: everything but the fixed page. */
+	lpae_fill(0x1000, RAM_IPA + 0x5000, TTBR_A, 0x40101000, L3_TABLE_A, false, ATTR_RW);
+	spt_inval_va_all_asids(0x1000);
+	assert_false(mapped(0x1000));
+	lpae_fill(0x1000, RAM_IPA + 0x5000, TTBR_A, 0x40101000, L3_TABLE_A, false, ATTR_RW);
+	spt_inval_all();
+	assert_false(mapped(0x1000));
+	assert_true(mapped(FIXED_VA));
+	assert_int_equal(shadow_values[SH_rmap_inserts], shadow_values[SH_rmap_removes]);
+	check();
+}
+
+static void test_root_cache_lru_and_no_leak(void **state)
+{
+	(void)state;
+	setup(256);
+	u32 baseline = spt_tables_used(); /* the empty root */
+	for (u32 i = 0; i < SPT_MAX_ROOTS; i++) {
+		spt_select(&(struct spt_key){.ttbr0 = TTBR_A + i * 0x4000, .asid = i, .mmu = true});
+		lpae_fill(0x1000, RAM_IPA + 0x5000, TTBR_A + i * 0x4000, 0x40101000, L3_TABLE_A, false,
+			  ATTR_RW);
+	}
+	assert_int_equal(shadow_values[SH_roots_built], SPT_MAX_ROOTS);
+	u64 t;
+	/* Key 0 used again: the least recently used is key 1. */
+	assert_true(spt_lookup(&(struct spt_key){.ttbr0 = TTBR_A, .asid = 0, .mmu = true}, &t));
+	spt_select(&(struct spt_key){.ttbr0 = 0x41000000, .asid = 99, .mmu = true});
+	assert_int_equal(shadow_values[SH_evictions], 1);
+	assert_true(spt_lookup(&(struct spt_key){.ttbr0 = TTBR_A, .asid = 0, .mmu = true}, &t));
+	assert_false(
+	    spt_lookup(&(struct spt_key){.ttbr0 = TTBR_A + 0x4000, .asid = 1, .mmu = true}, &t));
+	check();
+	/* Churn: hundreds of address spaces come and go; nothing leaks. */
+	for (u32 i = 0; i < 500; i++) {
+		u64 ttbr0 = 0x40800000u + (i % 128) * 0x1000u;
+		spt_select(&(struct spt_key){.ttbr0 = ttbr0, .asid = i, .mmu = true});
+		lpae_fill(0x1000 + i * 0x200000, RAM_IPA + 0x5000, ttbr0, 0x40101000, L3_TABLE_A,
+			  false, ATTR_RW);
+	}
+	check();
+	spt_drop_roots();
+	assert_int_equal(spt_tables_used(), baseline);
+	assert_int_equal(shadow_values[SH_rmap_inserts], shadow_values[SH_rmap_removes]);
+	assert_int_equal(shadow_values[SH_tables], shadow_values[SH_tables_freed] + baseline);
+	check();
+}
+
+static void test_pool_exhaustion(void **state)
+{
+	(void)state;
+	setup(16);
+	spt_select(&(struct spt_key){.ttbr0 = TTBR_A, .asid = ASID_A, .mmu = true});
+	/* A page in each of 64 regions of 2 MiB: a level-3 table each, 16 pages in all. */
+	for (u32 i = 0; i < 64; i++) {
+		u32 va = 0x10000000u + i * 0x200000u;
+		lpae_fill(va, RAM_IPA + 0x5000, TTBR_A, 0x40101000, L3_TABLE_A + 0x1000, false,
+			  ATTR_RW);
+		assert_true(mapped(va));
+		assert_true(spt_tables_used() <= 16);
+		check();
+	}
+	assert_true(shadow_values[SH_pool_exhausted] > 0);
+}
+
+static void test_flat_root_ignores_tlb_maintenance(void **state)
+{
+	(void)state;
+	setup(64);
+	spt_select(&(struct spt_key){.mmu = false});
+	struct spt_fill f = {.va = RAM_IPA, .ipa = RAM_IPA, .attrs = ATTR_RW, .leaf_shift = 12};
+	spt_fill(&f);
+	spt_inval_all();
+	assert_true(mapped(RAM_IPA)); /* MMU off: nothing came from tables */
+	check();
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_fill_and_fixed_page),
+	    cmocka_unit_test(test_reverse_map_and_write_protection),
+	    cmocka_unit_test(test_unsync_and_resync),
+	    cmocka_unit_test(test_tlb_maintenance_is_exact),
+	    cmocka_unit_test(test_root_cache_lru_and_no_leak),
+	    cmocka_unit_test(test_pool_exhaustion),
+	    cmocka_unit_test(test_flat_root_ignores_tlb_maintenance),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
