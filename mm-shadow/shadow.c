@@ -43,6 +43,7 @@ DEFINE_COUNTER_BLOCK(shadow, "shadow", SHADOW_COUNTERS)
 #define POOL_PAGES_DEFAULT   1024u /* 4 MiB of shadow tables */
 #define POOL_PAGES_MIN	     16u
 #define POOL_PAGES_MAX	     16384u
+#define CHECK_EVERY_MAX	     1000000u
 #define HVC_PABT	     1u
 #define HVC_DABT	     2u
 /* A32 encodings of the trampoline page. */
@@ -79,7 +80,8 @@ static struct {
 	/* Options. */
 	enum sync_policy sync;
 	u32 pool_pages;
-	bool check; /* verify the store's invariants after every trap */
+	u32 check_every; /* verify the store's invariants after every n-th trap (0: never) */
+	u32 check_countdown;
 } sh = {.sync = SYNC_EMULATE, .pool_pages = POOL_PAGES_DEFAULT};
 
 /* ---- what the store asks of the hypervisor ---- */
@@ -127,11 +129,11 @@ static bool shadow_option(const char *key, size_t klen, const char *val, size_t 
 		return true;
 	}
 	if (klen == 5 && strncmp(key, "check", 5) == 0) {
-		if (vlen == 1 && (val[0] == '0' || val[0] == '1')) {
-			sh.check = val[0] == '1';
-			return true;
+		if (!tb_parse_u64(val, vlen, false, &n) || n > CHECK_EVERY_MAX) {
+			return false;
 		}
-		return false;
+		sh.check_every = (u32)n;
+		return true;
 	}
 	return false;
 }
@@ -291,6 +293,7 @@ static int shadow_setup(struct vm *vm)
 	if (!spt_init(&c)) {
 		return -1;
 	}
+	sh.check_countdown = sh.check_every;
 	write_prrr(MAIR_SHADOW); /* MAIR0 of the shadow tables */
 	write_ttbcr(TTBCR_EAE);
 	write_ttbr1_64(0);
@@ -341,14 +344,13 @@ static void fill(u32 va, const struct s1_result *r)
 			  va);
 	}
 	bool mmu = (sh.g.sctlr & SCTLR_M) != 0;
-	struct spt_fill f = {
-	    .va = va,
-	    .ipa = ALIGN_DOWN(r->out, (paddr_t)PAGE_SIZE_4K),
-	    .attrs = shadow_attrs(r->perms),
-	    .global = mmu && r->global,
-	    .leaf_shift = (u8)r->size_shift,
-	    .nsrc = mmu ? r->walk.depth : 0,
-	};
+	struct spt_fill f; /* assigned field by field: no zeroing of the unused sources */
+	f.va = va;
+	f.ipa = ALIGN_DOWN(r->out, (paddr_t)PAGE_SIZE_4K);
+	f.attrs = shadow_attrs(r->perms);
+	f.global = mmu && r->global;
+	f.leaf_shift = (u8)r->size_shift;
+	f.nsrc = mmu ? r->walk.depth : 0;
 	for (u32 d = 0; d < f.nsrc; d++) {
 		const struct pt_regime *reg = &r->regime;
 		const struct pt_level *l = &reg->fmt->level[reg->start + d];
@@ -1060,8 +1062,9 @@ static void shadow_trap(struct vcpu *v, u32 hsr)
 		trap_core(v, hsr);
 		return;
 	}
-	if (sh.check) {
+	if (sh.check_every != 0 && --sh.check_countdown == 0) {
 		const char *broken = spt_check();
+		sh.check_countdown = sh.check_every;
 		if (broken != NULL) {
 			hyp_fatal("%s", broken);
 		}
@@ -1108,7 +1111,8 @@ static const struct mm_module shadow_module = {
 	"                              the frame left out of sync until the next TLB operation\n"
 	"                              or address-space switch\n"
 	"  shadow.pool=<pages>         shadow-table pool, 4 KiB pages (16..16384, default 1024)\n"
-	"  shadow.check=0|1            verify the shadow store's invariants after every trap",
+	"  shadow.check=<n>            verify the shadow store's invariants after every n-th\n"
+	"                              trap (default 0: never; 1: after every trap, slow)",
     .parse_option = shadow_option,
     .setup = shadow_setup,
     .ec_mask = BIT64(EC_CP15_32) | BIT64(EC_CP15_64) | BIT64(EC_HVC),

@@ -96,6 +96,8 @@ static struct {
 	paddr_t snap[SPT_MAX_OOS];
 	u32 gfilter[128]; /* 4 KiB global leaves, by a hash of their VA page (a superset) */
 	bool fixed_touched;
+	u32 live;		    /* roots that translate (MMU on), one bit each */
+	u8 lvl_entry[4], lvl_span[4]; /* by LPAE level: entry and table spans, log2 */
 } s;
 
 static const struct pt_format *const fmt = &pt_lpae_s1;
@@ -114,9 +116,15 @@ static u32 page_of(paddr_t pa)
 }
 
 /* entry_shift: log2 of the VA span of one entry of a page at LPAE level lvl. */
-static u32 entry_shift(u32 lvl)
+static inline u32 entry_shift(u32 lvl)
 {
-	return fmt->level[lvl - 1].shift;
+	return s.lvl_entry[lvl];
+}
+
+/* page_span_shift: log2 of the VA span of a whole table at LPAE level lvl (a root: 4 GiB). */
+static inline u32 page_span_shift(u32 lvl)
+{
+	return s.lvl_span[lvl];
 }
 
 static u32 hw_asid(u32 root)
@@ -266,7 +274,7 @@ static void src_unlink(u32 pg, u32 k)
 static bool src_attach(u32 pg, u32 va, const struct spt_src_desc *d)
 {
 	struct spt_page *p = &s.pages[pg];
-	u32 span = entry_shift(p->level) + fmt->level[p->level - 1].index_bits;
+	u32 span = page_span_shift(p->level);
 	u32 cover = d->table_shift < span ? d->table_shift : span;
 	SPT_ASSERT(cover >= d->entry_shift && cover > 12 && cover < 32);
 	u32 first_va = va & ~MASK(cover);
@@ -330,11 +338,6 @@ struct zap {
 };
 
 #define ZAP_FLUSH_EACH_MAX 8u
-
-static u32 page_span_shift(u32 lvl)
-{
-	return lvl == 1 ? 32 : entry_shift(lvl) + fmt->level[lvl - 1].index_bits;
-}
 
 static u32 class_bit(u32 shift)
 {
@@ -565,6 +568,7 @@ static void root_free(u32 r)
 		*link = rt->hash_next;
 	}
 	rt->used = false;
+	s.live &= ~BIT(r);
 	spt_hw_flush_asid(hw_asid(r));
 }
 
@@ -603,6 +607,7 @@ static u32 root_build(const struct spt_key *k)
 	SPT_ASSERT(rt->l1 != SPT_NO_PAGE);
 	map_fixed(r);
 	rt->hw_ttbr0 = root_ttbr0(r);
+	s.live |= k->mmu ? BIT(r) : 0;
 	u32 h = key_hash(k);
 	rt->hash_next = s.hash[h];
 	s.hash[h] = (u8)(r + 1);
@@ -917,44 +922,54 @@ void spt_resync(void)
 
 /* ---- TLB maintenance ---- */
 
-static bool root_translates(u32 r)
+/* next_live: the lowest root of *mask that translates, removed from it. */
+static inline u32 next_live(u32 *mask)
 {
-	return s.roots[r].used && s.roots[r].key.mmu;
+	u32 r = (u32)__builtin_ctz(*mask);
+	*mask &= *mask - 1;
+	return r;
 }
 
 void spt_inval_all(void)
 {
-	for (u32 r = 0; r < SPT_MAX_ROOTS; r++) {
-		if (root_translates(r)) {
-			zap_range(r, 0, BIT64(32), ZAP_ALL, 0);
-			s.roots[r].classes = s.roots[r].gclasses = 0;
-		}
+	for (u32 m = s.live; m != 0;) {
+		u32 r = next_live(&m);
+		zap_range(r, 0, BIT64(32), ZAP_ALL, 0);
+		s.roots[r].classes = s.roots[r].gclasses = 0;
 	}
 	memset(s.gfilter, 0, sizeof(s.gfilter));
 }
 
 void spt_inval_asid(u32 asid)
 {
-	for (u32 r = 0; r < SPT_MAX_ROOTS; r++) {
-		if (root_translates(r) && s.roots[r].key.asid == asid) {
-			zap_range(r, 0, BIT64(32),
-				  s.roots[r].nglobal == 0 ? ZAP_ALL : ZAP_NONGLOBAL, 0);
+	for (u32 m = s.live; m != 0;) {
+		u32 r = next_live(&m);
+		if (s.roots[r].key.asid == asid) {
+			zap_range(r, 0, BIT64(32), s.roots[r].nglobal == 0 ? ZAP_ALL : ZAP_NONGLOBAL,
+				  0);
 		}
 	}
 }
 
 /* inval_va_root: remove from root r the guest leaf holding va (all of it: a section's
- * 4 KiB pieces too), if it matches mode. */
+ * 4 KiB pieces too), if it matches mode. Guest leaves up to 2 MiB lie in va's level-3
+ * table; bigger ones (supersections, 1 GiB blocks) span several. */
 static void inval_va_root(u32 r, u32 va, enum zap_mode mode)
 {
 	struct spt_root *rt = &s.roots[r];
-	u32 page_bit = BIT((va >> 12) % 32);
-	if (mode != ZAP_GLOBAL || (s.gfilter[(va >> 12) / 32 % ARRAY_SIZE(s.gfilter)] & page_bit)) {
-		zap_range(r, va, PAGE_SIZE_4K, mode, 0);
-	}
 	u32 classes = mode == ZAP_GLOBAL ? rt->gclasses : rt->classes;
+	u32 pg = leaf_page(r, va);
+	if (pg != SPT_NO_PAGE) {
+		struct zap z = {.mode = mode, .hw_asid = hw_asid(r)};
+		u64 *t = table(pg);
+		u32 slot = (va >> 12) % SPT_ENTRIES;
+		if ((t[slot] & LPAE_VALID) != 0 && leaf_matches(t[slot], pg * SPT_ENTRIES + slot, &z)) {
+			clear_leaf(pg, slot, &z);
+		}
+		classes &= s.pages[pg].classes | ~0x0fu; /* the small classes: this table's own */
+	}
 	for (u32 c = 1; c < NCLASSES; c++) {
-		if (classes & BIT(c)) {
+		if ((classes & BIT(c)) != 0 && (pg != SPT_NO_PAGE || class_shift[c] > 21)) {
 			u32 sh = class_shift[c];
 			zap_range(r, va & ~MASK(sh), BIT64(sh), mode, sh);
 		}
@@ -963,14 +978,15 @@ static void inval_va_root(u32 r, u32 va, enum zap_mode mode)
 
 void spt_inval_va(u32 va, u32 asid)
 {
+	u32 page_bit = BIT((va >> 12) % 32);
+	bool maybe_global = (s.gfilter[(va >> 12) / 32 % ARRAY_SIZE(s.gfilter)] & page_bit) != 0;
 	va &= ~PAGE_OFFSET_MASK;
-	for (u32 r = 0; r < SPT_MAX_ROOTS; r++) {
-		if (!root_translates(r)) {
-			continue;
-		}
-		if (s.roots[r].key.asid == asid) {
+	for (u32 m = s.live; m != 0;) {
+		u32 r = next_live(&m);
+		const struct spt_root *rt = &s.roots[r];
+		if (rt->key.asid == asid) {
 			inval_va_root(r, va, ZAP_ALL);
-		} else if (s.roots[r].nglobal != 0) {
+		} else if (rt->nglobal != 0 && (maybe_global || (rt->gclasses & ~1u) != 0)) {
 			inval_va_root(r, va, ZAP_GLOBAL);
 		}
 	}
@@ -979,10 +995,8 @@ void spt_inval_va(u32 va, u32 asid)
 void spt_inval_va_all_asids(u32 va)
 {
 	va &= ~PAGE_OFFSET_MASK;
-	for (u32 r = 0; r < SPT_MAX_ROOTS; r++) {
-		if (root_translates(r)) {
-			inval_va_root(r, va, ZAP_ALL);
-		}
+	for (u32 m = s.live; m != 0;) {
+		inval_va_root(next_live(&m), va, ZAP_ALL);
 	}
 }
 
@@ -1010,6 +1024,11 @@ bool spt_init(const struct spt_config *c)
 	}
 	for (u32 pg = 0; pg < c->pool_pages; pg++) {
 		s.pages[pg].next_free = pg + 1 < c->pool_pages ? pg + 1 : SPT_NO_PAGE;
+	}
+	for (u32 lvl = 1; lvl <= 3; lvl++) {
+		const struct pt_level *l = &fmt->level[lvl - 1];
+		s.lvl_entry[lvl] = l->shift;
+		s.lvl_span[lvl] = (u8)(lvl == 1 ? 32 : l->shift + l->index_bits);
 	}
 	s.free_head = 0;
 	s.nfree = c->pool_pages;
