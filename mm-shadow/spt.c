@@ -274,6 +274,16 @@ static void src_unlink(u32 pg, u32 k)
 static bool src_attach(u32 pg, u32 va, const struct spt_src_desc *d)
 {
 	struct spt_page *p = &s.pages[pg];
+	u32 dframe = frame_of_ipa(d->ipa), doff = (u32)d->ipa & PAGE_OFFSET_MASK;
+	for (u32 k = 0; k < SPT_PAGE_SRCS; k++) {
+		/* Already a source: most fills in a table come through the same descriptors. */
+		const struct spt_src *o = &p->src[k];
+		if (o->used && o->frame == dframe && o->shift == d->entry_shift &&
+		    doff - o->off < o->len &&
+		    o->va + (((doff - o->off) >> o->dshift) << o->shift) == (va & ~MASK(o->shift))) {
+			return true; /* the same descriptor, for the same VA (tables may alias) */
+		}
+	}
 	u32 span = page_span_shift(p->level);
 	u32 cover = d->table_shift < span ? d->table_shift : span;
 	SPT_ASSERT(cover >= d->entry_shift && cover > 12 && cover < 32);
@@ -341,12 +351,13 @@ struct zap {
 
 static u32 class_bit(u32 shift)
 {
-	for (u32 c = 0; c < NCLASSES; c++) {
-		if (class_shift[c] == shift) {
-			return BIT(c);
-		}
+	/* class_shift[] inverted: 0 for sizes no guest leaf has. */
+	static const u8 bit_of_shift[32] = {[12] = BIT(0), [16] = BIT(1), [20] = BIT(2),
+					    [21] = BIT(3), [24] = BIT(4), [30] = BIT(5)};
+	if (shift >= 32 || bit_of_shift[shift] == 0) {
+		spt_panic("shadow store: a guest leaf of an unknown size");
 	}
-	spt_panic("shadow store: a guest leaf of an unknown size");
+	return bit_of_shift[shift];
 }
 
 /* clear_leaf: remove leaf slot of level-3 page pg, its reverse-map entry and its TLB entry. */
@@ -676,18 +687,17 @@ void spt_drop_roots(void)
 
 /* ---- filling ---- */
 
-/* leaf_page: the level-3 page holding va in root r, or SPT_NO_PAGE. */
+/* leaf_page: the level-3 page holding va in root r, or SPT_NO_PAGE. On the path of every
+ * TLB operation and caught write: the store's own tables, read without the indirect calls
+ * of the format description. */
 static u32 leaf_page(u32 r, u32 va)
 {
-	u32 pg = s.roots[r].l1;
-	for (u32 lvl = 1; lvl < 3; lvl++) {
-		u64 d = table(pg)[(va >> entry_shift(lvl)) % SPT_ENTRIES];
-		if ((d & LPAE_VALID) == 0) {
-			return SPT_NO_PAGE;
-		}
-		pg = page_of(fmt->next_table(d, lvl - 1));
+	u64 d1 = table(s.roots[r].l1)[va >> s.lvl_entry[1]];
+	if ((d1 & LPAE_VALID) == 0) {
+		return SPT_NO_PAGE;
 	}
-	return pg;
+	u64 d2 = table(page_of(d1 & LPAE_OA_MASK))[(va >> s.lvl_entry[2]) % SPT_ENTRIES];
+	return (d2 & LPAE_VALID) == 0 ? SPT_NO_PAGE : page_of(d2 & LPAE_OA_MASK);
 }
 
 /* page_reset: every leaf and source of level-3 page pg gone, the page kept. */

@@ -194,7 +194,13 @@ static bool decode_block(u32 insn, decode_reg_fn reg, void *ctx, struct decoded_
 bool decode_a32_ldst(u32 insn, decode_reg_fn reg, void *ctx, struct decoded_access *out, char *err,
 		     size_t errlen)
 {
-	memset(out, 0, sizeof(*out));
+	/* Only the header: each operation is written whole as it is added (on the path of
+	 * every caught page-table write, zeroing 16 operations costs more than decoding). */
+	out->n = 0;
+	out->writeback = false;
+	out->wb_reg = 0;
+	out->wb_value = 0;
+	out->unprivileged = false;
 	out->mnemonic = "?";
 	if (BITS(insn, 31, 28) == COND_UNCONDITIONAL) {
 		return fail(err, errlen, insn, "unconditional-space instruction (PLD, SRS, ...)");
