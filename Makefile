@@ -2,7 +2,8 @@
 #   make            build everything (installs missing Debian packages first)
 #   make run        GUEST=<image|name> MM=native|stage2 [APPEND=..] [MEM=<MiB>] [HYP=".."]
 #   make debug      same variables; QEMU waits for gdb-multiarch
-#   make test       host unit tests + QEMU integration tests
+#   make test       host unit tests + a short fuzzing run + QEMU integration tests
+#   make fuzz-host  the libFuzzer harnesses, FUZZ_TIME=<seconds> each (default 60)
 #   make perf       the hypervisor cost figures (HYP instructions per event)
 
 # The analysis and test harness run on Debian's Python (/usr/bin/python3), which has
@@ -135,8 +136,32 @@ $(BUILD)/host/test_%: tests/unit/test_%.c tests/unit/testmem.h $(HOST_HYP_SRC) $
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Itests/unit -Ibench/kernel -o $@ $< $(HOST_HYP_SRC) \
 		$(if $(findstring test_bench,$@),$(HOST_BENCH_SRC)) $(COMMON_SRC) -lcmocka
 
-.PHONY: all run debug test unit integration perf compare bench plots clean format format-check
-all: $(HYP_ELF) $(GUEST_BINS) $(BENCH_BIN) $(IMGCHECK) $(UNIT_BINS)
+# ---- host fuzzing: libFuzzer harnesses (tests/fuzz, docs/testing.md "Host fuzzing") ----
+FUZZ_CC := clang
+FUZZ_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Icommon/include -Ihyp/include -Itests/fuzz \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_TARGETS := fdt loader walk
+FUZZ_BINS := $(addprefix $(BUILD)/fuzz/fuzz_,$(FUZZ_TARGETS))
+# Seconds per target: FUZZ_TIME for make fuzz-host, FUZZ_SMOKE_TIME for the run in make test.
+FUZZ_TIME ?= 60
+FUZZ_SMOKE_TIME ?= 10
+$(BUILD)/fuzz/fuzz_fdt: common/src/fdt.c
+$(BUILD)/fuzz/fuzz_loader: hyp/src/loader.c common/src/fmt.c
+$(BUILD)/fuzz/fuzz_walk: common/src/pt.c common/src/s1.c tests/fuzz/walk_input.h
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h
+	@mkdir -p $(dir $@)
+	@echo "  FUZZCC  $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
+# The generated seeds (walk tables, the guest DTB); tests/fuzz/mkcorpus.sh adds the rest.
+$(BUILD)/fuzz/mkseeds: tests/fuzz/mkseeds.c tests/fuzz/walk_input.h tests/unit/testmem.h \
+		hyp/src/guest_dtb.c $(COMMON_SRC)
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Itests/unit -Itests/fuzz -o $@ $(filter %.c,$^)
+
+.PHONY: all run debug test unit integration perf compare bench plots clean format format-check \
+	fuzz-host fuzz-smoke fuzz-corpus
+all: $(HYP_ELF) $(GUEST_BINS) $(BENCH_BIN) $(IMGCHECK) $(UNIT_BINS) $(FUZZ_BINS)
 
 run: all
 	@scripts/run.sh
@@ -150,7 +175,27 @@ unit: $(UNIT_BINS)
 integration: all
 	$(PYTHON) -m pytest -q tests/integration
 
-test: format-check unit integration
+test: format-check unit fuzz-smoke integration
+
+# Every harness for FUZZ_TIME seconds; the inputs it finds accumulate in build/fuzz/corpus.
+fuzz-host: $(FUZZ_BINS)
+	@rc=0; for t in $(FUZZ_TARGETS); do \
+		tests/fuzz/run.sh $(BUILD) $$t $(BUILD)/fuzz/corpus/$$t \
+			-max_total_time=$(FUZZ_TIME) || rc=1; \
+	done; exit $$rc
+
+# The bounded run of make test: FUZZ_SMOKE_TIME seconds per harness from the committed seeds
+# alone, with a fixed random seed.
+fuzz-smoke: $(FUZZ_BINS)
+	@rc=0; for t in $(FUZZ_TARGETS); do \
+		rm -rf $(BUILD)/fuzz/smoke/$$t; \
+		tests/fuzz/run.sh $(BUILD) $$t $(BUILD)/fuzz/smoke/$$t \
+			-seed=1 -max_total_time=$(FUZZ_SMOKE_TIME) || rc=1; \
+	done; exit $$rc
+
+# Regenerate the committed seeds from real inputs (QEMU's DTB, the built guests).
+fuzz-corpus: all $(BUILD)/fuzz/mkseeds
+	@tests/fuzz/mkcorpus.sh $(BUILD)
 
 perf: all
 	@$(PYTHON) tests/integration/perf.py

@@ -4,7 +4,9 @@
 # --check: only report (exit 1) whether something is missing.
 set -eu
 
-# package:command-or-file that proves it is installed
+# package:command-or-file that proves it is installed. The fuzz harnesses (tests/fuzz) need
+# clang and its compiler runtime (libFuzzer and the sanitizers: libclang-rt-14-dev, only
+# recommended by clang on Debian 12, so named here).
 NEEDED="
 gcc-arm-none-eabi:/usr/bin/arm-none-eabi-gcc
 binutils-arm-none-eabi:/usr/bin/arm-none-eabi-objcopy
@@ -15,6 +17,8 @@ libcmocka-dev:/usr/include/cmocka.h
 gcc:/usr/bin/gcc
 make:/usr/bin/make
 clang-format:/usr/bin/clang-format
+clang:/usr/bin/clang
+libclang-rt-14-dev:/usr/lib/llvm-14/lib/clang/14.0.6/include/fuzzer/FuzzedDataProvider.h
 python3-matplotlib:/usr/lib/python3/dist-packages/matplotlib/__init__.py
 python3-pytest:/usr/lib/python3/dist-packages/pytest/__init__.py
 "

@@ -228,12 +228,20 @@ const void *fdt_getprop(const void *fdt, int node_off, const char *name, u32 *le
 	u32 off = next_token(&v, (u32)node_off, FDT_BEGIN_NODE);
 	while (off != 0) {
 		u32 tok = token_at(&v, off);
+		/* Bounds first: node_off need not be a node that fdt_check walked through. */
+		u32 next = next_token(&v, off, tok);
+		if (next == 0) {
+			break;
+		}
 		if (tok == FDT_PROP) {
 			const u8 *p = v.base + v.st_off + off;
 			u32 plen = be32(p + 4);
 			const char *pname = (const char *)v.base + v.str_off + be32(p + 8);
 			u32 room = v.str_len - be32(p + 8);
-			if (strncmp(pname, name, room) == 0) {
+			/* The whole name and its NUL, inside the strings block: a name cut
+			 * short by the block's end is no match. */
+			size_t n = strlen(name);
+			if (n < room && memcmp(pname, name, n + 1) == 0) {
 				if (len != NULL) {
 					*len = plen;
 				}
@@ -242,7 +250,7 @@ const void *fdt_getprop(const void *fdt, int node_off, const char *name, u32 *le
 		} else if (tok != FDT_NOP) {
 			break; /* properties precede subnodes */
 		}
-		off = next_token(&v, off, tok);
+		off = next;
 	}
 	return NULL;
 }
@@ -321,12 +329,25 @@ const char *fdt_strerror(int err)
 
 /* ---- writer ---- */
 
+/* The structure block follows the header and an empty memory reservation map (one 16-byte
+ * terminating entry, spec 5.3). */
+#define W_STRUCT_OFF (FDT_HEADER_LEN + 16)
+
+/* w_fail: record err unless an earlier error is already recorded (the first one sticks). */
+static void w_fail(struct fdt_writer *w, int err)
+{
+	if (w->err == FDT_OK) {
+		w->err = err;
+	}
+}
+
 void fdt_w_init(struct fdt_writer *w, void *buf, u32 cap)
 {
 	w->buf = buf;
 	w->cap = cap;
-	w->off = FDT_HEADER_LEN + 16; /* header, then an empty memory reservation map */
+	w->off = W_STRUCT_OFF;
 	w->depth = 0;
+	w->has_subnode = false;
 	w->err = cap < w->off ? FDT_ERR_NOSPACE : FDT_OK;
 	w->strings_len = 0;
 }
@@ -339,7 +360,7 @@ static void emit(struct fdt_writer *w, const void *data, u32 len)
 		return;
 	}
 	if (padded > w->cap - w->off) {
-		w->err = FDT_ERR_NOSPACE;
+		w_fail(w, FDT_ERR_NOSPACE);
 		return;
 	}
 	memcpy(w->buf + w->off, data, len);
@@ -364,7 +385,7 @@ static u32 string_offset(struct fdt_writer *w, const char *name)
 		}
 	}
 	if (n > sizeof(w->strings) - w->strings_len) {
-		w->err = FDT_ERR_NOSPACE;
+		w_fail(w, FDT_ERR_NOSPACE);
 		return 0;
 	}
 	memcpy(w->strings + w->strings_len, name, n);
@@ -374,22 +395,32 @@ static u32 string_offset(struct fdt_writer *w, const char *name)
 
 void fdt_w_begin_node(struct fdt_writer *w, const char *name)
 {
+	if (w->depth == 0 && w->off != W_STRUCT_OFF) {
+		w_fail(w, FDT_ERR_STRUCTURE); /* a second root node */
+	}
 	emit_u32(w, FDT_BEGIN_NODE);
 	emit(w, name, (u32)strlen(name) + 1);
 	w->depth++;
+	w->has_subnode = false;
 }
 
 void fdt_w_end_node(struct fdt_writer *w)
 {
-	if (w->depth == 0 && w->err == FDT_OK) {
-		w->err = FDT_ERR_STRUCTURE;
+	if (w->depth == 0) {
+		w_fail(w, FDT_ERR_STRUCTURE);
 	}
 	emit_u32(w, FDT_END_NODE);
 	w->depth--;
+	w->has_subnode = true; /* back in the parent, which has this subnode */
 }
 
 void fdt_w_prop(struct fdt_writer *w, const char *name, const void *val, u32 len)
 {
+	/* A property belongs to a node and precedes its subnodes (spec 5.4.2): the reader
+	 * stops looking at the first subnode. */
+	if (w->depth == 0 || w->has_subnode) {
+		w_fail(w, FDT_ERR_STRUCTURE);
+	}
 	emit_u32(w, FDT_PROP);
 	emit_u32(w, len);
 	emit_u32(w, string_offset(w, name));
@@ -405,7 +436,7 @@ void fdt_w_prop_cells(struct fdt_writer *w, const char *name, const u32 *cells, 
 {
 	u8 be[16 * 4];
 	if (n > 16) {
-		w->err = FDT_ERR_NOSPACE;
+		w_fail(w, FDT_ERR_NOSPACE);
 		return;
 	}
 	for (u32 i = 0; i < n; i++) {
@@ -421,21 +452,22 @@ void fdt_w_prop_string(struct fdt_writer *w, const char *name, const char *s)
 
 int fdt_w_finish(struct fdt_writer *w)
 {
-	if (w->err == FDT_OK && w->depth != 0) {
-		w->err = FDT_ERR_STRUCTURE;
+	/* Every node ended, and a root node at all (fdt_check wants one). */
+	if (w->depth != 0 || w->off == W_STRUCT_OFF) {
+		w_fail(w, FDT_ERR_STRUCTURE);
 	}
 	emit_u32(w, FDT_END);
 	if (w->err != FDT_OK) {
 		return w->err;
 	}
-	u32 st_off = FDT_HEADER_LEN + 16;
+	u32 st_off = W_STRUCT_OFF;
 	u32 st_len = w->off - st_off;
 	if (w->strings_len > w->cap - w->off) {
 		return FDT_ERR_NOSPACE;
 	}
 	memcpy(w->buf + w->off, w->strings, w->strings_len);
 	u32 total = w->off + w->strings_len;
-	memset(w->buf, 0, FDT_HEADER_LEN + 16);
+	memset(w->buf, 0, W_STRUCT_OFF);
 	put_be32(w->buf + HDR_MAGIC, FDT_MAGIC);
 	put_be32(w->buf + HDR_TOTALSIZE, total);
 	put_be32(w->buf + HDR_OFF_STRUCT, st_off);

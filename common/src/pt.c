@@ -150,9 +150,10 @@ void pt_regime_init(struct pt_regime *r, const struct pt_format *fmt, paddr_t ro
 	r->root = root;
 	r->ia_bits = ia_bits;
 	r->start = (u8)li;
-	r->start_bits = (u8)(ia_bits - fmt->level[li].shift < fmt->level[li].index_bits
-				 ? ia_bits - fmt->level[li].shift
-				 : fmt->level[li].index_bits);
+	/* All the input bits above the first level's shift, even more than a full table
+	 * resolves: a 40-bit stage-2 input starts with two concatenated level-1 tables
+	 * (B3.6.6). */
+	r->start_bits = (u8)(ia_bits - fmt->level[li].shift);
 }
 
 /* index_bits: VA bits resolved at level index li of regime r. */
@@ -429,8 +430,12 @@ const char *pt_status_str(enum pt_status s)
 /* TTBCR fields (B4.1.153). */
 #define TTBCR_EAE_BIT  BIT(31)
 #define TTBCR_N(t)     ((u32)BITS(t, 2, 0)) /* short-descriptor */
+#define TTBCR_PD0      BIT(4)
+#define TTBCR_PD1      BIT(5)
 #define TTBCR_T0SZ(t)  ((u32)BITS(t, 2, 0)) /* long-descriptor */
+#define TTBCR_EPD0     BIT(7)
 #define TTBCR_T1SZ(t)  ((u32)BITS(t, 18, 16))
+#define TTBCR_EPD1     BIT(23)
 #define TTBR_LPAE_BASE MASK64(40)
 
 /* lpae_base: table base in a 64-bit TTBR for a first table of ia_bits input (B4.1.154). */
@@ -444,14 +449,16 @@ static paddr_t lpae_base(u64 ttbr, u32 ia_bits)
 
 bool pt_guest_regime(u32 ttbcr, u64 ttbr0, u64 ttbr1, u32 va, struct pt_regime *r)
 {
+	/* TTBCR.PD0/PD1 (short) and EPD0/EPD1 (long) disable the walks through a TTBR: a
+	 * miss there is a level-1 translation fault (B4.1.153). */
 	if ((ttbcr & TTBCR_EAE_BIT) == 0) {
 		u32 n = TTBCR_N(ttbcr);
 		if (n == 0 || (va >> (32 - n)) == 0) {
 			pt_regime_init(r, &pt_short, (u32)ttbr0 & ~MASK(14 - n), 32 - n);
-		} else {
-			pt_regime_init(r, &pt_short, (u32)ttbr1 & ~MASK(14), 32);
+			return (ttbcr & TTBCR_PD0) == 0;
 		}
-		return true;
+		pt_regime_init(r, &pt_short, (u32)ttbr1 & ~MASK(14), 32);
+		return (ttbcr & TTBCR_PD1) == 0;
 	}
 	/* Table B3-5: TTBR0 covers [0, 2^(32-T0SZ)) (up to TTBR1's region when T0SZ = 0);
 	 * TTBR1 covers [2^32 - 2^(32-T1SZ), 2^32) (from TTBR0's end when T1SZ = 0). */
@@ -460,11 +467,11 @@ bool pt_guest_regime(u32 ttbcr, u64 ttbr0, u64 ttbr1, u32 va, struct pt_regime *
 	u64 end0 = t0 != 0 ? BIT64(32 - t0) : start1;
 	if (va < end0) {
 		pt_regime_init(r, &pt_lpae_s1, lpae_base(ttbr0, 32 - t0), 32 - t0);
-		return true;
+		return (ttbcr & TTBCR_EPD0) == 0;
 	}
 	if (va >= start1) {
 		pt_regime_init(r, &pt_lpae_s1, lpae_base(ttbr1, 32 - t1), 32 - t1);
-		return true;
+		return (ttbcr & TTBCR_EPD1) == 0;
 	}
 	return false;
 }

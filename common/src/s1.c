@@ -189,6 +189,7 @@ enum s1_fault s1_translate(const struct s1_state *st, const struct pt_mem *m, u3
 	r->fsr = 0;
 	r->domain = 0;
 	r->global = true;
+	r->walk.depth = 0;
 	if ((st->sctlr & SCTLR_M) == 0) {
 		r->out = va;
 		r->level = 0;
@@ -197,22 +198,25 @@ enum s1_fault s1_translate(const struct s1_state *st, const struct pt_mem *m, u3
 		return S1_OK;
 	}
 	if (!pt_guest_regime(st->ttbcr, st->ttbr0, st->ttbr1, va, reg)) {
-		/* LPAE: va in neither TTBR's range: a level-1 translation fault (B3.6.4). */
+		/* No walk: va in neither TTBR's range (B3.6.4), or walks disabled by TTBCR. */
 		r->level = 1;
-		return fail(r, S1_FAULT_TRANSLATION, FSR_LPAE | FSC_TRANSLATION | 1u);
+		return fail(r, S1_FAULT_TRANSLATION,
+			    lpae ? FSR_LPAE | FSC_TRANSLATION | 1u
+				 : sd_fsr(SD_FS_TRANSLATION_L1, 0));
 	}
 	enum pt_status s = pt_walk(reg, m, pt_guest_ia(reg, va), &r->walk);
 	r->level = r->walk.level;
+	if (s != PT_OK && !lpae && r->level == 2) {
+		/* A fault below a level-1 table entry is in that entry's domain. */
+		r->domain = (u32)BITS(r->walk.desc[0], 8, 5);
+	}
 	if (s == PT_FAULT_BUS) {
 		return fail(r, S1_FAULT_WALK_EXTERNAL,
 			    lpae ? FSR_LPAE | FSC_SYNC_EXT_PTW | r->level
 				 : sd_fsr(r->level == 1 ? SD_FS_WALK_EXT_L1 : SD_FS_WALK_EXT_L2,
-					  r->level == 2 ? (u32)BITS(r->walk.desc[0], 8, 5) : 0));
+					  r->domain));
 	}
 	if (s != PT_OK) {
-		if (!lpae) {
-			r->domain = r->level == 2 ? (u32)BITS(r->walk.desc[0], 8, 5) : 0;
-		}
 		return fail(
 		    r, S1_FAULT_TRANSLATION,
 		    lpae ? FSR_LPAE | FSC_TRANSLATION | r->level

@@ -94,6 +94,73 @@ static void test_writer_overflow(void **state)
 	assert_int_equal(fdt_w_finish(&w), FDT_ERR_STRUCTURE); /* unclosed node */
 }
 
+/* The writer refuses the trees the reader would reject or misread (found by fuzz_fdt). */
+static void test_writer_misuse(void **state)
+{
+	(void)state;
+	struct fdt_writer w;
+	fdt_w_init(&w, buf, sizeof(buf));
+	assert_int_equal(fdt_w_finish(&w), FDT_ERR_STRUCTURE); /* no root node */
+	fdt_w_init(&w, buf, sizeof(buf));
+	fdt_w_prop_u32(&w, "outside", 1); /* a property before any node */
+	fdt_w_begin_node(&w, "");
+	fdt_w_end_node(&w);
+	assert_int_equal(fdt_w_finish(&w), FDT_ERR_STRUCTURE);
+	fdt_w_init(&w, buf, sizeof(buf));
+	fdt_w_begin_node(&w, "");
+	fdt_w_begin_node(&w, "child");
+	fdt_w_end_node(&w);
+	fdt_w_prop_u32(&w, "late", 1); /* after a subnode: fdt_getprop would not see it */
+	fdt_w_end_node(&w);
+	assert_int_equal(fdt_w_finish(&w), FDT_ERR_STRUCTURE);
+	fdt_w_init(&w, buf, sizeof(buf));
+	fdt_w_begin_node(&w, "");
+	fdt_w_end_node(&w);
+	fdt_w_begin_node(&w, ""); /* a second root */
+	fdt_w_end_node(&w);
+	assert_int_equal(fdt_w_finish(&w), FDT_ERR_STRUCTURE);
+	/* The first error sticks: a later oversized property does not replace it. */
+	fdt_w_init(&w, buf, sizeof(buf));
+	fdt_w_end_node(&w);
+	const u32 cells[17] = {0};
+	fdt_w_prop_cells(&w, "many", cells, 17);
+	assert_int_equal(fdt_w_finish(&w), FDT_ERR_STRUCTURE);
+}
+
+/* A property name cut short by the end of the strings block matches no longer name, and a
+ * node offset that is not a node's gives no property outside the structure block (found by
+ * fuzz_fdt). */
+static void test_getprop_bounds(void **state)
+{
+	(void)state;
+	int size = build_small();
+	int mem = fdt_path_offset(buf, "/memory");
+	assert_non_null(fdt_getprop(buf, mem, "reg", NULL));
+	/* "reg" is the last string: take its "g" and NUL out of the block. */
+	u32 strs = (u32)buf[34] << 8 | buf[35]; /* size_dt_strings (small here) */
+	buf[34] = (u8)((strs - 2) >> 8);
+	buf[35] = (u8)(strs - 2);
+	assert_int_equal(fdt_check(buf, (size_t)size), FDT_OK);
+	assert_null(fdt_getprop(buf, mem, "reg", NULL));
+	assert_null(fdt_getprop(buf, mem, "re", NULL));
+	/* A value that looks like a node whose first property runs past the block: cells
+	 * BEGIN_NODE, an empty name, PROP with a huge length; its name offset is the next
+	 * cell (END_NODE, 2), which points at "ke" in the strings block ("fake"). */
+	static const u32 fake[4] = {1, 0, 3, 0x7fffff00};
+	struct fdt_writer w;
+	fdt_w_init(&w, buf, sizeof(buf));
+	fdt_w_begin_node(&w, "");
+	fdt_w_prop_cells(&w, "fake", fake, 4);
+	fdt_w_end_node(&w);
+	size = fdt_w_finish(&w);
+	assert_int_equal(fdt_check(buf, (size_t)size), FDT_OK);
+	u32 len;
+	const u8 *val = fdt_getprop(buf, 0, "fake", &len);
+	assert_non_null(val);
+	int fake_node = (int)(val - buf) - (FDT_HEADER_LEN + 16); /* structure-block offset */
+	assert_null(fdt_getprop(buf, fake_node, "ke", NULL));
+}
+
 static void test_guest_dtb(void **state)
 {
 	(void)state;
@@ -144,7 +211,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_roundtrip),	       cmocka_unit_test(test_check_rejects),
 	    cmocka_unit_test(test_writer_overflow),    cmocka_unit_test(test_guest_dtb),
-	    cmocka_unit_test(test_guest_dtb_too_long),
+	    cmocka_unit_test(test_guest_dtb_too_long), cmocka_unit_test(test_writer_misuse),
+	    cmocka_unit_test(test_getprop_bounds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

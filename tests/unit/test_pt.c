@@ -159,6 +159,29 @@ static void test_walk_table_outside_memory(void **state)
 	testmem_free(fx.m);
 }
 
+/* A 40-bit stage-2 input starts with two concatenated level-1 tables (B3.6.6): IPA bit 39
+ * selects the second one instead of being dropped (found by fuzz_walk). */
+static void test_s2_40bit_concatenated(void **state)
+{
+	(void)state;
+	struct fixture fx = fx_new(&pt_lpae_s2, 40);
+	assert_int_equal(pt_start_index(&fx.r), 0);
+	assert_int_equal(pt_table_bytes(&fx.r, 0), 8192);
+	const u64 high = 1ull << 39;
+	assert_int_equal(pt_map(&fx.r, &fx.ops, 0x40000000, 0x44000000, 0x1000, s2_rw(), 12),
+			 PT_OK);
+	assert_int_equal(pt_map(&fx.r, &fx.ops, high | 0x40000000, 0x45000000, 0x1000, s2_rw(), 12),
+			 PT_OK);
+	struct pt_walk w;
+	assert_int_equal(pt_walk(&fx.r, &fx.ops, 0x40000123, &w), PT_OK);
+	assert_int_equal(w.out, 0x44000123);
+	assert_int_equal(w.desc_pa[0], fx.r.root + 8 * 1);
+	assert_int_equal(pt_walk(&fx.r, &fx.ops, high | 0x40000123, &w), PT_OK);
+	assert_int_equal(w.out, 0x45000123);
+	assert_int_equal(w.desc_pa[0], fx.r.root + 8 * (512 + 1));
+	testmem_free(fx.m);
+}
+
 static void test_short_sections_and_pages(void **state)
 {
 	(void)state;
@@ -259,6 +282,13 @@ static void test_guest_regime_short(void **state)
 	assert_true(pt_guest_regime(2, 0x40001000, 0x40008000 | 0x19, 0x40000000, &r));
 	assert_int_equal(r.root, 0x40008000);
 	assert_int_equal(r.ia_bits, 32);
+	/* TTBCR.PD0 / PD1 disable the walks through TTBR0 / TTBR1 (found by fuzz_walk). */
+	const u32 pd0 = 1u << 4, pd1 = 1u << 5;
+	assert_false(pt_guest_regime(2 | pd0, 0x40001000, 0x40008000, 0x3fffffff, &r));
+	assert_true(pt_guest_regime(2 | pd0, 0x40001000, 0x40008000, 0x40000000, &r));
+	assert_false(pt_guest_regime(2 | pd1, 0x40001000, 0x40008000, 0x40000000, &r));
+	assert_true(pt_guest_regime(2 | pd1, 0x40001000, 0x40008000, 0x3fffffff, &r));
+	assert_false(pt_guest_regime(pd0, 0x40004000, 0x40008000, 0xc0000000, &r));
 }
 
 static void test_guest_regime_lpae(void **state)
@@ -283,6 +313,12 @@ static void test_guest_regime_lpae(void **state)
 	/* T0SZ=1, T1SZ=2: a gap between 2 GiB and 3 GiB faults. */
 	ttbcr = TTBCR_EAE_TEST | (2u << 16) | 1u;
 	assert_false(pt_guest_regime(ttbcr, 0x41000000, 0x42000000, 0x90000000, &r));
+	/* TTBCR.EPD0 / EPD1 disable the walks through TTBR0 / TTBR1 (found by fuzz_walk). */
+	const u32 epd0 = 1u << 7, epd1 = 1u << 23;
+	assert_false(pt_guest_regime(ttbcr | epd0, 0x41000000, 0x42000000, 0x10000000, &r));
+	assert_true(pt_guest_regime(ttbcr | epd0, 0x41000000, 0x42000000, 0xc0000000, &r));
+	assert_false(pt_guest_regime(ttbcr | epd1, 0x41000000, 0x42000000, 0xc0000000, &r));
+	assert_true(pt_guest_regime(ttbcr | epd1, 0x41000000, 0x42000000, 0x10000000, &r));
 }
 
 struct visit_log {
@@ -349,6 +385,7 @@ int main(void)
 	    cmocka_unit_test(test_s2_errors),
 	    cmocka_unit_test(test_s2_out_of_tables),
 	    cmocka_unit_test(test_walk_table_outside_memory),
+	    cmocka_unit_test(test_s2_40bit_concatenated),
 	    cmocka_unit_test(test_short_sections_and_pages),
 	    cmocka_unit_test(test_short_supersection_and_large_page),
 	    cmocka_unit_test(test_lpae_s1_level3_reserved_encoding),

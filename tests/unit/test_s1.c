@@ -155,6 +155,7 @@ static void test_short_pages_and_faults(void **state)
 	      0x10000000u | SD_L1_PAGE_TABLE | (3u << SD_DOMAIN_SHIFT));
 	assert_int_equal(check(&st, 0xa0000000, S1_READ, false, &r), S1_FAULT_WALK_EXTERNAL);
 	assert_int_equal(r.fsr, 0x00e | (3u << 4));
+	assert_int_equal(r.domain, 3); /* as in the FSR (found by fuzz_walk) */
 }
 
 static struct s1_state lpae_state(void)
@@ -199,6 +200,34 @@ static void test_lpae(void **state)
 	assert_int_equal(r.level, 1);
 }
 
+/* TTBCR.PD0/PD1 (short) and EPD0/EPD1 (LPAE) disable the walks through a TTBR: a level-1
+ * translation fault in the format's FSR, without reading a table (found by fuzz_walk). */
+static void test_walks_disabled(void **state)
+{
+	(void)state;
+	struct s1_state st = short_state(0x1);
+	struct s1_result r;
+	section(0x40000000, 3, 0, 0);
+	assert_int_equal(check(&st, 0x40000000, S1_READ, false, &r), S1_OK);
+	st.ttbcr = 1u << 4; /* PD0 */
+	assert_int_equal(check(&st, 0x40000000, S1_READ, false, &r), S1_FAULT_TRANSLATION);
+	assert_int_equal(r.fsr, 0x005);
+	assert_int_equal(r.level, 1);
+	assert_int_equal(r.walk.depth, 0);
+	st.ttbcr = 1u | (1u << 5); /* N=1, PD1: TTBR0 below 2 GiB still walks */
+	assert_int_equal(check(&st, 0x40000000, S1_READ, false, &r), S1_OK);
+	assert_int_equal(check(&st, 0x80000000, S1_READ, false, &r), S1_FAULT_TRANSLATION);
+	assert_int_equal(r.fsr, 0x005);
+	st = lpae_state();
+	put64(ROOT + 8 * 1, pt_lpae_s1.make_leaf(0x40000000, 0,
+						 ((u64)LPAE_AP_RW_ALL << LPAE_AP_SHIFT) | LPAE_AF));
+	assert_int_equal(check(&st, 0x40000000, S1_READ, false, &r), S1_OK);
+	st.ttbcr |= 1u << 7; /* EPD0 */
+	assert_int_equal(check(&st, 0x40000000, S1_READ, false, &r), S1_FAULT_TRANSLATION);
+	assert_int_equal(r.fsr, FSR_LPAE | FSC_TRANSLATION | 1);
+	assert_int_equal(r.walk.depth, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -207,6 +236,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_short_domains_and_xn, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_short_pages_and_faults, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_lpae, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_walks_disabled, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

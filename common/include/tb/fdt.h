@@ -40,13 +40,15 @@ int fdt_first_reg(const void *fdt, int parent_off, int node_off, u64 *addr, u64 
 /* fdt_strerror: a message for an FDT_ERR_ value. */
 const char *fdt_strerror(int err);
 
-/* Sequential writer: begin_node/prop/end_node in tree order, then finish. The first error
- * sticks and is returned by fdt_w_finish. */
+/* Sequential writer: begin_node/prop/end_node in tree order (exactly one root node; a
+ * node's properties before its subnodes), then finish. The first error sticks and is returned by
+ * fdt_w_finish: FDT_ERR_NOSPACE, or FDT_ERR_STRUCTURE for a tree out of order. */
 struct fdt_writer {
 	u8 *buf;
 	u32 cap;
 	u32 off; /* next free byte of the structure block */
 	int depth;
+	bool has_subnode; /* the current node has a subnode: no more properties */
 	int err;
 	char strings[512];
 	u32 strings_len;

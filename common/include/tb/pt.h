@@ -67,12 +67,15 @@ struct pt_mem {
 struct pt_regime {
 	const struct pt_format *fmt;
 	paddr_t root;
-	u32 ia_bits;   /* 32 for a full 4 GiB space; fewer with TTBCR.N / T0SZ */
+	u32 ia_bits;   /* 32 for a full 4 GiB space; fewer with TTBCR.N / T0SZ; up to 40 for
+			* stage 2 (VTCR.T0SZ), with a concatenated first table where needed */
 	u8 start;      /* index into fmt->level[] of the first lookup */
 	u8 start_bits; /* input bits resolved by the first lookup */
 };
 
-/* pt_regime_init: a regime of format fmt over ia_bits of input, rooted at root. */
+/* pt_regime_init: a regime of format fmt over ia_bits of input, rooted at root; ia_bits from
+ * above the last level's shift up to the first level's span (32 short, 39 LPAE), or 40 for
+ * LPAE stage 2. */
 void pt_regime_init(struct pt_regime *r, const struct pt_format *fmt, paddr_t root, u32 ia_bits);
 
 enum pt_status {
@@ -116,7 +119,8 @@ enum pt_status pt_map(const struct pt_regime *r, const struct pt_mem *m, u64 ia,
 enum pt_status pt_unmap(const struct pt_regime *r, const struct pt_mem *m, u64 ia, u64 size);
 /* pt_guest_regime: the stage-1 regime that translates va under the guest's TTBCR, TTBR0 and
  * TTBR1 (short-descriptor B3.5.4, long-descriptor B3.6.4). false if va is in neither TTBR's
- * range (an LPAE translation fault at level 1). */
+ * range (LPAE) or TTBCR disables the walks through its TTBR (PD0/PD1, EPD0/EPD1): a
+ * translation fault at level 1. */
 bool pt_guest_regime(u32 ttbcr, u64 ttbr0, u64 ttbr1, u32 va, struct pt_regime *r);
 /* pt_guest_ia: the input address the walker indexes with for va in regime r. */
 static inline u64 pt_guest_ia(const struct pt_regime *r, u32 va)
