@@ -96,7 +96,8 @@ static struct {
 	paddr_t snap[SPT_MAX_OOS];
 	u32 gfilter[128]; /* 4 KiB global leaves, by a hash of their VA page (a superset) */
 	bool fixed_touched;
-	u32 live;		    /* roots that translate (MMU on), one bit each */
+	u32 noos;		      /* out-of-sync frames */
+	u32 live;		      /* roots that translate (MMU on), one bit each */
 	u8 lvl_entry[4], lvl_span[4]; /* by LPAE level: entry and table spans, log2 */
 } s;
 
@@ -280,7 +281,8 @@ static bool src_attach(u32 pg, u32 va, const struct spt_src_desc *d)
 		const struct spt_src *o = &p->src[k];
 		if (o->used && o->frame == dframe && o->shift == d->entry_shift &&
 		    doff - o->off < o->len &&
-		    o->va + (((doff - o->off) >> o->dshift) << o->shift) == (va & ~MASK(o->shift))) {
+		    o->va + (((doff - o->off) >> o->dshift) << o->shift) ==
+			(va & ~MASK(o->shift))) {
 			return true; /* the same descriptor, for the same VA (tables may alias) */
 		}
 	}
@@ -884,6 +886,7 @@ static void oos_release(u32 frame)
 	struct spt_frame *f = &s.frames[frame];
 	s.oos_frame[f->oos - 1] = 0;
 	f->oos = 0;
+	s.noos--;
 }
 
 static const u32 *frame_host(u32 frame)
@@ -900,6 +903,7 @@ bool spt_unsync(paddr_t ipa)
 			memcpy((void *)(uintptr_t)s.snap[slot], frame_host(frame), PAGE_SIZE_4K);
 			s.oos_frame[slot] = frame + 1;
 			s.frames[frame].oos = (u8)(slot + 1);
+			s.noos++;
 			frame_set_ro(frame, false);
 			shadow_values[SH_oos_marks]++;
 			return true;
@@ -910,7 +914,7 @@ bool spt_unsync(paddr_t ipa)
 
 void spt_resync(void)
 {
-	for (u32 slot = 0; slot < SPT_MAX_OOS; slot++) {
+	for (u32 slot = 0; slot < SPT_MAX_OOS && s.noos != 0; slot++) {
 		if (s.oos_frame[slot] == 0) {
 			continue;
 		}
@@ -955,8 +959,8 @@ void spt_inval_asid(u32 asid)
 	for (u32 m = s.live; m != 0;) {
 		u32 r = next_live(&m);
 		if (s.roots[r].key.asid == asid) {
-			zap_range(r, 0, BIT64(32), s.roots[r].nglobal == 0 ? ZAP_ALL : ZAP_NONGLOBAL,
-				  0);
+			zap_range(r, 0, BIT64(32),
+				  s.roots[r].nglobal == 0 ? ZAP_ALL : ZAP_NONGLOBAL, 0);
 		}
 	}
 }
@@ -973,7 +977,8 @@ static void inval_va_root(u32 r, u32 va, enum zap_mode mode)
 		struct zap z = {.mode = mode, .hw_asid = hw_asid(r)};
 		u64 *t = table(pg);
 		u32 slot = (va >> 12) % SPT_ENTRIES;
-		if ((t[slot] & LPAE_VALID) != 0 && leaf_matches(t[slot], pg * SPT_ENTRIES + slot, &z)) {
+		if ((t[slot] & LPAE_VALID) != 0 &&
+		    leaf_matches(t[slot], pg * SPT_ENTRIES + slot, &z)) {
 			clear_leaf(pg, slot, &z);
 		}
 		classes &= s.pages[pg].classes | ~0x0fu; /* the small classes: this table's own */

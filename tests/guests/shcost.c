@@ -13,7 +13,7 @@
 #include "tb/str.h"
 
 #define REGION_VA     0x10000000u /* 2048 page slots: four level-3 tables */
-#define REGION_SLOTS  2048u /* slot 0 of each table is touched first, the others measured */
+#define REGION_SLOTS  2048u	  /* slot 0 of each table is touched first, the others measured */
 #define SLOTS_PER_L3  512u
 #define WRITE_SLOT0   1025u	  /* the caught writes go to tables 3 and 4 */
 #define ALIAS_VA      0x20000000u /* the region's level-3 tables, read/write */
@@ -25,8 +25,8 @@
 #define ATTR_DEVICE   (1u << LPAE_ATTRINDX_SHIFT)
 #define SCTLR_I	      BIT(12)
 
-static const u64 normal = ((u64)LPAE_AP_RW_PL1 << LPAE_AP_SHIFT) |
-			  ((u64)LPAE_SH_INNER << LPAE_SH_SHIFT) | LPAE_AF;
+static const u64 normal =
+    ((u64)LPAE_AP_RW_PL1 << LPAE_AP_SHIFT) | ((u64)LPAE_SH_INNER << LPAE_SH_SHIFT) | LPAE_AF;
 
 static u64 s0[RT_MAX_COUNTERS] __attribute__((aligned(8)));
 static u64 s1[RT_MAX_COUNTERS] __attribute__((aligned(8)));
@@ -134,7 +134,8 @@ static void pt_writes(u32 n)
 	for (u32 i = 0, slot = WRITE_SLOT0; i < n; i++, slot++) {
 		slot += slot % SLOTS_PER_L3 == 0 ? 1 : 0;
 		u64 d = pt_lpae_s1.make_leaf(frame(slot), 2, normal | LPAE_NG);
-		__asm__ volatile("strd %0, %H0, [%1]" ::"r"(d), "r"(ALIAS_VA + slot * 8) : "memory");
+		__asm__ volatile("strd %0, %H0, [%1]" ::"r"(d), "r"(ALIAS_VA + slot * 8)
+				 : "memory");
 	}
 	rt_snapshot(s1);
 	report("pt_write", n, "shadow.pt_writes_caught");
@@ -199,7 +200,8 @@ int main(void)
 	if (measured("shadow_miss") || measured("tlbimva")) {
 		rt_snapshot(s0);
 		for (u32 i = 0; i < n; i++) {
-			sum += *(volatile u32 *)(uintptr_t)(REGION_VA + miss_slot(i) * PAGE_SIZE_4K);
+			sum +=
+			    *(volatile u32 *)(uintptr_t)(REGION_VA + miss_slot(i) * PAGE_SIZE_4K);
 		}
 		rt_snapshot(s1);
 		report("shadow_miss", n, "shadow.fills");

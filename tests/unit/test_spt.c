@@ -91,8 +91,8 @@ static void setup(u32 pool_pages)
  * it: level-1 entry in the root at ttbr0, level-2 entry in table l2, level-3 entry in l3. */
 static void lpae_fill(u32 va, u32 ipa, u64 ttbr0, u32 l2, u32 l3, bool global, u64 attrs)
 {
-	struct spt_fill f = {.va = va, .ipa = ipa, .attrs = attrs, .global = global,
-			     .leaf_shift = 12, .nsrc = 3};
+	struct spt_fill f = {
+	    .va = va, .ipa = ipa, .attrs = attrs, .global = global, .leaf_shift = 12, .nsrc = 3};
 	f.src[0] = (struct spt_src_desc){(u32)ttbr0 + 8 * (va >> 30), 30, 32, 8};
 	f.src[1] = (struct spt_src_desc){l2 + 8 * ((va >> 21) & 511), 21, 30, 8};
 	f.src[2] = (struct spt_src_desc){l3 + 8 * ((va >> 12) & 511), 12, 21, 8};
@@ -102,8 +102,8 @@ static void lpae_fill(u32 va, u32 ipa, u64 ttbr0, u32 l2, u32 l3, bool global, u
 /* short_section_fill: a 4 KiB piece of a 1 MiB short-descriptor section at va. */
 static void short_section_fill(u32 va, u32 ipa, u32 l1, bool global)
 {
-	struct spt_fill f = {.va = va, .ipa = ipa, .attrs = ATTR_RW, .global = global,
-			     .leaf_shift = 20, .nsrc = 1};
+	struct spt_fill f = {
+	    .va = va, .ipa = ipa, .attrs = ATTR_RW, .global = global, .leaf_shift = 20, .nsrc = 1};
 	f.src[0] = (struct spt_src_desc){l1 + 4 * (va >> 20), 20, 32, 4};
 	spt_fill(&f);
 }
@@ -222,7 +222,8 @@ static void test_tlb_maintenance_is_exact(void **state)
 	spt_inval_va(0xc0001000, ASID_A);
 	assert_false(mapped(0xc0001000));
 	u64 t;
-	assert_true(spt_lookup(&(struct spt_key){.ttbr0 = TTBR_A, .asid = ASID_A, .mmu = true}, &t));
+	assert_true(
+	    spt_lookup(&(struct spt_key){.ttbr0 = TTBR_A, .asid = ASID_A, .mmu = true}, &t));
 	assert_int_equal(t, a);
 	assert_false(mapped(0xc0001000));
 	check();
@@ -251,8 +252,8 @@ static void test_root_cache_lru_and_no_leak(void **state)
 	u32 baseline = spt_tables_used(); /* the empty root */
 	for (u32 i = 0; i < SPT_MAX_ROOTS; i++) {
 		spt_select(&(struct spt_key){.ttbr0 = TTBR_A + i * 0x4000, .asid = i, .mmu = true});
-		lpae_fill(0x1000, RAM_IPA + 0x5000, TTBR_A + i * 0x4000, 0x40101000, L3_TABLE_A, false,
-			  ATTR_RW);
+		lpae_fill(0x1000, RAM_IPA + 0x5000, TTBR_A + i * 0x4000, 0x40101000, L3_TABLE_A,
+			  false, ATTR_RW);
 	}
 	assert_int_equal(shadow_values[SH_roots_built], SPT_MAX_ROOTS);
 	u64 t;
