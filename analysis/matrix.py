@@ -11,7 +11,8 @@ MODES = {
     "native": ("native", ""),
     "stage2": ("stage2", "stage2.fill=lazy stage2.page=2m"),
     "stage2-4k": ("stage2", "stage2.fill=lazy stage2.page=4k"),
-    "shadow": ("shadow", ""),  # first version: no options yet (mm-shadow/shadow.c)
+    "shadow": ("shadow", "shadow.sync=emulate"),
+    "shadow-unsync": ("shadow", "shadow.sync=unsync"),
 }
 FORMATS = ("short", "lpae")
 BENCHMARKS = ("null-hypercall", "mmio", "syscall", "compute", "tlb-sweep", "page-fault",
@@ -39,7 +40,7 @@ PRESETS = {
     },
     "full": {
         "reps": 3,
-        "modes": ("native", "stage2", "stage2-4k", "shadow"),
+        "modes": ("native", "stage2", "stage2-4k", "shadow", "shadow-unsync"),
         "params": {
             "null-hypercall": [{"n": 20000}],
             "mmio": [{"n": 20000}],

@@ -199,7 +199,8 @@ def fig_tlb_sweep(cfg, figdir, made):
 
 SHADOW_COUNTERS = ("hyp.shadow.misses_data", "hyp.shadow.misses_prefetch",
                    "hyp.shadow.fills", "hyp.shadow.genuine_faults", "hyp.shadow.zaps",
-                   "hyp.shadow.tlb_ops", "hyp.shadow.pinned")
+                   "hyp.shadow.pt_writes_caught", "hyp.shadow.oos_marks",
+                   "hyp.shadow.root_hits", "hyp.shadow.root_misses", "hyp.shadow.tlbi_mva")
 
 
 def fig_shadow(rows, figdir, made):
