@@ -82,6 +82,7 @@ struct spt_root {
 static struct {
 	struct spt_config c;
 	paddr_t pool;
+	uintptr_t pool_host; /* the same, as an address */
 	struct spt_page *pages;
 	u32 *rnext, *rprev; /* reverse-map links by leaf id (page * 512 + slot), + 1 */
 	u8 *lshift;	    /* log2 size of the guest leaf each shadow leaf comes from */
@@ -91,6 +92,7 @@ static struct {
 	struct spt_root roots[SPT_MAX_ROOTS + 1];
 	u8 hash[SPT_HASH];
 	u32 current;
+	u32 previous; /* the root run before the current one (ping-pong switches) */
 	u32 clock;
 	u32 oos_frame[SPT_MAX_OOS]; /* frame + 1 */
 	paddr_t snap[SPT_MAX_OOS];
@@ -107,13 +109,16 @@ static const struct pt_format *const fmt = &pt_lpae_s1;
 
 static u64 *table(u32 pg)
 {
-	return (u64 *)(uintptr_t)(s.pool + (paddr_t)pg * 4096u);
+	return (u64 *)(s.pool_host + pg * PAGE_SIZE_4K);
 }
 
 static u32 page_of(paddr_t pa)
 {
-	SPT_ASSERT(pa >= s.pool && pa < s.pool + (paddr_t)s.c.pool_pages * 4096u);
-	return (u32)((pa - s.pool) >> 12);
+	/* Native-width arithmetic: the pool is addressable memory (below 4 GiB in the
+	 * hypervisor, whose MMU is off), and this is on every lookup's path. */
+	u32 pg = (u32)(((uintptr_t)pa - s.pool_host) >> 12);
+	SPT_ASSERT(pg < s.c.pool_pages && (paddr_t)(uintptr_t)pa == pa);
+	return pg;
 }
 
 /* entry_shift: log2 of the VA span of one entry of a page at LPAE level lvl. */
@@ -519,9 +524,9 @@ static u32 child(u32 pg, u32 va, u32 r)
 {
 	struct spt_page *p = &s.pages[pg];
 	u64 *t = table(pg);
-	u32 i = (u32)(((u64)va - p->va) >> entry_shift(p->level));
+	u32 i = (va - p->va) >> entry_shift(p->level);
 	if ((t[i] & LPAE_VALID) != 0) {
-		return page_of(fmt->next_table(t[i], p->level - 1));
+		return page_of(t[i] & LPAE_OA_MASK); /* the store's own LPAE table entry */
 	}
 	u32 lvl = p->level + 1u;
 	u32 c = page_alloc(lvl, r, va & ~MASK(page_span_shift(lvl)), r);
@@ -640,6 +645,9 @@ static u32 root_find(const struct spt_key *k)
 
 static u64 make_current(u32 r)
 {
+	if (s.current != r && s.current != SPT_EMPTY) {
+		s.previous = s.current;
+	}
 	s.current = r;
 	s.roots[r].stamp = ++s.clock;
 	return s.roots[r].hw_ttbr0;
@@ -647,7 +655,10 @@ static u64 make_current(u32 r)
 
 bool spt_lookup(const struct spt_key *k, u64 *ttbr0)
 {
-	u32 r = root_find(k);
+	u32 r = s.previous != SPT_NO_ROOT && s.roots[s.previous].used &&
+			key_eq(&s.roots[s.previous].key, k)
+		    ? s.previous
+		    : root_find(k);
 	if (r == SPT_NO_ROOT) {
 		return false;
 	}
@@ -983,9 +994,9 @@ static void inval_va_root(u32 r, u32 va, enum zap_mode mode)
 		}
 		classes &= s.pages[pg].classes | ~0x0fu; /* the small classes: this table's own */
 	}
-	for (u32 c = 1; c < NCLASSES; c++) {
-		if ((classes & BIT(c)) != 0 && (pg != SPT_NO_PAGE || class_shift[c] > 21)) {
-			u32 sh = class_shift[c];
+	for (classes &= ~1u; classes != 0; classes &= classes - 1) { /* the bigger classes */
+		u32 sh = class_shift[__builtin_ctz(classes)];
+		if (pg != SPT_NO_PAGE || sh > page_span_shift(3)) {
 			zap_range(r, va & ~MASK(sh), BIT64(sh), mode, sh);
 		}
 	}
@@ -1024,6 +1035,7 @@ bool spt_init(const struct spt_config *c)
 	s.nframes = c->ram_size >> 12;
 	u32 leaves = c->pool_pages * SPT_ENTRIES;
 	s.pool = c->alloc(c->pool_pages * PAGE_SIZE_4K);
+	s.pool_host = (uintptr_t)s.pool;
 	s.pages = (struct spt_page *)(uintptr_t)c->alloc(c->pool_pages * sizeof(struct spt_page));
 	s.rnext = (u32 *)(uintptr_t)c->alloc(leaves * sizeof(u32));
 	s.rprev = (u32 *)(uintptr_t)c->alloc(leaves * sizeof(u32));
@@ -1048,6 +1060,7 @@ bool spt_init(const struct spt_config *c)
 	s.free_head = 0;
 	s.nfree = c->pool_pages;
 	s.current = SPT_EMPTY;
+	s.previous = SPT_NO_ROOT;
 	struct spt_root *e = &s.roots[SPT_EMPTY];
 	e->used = true;
 	e->l1 = page_alloc(1, SPT_EMPTY, 0, SPT_EMPTY);

@@ -170,6 +170,11 @@ static inline bool mem_read(const struct pt_mem *m, paddr_t pa, unsigned bytes, 
 				  : *(const volatile u32 *)(uintptr_t)pa;
 		return true;
 	}
+	if (pa - m->win_base < m->win_size && pa - m->win_base + bytes <= m->win_size) {
+		uintptr_t host = m->win_host + (uintptr_t)(pa - m->win_base);
+		*val = bytes == 8 ? *(const volatile u64 *)host : *(const volatile u32 *)host;
+		return true;
+	}
 	return m->read(m->ctx, pa, bytes, val);
 }
 

@@ -176,7 +176,7 @@ static struct s1_state guest_s1_state(void)
 /* ipa_read: pt_mem read callback over guest RAM. */
 static bool ipa_read(void *ctx, paddr_t ipa, unsigned bytes, u64 *val);
 
-const struct pt_mem vm_guest_mem = {.read = ipa_read, .ctx = &hyp_vm};
+struct pt_mem vm_guest_mem = {.read = ipa_read, .ctx = &hyp_vm};
 
 static bool ipa_read(void *ctx, paddr_t ipa, unsigned bytes, u64 *val)
 {

@@ -7,9 +7,11 @@
 #include "hyp/loader.h"
 #include "hyp/mm.h"
 #include "hyp/palloc.h"
+#include "hyp/trap.h"
 #include "tb/arm.h"
 #include "tb/cp15.h"
 #include "tb/fdt.h"
+#include "tb/pt.h"
 #include "tb/str.h"
 
 struct vm hyp_vm;
@@ -63,6 +65,10 @@ void vm_boot(struct vm *vm, struct vcpu *v)
 
 	/* The vCPU first, so that the module sets up from the guest's reset state. */
 	vcpu_reset(v, vm->entry_ipa, vm->dtb_ipa);
+	/* Walks of the guest's tables read guest RAM directly. */
+	vm_guest_mem.win_base = vm->ram_ipa;
+	vm_guest_mem.win_size = vm->ram_size;
+	vm_guest_mem.win_host = vm->ram_pa;
 	/* Rebuild the guest's translation from nothing: a reset forgets every mapping. */
 	palloc_free_all();
 	vm->hcr = HCR_CORE;

@@ -518,7 +518,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct fake_mem fm;
 	struct walk_regs regs;
 	parse(data, size, &regs, &fm);
-	const struct pt_mem m = {false, fm_read, fm_write, fm_alloc, &fm};
+	const struct pt_mem m = {
+	    .read = fm_read, .write = fm_write, .alloc_table = fm_alloc, .ctx = &fm};
 	fuzz_direct(&regs, &fm, &m);
 	fuzz_s1(&regs, &fm, &m);
 	return 0;

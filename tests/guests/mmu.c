@@ -49,7 +49,7 @@ static paddr_t mem_alloc(void *ctx UNUSED, u32 bytes)
 	return (paddr_t)(uintptr_t)&pool[at];
 }
 
-static const struct pt_mem mem = {false, mem_read, mem_write, mem_alloc, NULL};
+static const struct pt_mem mem = {.read = mem_read, .write = mem_write, .alloc_table = mem_alloc};
 
 /* Attributes per format: normal write-back memory, device memory, read-only normal memory. */
 struct attrs {

@@ -75,7 +75,7 @@ static inline void testmem_free(struct testmem *m)
 
 static inline struct pt_mem testmem_ops(struct testmem *m)
 {
-	struct pt_mem ops = {false, tm_read, tm_write, tm_alloc, m};
+	struct pt_mem ops = {.read = tm_read, .write = tm_write, .alloc_table = tm_alloc, .ctx = m};
 	return ops;
 }
 

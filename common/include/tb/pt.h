@@ -60,6 +60,12 @@ struct pt_mem {
 	/* alloc_table: a zeroed table of bytes, aligned to its size; 0 if none is left. */
 	paddr_t (*alloc_table)(void *ctx, u32 bytes);
 	void *ctx;
+	/* A window read directly, without the read callback: a descriptor at pa in
+	 * [win_base, win_base + win_size) is at host address win_host + (pa - win_base).
+	 * (The hypervisor's walks of guest tables in guest RAM: one per shadow miss.) */
+	paddr_t win_base;
+	u32 win_size;
+	uintptr_t win_host;
 };
 
 /* The input range a table tree translates: ia_bits of input address, the root table.

@@ -29,7 +29,7 @@ static inline void vcpu_skip_insn(struct vcpu *v, u32 hsr)
 void guest_inject_abort(struct vcpu *v, bool is_data, u32 fsr, u32 far);
 /* vm_guest_mem: guest RAM as seen at IPAs, for walks of the guest's own tables. */
 struct pt_mem;
-extern const struct pt_mem vm_guest_mem;
+extern struct pt_mem vm_guest_mem; /* its window: guest RAM, set by vm_boot */
 /* guest_s1_translate: the IPA of guest va through the guest's own stage-1 tables as they are
  * in guest memory now (va itself when its MMU is off); false on a guest translation fault or
  * a table outside guest RAM. Permissions are not checked. */

@@ -41,4 +41,4 @@ static paddr_t pt_alloc(void *ctx UNUSED, u32 bytes)
 	return rt_pt_alloc(bytes);
 }
 
-const struct pt_mem rt_pt_mem = {false, pt_read, pt_write, pt_alloc, NULL};
+const struct pt_mem rt_pt_mem = {.read = pt_read, .write = pt_write, .alloc_table = pt_alloc};
