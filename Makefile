@@ -130,6 +130,14 @@ $(BUILD)/host/test_spt: tests/unit/test_spt.c mm-shadow/spt.c mm-shadow/spt.h mm
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Itests/unit -o $@ $< mm-shadow/spt.c $(COMMON_SRC) -lcmocka
 
+# The page allocator's guard pages, on host memory (tests/unit/test_palloc.c stubs hyp_fatal).
+$(BUILD)/host/test_palloc: tests/unit/test_palloc.c tests/unit/testmem.h hyp/src/palloc.c \
+		hyp/src/guard.c $(COMMON_SRC)
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Itests/unit -o $@ $< hyp/src/palloc.c hyp/src/guard.c \
+		$(COMMON_SRC) -lcmocka
+
 $(BUILD)/host/test_%: tests/unit/test_%.c tests/unit/testmem.h $(HOST_HYP_SRC) $(HOST_BENCH_SRC) $(COMMON_SRC)
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"

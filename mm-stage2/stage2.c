@@ -31,6 +31,10 @@ DEFINE_COUNTER_BLOCK(stage2, "stage2", STAGE2_COUNTERS)
 
 #define BLOCK_SIZE  (1u << BLOCK_SHIFT)
 #define MAX_REGIONS (GUEST_MEM_MAX >> BLOCK_SHIFT)
+/* The first GiB of IPA space holds devices and never RAM. */
+#define DEVICE_GIB_END	   (1u << 30)
+#define FSC_TRANSLATION_L1 (FSC_TRANSLATION | 1u)
+_Static_assert(GUEST_RAM_IPA >= DEVICE_GIB_END, "guest RAM starts above the device GiB");
 
 static struct {
 	bool eager;
@@ -106,6 +110,15 @@ static int stage2_setup(struct vm *vm)
 	if (s2.regime.root == 0) {
 		return -1;
 	}
+	stage2_values[S2_tables]++;
+	/* The device GiB's level-1 entry points to an empty level-2 table: a genuine fault
+	 * there is then a level-2 translation fault, and a level-1 one can only be QEMU's
+	 * truncated report of an IPA above 4 GiB (odd_fault). */
+	paddr_t device_table = palloc_pages(1, 4096);
+	if (device_table == 0) {
+		return -1;
+	}
+	*(volatile u64 *)(uintptr_t)s2.regime.root = pt_lpae_s2.make_table(device_table);
 	stage2_values[S2_tables]++;
 	if (s2.eager) {
 		map(vm->ram_ipa, vm->ram_size);
@@ -183,19 +196,30 @@ static __attribute__((noinline)) bool mapped(u32 ipa)
 	return pt_walk(&s2.regime, &s2_mem, ipa, &w) == PT_OK;
 }
 
-/* odd_fault: a stage-2 fault on guest RAM that is not a missing entry. QEMU 7.2 reports
- * HPFAR without IPA[39:32] when the guest's stage 1 produced an IPA above 4 GiB (beyond
- * the stage-2 input range): the fault then seems to hit mapped RAM. The true IPA comes
- * from the guest's own tables; such an IPA is never RAM. */
+/* IPA_ABOVE_4G: an IPA known only to lie above 4 GiB (QEMU lost its bits [39:32]): never
+ * RAM, never a device. */
+#define IPA_ABOVE_4G(ipa) (BIT64(32) | (ipa))
+
+/* odd_fault: a stage-2 fault that is neither a missing entry of guest RAM nor an access to
+ * a non-RAM IPA. QEMU 7.2 reports HPFAR without IPA[39:32] when the guest's stage 1
+ * produced an IPA above 4 GiB (beyond the stage-2 input range, VTCR.T0SZ = 0): the fault
+ * then seems to hit mapped RAM, or to be a level-1 fault in the device GiB (impossible
+ * otherwise: see stage2_setup). Such an IPA is never RAM or a device: a data or instruction
+ * access gets its true IPA from the guest's own tables, a stage-1 table walk the external
+ * abort on the walk. */
 static __attribute__((noinline)) void odd_fault(struct vcpu *v, u32 hsr, u32 ipa, u32 far)
 {
 	paddr_t real;
-	if ((hsr & ISS_DA_S1PTW) == 0 && guest_s1_translate(far, &real) && (real >> 32) != 0) {
+	if ((hsr & ISS_DA_S1PTW) != 0) {
+		vm_emulate_unbacked(v, hsr, IPA_ABOVE_4G(ipa), far);
+		return;
+	}
+	if (guest_s1_translate(far, &real) && (real >> 32) != 0) {
 		vm_emulate_unbacked(v, hsr, real, far);
 		return;
 	}
-	hyp_fatal("stage-2 fault (FSC 0x%02x) on guest RAM at IPA 0x%08x that the module did not "
-		  "expect (fill=%s)",
+	hyp_fatal("stage-2 fault (FSC 0x%02x) at IPA 0x%08x that the module did not expect "
+		  "(fill=%s)",
 		  hsr & ISS_FSC_MASK, ipa, s2.eager ? "eager" : "lazy");
 }
 
@@ -211,6 +235,16 @@ static void stage2_trap(struct vcpu *v, u32 hsr)
 	if ((hpfar >> HPFAR_IPA_HIGH_SHIFT) != 0) {
 		vm_emulate_unbacked(v, hsr, ((paddr_t)(hpfar >> HPFAR_IPA_HIGH_SHIFT) << 32) | ipa,
 				    far);
+		return;
+	}
+	if (ipa < DEVICE_GIB_END) {
+		/* A device (the hot path of device emulation), unassigned, or a level-1 fault:
+		 * an IPA above 4 GiB that QEMU truncated. */
+		if ((hsr & ISS_FSC_MASK) == FSC_TRANSLATION_L1) {
+			odd_fault(v, hsr, ipa, far);
+			return;
+		}
+		vm_emulate_unbacked(v, hsr, ipa, far);
 		return;
 	}
 	if (ipa - s2.vm->ram_ipa < s2.vm->ram_size) {

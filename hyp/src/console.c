@@ -1,6 +1,7 @@
 /* The hypervisor console (the real PL011), exits and fatal-error reporting. */
 #include "hyp/console.h"
 #include "hyp/counters.h"
+#include "hyp/integrity.h"
 #include "hyp/layout.h"
 #include "hyp/syndrome.h"
 #include "hyp/vm.h"
@@ -46,11 +47,24 @@ void hyp_printf(const char *fmt, ...)
 	va_end(ap);
 }
 
-void hyp_exit(int status)
+/* end_run: print the counters and end the emulator with status. */
+static __attribute__((noreturn)) void end_run(int status)
 {
 	counters_print();
 	hyp_printf("[hyp] exit status %d\n", status);
 	hyp_semihost_exit(status & 0xff);
+}
+
+void hyp_exit(int status)
+{
+	end_run(integrity_check() ? status : HYP_EXIT_FATAL);
+}
+
+void hyp_require_integrity(void)
+{
+	if (!integrity_check()) {
+		end_run(HYP_EXIT_FATAL);
+	}
 }
 
 /* in_guest_trap: is there a guest trap frame to report? */
@@ -61,7 +75,14 @@ static bool in_guest_trap(void)
 
 void hyp_fatal(const char *fmt, ...)
 {
+	static bool in_fatal;
 	va_list ap;
+	if (in_fatal) {
+		/* A failure while reporting one: the state is too broken to say more. */
+		hyp_printf("[hyp] FATAL while reporting a fatal error: %s\n", fmt);
+		hyp_semihost_exit(HYP_EXIT_FATAL);
+	}
+	in_fatal = true;
 	hyp_printf("[hyp] FATAL: ");
 	va_start(ap, fmt);
 	tb_vformat(fmt_putc, NULL, fmt, ap);
@@ -82,9 +103,8 @@ void hyp_fatal(const char *fmt, ...)
 		vcpu_dump(&hyp_vcpu);
 	}
 	hyp_printf("[hyp] the guest is stopped\n");
-	counters_print();
-	hyp_printf("[hyp] exit status %d\n", HYP_EXIT_FATAL);
-	hyp_semihost_exit(HYP_EXIT_FATAL);
+	integrity_check();
+	end_run(HYP_EXIT_FATAL);
 }
 
 void hyp_bad_input(const char *fmt, ...)

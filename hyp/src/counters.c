@@ -69,6 +69,19 @@ void counters_refresh(void)
 	last_hyp_count = now;
 }
 
+u64 counters_hyp_mark(void)
+{
+	counters_refresh();
+	return core_values[CORE_hyp_instructions];
+}
+
+void counters_hyp_move(u64 mark, enum core_counter c)
+{
+	counters_refresh();
+	core_values[c] += core_values[CORE_hyp_instructions] - mark;
+	core_values[CORE_hyp_instructions] = mark;
+}
+
 void counters_print(void)
 {
 	counters_refresh();

@@ -2,6 +2,7 @@
  * memory module, boot the guest. */
 #include "hyp/console.h"
 #include "hyp/core_counters.h"
+#include "hyp/integrity.h"
 #include "hyp/layout.h"
 #include "hyp/mm.h"
 #include "hyp/options.h"
@@ -138,6 +139,7 @@ void hyp_main(u32 cpsr)
 
 	palloc_init(ALIGN_UP((paddr_t)(uintptr_t)__hyp_end, (paddr_t)4096), HYP_RESERVED_END);
 	pmu_init();
+	integrity_init();
 	counters_register(&core_block);
 	counters_register(&trap_block);
 	if (vm->mm->counters != NULL) {

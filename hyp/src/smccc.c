@@ -72,6 +72,7 @@ static void psci_call(struct vcpu *v, u32 fid)
 	case PSCI_SYSTEM_RESET:
 		core_count(CORE_psci_system_reset);
 		hyp_printf("[hyp] guest called PSCI SYSTEM_RESET: rebooting it\n");
+		hyp_require_integrity(); /* before the rebuild frees the page pool */
 		vm_boot(&hyp_vm, v);
 		return;
 	default:

@@ -37,8 +37,7 @@ void vm_boot(struct vm *vm, struct vcpu *v)
 	char err[160];
 	const u8 *image = (const u8 *)(uintptr_t)vm->image_pa;
 	/* Instructions spent (re)building the guest are counted apart from trap handling. */
-	counters_refresh();
-	u64 hyp_before = core_values[CORE_hyp_instructions];
+	u64 mark = counters_hyp_mark();
 	vm->boots++;
 	core_count(CORE_boots);
 	if (!loader_check(image, vm->image_size, &target, &info, err, sizeof(err))) {
@@ -88,7 +87,5 @@ void vm_boot(struct vm *vm, struct vcpu *v)
 	hyp_printf("[hyp] boot %u: %s guest, entry 0x%08x, DTB at 0x%08x, %u MiB RAM, mm=%s\n",
 		   vm->boots, info.is_elf ? "ELF" : "raw", vm->entry_ipa, vm->dtb_ipa,
 		   vm->ram_size / MiB, vm->mm->name);
-	counters_refresh();
-	core_values[CORE_hyp_boot_instructions] += core_values[CORE_hyp_instructions] - hyp_before;
-	core_values[CORE_hyp_instructions] = hyp_before;
+	counters_hyp_move(mark, CORE_hyp_boot_instructions);
 }

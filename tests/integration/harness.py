@@ -39,16 +39,8 @@ def split(out: str):
 
 
 def run(guest, mm, append="", mem=None, hyp="", timeout=60, **env_extra):
-    env = dict(os.environ)
-    env.update(GUEST=str(guest), MM=mm, APPEND=append, HYP=hyp)
-    if mem is not None:
-        env["MEM"] = str(mem)
-    env.update({k: str(v) for k, v in env_extra.items()})
-    p = subprocess.run([str(RUN)], env=env, capture_output=True, text=True, timeout=timeout,
-                       errors="replace")
-    out = p.stdout + p.stderr
-    g, h, s = split(p.stdout)
-    return Result(p.returncode, out, g + p.stderr, h, s)
+    """Run a guest to its end (natively or under the hypervisor); its Result."""
+    return finish(start(guest, mm, append, mem, hyp, **env_extra), timeout)
 
 
 def qemu_hyp(image: Path, cmdline: str, host_mem_mib: int, stage: int, timeout=30):
@@ -60,3 +52,38 @@ def qemu_hyp(image: Path, cmdline: str, host_mem_mib: int, stage: int, timeout=3
            "-append", cmdline]
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, errors="replace")
     return Result(p.returncode, p.stdout + p.stderr)
+
+
+def hyp_symbols():
+    """Addresses of the hypervisor's symbols (host physical: its MMU is off)."""
+    out = subprocess.run(["arm-none-eabi-nm", str(BUILD / "hyp" / "hyp.elf")], check=True,
+                         capture_output=True, text=True).stdout
+    syms = {}
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 3:
+            syms[parts[2]] = int(parts[0], 16)
+    return syms
+
+
+def start(guest, mm, append="", mem=None, hyp="", **env_extra):
+    """Start a run in the background (scripts/run.sh); finish it with finish()."""
+    env = dict(os.environ)
+    env.update(GUEST=str(guest), MM=mm, APPEND=append, HYP=hyp)
+    if mem is not None:
+        env["MEM"] = str(mem)
+    env.update({k: str(v) for k, v in env_extra.items()})
+    return subprocess.Popen([str(RUN)], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, errors="replace")
+
+
+def finish(proc, timeout=60):
+    """Wait for a run started with start() (killed after timeout seconds); its Result."""
+    try:
+        stdout, stderr = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        raise
+    g, h, s = split(stdout)
+    return Result(proc.returncode, stdout + stderr, g + stderr, h, s)

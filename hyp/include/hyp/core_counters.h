@@ -23,7 +23,9 @@
 	X(mmio_write)                                                                              \
 	X(mmio_decoded)                                                                            \
 	X(inject_dabt)                                                                             \
-	X(inject_pabt)
+	X(inject_pabt)                                                                             \
+	X(integrity_ok)                                                                            \
+	X(integrity_instructions)
 
 #define CORE_ENUM_(name) CORE_##name,
 enum core_counter { CORE_COUNTERS(CORE_ENUM_) CORE_NCOUNTERS };
@@ -35,6 +37,13 @@ static inline void core_count(enum core_counter c)
 {
 	core_values[c]++;
 }
+
+/* counters_hyp_mark: the Hyp instruction count now, to count the work that follows apart
+ * from trap handling (boot, the integrity check). */
+u64 counters_hyp_mark(void);
+/* counters_hyp_move: move the Hyp instructions executed since mark from
+ * core.hyp_instructions to counter c. */
+void counters_hyp_move(u64 mark, enum core_counter c);
 
 /* Traps by exception class: "trap.<class>". */
 #define TRAP_COUNTERS(X)                                                                           \

@@ -42,30 +42,41 @@ int rt_printf(const char *fmt, ...)
 	return n;
 }
 
+void rt_call(bool smc, u32 r[4])
+{
+	register u32 r0 __asm__("r0") = r[0];
+	register u32 r1 __asm__("r1") = r[1];
+	register u32 r2 __asm__("r2") = r[2];
+	register u32 r3 __asm__("r3") = r[3];
+	if (smc) {
+		__asm__ volatile(".arch_extension sec\n smc #0"
+				 : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3)
+				 :
+				 : "memory");
+	} else {
+		__asm__ volatile(".arch_extension virt\n hvc #0"
+				 : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3)
+				 :
+				 : "memory");
+	}
+	r[0] = r0;
+	r[1] = r1;
+	r[2] = r2;
+	r[3] = r3;
+}
+
 u32 rt_hvc(u32 fid, u32 a1, u32 a2, u32 a3)
 {
-	register u32 r0 __asm__("r0") = fid;
-	register u32 r1 __asm__("r1") = a1;
-	register u32 r2 __asm__("r2") = a2;
-	register u32 r3 __asm__("r3") = a3;
-	__asm__ volatile(".arch_extension virt\n hvc #0"
-			 : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3)
-			 :
-			 : "memory");
-	return r0;
+	u32 r[4] = {fid, a1, a2, a3};
+	rt_call(false, r);
+	return r[0];
 }
 
 u32 rt_smc(u32 fid, u32 a1, u32 a2, u32 a3)
 {
-	register u32 r0 __asm__("r0") = fid;
-	register u32 r1 __asm__("r1") = a1;
-	register u32 r2 __asm__("r2") = a2;
-	register u32 r3 __asm__("r3") = a3;
-	__asm__ volatile(".arch_extension sec\n smc #0"
-			 : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3)
-			 :
-			 : "memory");
-	return r0;
+	u32 r[4] = {fid, a1, a2, a3};
+	rt_call(true, r);
+	return r[0];
 }
 
 void rt_exit(int status)

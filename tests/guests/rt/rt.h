@@ -33,6 +33,9 @@ u32 rt_ram_base(void);
 u32 rt_ram_size(void);
 const void *rt_dtb(void);
 
+/* rt_call: an SMC Calling Convention call through HVC #0 (or SMC #0) with r0-r3 = r[0..3];
+ * r[] receives r0-r3 after it. */
+void rt_call(bool smc, u32 r[4]);
 u32 rt_hvc(u32 fid, u32 a1, u32 a2, u32 a3);
 u32 rt_smc(u32 fid, u32 a1, u32 a2, u32 a3);
 void rt_set_handler(rt_handler h);

@@ -1,0 +1,1759 @@
+/* A hostile guest: it tries to reach memory that is not its own, to break the hypervisor's
+ * bookkeeping and to make it misbehave (tests/integration/test_hostile.py,
+ * docs/testing.md "Hostile guests"). Cases, case=<name> (fmt=short|lpae where it says so):
+ *   escape    stage-1 tables (fmt) that map hypervisor objects (hyp_*=<host PA> arguments),
+ *             the whole host RAM range page by page, device memory and addresses above
+ *             4 GiB; reads, writes and fetches through them
+ *   loops     tables (fmt) that point into themselves
+ *   ttbr      TTBR0 and TTBR1 (fmt) pointing outside RAM and into device space, MMU on
+ *   tramp-map / tramp-late   a mapping of VA 0xfffff000 (the shadow module's trampoline)
+ *             made before / after the MMU is on, then written
+ *   tramp-peek  reads, writes and fetches of VA 0xfffff000 where the guest maps nothing
+ *   vectors   rewrites its vector page, moves VBAR, uses high vectors
+ *   tlbflood  n=<ops> TLB maintenance operations of every kind (fmt) and translation
+ *             register writes, each after a change of a mapping that it must make visible
+ *   cp15      every MRC/MRRC encoding of CP15 and CP14, writes back what it read, c15 writes,
+ *             accesses to the other coprocessors
+ *   smccc     HVC and SMC calls with garbage function IDs and arguments in every owner
+ *             range (seed=<n>), hostile buffers for the testbed calls, SMC immediates
+ *   hvcimm    HVC #imm=<n>: refused by the hypervisor
+ *   exhaust   touches one page in each of thousands of 2 MiB regions (fmt), twice
+ *   scan      searches all of guest RAM for the marker
+ * Every access is checked against what the guest knows: its own translation (the stage-1
+ * model, common/src/s1.c, reading only guest RAM) says whether it must reach guest RAM (and
+ * read what the identity mapping reads there), the emulated UART (known register values),
+ * or abort with a known fault status. Every page the guest can read is searched for the
+ * hypervisor's marker (tb/hyp_marker.h). The guest prints one summary line per case and
+ * exits 0 only if nothing differed. */
+#include "rt.h"
+#include "tb/arm.h"
+#include "tb/cp15.h"
+#include "tb/fmt.h"
+#include "tb/hcall.h"
+#include "tb/hyp_marker.h"
+#include "tb/lpae.h"
+#include "tb/pt.h"
+#include "tb/s1.h"
+#include "tb/short_desc.h"
+#include "tb/str.h"
+
+#define PAGE		  4096u
+#define SECTION		  (1u * MiB)
+#define BLOCK		  (2u * MiB)
+#define SUPERSECTION	  (16u * MiB)
+#define TRAMPOLINE_VA	  0xfffff000u /* the shadow module's reserved VA */
+#define POISON		  0x0badf00du /* a register a faulting load must leave alone */
+#define MAX_MISMATCH_LOGS 8
+
+/* ---- exceptions: every abort and UNDEF the guest provokes is recorded and survived ---- */
+
+struct outcome {
+	bool aborted;
+	bool undef;
+	bool reset_vector; /* a fetch ended at the guest's own reset vector */
+	u32 fsr, far;
+	u32 value;
+};
+
+static volatile struct outcome got;
+static volatile bool armed;
+
+/* on_exception: record a provoked exception and resume after the instruction (a fetch
+ * resumes at its caller, rt_call_addr's return address). */
+static bool on_exception(u32 vector, struct rt_frame *f)
+{
+	if (!armed) {
+		return false;
+	}
+	switch (vector) {
+	case VEC_DABT:
+		got.aborted = true;
+		got.fsr = read_dfsr();
+		got.far = read_dfar();
+		f->pc -= 4; /* LR_abt = instruction + 8 */
+		return true;
+	case VEC_PABT:
+		got.aborted = true;
+		got.fsr = read_ifsr();
+		got.far = read_ifar();
+		f->pc = f->lr_svc;
+		return true;
+	case VEC_UNDEF:
+		got.undef = true; /* LR_und is the next A32 instruction already */
+		return true;
+	case 0:
+		/* Only a jump through a vector table gets here, in SVC mode: LR (the frame's pc)
+		 * is still the return address of the call that made the jump. */
+		got.reset_vector = true;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* arm: expect an exception from the next access. */
+static void arm(void)
+{
+	got.aborted = false;
+	got.undef = false;
+	got.reset_vector = false;
+	got.fsr = 0;
+	got.far = 0;
+	armed = true;
+}
+
+/* disarm: stop expecting exceptions; what the access provoked. */
+static struct outcome disarm(void)
+{
+	armed = false;
+	struct outcome o = {got.aborted, got.undef, got.reset_vector, got.fsr, got.far, 0};
+	return o;
+}
+
+/* probe_read / probe_write / probe_exec: one load, store or fetch (a call) at va. */
+static struct outcome probe_read(u32 va)
+{
+	u32 v = POISON;
+	arm();
+	__asm__ volatile("ldr %0, [%1]" : "+r"(v) : "r"(va) : "memory");
+	struct outcome o = disarm();
+	o.value = v;
+	return o;
+}
+
+static struct outcome probe_write(u32 va, u32 v)
+{
+	arm();
+	__asm__ volatile("str %1, [%0]" ::"r"(va), "r"(v) : "memory");
+	return disarm();
+}
+
+static struct outcome probe_exec(u32 va)
+{
+	arm();
+	rt_call_addr(va);
+	return disarm();
+}
+
+/* ---- instructions made at run time (the encodings a sweep needs) ---- */
+
+#define INSN_BX_LR   0xe12fff1eu
+#define INSN_MRC     0xee100010u /* MRC p<cp>, <opc1>, r0, c<n>, c<m>, <opc2> */
+#define INSN_MCR     0xee000010u
+#define INSN_L_BIT   BIT(20)	 /* MRC/MRRC: 1, MCR/MCRR: 0 */
+#define INSN_MRRC    0xec510000u /* MRRC p<cp>, <opc1>, r0, r1, c<m> */
+#define INSN_MCRR    0xec410000u
+#define INSN_HVC     0xe1400070u /* HVC #imm16: imm16[15:4] at [19:8], imm16[3:0] at [3:0] */
+#define INSN_SMC     0xe1600070u /* SMC #imm4 */
+#define CP_OPC1(x)   ((x) << 21)
+#define CP_CRN(x)    ((x) << 16)
+#define CP_NUM(x)    ((x) << 8)
+#define CP_OPC2(x)   ((x) << 5)
+#define CPRR_OPC1(x) ((x) << 4)
+
+static u32 thunk[2] __attribute__((aligned(8)));
+
+/* What a run-time instruction leaves in r0 and r1. */
+struct r0r1 {
+	u32 r0, r1;
+};
+
+#define CACHE_LINE 32u /* the smallest line of the ARMv7 cores this runs on (CTR) */
+
+/* sync_code: make instructions just written at [va, va + bytes) visible to fetches (B2.2.9:
+ * clean the data cache to the point of unification, invalidate the instruction cache). */
+static void sync_code(u32 va, u32 bytes)
+{
+	for (u32 line = va & ~(CACHE_LINE - 1); line < va + bytes; line += CACHE_LINE) {
+		__asm__ volatile("mcr p15, 0, %0, c7, c11, 1" ::"r"(line) : "memory"); /* DCCMVAU */
+	}
+	__asm__ volatile("dsb\n"
+			 "mcr p15, 0, %0, c7, c5, 0\n" /* ICIALLU */
+			 "dsb\n"
+			 "isb" ::"r"(0)
+			 : "memory");
+}
+
+/* run_insn: execute insn with r0-r3 = a, returning r0 and r1 after it (an UNDEF is
+ * recorded in got.undef when armed). */
+static struct r0r1 run_insn(u32 insn, u32 a0, u32 a1, u32 a2, u32 a3)
+{
+	thunk[0] = insn;
+	thunk[1] = INSN_BX_LR;
+	sync_code((u32)(uintptr_t)thunk, sizeof(thunk));
+	register u32 r0 __asm__("r0") = a0;
+	register u32 r1 __asm__("r1") = a1;
+	register u32 r2 __asm__("r2") = a2;
+	register u32 r3 __asm__("r3") = a3;
+	__asm__ volatile("blx %4"
+			 : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3)
+			 : "r"(thunk)
+			 : "r12", "lr", "memory", "cc");
+	struct r0r1 out = {r0, r1};
+	return out;
+}
+
+/* ---- the guest's view of memory ---- */
+
+/* in_ram: does [pa, pa + bytes) lie in guest RAM? */
+static bool in_ram(paddr_t pa, u32 bytes)
+{
+	return pa >= rt_ram_base() && pa + bytes <= (paddr_t)rt_ram_base() + rt_ram_size();
+}
+
+/* ram_read / ram_write: pt_mem access to guest RAM only (what a walk may read; stores
+ * to tables the builder or a case writes). */
+static bool ram_read(void *ctx UNUSED, paddr_t pa, unsigned bytes, u64 *val)
+{
+	if (!in_ram(pa, bytes)) {
+		return false; /* the walk leaves RAM: an external abort on the walk */
+	}
+	*val = bytes == 8 ? *(volatile u64 *)(uintptr_t)pa : *(volatile u32 *)(uintptr_t)pa;
+	return true;
+}
+
+static bool ram_write(void *ctx UNUSED, paddr_t pa, unsigned bytes, u64 val)
+{
+	if (!in_ram(pa, bytes)) {
+		return false;
+	}
+	if (bytes == 8) {
+		*(volatile u64 *)(uintptr_t)pa = val;
+	} else {
+		*(volatile u32 *)(uintptr_t)pa = (u32)val;
+	}
+	return true;
+}
+
+/* Table memory: a bump pool, reset whenever a case builds a new address space. */
+#define POOL_SIZE (160u * KiB)
+static u8 pool[POOL_SIZE] __attribute__((aligned(16384)));
+static u32 pool_used;
+
+/* pool_alloc: a zeroed table of bytes, aligned to its size; 0 when the pool is full. */
+static paddr_t pool_alloc(void *ctx UNUSED, u32 bytes)
+{
+	u32 at = (pool_used + bytes - 1) & ~(bytes - 1);
+	if (at + bytes > POOL_SIZE) {
+		return 0;
+	}
+	pool_used = at + bytes;
+	memset(&pool[at], 0, bytes);
+	return (paddr_t)(uintptr_t)&pool[at];
+}
+
+static const struct pt_mem mem = {false, ram_read, ram_write, pool_alloc, NULL};
+
+/* ---- address spaces in both formats ---- */
+
+#define DOMAIN_RAM	    1u
+#define DACR_CLIENTS	    0x5u /* domains 0 and 1: clients */
+#define MAIR_NORMAL_IDX	    0u
+#define MAIR_DEVICE_IDX	    1u
+#define MAIR0_NORMAL_DEVICE 0x04ffu /* attr 0 normal write-back, attr 1 device */
+#define TTBCR_SH0_SHIFT	    12
+#define TTBCR_ORGN0_SHIFT   10
+#define TTBCR_IRGN0_SHIFT   8
+#define TTBCR_LPAE_WALKS                                                                           \
+	(TTBCR_EAE | (LPAE_SH_INNER << TTBCR_SH0_SHIFT) | (RGN_WBWA << TTBCR_ORGN0_SHIFT) |        \
+	 (RGN_WBWA << TTBCR_IRGN0_SHIFT))
+#define TTBCR_T0SZ_SHIFT 0
+#define TTBCR_T1SZ_SHIFT 16
+#define TTBR_ASID_SHIFT	 48
+#define SCTLR_I		 BIT(12)
+
+/* Leaf attributes: normal RAM, device, and RAM without global (nG) for ASID tests. */
+struct attrs {
+	u64 ram, device, ram_ng;
+	u32 block_shift;
+};
+
+static const struct attrs short_attrs = {
+    /* TEX=001 C B: normal write-back; AP=11; RAM in domain 1 (see case loops). */
+    .ram = (1u << SD_SEC_TEX_SHIFT) | SD_SEC_C | SD_SEC_B | (3u << SD_SEC_AP_SHIFT) |
+	   (DOMAIN_RAM << SD_DOMAIN_SHIFT),
+    .device = SD_SEC_B | (3u << SD_SEC_AP_SHIFT),
+    .ram_ng = (1u << SD_SEC_TEX_SHIFT) | SD_SEC_C | SD_SEC_B | (3u << SD_SEC_AP_SHIFT) |
+	      (DOMAIN_RAM << SD_DOMAIN_SHIFT) | SD_SEC_NG,
+    .block_shift = 20,
+};
+
+static const struct attrs lpae_attrs = {
+    .ram = (MAIR_NORMAL_IDX << LPAE_ATTRINDX_SHIFT) | ((u64)LPAE_AP_RW_PL1 << LPAE_AP_SHIFT) |
+	   ((u64)LPAE_SH_INNER << LPAE_SH_SHIFT) | LPAE_AF,
+    .device =
+	(MAIR_DEVICE_IDX << LPAE_ATTRINDX_SHIFT) | ((u64)LPAE_AP_RW_PL1 << LPAE_AP_SHIFT) | LPAE_AF,
+    .ram_ng = (MAIR_NORMAL_IDX << LPAE_ATTRINDX_SHIFT) | ((u64)LPAE_AP_RW_PL1 << LPAE_AP_SHIFT) |
+	      ((u64)LPAE_SH_INNER << LPAE_SH_SHIFT) | LPAE_AF | LPAE_NG,
+    .block_shift = 21,
+};
+
+static struct {
+	bool lpae;
+	const struct attrs *a;
+	struct pt_regime r;
+} sp;
+
+/* space_new: an empty address space (a fresh table pool) in the format of fmt=. */
+static void space_new(void)
+{
+	sp.lpae = rt_arg_is("fmt", "lpae");
+	sp.a = sp.lpae ? &lpae_attrs : &short_attrs;
+	pool_used = 0;
+	pt_regime_init(&sp.r, sp.lpae ? &pt_lpae_s1 : &pt_short, 0, 32);
+	u32 bytes = pt_table_bytes(&sp.r, pt_start_index(&sp.r));
+	sp.r.root = pool_alloc(NULL, bytes < PAGE ? PAGE : bytes);
+}
+
+/* map: map [va, va + size) to pa with leaf attributes attrs, leaves up to 1 << shift. */
+static void map(u32 va, paddr_t pa, u32 size, u64 attrs, u32 shift)
+{
+	enum pt_status st = pt_map(&sp.r, &mem, va, pa, size, attrs, shift);
+	if (st != PT_OK) {
+		rt_printf("hostile: mapping 0x%08x -> 0x%llx failed: %s\n", va,
+			  (unsigned long long)pa, pt_status_str(st));
+		rt_exit(2);
+	}
+}
+
+/* map_ram_and_uart: the identity mappings every case runs on. */
+static void map_ram_and_uart(void)
+{
+	u32 block = BIT(sp.a->block_shift);
+	map(rt_ram_base(), rt_ram_base(), rt_ram_size(), sp.a->ram, sp.a->block_shift);
+	map(RT_UART & ~(block - 1), RT_UART & ~(block - 1), block, sp.a->device, sp.a->block_shift);
+}
+
+/* tlb_flush_all: TLBIALL with the barriers of B3.10.1. */
+static void tlb_flush_all(void)
+{
+	dsb();
+	tlbi_all();
+	dsb();
+	isb();
+}
+
+/* mmu_on_split: run on the current space through TTBR0, with the given TTBCR split
+ * fields (N, or T0SZ/T1SZ); mmu_on: no split. */
+static void mmu_on_split(u32 ttbcr_split)
+{
+	if (sp.lpae) {
+		write_prrr(MAIR0_NORMAL_DEVICE);
+		write_ttbcr(TTBCR_LPAE_WALKS | ttbcr_split);
+		write_ttbr0_64(sp.r.root);
+	} else {
+		write_ttbcr(ttbcr_split);
+		write_ttbr0((u32)sp.r.root);
+		write_dacr(DACR_CLIENTS);
+	}
+	tlb_flush_all();
+	write_sctlr(read_sctlr() | SCTLR_M | SCTLR_C | SCTLR_I);
+	isb();
+}
+
+static void mmu_on(void)
+{
+	mmu_on_split(0);
+}
+
+/* mmu_off: back to flat physical addressing, nothing left in the TLB. */
+static void mmu_off(void)
+{
+	write_sctlr(read_sctlr() & ~SCTLR_M);
+	isb();
+	tlb_flush_all();
+}
+
+/* install_table_at: make the entry of level index li that translates va a table
+ * descriptor pointing at table (any address: the point is to point it where no table
+ * should be). The entries above it must exist. */
+static void install_table_at(u32 va, unsigned li, paddr_t table)
+{
+	struct pt_walk w;
+	pt_walk(&sp.r, &mem, va, &w);
+	unsigned depth = li - pt_start_index(&sp.r);
+	if (w.depth < depth + 1) {
+		rt_printf("hostile: no level-%u entry for 0x%08x\n", li + 1, va);
+		rt_exit(2);
+	}
+	u64 d = sp.r.fmt->make_table(table);
+	if (sp.lpae) {
+		/* Bits [11:2] of a table descriptor are ignored (B3.6.1), but are a page's
+		 * attributes when the same descriptor is read at level 3: make those a readable,
+		 * writable page with its access flag set. */
+		d |= sp.a->ram & MASK64(12);
+	} else {
+		d |= DOMAIN_RAM << SD_DOMAIN_SHIFT;
+	}
+	ram_write(NULL, w.desc_pa[depth], sp.r.fmt->desc_bytes, d);
+}
+
+/* ---- what the guest expects, and the record of what it got ---- */
+
+enum expect_kind { EXP_RAM, EXP_UART, EXP_ABORT };
+
+struct expect {
+	enum expect_kind kind;
+	u32 fsr;    /* EXP_ABORT: the fault status */
+	paddr_t pa; /* EXP_RAM / EXP_UART: where the access lands */
+};
+
+/* guest_state: the translation registers as the guest reads them. */
+static struct s1_state guest_state(void)
+{
+	struct s1_state st = {read_sctlr(), read_ttbcr(), read_ttbr0_64(), read_ttbr1_64(),
+			      read_dacr()};
+	return st;
+}
+
+/* external_fsr: the FSR of a synchronous external abort (QEMU virt: unassigned address). */
+static u32 external_fsr(void)
+{
+	return (read_ttbcr() & TTBCR_EAE) ? FSR_LPAE | FSR_LD_SYNC_EXT : FSR_SD_SYNC_EXT;
+}
+
+/* predict_in: where an access of kind acc to va ends under translation state st. */
+static struct expect predict_in(const struct s1_state *st, u32 va, enum s1_access acc)
+{
+	struct s1_result r;
+	u32 wnr = acc == S1_WRITE ? FSR_WNR : 0;
+	struct expect e = {EXP_ABORT, 0, 0};
+	if (s1_translate(st, &mem, va, acc, false, &r) != S1_OK) {
+		e.fsr = r.fsr | wnr;
+		return e;
+	}
+	e.pa = r.out;
+	if (in_ram(r.out, 4)) {
+		e.kind = EXP_RAM;
+	} else if (acc != S1_EXEC && (r.out >> 12) == (RT_UART >> 12)) {
+		e.kind = EXP_UART;
+	} else {
+		e.fsr = external_fsr() | wnr;
+	}
+	return e;
+}
+
+/* predict: where an access of kind acc to va must end, by the guest's own tables. */
+static struct expect predict(u32 va, enum s1_access acc)
+{
+	struct s1_state st = guest_state();
+	return predict_in(&st, va, acc);
+}
+
+/* PL011 identification registers (ARM DDI 0183, 3.3.14-3.3.15) and the idle flags. */
+#define UART_FR	       0x018u
+#define UART_FR_IDLE   0x90u /* TXFE | RXFE: nothing to send, nothing received */
+#define UART_PERIPHID0 0xfe0u
+static const u8 pl011_id[8] = {0x11, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1};
+
+/* uart_known: the value a PL011 register at pa reads, if the guest knows it. */
+static bool uart_known(paddr_t pa, u32 *val)
+{
+	u32 off = (u32)pa & PAGE_OFFSET_MASK;
+	if (off == UART_FR) {
+		*val = UART_FR_IDLE;
+		return true;
+	}
+	if (off >= UART_PERIPHID0 && off < UART_PERIPHID0 + 32 && (off & 3) == 0) {
+		*val = pl011_id[(off - UART_PERIPHID0) / 4];
+		return true;
+	}
+	return false;
+}
+
+static struct {
+	u32 probes, reads_ok, aborts, mismatches, marker_hits, pages_scanned, aliased;
+	u32 logged;
+	char log[MAX_MISMATCH_LOGS][112];
+} stats;
+
+/* stats_reset: forget the counts of an earlier phase. */
+static void stats_reset(void)
+{
+	memset(&stats, 0, sizeof(stats));
+}
+
+/* mismatch: count one access that did not do what the guest knows it must. The first few
+ * are kept to be printed later (the console may be unreachable while it happens). */
+static void mismatch(const char *what, u32 va, const struct expect *e, const struct outcome *o)
+{
+	stats.mismatches++;
+	if (stats.logged < MAX_MISMATCH_LOGS) {
+		tb_snprintf(stats.log[stats.logged++], sizeof(stats.log[0]),
+			    "%s 0x%08x: expected %s fsr 0x%03x pa 0x%llx, got %s fsr 0x%03x far "
+			    "0x%08x value 0x%08x",
+			    what, va,
+			    e->kind == EXP_RAM	  ? "ram"
+			    : e->kind == EXP_UART ? "uart"
+						  : "abort",
+			    e->fsr, (unsigned long long)e->pa, o->aborted ? "abort" : "data",
+			    o->fsr, o->far, o->value);
+	}
+}
+
+/* stats_flush: print the mismatches kept. */
+static void stats_flush(void)
+{
+	for (u32 i = 0; i < stats.logged; i++) {
+		rt_printf("hostile: MISMATCH %s\n", stats.log[i]);
+	}
+	stats.logged = 0;
+}
+
+/* outcome_ok: did the access of kind acc at va do what e says (a read: the value too)? */
+static bool outcome_ok(u32 va, enum s1_access acc, const struct expect *e, const struct outcome *o)
+{
+	u32 known;
+	switch (e->kind) {
+	case EXP_RAM:
+		return !o->aborted &&
+		       (acc != S1_READ || o->value == *(volatile u32 *)(uintptr_t)e->pa);
+	case EXP_UART:
+		return !o->aborted && (!uart_known(e->pa, &known) || o->value == known);
+	default:
+		return o->aborted && o->fsr == e->fsr && o->far == va;
+	}
+}
+
+/* judge: count an access of kind acc at va: as predicted under the guest's translation,
+ * or as predicted under alt (a known alias, counted apart; NULL: none), or a mismatch. */
+static void judge(const char *what, u32 va, enum s1_access acc, const struct outcome *o,
+		  const struct s1_state *alt)
+{
+	struct expect e = predict(va, acc);
+	stats.probes++;
+	if (outcome_ok(va, acc, &e, o)) {
+		return;
+	}
+	if (alt != NULL) {
+		struct expect ea = predict_in(alt, va, acc);
+		if (outcome_ok(va, acc, &ea, o)) {
+			stats.aliased++;
+			return;
+		}
+	}
+	mismatch(what, va, &e, o);
+}
+
+/* ---- the marker search ---- */
+
+/* The key is read at run time, so the compiler cannot fold the marker into this image. */
+static volatile u32 marker_key = TB_HYP_MARKER_KEY;
+
+/* page_has_marker: does the page at va hold the hypervisor's marker (16-byte aligned)? */
+static bool page_has_marker(u32 va)
+{
+	const volatile u32 *p = (const volatile u32 *)(uintptr_t)va;
+	u32 key = marker_key;
+	for (u32 i = 0; i < PAGE / 4; i += TB_HYP_MARKER_WORDS) {
+		if ((p[i] ^ key) == TB_HYP_MARKER_OBF0 && (p[i + 1] ^ key) == TB_HYP_MARKER_OBF1 &&
+		    (p[i + 2] ^ key) == TB_HYP_MARKER_OBF2 &&
+		    (p[i + 3] ^ key) == TB_HYP_MARKER_OBF3) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* scan_if_readable: after a read of va that did not abort, search its page. */
+static void scan_if_readable(u32 va, const struct outcome *o)
+{
+	if (o->aborted) {
+		return;
+	}
+	stats.pages_scanned++;
+	if (page_has_marker(va & ~PAGE_OFFSET_MASK)) {
+		stats.marker_hits++;
+		rt_printf("hostile: HYPERVISOR MARKER found through VA 0x%08x\n", va);
+	}
+}
+
+/* must_abort: does an access abort both under the guest's translation and under alt (so
+ * that a store or a fetch cannot hit anything)? */
+static bool must_abort(u32 va, enum s1_access acc, const struct s1_state *alt)
+{
+	return predict(va, acc).kind == EXP_ABORT &&
+	       (alt == NULL || predict_in(alt, va, acc).kind == EXP_ABORT);
+}
+
+/* probe_va_alt: read va (and search its page); write and fetch it too where the guest's
+ * tables say that must abort; alt as for judge. */
+static void probe_va_alt(u32 va, bool write, bool exec, const struct s1_state *alt)
+{
+	struct outcome o = probe_read(va);
+	if (o.aborted) {
+		stats.aborts++;
+	} else {
+		stats.reads_ok++;
+	}
+	judge("read", va, S1_READ, &o, alt);
+	scan_if_readable(va, &o);
+	if (write && must_abort(va, S1_WRITE, alt)) {
+		o = probe_write(va, POISON);
+		judge("write", va, S1_WRITE, &o, alt);
+	}
+	if (exec && must_abort(va, S1_EXEC, alt)) {
+		o = probe_exec(va);
+		judge("fetch", va, S1_EXEC, &o, alt);
+	}
+}
+
+/* probe_va: probe_va_alt without an alias. */
+static void probe_va(u32 va, bool write, bool exec)
+{
+	probe_va_alt(va, write, exec, NULL);
+}
+
+/* summary: print the case's result line; 0 if nothing differed. */
+static int summary(const char *name)
+{
+	stats_flush();
+	rt_printf("hostile %s: %u probes, %u reads, %u aborts, %u pages searched, %u mismatches, "
+		  "%u marker hits, %u aliased walks\n",
+		  name, stats.probes, stats.reads_ok, stats.aborts, stats.pages_scanned,
+		  stats.mismatches, stats.marker_hits, stats.aliased);
+	return stats.mismatches == 0 && stats.marker_hits == 0 ? 0 : 1;
+}
+
+/* ---- case escape ---- */
+
+/* Physical ranges probed every stride bytes (QEMU virt's memory map, hw/arm/virt.c). */
+struct range {
+	const char *name;
+	u32 base, size, stride;
+};
+
+static const struct range device_ranges[] = {
+    {"flash", 0x00000000u, 0x08000000u, 4 * MiB},
+    {"gic", 0x08000000u, 0x00050000u, PAGE}, /* GICD, GICC, GICH (Hyp's), GICV */
+    {"uart", 0x09000000u, PAGE, PAGE},
+    {"rtc, fw_cfg, gpio", 0x09010000u, 0x00040000u, PAGE},
+    {"virtio-mmio", 0x0a000000u, 0x00004000u, 0x200u},
+    {"platform bus", 0x0c000000u, 0x02000000u, 1 * MiB},
+    {"pcie mmio", 0x10000000u, 0x2eff0000u, 16 * MiB},
+    {"pcie pio, ecam", 0x3eff0000u, 0x01010000u, 64 * KiB},
+};
+
+/* Above 4 GiB, reached through windows of the guest's VA space: aliases of the low map
+ * (modulo 4 GiB), QEMU virt's high regions, the top of the 40-bit space. */
+static const paddr_t high_targets[] = {
+    0x100000000ull, 0x109000000ull,  0x140000000ull,  0x140100000ull,  0x144000000ull,
+    0x108000000ull, 0x4000000000ull, 0x4010000000ull, 0x8000000000ull, 0xfffffff000ull,
+};
+
+#define WINDOW_VA  0xe0000000u /* VA windows [0xe0000000, 0xf0000000), 16 MiB each */
+#define WINDOW_END 0xf0000000u
+#define TOP_END	   0xfff00000u /* the last MiB (the trampoline's) stays unmapped */
+#define HOST_SCAN  0x48000000u /* host RAM probed page by page: [0x40000000, HOST_SCAN) */
+
+/* map_window: map window i to the block holding pa (a supersection in the short format:
+ * PA bits above 32 need one). */
+static u32 map_window(u32 i, paddr_t pa)
+{
+	u32 va = WINDOW_VA + i * SUPERSECTION;
+	if (sp.lpae) {
+		map(va, pa & ~(paddr_t)(BLOCK - 1), BLOCK, sp.a->device, 21);
+		return va + ((u32)pa & (BLOCK - 1));
+	}
+	paddr_t base = pa & ~(paddr_t)(SUPERSECTION - 1);
+	u32 ss = ((u32)base & SD_SUPER_BASE) | SD_L1_SUPERSECTION | SD_L1_SECTION |
+		 ((u32)BITS(base, 35, 32) << SD_SUPER_PA3532_SHIFT) |
+		 ((u32)BITS(base, 39, 36) << SD_SUPER_PA3936_SHIFT) | (3u << SD_SEC_AP_SHIFT) |
+		 SD_SEC_B;
+	for (u32 k = 0; k < SUPERSECTION / SECTION; k++) { /* 16 identical entries */
+		ram_write(NULL, sp.r.root + 4 * ((va >> 20) + k), 4, ss);
+	}
+	return va + ((u32)pa & (SUPERSECTION - 1));
+}
+
+/* escape_space: identity maps of all 4 GiB below the windows and above them up to the
+ * trampoline's MiB: RAM as normal memory, everything else as device memory. */
+static void escape_space(void)
+{
+	space_new();
+	u32 shift = sp.a->block_shift, ram = rt_ram_base(), ram_end = ram + rt_ram_size();
+	map(0, 0, ram, sp.a->device, shift);
+	map(ram, ram, rt_ram_size(), sp.a->ram, shift);
+	map(ram_end, ram_end, WINDOW_VA - ram_end, sp.a->device, shift);
+	map(WINDOW_END, WINDOW_END, TOP_END - WINDOW_END, sp.a->device, shift);
+}
+
+/* probe_range: every stride bytes of r (identity mapped). */
+static void probe_range(const struct range *r)
+{
+	u32 before = stats.mismatches;
+	for (u32 off = 0; off < r->size; off += r->stride) {
+		u32 pa = r->base + off;
+		if ((pa >> 12) == (RT_UART >> 12)) {
+			probe_va(pa + UART_FR, false, true);
+			for (u32 reg = UART_PERIPHID0; reg < UART_PERIPHID0 + 32; reg += 4) {
+				probe_va(pa + reg, false, false);
+			}
+			continue;
+		}
+		probe_va(pa, true, off % (1 * MiB) == 0);
+	}
+	rt_printf("hostile escape: %s%s\n", r->name, stats.mismatches == before ? "" : " DIFFERS");
+}
+
+/* Hypervisor objects named on the command line (host physical addresses, from the
+ * hypervisor's symbols): the guest cannot know where they are otherwise. */
+static const char *const hyp_objects[] = {"hyp_text", "hyp_marker",	"hyp_data", "hyp_stack",
+					  "hyp_pool", "host_guest_ram", "stage"};
+
+/* probe_hyp_objects: the first pages of each object named on the command line. */
+static void probe_hyp_objects(void)
+{
+	for (u32 i = 0; i < ARRAY_SIZE(hyp_objects); i++) {
+		u32 pa;
+		if (!rt_arg_u32(hyp_objects[i], &pa)) {
+			continue;
+		}
+		u32 before = stats.mismatches;
+		for (u32 off = 0; off < 4 * PAGE; off += PAGE) {
+			probe_va((pa & ~PAGE_OFFSET_MASK) + off, true, off == 0);
+		}
+		rt_printf("hostile escape: %s at 0x%08x is %s%s\n", hyp_objects[i], pa,
+			  in_ram(pa, 4) ? "an IPA in guest RAM" : "outside guest RAM",
+			  stats.mismatches == before ? "" : " DIFFERS");
+	}
+}
+
+/* probe_host_ram: page by page from the base of host RAM (QEMU's DTB, the hypervisor, its
+ * pool, guest RAM, the staged image), whatever the guest's own RAM is. */
+static void probe_host_ram(void)
+{
+	u32 before = stats.mismatches;
+	for (u32 pa = rt_ram_base(); pa < HOST_SCAN; pa += PAGE) {
+		probe_va(pa, !in_ram(pa, 4), (pa & (SECTION - 1)) == 0 && !in_ram(pa, 4));
+	}
+	rt_printf("hostile escape: host RAM range 0x%08x..0x%08x page by page%s\n", rt_ram_base(),
+		  HOST_SCAN, stats.mismatches == before ? "" : " DIFFERS");
+	before = stats.mismatches;
+	for (u64 pa = HOST_SCAN; pa < WINDOW_VA; pa += 16 * MiB) {
+		probe_va((u32)pa, true, true);
+	}
+	for (u64 pa = WINDOW_END; pa < TOP_END; pa += 16 * MiB) {
+		probe_va((u32)pa, true, true);
+	}
+	rt_printf("hostile escape: above, every 16 MiB%s\n",
+		  stats.mismatches == before ? "" : " DIFFERS");
+}
+
+/* probe_windows: addresses above 4 GiB, then the low range the windows hide. */
+static void probe_windows(void)
+{
+	u32 va[ARRAY_SIZE(high_targets)];
+	u32 before = stats.mismatches;
+	for (u32 i = 0; i < ARRAY_SIZE(high_targets); i++) {
+		va[i] = map_window(i, high_targets[i]);
+	}
+	tlb_flush_all();
+	for (u32 i = 0; i < ARRAY_SIZE(high_targets); i++) {
+		probe_va(va[i], true, true);
+		probe_va(va[i] + 0x18, true, false);
+	}
+	rt_printf("hostile escape: above 4 GiB%s\n", stats.mismatches == before ? "" : " DIFFERS");
+}
+
+/* case_escape: every probe of the escape case, MMU on (fmt=). */
+static int case_escape(void)
+{
+	escape_space();
+	mmu_on();
+	stats_reset();
+	probe_hyp_objects();
+	for (u32 i = 0; i < ARRAY_SIZE(device_ranges); i++) {
+		probe_range(&device_ranges[i]);
+	}
+	probe_host_ram();
+	probe_windows();
+	mmu_off();
+	return summary("escape");
+}
+
+/* ---- case loops ---- */
+
+#define LOOP_VA	   0xc0000000u /* short: 3 MiB of loops; LPAE: the GiB of the root's loop */
+#define LOOP_L2_VA 0x7fc00000u /* LPAE: a level-2 entry pointing back at the root */
+#define LOOP_L3_VA 0x7fe00000u /* LPAE: a level-2 entry pointing at its own table */
+#define SCRATCH	   (8u * MiB)  /* guest RAM from here on is free for any case */
+
+/* write_through: store through va (which the guest's tables send to its RAM) and check the
+ * store landed where its tables say, then put the old value back. */
+static void write_through(u32 va, u32 tag)
+{
+	struct expect e = predict(va, S1_WRITE);
+	if (e.kind != EXP_RAM) {
+		rt_printf("hostile: 0x%08x is not writable RAM (status 0x%03x)\n", va, e.fsr);
+		rt_exit(2);
+	}
+	volatile u32 *identity = (volatile u32 *)(uintptr_t)e.pa;
+	u32 old = *identity;
+	struct outcome o = probe_write(va, tag);
+	stats.probes++;
+	if (o.aborted || *identity != tag) {
+		o.value = *identity;
+		mismatch("write", va, &e, &o);
+	}
+	*identity = old;
+}
+
+/* probe_pages: count pages from va, read (and searched) each. */
+static void probe_pages(u32 va, u32 count)
+{
+	for (u32 i = 0; i < count; i++) {
+		probe_va(va + i * PAGE, false, false);
+	}
+}
+
+/* loops_short: the short-descriptor loops, probed and written through. */
+static void loops_short(void)
+{
+	paddr_t root = sp.r.root;
+	/* Level-1 entries used as level-2 ones: sections read as small pages, page-table
+	 * entries as large pages. The first KiB of the root describes the device MiBs, the
+	 * KiB at RAM's index the RAM sections (readable: their AP and domain bits land on a
+	 * small page's AP as PL1 read/write), the third KiB the loop entries themselves. */
+	install_table_at(LOOP_VA, 0, root);
+	install_table_at(LOOP_VA + SECTION, 0, root + 4 * (rt_ram_base() >> 20));
+	install_table_at(LOOP_VA + 2 * SECTION, 0, root + 4 * (LOOP_VA >> 20));
+	tlb_flush_all();
+	probe_pages(LOOP_VA, 3 * SECTION / PAGE);
+	write_through(LOOP_VA + SECTION + (SCRATCH / SECTION) * PAGE + 0x40, 0x100b5001u);
+}
+
+/* lpae_table_of: the table that holds the level-(li + 1) entry of va. */
+static paddr_t lpae_table_of(u32 va, unsigned li)
+{
+	struct pt_walk w;
+	pt_walk(&sp.r, &mem, va, &w);
+	return ALIGN_DOWN(w.desc_pa[li], (paddr_t)PAGE);
+}
+
+/* loops_lpae: the LPAE loops, probed and written through. */
+static void loops_lpae(void)
+{
+	paddr_t root = sp.r.root;
+	/* The root as a level-2 table of the last GiB (its table entries then give level-3
+	 * tables that are level-2 ones, whose block entries are reserved at level 3); a
+	 * level-2 entry pointing back at the root as a level-3 table (its table entries are
+	 * pages there); a level-2 entry pointing at its own table. */
+	install_table_at(LOOP_VA, 0, root);
+	install_table_at(LOOP_L2_VA, 1, root);
+	install_table_at(LOOP_L3_VA, 1, lpae_table_of(LOOP_L3_VA, 1));
+	tlb_flush_all();
+	for (u32 i = 0; i < 4; i++) {
+		probe_pages(LOOP_VA + i * BLOCK, BLOCK / PAGE);
+	}
+	probe_pages(LOOP_L2_VA, BLOCK / PAGE);
+	probe_pages(LOOP_L3_VA, BLOCK / PAGE);
+	/* The root seen as a level-3 table through the level-2 loop: entry 3 (VA 0xc0000000's
+	 * level-1 entry) maps the root page itself; offset 0x800 is past the 4 level-1
+	 * entries, an invalid level-2 entry of the root-as-level-2 view (bit 0 clear). */
+	write_through(LOOP_L2_VA + 3 * PAGE + 0x800, 0x100b5000u);
+}
+
+/* case_loops: tables pointing into themselves (fmt=). */
+static int case_loops(void)
+{
+	space_new();
+	map_ram_and_uart();
+	mmu_on();
+	stats_reset();
+	if (sp.lpae) {
+		loops_lpae();
+	} else {
+		loops_short();
+	}
+	mmu_off();
+	return summary("loops");
+}
+
+/* ---- case ttbr ---- */
+
+/* Table bases outside guest RAM or in device space (16 KiB aligned: any TTBR takes them). */
+static const u32 bogus_tables[] = {
+    0x00000000u, /* flash */
+    0x08000000u, /* GIC distributor */
+    0x08030000u, /* GIC virtual interface control: the hypervisor's */
+    0x09000000u, /* the UART (emulated for data accesses, never for walks) */
+    0x0a000000u, /* virtio-mmio */
+    0x3f000000u, /* PCIe ECAM */
+    0x44000000u, /* the host address of guest RAM */
+    0xfffec000u, /* the top of the address space */
+};
+static const u64 bogus_high_tables[] = {0x100000000ull, 0x109000000ull, 0x140000000ull,
+					0xfffffff000ull};
+
+/* Probed through a bogus TTBR1 (VA >= 2 GiB) and a bogus TTBR0 (VA < 1 GiB). */
+static const u32 ttbr1_vas[] = {0x80000000u, 0x80001000u, 0xc0123000u, 0xffff0000u, 0xffffe000u};
+static const u32 ttbr0_vas[] = {0x00000000u, 0x00001000u, 0x09000000u, 0x20000000u, 0x3ffff000u};
+
+/* Splits of TTBCR: TTBR0 below 2 GiB (TTBR1 above), and TTBR0 below 1 GiB. */
+#define SPLIT_2G_SHORT 1u
+#define SPLIT_1G_SHORT 2u
+#define SPLIT_2G_LPAE  ((1u << TTBCR_T0SZ_SHIFT) | (1u << TTBCR_T1SZ_SHIFT))
+#define SPLIT_1G_LPAE  (2u << TTBCR_T0SZ_SHIFT)
+
+/* set_ttbr: TTBR1 (one) or TTBR0 = base: a 32-bit MCR in the short format, MCRR in LPAE. */
+static void set_ttbr(bool one, u64 base)
+{
+	if (sp.lpae && one) {
+		write_ttbr1_64(base);
+	} else if (sp.lpae) {
+		write_ttbr0_64(base);
+	} else if (one) {
+		write_ttbr1((u32)base);
+	} else {
+		write_ttbr0((u32)base);
+	}
+	tlb_flush_all();
+}
+
+/* ttbr_round: point TTBR0 or TTBR1 at each bogus base in turn, with the MMU on, and
+ * probe the VAs it translates. For TTBR0 the console (VA 0x09000000) is unreachable:
+ * nothing is printed until it is restored. */
+static void ttbr_round(bool one, u32 n_vas, const u32 *vas, u32 hyp_pool)
+{
+	u64 bases[ARRAY_SIZE(bogus_tables) + ARRAY_SIZE(bogus_high_tables) + 2];
+	u32 n = 0;
+	for (u32 i = 0; i < ARRAY_SIZE(bogus_tables); i++) {
+		bases[n++] = bogus_tables[i];
+	}
+	bases[n++] = ALIGN_UP(rt_ram_base() + rt_ram_size(), 16 * KiB);
+	if (hyp_pool != 0) {
+		bases[n++] = ALIGN_DOWN(hyp_pool, 16 * KiB);
+	}
+	for (u32 i = 0; sp.lpae && i < ARRAY_SIZE(bogus_high_tables); i++) {
+		bases[n++] = bogus_high_tables[i];
+	}
+	for (u32 b = 0; b < n; b++) {
+		set_ttbr(one, bases[b]);
+		/* QEMU 7.2 under stage 2 drops bits [39:32] of a table address above 4 GiB
+		 * and walks guest RAM at the low bits, with no stage-2 fault for the hypervisor
+		 * to see (docs/hypervisor.md): accepted as an alias of the guest's own RAM. */
+		struct s1_state alias = guest_state();
+		if (one) {
+			alias.ttbr1 = (u32)alias.ttbr1;
+		} else {
+			alias.ttbr0 = (u32)alias.ttbr0;
+		}
+		for (u32 i = 0; i < n_vas; i++) {
+			probe_va_alt(vas[i], true, true, (bases[b] >> 32) != 0 ? &alias : NULL);
+		}
+	}
+	set_ttbr(one, one ? 0 : sp.r.root);
+}
+
+/* plant_alias_table: at the base of guest RAM (free: the image starts 64 KiB higher), a
+ * table whose first entry is a block mapping RAM: what a walk aliased to the low 32 bits
+ * of a table address 0x1_4000_0000 finds, so that such a walk visibly succeeds. */
+static void plant_alias_table(void)
+{
+	volatile u64 *t = (volatile u64 *)(uintptr_t)rt_ram_base();
+	t[0] = sp.r.fmt->make_leaf(rt_ram_base(), 0, sp.a->ram);
+	t[1] = 0;
+	dsb();
+}
+
+/* case_ttbr: TTBR1, then TTBR0, at bogus tables with the MMU on (fmt=). */
+static int case_ttbr(void)
+{
+	u32 hyp_pool = 0;
+	rt_arg_u32("hyp_pool", &hyp_pool);
+	space_new();
+	map_ram_and_uart();
+	stats_reset();
+	if (sp.lpae) {
+		plant_alias_table();
+	}
+	/* TTBR1 bogus: TTBR0 (the good tables) covers everything below 2 GiB. */
+	mmu_on_split(sp.lpae ? SPLIT_2G_LPAE : SPLIT_2G_SHORT);
+	ttbr_round(true, ARRAY_SIZE(ttbr1_vas), ttbr1_vas, hyp_pool);
+	mmu_off();
+	/* TTBR0 bogus: TTBR1 holds the good tables and covers everything from 1 GiB. */
+	write_ttbr1_64(sp.r.root);
+	mmu_on_split(sp.lpae ? SPLIT_1G_LPAE : SPLIT_1G_SHORT);
+	ttbr_round(false, ARRAY_SIZE(ttbr0_vas), ttbr0_vas, hyp_pool);
+	mmu_off();
+	write_ttbcr(sp.lpae ? TTBCR_LPAE_WALKS : 0);
+	write_ttbr1_64(0);
+	return summary("ttbr");
+}
+
+/* ---- cases tramp-map, tramp-late, tramp-peek ---- */
+
+/* map_trampoline_va: map VA 0xfffff000 (what the shadow module must refuse) to a RAM page. */
+static u32 map_trampoline_va(void)
+{
+	u32 page = rt_ram_base() + SCRATCH + 5 * PAGE;
+	map(TRAMPOLINE_VA, page, PAGE, sp.a->ram, 12);
+	dsb();
+	isb();
+	return page;
+}
+
+/* tramp_write: store through VA 0xfffff000 and read the page back through RAM. */
+static int tramp_write(const char *name, u32 page)
+{
+	volatile u32 *p = (volatile u32 *)(uintptr_t)(page + 0x10);
+	*p = 0;
+	*(volatile u32 *)(TRAMPOLINE_VA + 0x10) = 0x7a4b0001u;
+	bool ok = *p == 0x7a4b0001u;
+	mmu_off();
+	rt_printf("hostile %s: the guest's own page at 0x%08x %s\n", name, TRAMPOLINE_VA,
+		  ok ? "took the store" : "did NOT take the store");
+	return ok ? 0 : 1;
+}
+
+/* case_tramp_map: VA 0xfffff000 mapped, then the MMU turned on, then a store. */
+static int case_tramp_map(void)
+{
+	space_new();
+	map_ram_and_uart();
+	u32 page = map_trampoline_va();
+	mmu_on();
+	return tramp_write("tramp-map", page);
+}
+
+/* case_tramp_late: the MMU on, then VA 0xfffff000 mapped, then a store. */
+static int case_tramp_late(void)
+{
+	space_new();
+	map_ram_and_uart();
+	mmu_on();
+	u32 page = map_trampoline_va(); /* invalid -> valid: no TLB maintenance needed */
+	return tramp_write("tramp-late", page);
+}
+
+/* tramp_probe: the trampoline page (its first slot, its literal pool) where the guest maps
+ * nothing. A fetch there that is not refused runs to the guest's reset vector: the
+ * SPSR_svc it returns with must be sane. */
+static void tramp_probe(void)
+{
+	u32 cpsr;
+	__asm__ volatile("mrs %0, cpsr\n msr spsr_fsxc, %0" : "=r"(cpsr)::"memory");
+	probe_va(TRAMPOLINE_VA, true, true); /* the fetch last: got says where it went */
+	if (got.reset_vector) {
+		rt_printf("hostile: the fetch at 0x%08x ran the guest's reset vector\n",
+			  TRAMPOLINE_VA);
+	}
+	probe_va(TRAMPOLINE_VA + 0x20, true, false);
+}
+
+/* case_tramp_peek: VA 0xfffff000 unmapped, MMU off and on. */
+static int case_tramp_peek(void)
+{
+	stats_reset();
+	tramp_probe(); /* MMU off: an unassigned physical address */
+	space_new();
+	map_ram_and_uart();
+	mmu_on();
+	tramp_probe(); /* MMU on: a translation fault */
+	mmu_off();
+	return summary("tramp-peek");
+}
+
+/* ---- case vectors ---- */
+
+#define INSN_LDR_PC_PC_18 0xe59ff018u /* ldr pc, [pc, #0x18]: the literal 0x20 bytes on */
+#define INSN_ADD_R0_IMM	  0xe2800000u /* add r0, r0, #imm8 */
+#define INSN_MOVS_PC_LR	  0xe1b0f00eu
+#define INSN_UDF	  0xe7f000f0u
+#define INSN_B		  0xea000000u
+#define STUB_OFFSET	  0x40u /* the UNDEF handler stub, after the vectors and literals */
+#define HIGH_VECTORS	  0xffff0000u
+
+extern const u32 rt_vectors[8];
+
+/* rt_vector_target: where rt's vector slot i branches (each is "b <handler>", A8.8.18). */
+static u32 rt_vector_target(u32 i)
+{
+	u32 insn = rt_vectors[i];
+	return (u32)(uintptr_t)&rt_vectors[i] + 8 + (u32)((s32)(insn << 8) >> 6);
+}
+
+/* make_vectors: a vector page at page whose slots reach rt's handlers through literals,
+ * except UNDEF, which runs a stub adding inc to r0 and returning. */
+static void make_vectors(u32 page, u32 inc)
+{
+	volatile u32 *v = (volatile u32 *)(uintptr_t)page;
+	for (u32 i = 0; i < 8; i++) {
+		v[i] = INSN_LDR_PC_PC_18;
+		v[8 + i] = rt_vector_target(i);
+	}
+	v[VEC_UNDEF / 4] = INSN_B | (((STUB_OFFSET - VEC_UNDEF - 8) >> 2) & 0xffffffu);
+	v[STUB_OFFSET / 4] = INSN_ADD_R0_IMM | inc;
+	v[STUB_OFFSET / 4 + 1] = INSN_MOVS_PC_LR;
+	sync_code(page, STUB_OFFSET + 8);
+}
+
+/* undef_adds: what the UNDEF handler now adds to r0. */
+static u32 undef_adds(void)
+{
+	arm(); /* rt's own handler (the last check) only records the UNDEF */
+	u32 r0 = run_insn(INSN_UDF, 0, 0, 0, 0).r0;
+	disarm();
+	return r0;
+}
+
+static u32 vector_checks, vector_wrong;
+
+/* expect_adds: check that the installed UNDEF handler adds want to r0. */
+static void expect_adds(const char *what, u32 want)
+{
+	u32 got_inc = undef_adds();
+	vector_checks++;
+	if (got_inc != want) {
+		vector_wrong++;
+		rt_printf("hostile vectors: %s: the UNDEF handler added %u, not %u\n", what,
+			  got_inc, want);
+	}
+}
+
+/* case_vectors: vector pages written, moved and raised to 0xffff0000. */
+static int case_vectors(void)
+{
+	u32 v1 = rt_ram_base() + SCRATCH, v2 = v1 + PAGE;
+	make_vectors(v1, 1);
+	make_vectors(v2, 3);
+	write_vbar(v1);
+	isb();
+	expect_adds("a new vector page", 1);
+	make_vectors(v1, 2); /* rewritten in place */
+	expect_adds("the vector page rewritten", 2);
+	write_vbar(v2);
+	isb();
+	expect_adds("VBAR moved", 3);
+	write_vbar(v1);
+	isb();
+	expect_adds("VBAR moved back", 2);
+	/* High vectors: SCTLR.V with the MMU on, 0xffff0000 mapped to the second page. */
+	space_new();
+	map_ram_and_uart();
+	map(HIGH_VECTORS, v2, PAGE, sp.a->ram, 12);
+	mmu_on();
+	write_sctlr(read_sctlr() | SCTLR_V);
+	isb();
+	expect_adds("high vectors", 3);
+	/* An abort through the high vectors: they reach rt's handler (its pages are touched
+	 * first: a shadow miss in the guest's Abort-mode entry is a documented limit of the
+	 * shadow module, docs/shadow-design.md). */
+	(void)*(volatile u32 *)(uintptr_t)rt_vector_target(VEC_DABT / 4);
+	struct outcome o = probe_read(0x70000000u);
+	vector_checks++;
+	if (!o.aborted) {
+		vector_wrong++;
+		rt_printf("hostile vectors: no abort through the high vectors\n");
+	}
+	write_sctlr(read_sctlr() & ~SCTLR_V);
+	mmu_off();
+	write_vbar((u32)(uintptr_t)rt_vectors);
+	isb();
+	expect_adds("rt's vectors again", 0);
+	rt_printf("hostile vectors: %u checks, %u wrong\n", vector_checks, vector_wrong);
+	return vector_wrong == 0 ? 0 : 1;
+}
+
+/* ---- case tlbflood ---- */
+
+#define ALIAS_VA   0x80000000u
+#define ASID_A	   1u
+#define ASID_B	   2u
+#define TAG_PAGE_A 0xa11a5a00u
+#define TAG_PAGE_B 0xa11a5b00u
+
+/* The 14 PL1 TLB maintenance operations (B4.2.2). */
+enum tlbi_arg { ARG_NONE, ARG_MVA, ARG_ASID, ARG_MVAA };
+struct tlbi_kind {
+	const char *name;
+	enum tlbi_arg arg;
+	bool data; /* does it cover data accesses (unified or data TLB)? */
+};
+static const struct tlbi_kind tlbi_kinds[] = {
+    {"TLBIALL", ARG_NONE, true},    {"TLBIMVA", ARG_MVA, true},	    {"TLBIASID", ARG_ASID, true},
+    {"TLBIMVAA", ARG_MVAA, true},   {"ITLBIALL", ARG_NONE, false},  {"ITLBIMVA", ARG_MVA, false},
+    {"ITLBIASID", ARG_ASID, false}, {"DTLBIALL", ARG_NONE, true},   {"DTLBIMVA", ARG_MVA, true},
+    {"DTLBIASID", ARG_ASID, true},  {"TLBIALLIS", ARG_NONE, true},  {"TLBIMVAIS", ARG_MVA, true},
+    {"TLBIASIDIS", ARG_ASID, true}, {"TLBIMVAAIS", ARG_MVAA, true},
+};
+
+/* tlbi_do: TLB maintenance operation k of tlbi_kinds with argument a. */
+static void tlbi_do(u32 k, u32 a)
+{
+	switch (k) {
+	case 0:
+		__asm__ volatile("mcr p15, 0, %0, c8, c7, 0" ::"r"(a) : "memory");
+		break;
+	case 1:
+		__asm__ volatile("mcr p15, 0, %0, c8, c7, 1" ::"r"(a) : "memory");
+		break;
+	case 2:
+		__asm__ volatile("mcr p15, 0, %0, c8, c7, 2" ::"r"(a) : "memory");
+		break;
+	case 3:
+		__asm__ volatile("mcr p15, 0, %0, c8, c7, 3" ::"r"(a) : "memory");
+		break;
+	case 4:
+		__asm__ volatile("mcr p15, 0, %0, c8, c5, 0" ::"r"(a) : "memory");
+		break;
+	case 5:
+		__asm__ volatile("mcr p15, 0, %0, c8, c5, 1" ::"r"(a) : "memory");
+		break;
+	case 6:
+		__asm__ volatile("mcr p15, 0, %0, c8, c5, 2" ::"r"(a) : "memory");
+		break;
+	case 7:
+		__asm__ volatile("mcr p15, 0, %0, c8, c6, 0" ::"r"(a) : "memory");
+		break;
+	case 8:
+		__asm__ volatile("mcr p15, 0, %0, c8, c6, 1" ::"r"(a) : "memory");
+		break;
+	case 9:
+		__asm__ volatile("mcr p15, 0, %0, c8, c6, 2" ::"r"(a) : "memory");
+		break;
+	case 10:
+		__asm__ volatile("mcr p15, 0, %0, c8, c3, 0" ::"r"(a) : "memory");
+		break;
+	case 11:
+		__asm__ volatile("mcr p15, 0, %0, c8, c3, 1" ::"r"(a) : "memory");
+		break;
+	case 12:
+		__asm__ volatile("mcr p15, 0, %0, c8, c3, 2" ::"r"(a) : "memory");
+		break;
+	default:
+		__asm__ volatile("mcr p15, 0, %0, c8, c3, 3" ::"r"(a) : "memory");
+		break;
+	}
+}
+
+static struct {
+	u32 asid;
+	paddr_t alias_desc; /* where the alias page's leaf descriptor is */
+	u32 reg_writes;
+} fl;
+
+/* set_asid: make asid current (CONTEXTIDR in the short format, TTBR0 in LPAE). */
+static void set_asid(u32 asid)
+{
+	fl.asid = asid;
+	if (sp.lpae) {
+		write_ttbr0_64(sp.r.root | ((u64)asid << TTBR_ASID_SHIFT));
+	} else {
+		write_contextidr(asid);
+	}
+	isb();
+}
+
+/* point_alias: make the alias page (not global) map page pa, as seen by the next walk. */
+static void point_alias(paddr_t pa)
+{
+	u64 d = sp.r.fmt->make_leaf(pa, sp.lpae ? 2 : 1, sp.a->ram_ng);
+	ram_write(NULL, fl.alias_desc, sp.r.fmt->desc_bytes, d);
+	dsb();
+}
+
+/* register_write: one of the translation-register writes, each with the value it keeps. */
+static void register_write(u32 i)
+{
+	fl.reg_writes++;
+	switch (i % 5) {
+	case 0:
+		set_asid(fl.asid == ASID_A ? ASID_B : ASID_A);
+		break;
+	case 1:
+		if (sp.lpae) {
+			write_ttbr0_64(sp.r.root | ((u64)fl.asid << TTBR_ASID_SHIFT));
+		} else {
+			write_ttbr0((u32)sp.r.root);
+		}
+		break;
+	case 2:
+		write_ttbr1_64(0);
+		break;
+	case 3:
+		write_ttbcr(read_ttbcr());
+		break;
+	default:
+		write_contextidr(read_contextidr());
+		break;
+	}
+	isb();
+}
+
+/* case_tlbflood: n= TLB operations, each after repointing the alias page (fmt=). */
+static int case_tlbflood(void)
+{
+	u32 n = 10000, wrong = 0;
+	rt_arg_u32("n", &n);
+	u32 page_a = rt_ram_base() + SCRATCH + 16 * PAGE, page_b = page_a + PAGE;
+	*(volatile u32 *)(uintptr_t)page_a = TAG_PAGE_A;
+	*(volatile u32 *)(uintptr_t)page_b = TAG_PAGE_B;
+	space_new();
+	map_ram_and_uart();
+	map(ALIAS_VA, page_a, PAGE, sp.a->ram_ng, 12);
+	struct pt_walk w;
+	pt_walk(&sp.r, &mem, ALIAS_VA, &w);
+	fl.alias_desc = w.desc_pa[w.depth - 1];
+	fl.reg_writes = 0;
+	mmu_on();
+	set_asid(ASID_A);
+	for (u32 i = 0; i < n; i++) {
+		u32 k = i % ARRAY_SIZE(tlbi_kinds);
+		bool to_b = (i & 1) == 0;
+		point_alias(to_b ? page_b : page_a);
+		u32 a = tlbi_kinds[k].arg == ARG_MVA	? ALIAS_VA | fl.asid
+			: tlbi_kinds[k].arg == ARG_ASID ? fl.asid
+			: tlbi_kinds[k].arg == ARG_MVAA ? ALIAS_VA
+							: 0;
+		tlbi_do(k, a);
+		dsb();
+		isb();
+		u32 v = *(volatile u32 *)ALIAS_VA;
+		u32 want = to_b ? TAG_PAGE_B : TAG_PAGE_A, stale = to_b ? TAG_PAGE_A : TAG_PAGE_B;
+		if (v != want && (tlbi_kinds[k].data || v != stale)) {
+			if (wrong++ < MAX_MISMATCH_LOGS) {
+				rt_printf(
+				    "hostile tlbflood: after %s (op %u) the alias reads 0x%08x, "
+				    "not 0x%08x\n",
+				    tlbi_kinds[k].name, i, v, want);
+			}
+		}
+		if (i % 3 == 2) {
+			register_write(i / 3);
+		}
+	}
+	mmu_off();
+	rt_printf("hostile tlbflood: %u maintenance operations of %u kinds, %u register writes, "
+		  "%u wrong translations\n",
+		  n, (u32)ARRAY_SIZE(tlbi_kinds), fl.reg_writes, wrong);
+	return wrong == 0 ? 0 : 1;
+}
+
+/* ---- case cp15 ---- */
+
+#define CP_DEBUG  14u
+#define CP_SYSTEM 15u
+#define CRN_PMU	  9u
+#define CRN_TIMER 14u
+#define CRN_IMPL  15u
+#define CRM_PMU	  12u /* c9, c12..c14: the event counters */
+#define MAX_SAVED 1024u
+
+/* FNV-1a over words: a digest of what a sweep saw, compared between memory modules. */
+static u32 digest(u32 h, u32 w)
+{
+	return (h ^ w) * 16777619u;
+}
+
+/* volatile_reg: a register whose value changes by itself (counters, timers). */
+static bool volatile_reg(u32 cp, u32 crn, u32 crm)
+{
+	return cp == CP_SYSTEM && (crn == CRN_TIMER || (crn == CRN_PMU && crm >= CRM_PMU));
+}
+
+/* mrc_insn: MRC p<cp>, opc1, r0, c<crn>, c<crm>, opc2. */
+static u32 mrc_insn(u32 cp, u32 opc1, u32 crn, u32 crm, u32 opc2)
+{
+	return INSN_MRC | CP_OPC1(opc1) | CP_CRN(crn) | CP_NUM(cp) | CP_OPC2(opc2) | crm;
+}
+
+static struct {
+	bool dump;    /* dump=1: print every readable register */
+	u32 skip_crn; /* skip=<mask>: CP15 CRn values (bit n) left out of the sweeps */
+	u32 readable, undefined, undef_digest, value_digest, writes, write_undefs;
+	u32 saved_insn[MAX_SAVED], saved_val[MAX_SAVED], nsaved;
+} cp;
+
+/* try_insn: run a coprocessor instruction; true unless it was UNDEFINED. */
+static bool try_insn(u32 insn, u32 a0, u32 a1, struct r0r1 *out)
+{
+	arm();
+	*out = run_insn(insn, a0, a1, 0, 0);
+	return !disarm().undef;
+}
+
+/* try_read: run a read (MRC, MRRC), counting it as readable or UNDEFINED. */
+static bool try_read(u32 insn, struct r0r1 *out)
+{
+	if (!try_insn(insn, 0, 0, out)) {
+		cp.undefined++;
+		cp.undef_digest = digest(cp.undef_digest, insn);
+		return false;
+	}
+	cp.readable++;
+	return true;
+}
+
+/* try_write: run a write (MCR, MCRR) of a0 (and a1), counting it and whether it was
+ * UNDEFINED. */
+static void try_write(u32 insn, u32 a0, u32 a1)
+{
+	struct r0r1 r;
+	cp.writes++;
+	if (!try_insn(insn, a0, a1, &r)) {
+		cp.write_undefs++;
+		cp.undef_digest = digest(cp.undef_digest, insn);
+	}
+}
+
+/* sweep_mrc: every MRC encoding of coprocessor cp (opc1 and opc2 limited to the given
+ * masks); readable ones of CP15 are kept to be written back. */
+static void sweep_mrc(u32 cp_num, u32 opc1_max, u32 opc2_max)
+{
+	for (u32 opc1 = 0; opc1 <= opc1_max; opc1++) {
+		for (u32 crn = 0; crn < 16; crn++) {
+			if (cp_num == CP_SYSTEM && (cp.skip_crn & BIT(crn)) != 0) {
+				continue;
+			}
+			for (u32 crm = 0; crm < 16; crm++) {
+				for (u32 opc2 = 0; opc2 <= opc2_max; opc2++) {
+					u32 insn = mrc_insn(cp_num, opc1, crn, crm, opc2);
+					struct r0r1 r;
+					if (!try_read(insn, &r)) {
+						continue;
+					}
+					if (cp.dump) {
+						rt_printf(
+						    "hostile cp15: readable p%u, %u, c%u, c%u, "
+						    "%u = 0x%08x\n",
+						    cp_num, opc1, crn, crm, opc2, r.r0);
+					}
+					if (!volatile_reg(cp_num, crn, crm)) {
+						cp.value_digest =
+						    digest(digest(cp.value_digest, insn), r.r0);
+					}
+					if (cp_num == CP_SYSTEM && cp.nsaved < MAX_SAVED) {
+						cp.saved_insn[cp.nsaved] = insn;
+						cp.saved_val[cp.nsaved++] = r.r0;
+					}
+				}
+			}
+		}
+	}
+}
+
+/* write_back: MCR of every readable CP15 register with the value it read (the same state,
+ * through the write path: trapped, emulated or passed through), except counters and timers
+ * (PMCNTENCLR written back would stop the hypervisor's own counter, which QEMU does not
+ * protect: docs/hypervisor.md). */
+static void write_back(void)
+{
+	for (u32 i = 0; i < cp.nsaved; i++) {
+		u32 insn = cp.saved_insn[i] & ~INSN_L_BIT; /* MCR */
+		if (volatile_reg(CP_SYSTEM, BITS(insn, 19, 16), BITS(insn, 3, 0))) {
+			continue; /* counters and timers: a write is not "the same state" */
+		}
+		try_write(insn, cp.saved_val[i], 0);
+	}
+}
+
+/* c15_writes: MCR of 0 to every implementation-defined (c15) encoding. */
+static void c15_writes(void)
+{
+	for (u32 opc1 = 0; opc1 < 8; opc1++) {
+		for (u32 crm = 0; crm < 16; crm++) {
+			for (u32 opc2 = 0; opc2 < 8; opc2++) {
+				try_write(INSN_MCR | CP_OPC1(opc1) | CP_CRN(CRN_IMPL) |
+					      CP_NUM(CP_SYSTEM) | CP_OPC2(opc2) | crm,
+					  0, 0);
+			}
+		}
+	}
+}
+
+/* sweep_mrrc: every MRRC encoding of CP15 (r0, r1), readable ones written back by MCRR. */
+static void sweep_mrrc(void)
+{
+	for (u32 opc1 = 0; opc1 < 16; opc1++) {
+		for (u32 crm = 0; crm < 16; crm++) {
+			u32 insn = INSN_MRRC | CP_NUM(CP_SYSTEM) | CPRR_OPC1(opc1) | crm;
+			struct r0r1 r;
+			if (!try_read(insn, &r)) {
+				continue;
+			}
+			if (crm != CRN_TIMER) {
+				cp.value_digest = digest(digest(cp.value_digest, r.r0), r.r1);
+			}
+			try_write(INSN_MCRR | CP_NUM(CP_SYSTEM) | CPRR_OPC1(opc1) | crm, r.r0,
+				  r.r1);
+		}
+	}
+}
+
+/* case_cp15: the coprocessor sweeps, with digests to compare between modules. */
+static int case_cp15(void)
+{
+	cp.dump = rt_arg_is("dump", "1");
+	rt_arg_u32("skip", &cp.skip_crn);
+	sweep_mrc(CP_SYSTEM, 7, 7);
+	write_back();
+	c15_writes();
+	sweep_mrrc();
+	u32 after_cp15 = cp.value_digest;
+	sweep_mrc(CP_DEBUG, 7, 7);
+	for (u32 other = 0; other < CP_DEBUG; other++) { /* the rest: opc1 and opc2 0..1 */
+		sweep_mrc(other, 1, 1);
+	}
+	rt_printf("hostile cp15: %u readable, %u undefined, %u writes (%u undefined)\n",
+		  cp.readable, cp.undefined, cp.writes, cp.write_undefs);
+	rt_printf("hostile cp15: digests: undefined 0x%08x, cp15 values 0x%08x, all values "
+		  "0x%08x\n",
+		  cp.undef_digest, after_cp15, cp.value_digest);
+	return 0;
+}
+
+/* ---- case smccc ---- */
+
+#define SMCCC_FAST    BIT(31)
+#define SMCCC_SMC64   BIT(30)
+#define OWNER_SHIFT   24
+#define OWNERS	      64u
+#define NOT_SUPPORTED ((u32)SMCCC_NOT_SUPPORTED)
+#define INVALID_PARAM ((u32)SMCCC_INVALID_PARAMETER)
+
+/* rng: a linear congruential generator (Numerical Recipes): the same garbage on every
+ * run of a seed. */
+static u32 rng_state;
+static u32 rng(void)
+{
+	rng_state = rng_state * 1664525u + 1013904223u;
+	return rng_state;
+}
+
+/* known_fid: a function the hypervisor implements (tb/hcall.h). */
+static bool known_fid(u32 fid)
+{
+	static const u32 known[] = {TB_HC_NULL,	    TB_HC_EXIT,	     TB_HC_DESCRIBE,
+				    TB_HC_SNAPSHOT, TB_HC_REVISION,  PSCI_VERSION,
+				    PSCI_FEATURES,  PSCI_SYSTEM_OFF, PSCI_SYSTEM_RESET};
+	for (u32 i = 0; i < ARRAY_SIZE(known); i++) {
+		if (known[i] == fid) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static struct {
+	u32 calls, wrong;
+} sc;
+
+/* call_expect: one call through HVC #0 or SMC #0; r0 must be want, r1-r3 unchanged. */
+static void call_expect(bool smc, u32 fid, u32 a1, u32 a2, u32 a3, u32 want)
+{
+	u32 r[4] = {fid, a1, a2, a3};
+	rt_call(smc, r);
+	sc.calls++;
+	if (r[0] != want || r[1] != a1 || r[2] != a2 || r[3] != a3) {
+		if (sc.wrong++ < MAX_MISMATCH_LOGS) {
+			rt_printf("hostile smccc: %s 0x%08x (0x%08x, 0x%08x, 0x%08x) -> r0 0x%08x "
+				  "(want 0x%08x) r1-r3 0x%08x 0x%08x 0x%08x\n",
+				  smc ? "SMC" : "HVC", fid, a1, a2, a3, r[0], want, r[1], r[2],
+				  r[3]);
+		}
+	}
+}
+
+/* garbage_calls: function IDs of every owner, fast and yielding, SMC32 and SMC64, with
+ * random function numbers (and reserved bits) and random arguments. */
+static void garbage_calls(void)
+{
+	for (u32 owner = 0; owner < OWNERS; owner++) {
+		for (u32 k = 0; k < 8; k++) {
+			u32 fid = (k & 1 ? SMCCC_FAST : 0) | (k & 2 ? SMCCC_SMC64 : 0) |
+				  (owner << OWNER_SHIFT) | (rng() & (k & 4 ? 0xffffffu : 0xffffu));
+			if (known_fid(fid)) {
+				continue;
+			}
+			u32 a1 = rng(), a2 = rng(), a3 = rng();
+			call_expect(false, fid, a1, a2, a3, NOT_SUPPORTED);
+			call_expect(true, fid, a1, a2, a3, NOT_SUPPORTED);
+		}
+	}
+	for (u32 i = 0; i < 64; i++) { /* PSCI_FEATURES of garbage */
+		u32 f = rng();
+		if (!known_fid(f) || (f >> OWNER_SHIFT) != (PSCI_VERSION >> OWNER_SHIFT)) {
+			call_expect(i & 1, PSCI_FEATURES, f, 0, 0, NOT_SUPPORTED);
+		}
+	}
+}
+
+/* hostile_buffers: DESCRIBE and SNAPSHOT with buffers whose entries would not all fit in
+ * guest RAM (outside it, straddling its ends, wrapping around the address space, too small
+ * for even one entry) answer INVALID_PARAMETER. The length is a capacity: only the bytes the
+ * entries need must be RAM. */
+static void hostile_buffers(void)
+{
+	const u32 base = rt_ram_base(), end = base + rt_ram_size();
+	const struct {
+		u32 ipa, len;
+	} bad[] = {
+	    {base - 8, 4096},
+	    {end - 8, 4096},
+	    {end, 4096},
+	    {base, 0},
+	    {base, 8},
+	    {end - 24, 0xfffffff8u},
+	    {0, 4096},
+	    {RT_UART, 4096},
+	    {0xfffffff8u, 4096},
+	    {0xfffffff0u, 0x40000020u},
+	    {base - 16, 0x7fffffffu},
+	    {0x44000000u, 4096},
+	};
+	for (u32 i = 0; i < ARRAY_SIZE(bad); i++) {
+		if (bad[i].ipa == 0x44000000u && in_ram(bad[i].ipa, 4096)) {
+			continue; /* the host address of guest RAM: an IPA in RAM above 64 MiB */
+		}
+		call_expect(false, TB_HC_DESCRIBE, bad[i].ipa, bad[i].len, 0, INVALID_PARAM);
+		call_expect(true, TB_HC_SNAPSHOT, bad[i].ipa, bad[i].len, 0, INVALID_PARAM);
+	}
+	/* SNAPSHOT's buffer must be 8-byte aligned. */
+	call_expect(false, TB_HC_SNAPSHOT, base + SCRATCH + 4, 4096, 0, INVALID_PARAM);
+}
+
+/* smc_immediates: SMC #imm for every imm4: the immediate is not part of the convention. */
+static void smc_immediates(void)
+{
+	for (u32 imm = 0; imm < 16; imm++) {
+		struct r0r1 r = run_insn(INSN_SMC | imm, TB_HC_NULL, 0, 0, 0);
+		sc.calls++;
+		if (r.r0 != 0) {
+			sc.wrong++;
+			rt_printf("hostile smccc: SMC #%u NULL -> 0x%08x\n", imm, r.r0);
+		}
+	}
+}
+
+/* case_smccc: garbage calls, hostile buffers, SMC immediates, then sane calls. */
+static int case_smccc(void)
+{
+	rng_state = 1;
+	rt_arg_u32("seed", &rng_state);
+	garbage_calls();
+	hostile_buffers();
+	smc_immediates();
+	/* The calls still work afterwards. */
+	call_expect(false, PSCI_VERSION, 0, 0, 0, PSCI_VERSION_1_0);
+	call_expect(true, TB_HC_NULL, 0, 0, 0, 0);
+	if (rt_counter_index("core.hc_unknown") < 0) {
+		sc.wrong++;
+		rt_printf("hostile smccc: DESCRIBE no longer works\n");
+	}
+	rt_printf("hostile smccc: %u calls, %u answered wrongly\n", sc.calls, sc.wrong);
+	return sc.wrong == 0 ? 0 : 1;
+}
+
+/* ---- case hvcimm ---- */
+
+/* case_hvcimm: HVC #imm=; it must not return. */
+static int case_hvcimm(void)
+{
+	u32 imm = 1;
+	rt_arg_u32("imm", &imm);
+	rt_printf("hostile hvcimm: HVC #%u\n", imm);
+	struct r0r1 r =
+	    run_insn(INSN_HVC | ((imm & 0xfff0u) << 4) | (imm & 0xfu), TB_HC_NULL, 0, 0, 0);
+	rt_printf("hostile hvcimm: HVC #%u was answered (r0 0x%08x) instead of refused\n", imm,
+		  r.r0);
+	return 3;
+}
+
+/* ---- case exhaust ---- */
+
+#define TAG_EXHAUST 0xe0000000u
+
+/* exhaust_region_ok: may 2 MiB region r be remapped (not RAM, the UART or the top)? */
+static bool exhaust_region_ok(u32 r)
+{
+	u32 va = r * BLOCK;
+	return !(va + BLOCK > rt_ram_base() && va < rt_ram_base() + rt_ram_size()) &&
+	       va != (RT_UART & ~(BLOCK - 1)) && va != ALIGN_DOWN(TRAMPOLINE_VA, BLOCK);
+}
+
+/* exhaust_slot: the RAM address that region r's touched word lands on. */
+static u32 exhaust_slot(u32 r)
+{
+	return rt_ram_base() + SCRATCH + (r % 4) * BLOCK + (r * 64) % BLOCK;
+}
+
+/* case_exhaust: one word in each remappable 2 MiB region, written then read twice. */
+static int case_exhaust(void)
+{
+	u32 regions = 0, wrong = 0;
+	space_new();
+	map_ram_and_uart();
+	for (u32 r = 0; r < (u32)(BIT64(32) / BLOCK); r++) {
+		if (exhaust_region_ok(r)) {
+			u32 base = rt_ram_base() + SCRATCH + (r % 4) * BLOCK;
+			map(r * BLOCK, base, BLOCK, sp.a->ram, sp.a->block_shift);
+			regions++;
+		}
+	}
+	mmu_on();
+	for (u32 pass = 0; pass < 2; pass++) {
+		for (u32 r = 0; r < (u32)(BIT64(32) / BLOCK); r++) {
+			if (!exhaust_region_ok(r)) {
+				continue;
+			}
+			volatile u32 *p = (volatile u32 *)(uintptr_t)(r * BLOCK + (r * 64) % BLOCK);
+			if (pass == 0) {
+				*p = TAG_EXHAUST | r;
+			}
+			if (*p != (TAG_EXHAUST | r) ||
+			    *(volatile u32 *)(uintptr_t)exhaust_slot(r) != (TAG_EXHAUST | r)) {
+				wrong++;
+			}
+		}
+	}
+	mmu_off();
+	rt_printf("hostile exhaust: %u regions of 2 MiB touched twice, %u wrong values\n", regions,
+		  wrong);
+	return wrong == 0 ? 0 : 1;
+}
+
+/* ---- case scan ---- */
+
+/* case_scan: search all of guest RAM (MMU off) for the marker; natively, with the
+ * hypervisor's image loaded into RAM, this finds it (the test's positive control). */
+static int case_scan(void)
+{
+	stats_reset();
+	for (u32 pa = rt_ram_base(); pa - rt_ram_base() < rt_ram_size(); pa += PAGE) {
+		struct outcome o = {0};
+		scan_if_readable(pa, &o);
+	}
+	rt_printf("hostile scan: %u pages of guest RAM searched, %u marker hits\n",
+		  stats.pages_scanned, stats.marker_hits);
+	return stats.marker_hits == 0 ? 0 : 1;
+}
+
+/* ---- dispatch ---- */
+
+struct hostile_case {
+	const char *name;
+	int (*run)(void);
+};
+
+static const struct hostile_case cases[] = {
+    {"escape", case_escape},	   {"loops", case_loops},	    {"ttbr", case_ttbr},
+    {"tramp-map", case_tramp_map}, {"tramp-late", case_tramp_late}, {"tramp-peek", case_tramp_peek},
+    {"vectors", case_vectors},	   {"tlbflood", case_tlbflood},	    {"cp15", case_cp15},
+    {"smccc", case_smccc},	   {"hvcimm", case_hvcimm},	    {"exhaust", case_exhaust},
+    {"scan", case_scan},
+};
+
+/* main: run the case named by case=. */
+int main(void)
+{
+	rt_set_handler(on_exception);
+	for (u32 i = 0; i < ARRAY_SIZE(cases); i++) {
+		if (rt_arg_is("case", cases[i].name)) {
+			return cases[i].run();
+		}
+	}
+	rt_printf("hostile: give case=<name> (see tests/guests/hostile.c)\n");
+	return 2;
+}
