@@ -242,7 +242,7 @@ static paddr_t pool_alloc(void *ctx UNUSED, u32 bytes)
 	return (paddr_t)(uintptr_t)&pool[at];
 }
 
-static const struct pt_mem mem = {false, ram_read, ram_write, pool_alloc, NULL};
+static const struct pt_mem mem = {.read = ram_read, .write = ram_write, .alloc_table = pool_alloc};
 
 /* ---- address spaces in both formats ---- */
 
