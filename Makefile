@@ -5,6 +5,8 @@
 #   make test       host unit tests + a short fuzzing run + QEMU integration tests
 #   make fuzz-host  the libFuzzer harnesses, FUZZ_TIME=<seconds> each (default 60)
 #   make perf       the hypervisor cost figures (HYP instructions per event)
+#   make ptx-seeds  the page-table exerciser over SEEDS seeds, every mode against native
+#   make fuzz       both, longer: SEEDS=<n> (default 500) exerciser seeds, then fuzz-host
 
 # The analysis and test harness run on Debian's Python (/usr/bin/python3), which has
 # python3-matplotlib and python3-pytest from apt; the `python3` first on PATH may be a
@@ -36,6 +38,10 @@ TARGET_CFLAGS := -mcpu=cortex-a15 -marm -mfloat-abi=soft -mno-unaligned-access \
 	-O2 -g $(WARN) -DTB_FREESTANDING -Icommon/include
 HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Icommon/include -Ihyp/include \
 	-fsanitize=address,undefined -fno-omit-frame-pointer
+# Host tools that every run calls (imgcheck, from scripts/run.sh) are built without the
+# sanitizers: their start-up alone cost more CPU time than a whole QEMU run. The same sources
+# run under the sanitizers in the unit tests.
+TOOL_CFLAGS := -std=gnu11 -O2 -g $(WARN) -Icommon/include -Ihyp/include
 
 COMMON_SRC := common/src/fdt.c common/src/fmt.c common/src/pt.c common/src/s1.c common/src/str.c
 
@@ -74,9 +80,18 @@ $(BUILD)/guests/rt/start.o: tests/guests/rt/start.S
 	@mkdir -p $(dir $@)
 	@echo "  AS      $<"
 	$(Q)$(CC_T) $(TARGET_CFLAGS) -c -o $@ $<
-$(BUILD)/guests/%.elf: $(BUILD)/guests/tests/guests/%.o $(GUEST_RT_OBJ) tests/guests/rt/guest.ld
+$(BUILD)/guests/%.o: %.S
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	$(Q)$(CC_T) $(TARGET_CFLAGS) -Itests/guests/rt -MMD -MP -c -o $@ $<
+# A test guest <name> may have more sources (C and assembly) in tests/guests/<name>/.
+guest_extra = $(patsubst %,$(BUILD)/guests/%.o,$(basename $(wildcard tests/guests/$(1)/*.c \
+	tests/guests/$(1)/*.S)))
+.SECONDEXPANSION:
+$(BUILD)/guests/%.elf: $(BUILD)/guests/tests/guests/%.o $$(call guest_extra,$$*) $(GUEST_RT_OBJ) \
+		tests/guests/rt/guest.ld
 	@echo "  LD      $@"
-	$(Q)$(CC_T) $(TARGET_CFLAGS) -T tests/guests/rt/guest.ld -o $@ $< $(GUEST_RT_OBJ) -lgcc
+	$(Q)$(CC_T) $(TARGET_CFLAGS) -T tests/guests/rt/guest.ld -o $@ $(filter %.o,$^) -lgcc
 $(BUILD)/guests/%.bin: $(BUILD)/guests/%.elf
 	$(Q)$(OBJCOPY) -O binary $< $@
 
@@ -110,7 +125,7 @@ IMGCHECK := $(BUILD)/host/imgcheck
 $(IMGCHECK): hyp/tools/imgcheck.c hyp/src/loader.c $(COMMON_SRC)
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $^
+	$(Q)$(HOSTCC) $(TOOL_CFLAGS) -o $@ $^
 
 UNIT_NAMES := $(basename $(notdir $(wildcard tests/unit/test_*.c)))
 UNIT_BINS := $(addprefix $(BUILD)/host/,$(UNIT_NAMES))
@@ -168,7 +183,7 @@ $(BUILD)/fuzz/mkseeds: tests/fuzz/mkseeds.c tests/fuzz/walk_input.h tests/unit/t
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Itests/unit -Itests/fuzz -o $@ $(filter %.c,$^)
 
 .PHONY: all run debug test unit integration perf compare bench plots clean format format-check \
-	fuzz-host fuzz-smoke fuzz-corpus
+	fuzz fuzz-host fuzz-smoke fuzz-corpus ptx-seeds
 all: $(HYP_ELF) $(GUEST_BINS) $(BENCH_BIN) $(IMGCHECK) $(UNIT_BINS) $(FUZZ_BINS)
 
 run: all
@@ -207,6 +222,20 @@ fuzz-corpus: all $(BUILD)/fuzz/mkseeds
 
 perf: all
 	@$(PYTHON) tests/integration/perf.py
+
+# The randomized page-table exerciser (tests/guests/ptx.c, docs/testing.md) over SEEDS seeds
+# from BASE, in MODES (labels of tests/integration/ptxcheck.py or MM[:HYP options]; default
+# native,stage2,shadow) and FMTS, STEPS steps each: every trace compared with native's.
+ptx-seeds: all
+	@$(PYTHON) tests/integration/ptx_seeds.py --seeds $(or $(SEEDS),50) --jobs $(JOBS) \
+		$(if $(BASE),--base $(BASE)) $(if $(MODES),--modes $(MODES)) \
+		$(if $(FMTS),--fmts $(FMTS)) $(if $(STEPS),--steps $(STEPS))
+
+# Issue 6's long run: the exerciser over SEEDS seeds (default 500) in every mode, then the
+# libFuzzer harnesses for FUZZ_TIME seconds each.
+fuzz: all
+	@$(MAKE) --no-print-directory ptx-seeds SEEDS=$(or $(SEEDS),500)
+	@$(MAKE) --no-print-directory fuzz-host
 
 C_FILES = $(shell git ls-files '*.c' '*.h')
 # The benchmark matrix: PRESET=full (default, into results/) or quick (into

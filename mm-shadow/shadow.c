@@ -397,25 +397,32 @@ static void emulate_stores(struct vcpu *v, const struct decoded_access *da, bool
 {
 	struct s1_state st = guest_state();
 	bool unpriv = pl0 || da->unprivileged;
+	paddr_t ipa[DECODE_MAX_OPS];
+	u8 *host[DECODE_MAX_OPS];
+	/* Every address is translated before anything is stored: a store may change the very
+	 * descriptor that maps the next one (a table that maps itself), and the instruction
+	 * is translated as a whole. */
 	for (u32 i = 0; i < da->n; i++) {
 		const struct mem_op *op = &da->op[i];
 		struct s1_result r;
-		paddr_t ipa;
-		u8 *host;
-		if (!spt_write_granted(op->addr, unpriv, &ipa)) {
+		if (!spt_write_granted(op->addr, unpriv, &ipa[i])) {
 			/* Not shadowed, or a page whose writes PL1 alone may do (AP = 0b010). */
 			bool ok = op->store && s1_translate(&st, &vm_guest_mem, op->addr, S1_WRITE,
 							    unpriv, &r) == S1_OK;
-			ipa = ok ? r.out : (paddr_t)-1;
+			ipa[i] = ok ? r.out : (paddr_t)-1;
 		}
-		if (!op->store || (host = vm_ipa_to_host(sh.vm, ipa, op->size)) == NULL) {
+		if (!op->store || (host[i] = vm_ipa_to_host(sh.vm, ipa[i], op->size)) == NULL) {
 			hyp_fatal("cannot emulate %s at guest pc 0x%08x (access %u at 0x%08x)",
 				  da->mnemonic, v->tf->pc, i, op->addr);
 		}
-		u32 val = vcpu_reg(v, op->reg);
-		memcpy(host, &val, op->size); /* little-endian guest */
-		if (spt_frame_protected(ipa)) {
-			spt_guest_wrote(ipa, op->size);
+	}
+	for (u32 i = 0; i < da->n; i++) {
+		u32 val = vcpu_reg(v, da->op[i].reg);
+		memcpy(host[i], &val, da->op[i].size); /* little-endian guest */
+	}
+	for (u32 i = 0; i < da->n; i++) {
+		if (spt_frame_protected(ipa[i])) {
+			spt_guest_wrote(ipa[i], da->op[i].size);
 		}
 	}
 	if (da->writeback) {

@@ -103,19 +103,6 @@ static void retire_entry(u32 va, u32 asid)
 
 /* ---- the kernel's address space ---- */
 
-/* ttbr_walk_attrs: table walks write-back cacheable (short-format TTBR: RGN=01, IRGN=01). */
-#define SD_TTBR_RGN_WBWA       (1u << 3)
-#define SD_TTBR_IRGN_WBWA      (1u << 6)
-#define LPAE_TTBCR_T0SZ_SHIFT  0
-#define LPAE_TTBCR_IRGN0_SHIFT 8
-#define LPAE_TTBCR_ORGN0_SHIFT 10
-#define LPAE_TTBCR_SH0_SHIFT   12
-#define LPAE_TTBCR_IRGN1_SHIFT 24
-#define LPAE_TTBCR_ORGN1_SHIFT 26
-#define LPAE_TTBCR_SH1_SHIFT   28
-#define SCTLR_Z		       BIT(11)
-#define SCTLR_I		       BIT(12)
-
 u32 mm_user_top(void)
 {
 	return (u32)(BIT64(32) >> mmcfg.split);

@@ -4,23 +4,6 @@
 #include "tb/lpae.h"
 #include "tb/short_desc.h"
 
-/* Short-descriptor fault status codes FS[4:0] (B3.13.3, table B3-23). */
-#define SD_FS_TRANSLATION_L1 0x05u
-#define SD_FS_TRANSLATION_L2 0x07u
-#define SD_FS_ACCESS_FLAG_L1 0x03u
-#define SD_FS_ACCESS_FLAG_L2 0x06u
-#define SD_FS_DOMAIN_L1	     0x09u
-#define SD_FS_DOMAIN_L2	     0x0bu
-#define SD_FS_PERMISSION_L1  0x0du
-#define SD_FS_PERMISSION_L2  0x0fu
-#define SD_FS_WALK_EXT_L1    0x0cu
-#define SD_FS_WALK_EXT_L2    0x0eu
-
-/* DACR domain fields (B4.1.43). */
-#define DACR_NO_ACCESS 0u
-#define DACR_CLIENT    1u
-#define DACR_MANAGER   3u
-
 /* sd_fsr: a short-format FSR: FS[4] at bit 10, FS[3:0] at [3:0], domain at [7:4]. */
 static u32 sd_fsr(u32 fs, u32 domain)
 {

@@ -18,7 +18,6 @@ static u32 pool_used;
 #define ALIAS_PAGE_VA	 0x80400000u
 #define RO_PAGE_VA	 0x80600000u
 #define UNMAPPED_VA	 0x70000000u
-#define SCTLR_I		 BIT(12)
 
 static bool mem_read(void *ctx UNUSED, paddr_t pa, unsigned bytes, u64 *val)
 {

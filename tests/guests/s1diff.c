@@ -13,7 +13,6 @@
 #define TARGET_PA 0x40800000u /* 1 MiB of "bx lr" words every test VA maps into */
 #define BX_LR	  0xe12fff1eu
 #define TEST_VA	  0x80000000u
-#define SCTLR_I	  BIT(12)
 
 static u8 pool[64 * KiB] __attribute__((aligned(16384)));
 static u32 pool_used;

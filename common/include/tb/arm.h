@@ -92,8 +92,13 @@ enum hsr_ec {
 /* Fault status in the guest's DFSR/IFSR (B3.13.3). Short-descriptor format:
  * FS[4] at bit 10, FS[3:0] at [3:0]; long-descriptor format: LPAE bit 9, status [5:0]. */
 #define FSR_WNR		       BIT(11)
-#define FSR_EXT		       BIT(12)
+#define FSR_EXT		       BIT(12) /* IMPLEMENTATION DEFINED classification */
+#define FSR_CM		       BIT(13)
 #define FSR_LPAE	       BIT(9)
+#define FSR_SD_FS_LOW	       0x00fu /* FS[3:0] */
+#define FSR_SD_FS4	       BIT(10)
+#define FSR_SD_DOMAIN_MASK     0x0f0u
+#define FSR_LD_STATUS_MASK     0x03fu
 #define FSR_SD_SYNC_EXT	       0x008u
 #define FSR_SD_SYNC_EXT_PTW_L1 0x00cu
 #define FSR_SD_SYNC_EXT_PTW_L2 0x00eu
@@ -151,6 +156,8 @@ enum hsr_ec {
 #define SCTLR_M	   BIT(0)
 #define SCTLR_A	   BIT(1)
 #define SCTLR_C	   BIT(2)
+#define SCTLR_Z	   BIT(11)
+#define SCTLR_I	   BIT(12)
 #define SCTLR_V	   BIT(13)
 #define SCTLR_WXN  BIT(19) /* write permission implies execute-never */
 #define SCTLR_UWXN BIT(20) /* unprivileged write permission implies PL1 execute-never */
@@ -159,9 +166,21 @@ enum hsr_ec {
 #define SCTLR_AFE  BIT(29) /* access flag enable */
 #define SCTLR_TE   BIT(30)
 
-/* TTBCR (B4.1.153). */
-#define TTBCR_A1  BIT(22) /* long format: the ASID is TTBR1's */
-#define TTBCR_EAE BIT(31)
+/* TTBCR (B4.1.153): short-descriptor N at [2:0]; the long-descriptor fields. */
+#define TTBCR_A1	       BIT(22) /* long format: the ASID is TTBR1's */
+#define TTBCR_EAE	       BIT(31)
+#define LPAE_TTBCR_T0SZ_SHIFT  0
+#define LPAE_TTBCR_IRGN0_SHIFT 8
+#define LPAE_TTBCR_ORGN0_SHIFT 10
+#define LPAE_TTBCR_SH0_SHIFT   12
+#define LPAE_TTBCR_T1SZ_SHIFT  16
+#define LPAE_TTBCR_IRGN1_SHIFT 24
+#define LPAE_TTBCR_ORGN1_SHIFT 26
+#define LPAE_TTBCR_SH1_SHIFT   28
+/* TTBR0/1 (B4.1.154-155): short-descriptor walk attributes (write-back write-allocate:
+ * RGN=01, IRGN=01 with IRGN[0] at bit 6). The long-descriptor ASID field: tb/lpae.h. */
+#define SD_TTBR_RGN_WBWA  (1u << 3)
+#define SD_TTBR_IRGN_WBWA (1u << 6)
 
 /* PMU event filter (PMXEVTYPER, B4.1.116). */
 #define PMEVT_P		   BIT(31) /* do not count at PL1 */

@@ -131,4 +131,29 @@ static inline void tlbi_mvaa(u32 mva)
 	__asm__ volatile("mcr p15, 0, %0, c8, c7, 3" ::"r"(mva) : "memory");
 }
 
+/* CP15_OP / CP15_OP0: a write-only PL1 maintenance operation, with a register operand /
+ * with the operand ignored (written as 0). */
+#define CP15_OP(name, crn, crm, op2)                                                               \
+	static inline void name(u32 v)                                                             \
+	{                                                                                          \
+		__asm__ volatile("mcr p15, 0, %0, " #crn ", " #crm ", " #op2 ::"r"(v) : "memory"); \
+	}
+#define CP15_OP0(name, crn, crm, op2)                                                              \
+	static inline void name(void)                                                              \
+	{                                                                                          \
+		__asm__ volatile("mcr p15, 0, %0, " #crn ", " #crm ", " #op2 ::"r"(0) : "memory"); \
+	}
+/* The Inner Shareable forms of the four (B4.2.2): TLBIALLIS, TLBIMVAIS, TLBIASIDIS,
+ * TLBIMVAAIS; on a uniprocessor they do what the local forms do. */
+CP15_OP0(tlbi_allis, c8, c3, 0)
+CP15_OP(tlbi_mvais, c8, c3, 1)
+CP15_OP(tlbi_asidis, c8, c3, 2)
+CP15_OP(tlbi_mvaais, c8, c3, 3)
+/* Cache and branch-predictor maintenance (B4.2.1): ICIALLU (every instruction cache line,
+ * to the point of unification), BPIALL (every branch predictor entry), DCCMVAU (clean the
+ * data cache line holding a VA to the point of unification). */
+CP15_OP0(icache_inv_all, c7, c5, 0)
+CP15_OP0(bp_inv_all, c7, c5, 6)
+CP15_OP(dcache_clean_pou, c7, c11, 1)
+
 #endif

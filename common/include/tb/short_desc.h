@@ -41,8 +41,27 @@
 #define SD_PG_C		   BIT(3)
 #define SD_PG_AP_SHIFT	   4 /* AP[1:0] at [5:4] */
 #define SD_SMALL_TEX_SHIFT 6
+#define SD_LARGE_TEX_SHIFT 12
 #define SD_PG_APX	   BIT(9)
 #define SD_PG_S		   BIT(10)
 #define SD_PG_NG	   BIT(11)
+
+/* Short-descriptor fault status codes FS[4:0] (B3.13.3, table B3-23). */
+#define SD_FS_TRANSLATION_L1 0x05u
+#define SD_FS_TRANSLATION_L2 0x07u
+#define SD_FS_ACCESS_FLAG_L1 0x03u
+#define SD_FS_ACCESS_FLAG_L2 0x06u
+#define SD_FS_DOMAIN_L1	     0x09u
+#define SD_FS_DOMAIN_L2	     0x0bu
+#define SD_FS_PERMISSION_L1  0x0du
+#define SD_FS_PERMISSION_L2  0x0fu
+#define SD_FS_WALK_EXT_L1    0x0cu
+#define SD_FS_WALK_EXT_L2    0x0eu
+
+/* DACR domain fields (B4.1.43). */
+#define DACR_NO_ACCESS	0u
+#define DACR_CLIENT	1u
+#define DACR_MANAGER	3u
+#define DACR_FIELD_BITS 2u /* domain n at [2n+1:2n] */
 
 #endif
