@@ -405,7 +405,12 @@ static void emulate_stores(struct vcpu *v, const struct decoded_access *da, bool
 	for (u32 i = 0; i < da->n; i++) {
 		const struct mem_op *op = &da->op[i];
 		struct s1_result r;
-		if (!spt_write_granted(op->addr, unpriv, &ipa[i])) {
+		if (i > 0 && (op->addr ^ da->op[i - 1].addr) < PAGE_SIZE_4K &&
+		    ipa[i - 1] != (paddr_t)-1) {
+			/* The page of the previous access (STRD, STM): the same translation. */
+			ipa[i] = ALIGN_DOWN(ipa[i - 1], (paddr_t)PAGE_SIZE_4K) |
+				 (op->addr & PAGE_OFFSET_MASK);
+		} else if (!spt_write_granted(op->addr, unpriv, &ipa[i])) {
 			/* Not shadowed, or a page whose writes PL1 alone may do (AP = 0b010). */
 			bool ok = op->store && s1_translate(&st, &vm_guest_mem, op->addr, S1_WRITE,
 							    unpriv, &r) == S1_OK;
@@ -420,9 +425,16 @@ static void emulate_stores(struct vcpu *v, const struct decoded_access *da, bool
 		u32 val = vcpu_reg(v, da->op[i].reg);
 		memcpy(host[i], &val, da->op[i].size); /* little-endian guest */
 	}
-	for (u32 i = 0; i < da->n; i++) {
-		if (spt_frame_protected(ipa[i])) {
-			spt_guest_wrote(ipa[i], da->op[i].size);
+	/* The shadow store learns of each run of bytes written in one frame once. */
+	for (u32 i = 0, first = 0; i < da->n; i++) {
+		bool run_ends = i + 1 == da->n || ipa[i + 1] != ipa[i] + da->op[i].size ||
+				(ipa[i + 1] & PAGE_OFFSET_MASK) == 0;
+		if (run_ends) {
+			if (spt_frame_protected(ipa[first])) {
+				spt_guest_wrote(ipa[first],
+						(u32)(ipa[i] - ipa[first]) + da->op[i].size);
+			}
+			first = i + 1;
 		}
 	}
 	if (da->writeback) {
