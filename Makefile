@@ -7,6 +7,7 @@
 #   make perf       the hypervisor cost figures (HYP instructions per event)
 #   make ptx-seeds  the page-table exerciser over SEEDS seeds, every mode against native
 #   make fuzz       both, longer: SEEDS=<n> (default 500) exerciser seeds, then fuzz-host
+#   make verify     issue 6's figures into results/verification.md (SEEDS, FUZZ_TIME)
 
 # The analysis and test harness run on Debian's Python (/usr/bin/python3), which has
 # python3-matplotlib and python3-pytest from apt; the `python3` first on PATH may be a
@@ -183,7 +184,7 @@ $(BUILD)/fuzz/mkseeds: tests/fuzz/mkseeds.c tests/fuzz/walk_input.h tests/unit/t
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Itests/unit -Itests/fuzz -o $@ $(filter %.c,$^)
 
 .PHONY: all run debug test unit integration perf compare bench plots clean format format-check \
-	fuzz fuzz-host fuzz-smoke fuzz-corpus ptx-seeds
+	fuzz fuzz-host fuzz-smoke fuzz-corpus ptx-seeds verify
 all: $(HYP_ELF) $(GUEST_BINS) $(BENCH_BIN) $(IMGCHECK) $(UNIT_BINS) $(FUZZ_BINS)
 
 run: all
@@ -230,6 +231,11 @@ ptx-seeds: all
 	@$(PYTHON) tests/integration/ptx_seeds.py --seeds $(or $(SEEDS),50) --jobs $(JOBS) \
 		$(if $(BASE),--base $(BASE)) $(if $(MODES),--modes $(MODES)) \
 		$(if $(FMTS),--fmts $(FMTS)) $(if $(STEPS),--steps $(STEPS))
+
+# Issue 6's figures into results/verification.md: the exerciser over SEEDS seeds (default
+# 200) in every mode, the hostile guests, the libFuzzer harnesses for FUZZ_TIME seconds each.
+verify: all $(FUZZ_BINS)
+	@$(PYTHON) analysis/verify.py --seeds $(or $(SEEDS),200) --fuzz-time $(FUZZ_TIME)
 
 # Issue 6's long run: the exerciser over SEEDS seeds (default 500) in every mode, then the
 # libFuzzer harnesses for FUZZ_TIME seconds each.
