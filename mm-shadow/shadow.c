@@ -86,13 +86,17 @@ static struct {
 
 /* ---- what the store asks of the hypervisor ---- */
 
+/* The descriptor write completes before the TLB maintenance (B3.10.1); every trap path
+ * ends with a DSB (shadow_trap), which completes the maintenance before the guest runs. */
 void spt_hw_flush_va(u32 va, u32 hw_asid)
 {
+	dsb();
 	tlbi_mva((va & ~PAGE_OFFSET_MASK) | hw_asid); /* Hyp mode: the PL1&0 regime, B4.2.2 */
 }
 
 void spt_hw_flush_asid(u32 hw_asid)
 {
+	dsb();
 	tlbi_asid(hw_asid);
 }
 
@@ -227,8 +231,8 @@ static void switch_space(void)
 {
 	struct spt_key k = guest_key();
 	u64 ttbr0;
-	if (sh.sync == SYNC_UNSYNC) {
-		spt_resync();
+	if (spt_resync()) { /* out-of-sync frames (any policy: see pt_write), if any */
+		check_reserved_va();
 	}
 	if (!spt_lookup(&k, &ttbr0)) {
 		ttbr0 = spt_empty_ttbr0();
@@ -419,6 +423,12 @@ static void emulate_stores(struct vcpu *v, const struct decoded_access *da, bool
 		if (!op->store || (host[i] = vm_ipa_to_host(sh.vm, ipa[i], op->size)) == NULL) {
 			hyp_fatal("cannot emulate %s at guest pc 0x%08x (access %u at 0x%08x)",
 				  da->mnemonic, v->tf->pc, i, op->addr);
+		}
+		if ((op->addr & PAGE_OFFSET_MASK) + op->size > PAGE_SIZE_4K) {
+			hyp_fatal(
+			    "%s at guest pc 0x%08x: an unaligned store across a page boundary "
+			    "(at 0x%08x) that the shadow module must emulate: not supported",
+			    da->mnemonic, v->tf->pc, op->addr);
 		}
 	}
 	for (u32 i = 0; i < da->n; i++) {
@@ -968,9 +978,7 @@ static void tlb_op(u32 crm, u32 opc1, u32 opc2, u32 val)
 	    (opc2 == 3 && !is_or_unified) || opc2 > 3) {
 		hyp_fatal("unexpected trapped TLB operation c8, %u, c%u, %u", opc1, crm, opc2);
 	}
-	if (sh.sync == SYNC_UNSYNC) {
-		spt_resync();
-	}
+	bool touched = spt_resync(); /* out-of-sync frames (any policy: see pt_write) */
 	switch (opc2) {
 	case 0: /* TLBIALL, ITLBIALL, DTLBIALL, TLBIALLIS */
 		shadow_values[SH_tlbi_all]++;
@@ -989,8 +997,7 @@ static void tlb_op(u32 crm, u32 opc1, u32 opc2, u32 val)
 		spt_inval_va_all_asids(val & ~PAGE_OFFSET_MASK);
 		break;
 	}
-	dsb();
-	if (spt_fixed_touched()) {
+	if (touched) {
 		check_reserved_va();
 	}
 }
@@ -1099,6 +1106,7 @@ static void shadow_trap(struct vcpu *v, u32 hsr)
 		trap_core(v, hsr);
 		return;
 	}
+	dsb(); /* the TLB maintenance of this trap is complete before the guest runs */
 	if (sh.check_every != 0 && --sh.check_countdown == 0) {
 		const char *broken = spt_check();
 		sh.check_countdown = sh.check_every;

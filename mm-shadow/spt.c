@@ -1,6 +1,7 @@
 /* The shadow table store (spt.h): pool, roots, reverse map, sources, write protection.
  *
- * Invariants (spt_check verifies them all):
+ * Invariants (spt_check verifies I1, I3 and I4; I2 would need the guest's tables, and is
+ * what the differential tests check: tests/unit/test_spt.c, the ptx exerciser):
  *   I1 every valid leaf except the fixed page maps guest RAM and is on the reverse-map
  *      chain of its frame, exactly once; every chain entry is such a leaf;
  *   I2 every leaf's guest descriptors are sources of the page holding it (or of its level-2
@@ -732,12 +733,17 @@ static bool fill_once(const struct spt_fill *f)
 	if (l3 == SPT_NO_PAGE) {
 		return false;
 	}
+	bool reset = false;
 	for (u32 k = 0; k < f->nsrc; k++) {
 		/* The deepest shadow table whose range holds the descriptor's whole span. */
 		u32 pg = f->src[k].entry_shift <= page_span_shift(3) ? l3 : l2;
 		if (!src_attach(pg, va, &f->src[k])) {
-			page_reset(pg); /* sources of an older shape of this range */
-			SPT_ASSERT(src_attach(pg, va, &f->src[k]));
+			/* Sources of an older shape of this range: all go, and this fill's own
+			 * are attached again from the first (the reset dropped those too). */
+			SPT_ASSERT(!reset);
+			page_reset(pg);
+			reset = true;
+			k = (u32)-1;
 		}
 	}
 	u64 *t = table(l3);
@@ -828,6 +834,10 @@ bool spt_make_writable(u32 va)
 	u64 *d = pg == SPT_NO_PAGE ? NULL : &table(pg)[(va >> 12) % SPT_ENTRIES];
 	if (d == NULL || (*d & LPAE_VALID) == 0 || (*d & SPTE_SW_WRITABLE) == 0) {
 		return false;
+	}
+	const struct spt_frame *f = &s.frames[frame_of_leaf(*d)];
+	if (f->nsrc != 0 && f->oos == 0) {
+		return false; /* (a stale leaf of) a protected page table: I3 */
 	}
 	*d &= ~SPTE_AP_RO;
 	spt_hw_flush_va(va & ~PAGE_OFFSET_MASK, hw_asid(s.current));
@@ -923,7 +933,7 @@ bool spt_unsync(paddr_t ipa)
 	return false;
 }
 
-void spt_resync(void)
+bool spt_resync(void)
 {
 	for (u32 slot = 0; slot < SPT_MAX_OOS && s.noos != 0; slot++) {
 		if (s.oos_frame[slot] == 0) {
@@ -943,6 +953,7 @@ void spt_resync(void)
 		}
 		shadow_values[SH_resyncs]++;
 	}
+	return spt_fixed_touched();
 }
 
 /* ---- TLB maintenance ---- */

@@ -99,8 +99,9 @@ bool spt_fixed_touched(void);
  * keeping a snapshot of it; false if no snapshot slot is free (emulate instead). */
 bool spt_unsync(paddr_t ipa);
 /* spt_resync: bring every out-of-sync frame back: the descriptors that differ from its
- * snapshot have their shadows removed, and the frame is write-protected again. */
-void spt_resync(void);
+ * snapshot have their shadows removed, and the frame is write-protected again. Returns
+ * spt_fixed_touched(). */
+bool spt_resync(void);
 
 /* TLB maintenance, as the guest's TLB would see it (B3.10.6, B4.2.2). */
 void spt_inval_all(void);

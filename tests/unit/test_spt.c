@@ -297,6 +297,39 @@ static void test_pool_exhaustion(void **state)
 	assert_true(shadow_values[SH_pool_exhausted] > 0);
 }
 
+/* Regressions found by a second reading of the store. */
+static void test_source_overflow_keeps_this_fills_sources(void **state)
+{
+	(void)state;
+	setup(64);
+	spt_select(&(struct spt_key){.ttbr0 = TTBR_A, .asid = ASID_A, .mmu = true});
+	/* One level-2 entry, then four different level-3 tables for one 2 MiB range (the guest
+	 * changed the entry without maintenance in between: stale shapes). */
+	for (u32 t = 0; t < 4; t++) {
+		lpae_fill(0x1000 * (t + 1), RAM_IPA + 0x5000, TTBR_A, 0x40101000,
+			  L3_TABLE_A + t * 0x1000, false, ATTR_RW);
+	}
+	assert_true(mapped(0x4000));
+	assert_true(spt_frame_protected(0x40101000)); /* the level-2 entry is still a source */
+	spt_guest_wrote(0x40101000, 8);
+	assert_false(mapped(0x4000));
+	check();
+}
+
+static void test_no_writable_leaf_on_a_protected_frame(void **state)
+{
+	(void)state;
+	setup(64);
+	spt_select(&(struct spt_key){.ttbr0 = TTBR_A, .asid = ASID_A, .mmu = true});
+	/* A data page, then the same frame becomes a guest page table. */
+	lpae_fill(0x1000, L3_TABLE_A + 0x1000, TTBR_A, 0x40101000, L3_TABLE_A, false, ATTR_RW);
+	lpae_fill(0x200000, RAM_IPA + 0x5000, TTBR_A, 0x40101000, L3_TABLE_A + 0x1000, false,
+		  ATTR_RW);
+	assert_true(spt_mapped(0x1000) & AP_RO_BIT);
+	assert_false(spt_make_writable(0x1000));
+	check();
+}
+
 static void test_flat_root_ignores_tlb_maintenance(void **state)
 {
 	(void)state;
@@ -319,6 +352,8 @@ int main(void)
 	    cmocka_unit_test(test_root_cache_lru_and_no_leak),
 	    cmocka_unit_test(test_pool_exhaustion),
 	    cmocka_unit_test(test_flat_root_ignores_tlb_maintenance),
+	    cmocka_unit_test(test_source_overflow_keeps_this_fills_sources),
+	    cmocka_unit_test(test_no_writable_leaf_on_a_protected_frame),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
