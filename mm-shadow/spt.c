@@ -935,6 +935,9 @@ bool spt_unsync(paddr_t ipa)
 
 bool spt_resync(void)
 {
+	if (s.noos == 0 && !s.fixed_touched) {
+		return false; /* on every switch and TLB operation: nothing to do, most often */
+	}
 	for (u32 slot = 0; slot < SPT_MAX_OOS && s.noos != 0; slot++) {
 		if (s.oos_frame[slot] == 0) {
 			continue;
