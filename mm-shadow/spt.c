@@ -794,10 +794,18 @@ void spt_fill(const struct spt_fill *f)
 	SPT_ASSERT(fill_once(f));
 }
 
-u64 spt_mapped(u32 va)
+/* current_leaf: the current root's descriptor slot for va, NULL if it has no level-3
+ * table there. */
+static u64 *current_leaf(u32 va)
 {
 	u32 pg = s.current == SPT_EMPTY ? SPT_NO_PAGE : leaf_page(s.current, va);
-	return pg == SPT_NO_PAGE ? 0 : table(pg)[(va >> 12) % SPT_ENTRIES];
+	return pg == SPT_NO_PAGE ? NULL : &table(pg)[(va >> 12) % SPT_ENTRIES];
+}
+
+u64 spt_mapped(u32 va)
+{
+	const u64 *d = current_leaf(va);
+	return d == NULL ? 0 : *d;
 }
 
 /* leaf_ipa: the guest IPA that leaf d maps va to. */
@@ -830,8 +838,7 @@ bool spt_write_granted(u32 va, bool pl0, paddr_t *ipa)
 
 bool spt_make_writable(u32 va)
 {
-	u32 pg = s.current == SPT_EMPTY ? SPT_NO_PAGE : leaf_page(s.current, va);
-	u64 *d = pg == SPT_NO_PAGE ? NULL : &table(pg)[(va >> 12) % SPT_ENTRIES];
+	u64 *d = current_leaf(va);
 	if (d == NULL || (*d & LPAE_VALID) == 0 || (*d & SPTE_SW_WRITABLE) == 0) {
 		return false;
 	}

@@ -260,7 +260,6 @@ static const struct pt_mem mem = {.read = ram_read, .write = ram_write, .alloc_t
 #define TTBCR_T0SZ_SHIFT 0
 #define TTBCR_T1SZ_SHIFT 16
 #define TTBR_ASID_SHIFT	 48
-#define SCTLR_I		 BIT(12)
 
 /* Leaf attributes: normal RAM, device, and RAM without global (nG) for ASID tests. */
 struct attrs {

@@ -4,51 +4,17 @@
  * right FSR, that device accesses (with and without syndrome) still work, and that an
  * unassigned physical address gives an external abort. */
 #include "rt.h"
+#include "rt_pt.h"
 #include "tb/arm.h"
 #include "tb/cp15.h"
 #include "tb/lpae.h"
 #include "tb/pt.h"
 #include "tb/short_desc.h"
 
-#define POOL_SIZE (96u * KiB)
-static u8 pool[POOL_SIZE] __attribute__((aligned(16384)));
-static u32 pool_used;
-
 #define ALIAS_SECTION_VA 0x80000000u
 #define ALIAS_PAGE_VA	 0x80400000u
 #define RO_PAGE_VA	 0x80600000u
 #define UNMAPPED_VA	 0x70000000u
-
-static bool mem_read(void *ctx UNUSED, paddr_t pa, unsigned bytes, u64 *val)
-{
-	*val = bytes == 8 ? *(volatile u64 *)(uintptr_t)pa : *(volatile u32 *)(uintptr_t)pa;
-	return true;
-}
-
-static bool mem_write(void *ctx UNUSED, paddr_t pa, unsigned bytes, u64 val)
-{
-	if (bytes == 8) {
-		*(volatile u64 *)(uintptr_t)pa = val;
-	} else {
-		*(volatile u32 *)(uintptr_t)pa = (u32)val;
-	}
-	return true;
-}
-
-static paddr_t mem_alloc(void *ctx UNUSED, u32 bytes)
-{
-	u32 at = (pool_used + bytes - 1) & ~(bytes - 1);
-	if (at + bytes > POOL_SIZE) {
-		return 0;
-	}
-	pool_used = at + bytes;
-	for (u32 i = 0; i < bytes; i++) {
-		pool[at + i] = 0;
-	}
-	return (paddr_t)(uintptr_t)&pool[at];
-}
-
-static const struct pt_mem mem = {.read = mem_read, .write = mem_write, .alloc_table = mem_alloc};
 
 /* Attributes per format: normal write-back memory, device memory, read-only normal memory. */
 struct attrs {
@@ -106,14 +72,14 @@ static void install_table(const struct pt_regime *r, bool lpae, u32 va, paddr_t 
 	struct pt_walk w;
 	if (!lpae) {
 		/* Domain 3 (a client, like domain 0): a walk fault at level 2 reports it. */
-		mem_write(NULL, r->root + 4 * (va >> 20), 4,
-			  pt_short.make_table(table) | (3u << SD_DOMAIN_SHIFT));
+		rt_pt_mem.write(NULL, r->root + 4 * (va >> 20), 4,
+				pt_short.make_table(table) | (3u << SD_DOMAIN_SHIFT));
 		return;
 	}
 	/* The level-2 table of the 1 GiB region that holds ALIAS_SECTION_VA and va. */
-	pt_walk(r, &mem, ALIAS_SECTION_VA, &w);
+	pt_walk(r, &rt_pt_mem, ALIAS_SECTION_VA, &w);
 	paddr_t l2 = pt_lpae_s1.next_table(w.desc[0], 0);
-	mem_write(NULL, l2 + 8 * ((va >> 21) & 511), 8, pt_lpae_s1.make_table(table));
+	rt_pt_mem.write(NULL, l2 + 8 * ((va >> 21) & 511), 8, pt_lpae_s1.make_table(table));
 }
 
 static volatile u32 fault_fsr, fault_far;
@@ -131,7 +97,7 @@ static bool on_abort(u32 vector, struct rt_frame *f)
 
 static void map(const struct pt_regime *r, u32 va, paddr_t pa, u32 size, u64 attrs, u32 shift)
 {
-	enum pt_status st = pt_map(r, &mem, va, pa, size, attrs, shift);
+	enum pt_status st = pt_map(r, &rt_pt_mem, va, pa, size, attrs, shift);
 	if (st != PT_OK) {
 		rt_printf("mmu: mapping 0x%08x failed: %s\n", va, pt_status_str(st));
 		rt_exit(1);
@@ -172,9 +138,9 @@ int main(void)
 	rt_set_handler(on_abort);
 
 	pt_regime_init(&r, lpae ? &pt_lpae_s1 : &pt_short, 0, 32);
-	r.root = mem_alloc(NULL, pt_table_bytes(&r, pt_start_index(&r)) < 4096
-				     ? 4096
-				     : pt_table_bytes(&r, pt_start_index(&r)));
+	r.root = rt_pt_alloc(pt_table_bytes(&r, pt_start_index(&r)) < 4096
+				 ? 4096
+				 : pt_table_bytes(&r, pt_start_index(&r)));
 	map(&r, ram, ram, rt_ram_size(), a->normal, a->block_shift);
 	map(&r, RT_UART & ~MASK(a->block_shift), RT_UART & ~MASK(a->block_shift),
 	    BIT(a->block_shift), a->device, a->block_shift);
@@ -192,7 +158,7 @@ int main(void)
 			 ((u32)(HIGH_PA >> 32) << SD_SUPER_PA3532_SHIFT) | (3u << SD_SEC_AP_SHIFT) |
 			 SD_SEC_B;
 		for (u32 i = 0; i < 16; i++) { /* a supersection is 16 identical entries */
-			mem_write(NULL, r.root + 4 * ((HIGH_VA >> 20) + i), 4, ss);
+			rt_pt_mem.write(NULL, r.root + 4 * ((HIGH_VA >> 20) + i), 4, ss);
 		}
 	}
 
@@ -205,12 +171,7 @@ int main(void)
 		write_ttbr0((u32)r.root);
 		write_dacr(0x41); /* domains 0 and 3: client */
 	}
-	dsb();
-	tlbi_all();
-	dsb();
-	isb();
-	write_sctlr(read_sctlr() | SCTLR_M | SCTLR_C | SCTLR_I);
-	isb();
+	rt_mmu_enable();
 	rt_printf("mmu: %s tables, MMU on (SCTLR.M=%u)\n", lpae ? "LPAE" : "short-descriptor",
 		  read_sctlr() & SCTLR_M);
 

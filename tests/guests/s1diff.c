@@ -4,6 +4,7 @@
  * (PL1 LDR/STR, PL0 LDRT/STRT, PL1 instruction fetch) and the outcome and fault status
  * compared with s1_translate. Prints one line per format; exits 1 on any mismatch. */
 #include "rt.h"
+#include "rt_pt.h"
 #include "tb/arm.h"
 #include "tb/cp15.h"
 #include "tb/lpae.h"
@@ -220,12 +221,7 @@ static void run_format(bool lpae)
 	} else {
 		short_tables(&n, vas);
 	}
-	dsb();
-	tlbi_all();
-	dsb();
-	isb();
-	write_sctlr(read_sctlr() | SCTLR_M | SCTLR_C | SCTLR_I);
-	isb();
+	rt_mmu_enable();
 	struct s1_state st = {read_sctlr(), read_ttbcr(), read_ttbr0_64(), read_ttbr1_64(),
 			      read_dacr()};
 	for (u32 i = 0; i < n; i++) {

@@ -23,7 +23,6 @@
 #define ASID_B	      2u
 #define MAIR0_VALUE   0x04ffu /* attr 0: normal write-back; attr 1: device */
 #define ATTR_DEVICE   (1u << LPAE_ATTRINDX_SHIFT)
-#define SCTLR_I	      BIT(12)
 
 static const u64 normal =
     ((u64)LPAE_AP_RW_PL1 << LPAE_AP_SHIFT) | ((u64)LPAE_SH_INNER << LPAE_SH_SHIFT) | LPAE_AF;
@@ -119,12 +118,7 @@ static void mmu_on(void)
 	write_prrr(MAIR0_VALUE);
 	write_ttbcr(TTBCR_EAE | (LPAE_SH_INNER << 12) | (RGN_WBWA << 10) | (RGN_WBWA << 8));
 	switch_to(ASID_A);
-	dsb();
-	tlbi_all();
-	dsb();
-	isb();
-	write_sctlr(read_sctlr() | SCTLR_M | SCTLR_C | SCTLR_I);
-	isb();
+	rt_mmu_enable();
 }
 
 /* pt_writes: n descriptors made valid through the alias of their (write-protected) table. */

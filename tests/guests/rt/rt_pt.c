@@ -1,6 +1,8 @@
 /* Table memory for test guests (rt_pt.h). */
 #include "rt_pt.h"
 #include "rt.h"
+#include "tb/arm.h"
+#include "tb/cp15.h"
 
 #define RT_PT_POOL_SIZE (256u * KiB)
 static u8 pool[RT_PT_POOL_SIZE] __attribute__((aligned(16384)));
@@ -42,3 +44,13 @@ static paddr_t pt_alloc(void *ctx UNUSED, u32 bytes)
 }
 
 const struct pt_mem rt_pt_mem = {.read = pt_read, .write = pt_write, .alloc_table = pt_alloc};
+
+void rt_mmu_enable(void)
+{
+	dsb();
+	tlbi_all();
+	dsb();
+	isb();
+	write_sctlr(read_sctlr() | SCTLR_M | SCTLR_C | SCTLR_I);
+	isb();
+}
