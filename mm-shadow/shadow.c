@@ -67,8 +67,8 @@ enum sync_policy {
 
 /* The guest's translation registers as it wrote them. */
 struct vregs {
-	u32 sctlr, ttbcr, dacr, vbar, contextidr, prrr, nmrr, amair0, amair1;
-	u64 ttbr0, ttbr1;
+	struct s1_state s1; /* SCTLR, TTBCR, TTBR0/1, DACR: what the stage-1 model reads */
+	u32 vbar, contextidr, prrr, nmrr, amair0, amair1;
 	u32 dfsr, ifsr, dfar, ifar; /* what the guest last wrote or was given */
 	u32 lr_abt, spsr_abt;	    /* the abort-mode state of its last genuine abort */
 };
@@ -144,16 +144,15 @@ static bool shadow_option(const char *key, size_t klen, const char *val, size_t 
 
 /* ---- the guest's translation state ---- */
 
-/* s1_state: the guest's translation state for the stage-1 model. */
-static struct s1_state guest_state(void)
+/* guest_state: the guest's translation state for the stage-1 model. */
+static const struct s1_state *guest_state(void)
 {
-	struct s1_state st = {sh.g.sctlr, sh.g.ttbcr, sh.g.ttbr0, sh.g.ttbr1, sh.g.dacr};
-	return st;
+	return &sh.g.s1;
 }
 
 static bool guest_lpae(void)
 {
-	return (sh.g.ttbcr & TTBCR_EAE) != 0;
+	return (sh.g.s1.ttbcr & TTBCR_EAE) != 0;
 }
 
 /* guest_asid: the current ASID: CONTEXTIDR (short), or the TTBR that TTBCR.A1 names. */
@@ -162,18 +161,18 @@ static u32 guest_asid(void)
 	if (!guest_lpae()) {
 		return sh.g.contextidr & ASID_MASK;
 	}
-	u64 ttbr = (sh.g.ttbcr & TTBCR_A1) ? sh.g.ttbr1 : sh.g.ttbr0;
+	u64 ttbr = (sh.g.s1.ttbcr & TTBCR_A1) ? sh.g.s1.ttbr1 : sh.g.s1.ttbr0;
 	return (u32)(ttbr >> LPAE_TTBR_ASID_SHIFT) & ASID_MASK;
 }
 
 /* guest_key: the address space the guest runs in; every MMU-off state is the flat one. */
 static struct spt_key guest_key(void)
 {
-	struct spt_key k = {.mmu = (sh.g.sctlr & SCTLR_M) != 0};
+	struct spt_key k = {.mmu = (sh.g.s1.sctlr & SCTLR_M) != 0};
 	if (k.mmu) {
-		k.ttbr0 = sh.g.ttbr0;
+		k.ttbr0 = sh.g.s1.ttbr0;
 		k.asid = guest_asid();
-		k.dacr = guest_lpae() ? 0 : sh.g.dacr;
+		k.dacr = guest_lpae() ? 0 : sh.g.s1.dacr;
 	}
 	return k;
 }
@@ -181,7 +180,7 @@ static struct spt_key guest_key(void)
 /* guest_vectors: where the guest's exceptions go (SCTLR.V: high vectors). */
 static u32 guest_vectors(void)
 {
-	return (sh.g.sctlr & SCTLR_V) ? VEC_HIGH : sh.g.vbar;
+	return (sh.g.s1.sctlr & SCTLR_V) ? VEC_HIGH : sh.g.vbar;
 }
 
 /* update_trampoline: the literal pool of the non-abort slots -> the guest's vectors. */
@@ -189,8 +188,8 @@ static void update_trampoline(void)
 {
 	u32 *t = (u32 *)(uintptr_t)sh.trampoline;
 	/* LDR to the PC interworks (A2.3.2): bit 0 enters Thumb, as SCTLR.TE would. */
-	u32 thumb = (sh.g.sctlr & SCTLR_TE) ? 1u : 0u;
-	if (sh.g.sctlr & SCTLR_EE) {
+	u32 thumb = (sh.g.s1.sctlr & SCTLR_TE) ? 1u : 0u;
+	if (sh.g.s1.sctlr & SCTLR_EE) {
 		hyp_fatal("the guest set SCTLR.EE (big-endian exceptions and table walks): not "
 			  "supported by the shadow module");
 	}
@@ -214,10 +213,10 @@ static void build_trampoline(void)
 /* check_reserved_va: the guest must not map the trampoline's VA (docs/shadow-design.md). */
 static void check_reserved_va(void)
 {
-	struct s1_state st = guest_state();
 	struct s1_result r;
-	if ((sh.g.sctlr & SCTLR_M) != 0 &&
-	    s1_translate(&st, &vm_guest_mem, SHADOW_TRAMPOLINE_VA, S1_READ, false, &r) == S1_OK) {
+	if ((sh.g.s1.sctlr & SCTLR_M) != 0 &&
+	    s1_translate(guest_state(), &vm_guest_mem, SHADOW_TRAMPOLINE_VA, S1_READ, false, &r) ==
+		S1_OK) {
 		hyp_fatal("the guest maps VA 0x%08x, which the shadow module reserves for its "
 			  "trampoline",
 			  SHADOW_TRAMPOLINE_VA);
@@ -255,7 +254,7 @@ static void program_hardware(void)
 {
 	u32 sctlr = read_sctlr();
 	sctlr = (sctlr & ~(SCTLR_GUEST_PASSTHROUGH | SCTLR_V)) |
-		(sh.g.sctlr & SCTLR_GUEST_PASSTHROUGH) | SCTLR_M;
+		(sh.g.s1.sctlr & SCTLR_GUEST_PASSTHROUGH) | SCTLR_M;
 	write_sctlr(sctlr);
 	write_vbar(SHADOW_TRAMPOLINE_VA);
 	isb();
@@ -275,7 +274,7 @@ static int shadow_setup(struct vm *vm)
 	sh.vm = vm;
 	memset(&sh.g, 0, sizeof(sh.g));
 	/* The guest's reset state, just written by the core (vcpu_reset). */
-	sh.g.sctlr = read_sctlr();
+	sh.g.s1.sctlr = read_sctlr();
 	sh.g.prrr = read_prrr();
 	sh.g.nmrr = read_nmrr();
 	sh.trampoline = palloc_pages(1, PAGE_SIZE_4K);
@@ -338,6 +337,36 @@ static u64 shadow_attrs(u32 perms)
 	return a;
 }
 
+/* walk_shape: the shape of walks in regime reg, for the store (kept for the two regimes
+ * last asked: TTBR0's and TTBR1's). */
+static const struct spt_shape *walk_shape(const struct pt_regime *reg)
+{
+	static struct {
+		const struct pt_format *fmt;
+		u8 start, start_bits;
+		struct spt_shape shape;
+	} memo[2];
+	static u32 next;
+	for (u32 i = 0; i < ARRAY_SIZE(memo); i++) {
+		if (memo[i].fmt == reg->fmt && memo[i].start == reg->start &&
+		    memo[i].start_bits == reg->start_bits) {
+			return &memo[i].shape;
+		}
+	}
+	u32 i = next++ % ARRAY_SIZE(memo);
+	struct spt_shape *sp = &memo[i].shape;
+	memo[i].fmt = reg->fmt;
+	memo[i].start = reg->start;
+	memo[i].start_bits = reg->start_bits;
+	sp->desc_bytes = reg->fmt->desc_bytes;
+	for (u32 d = 0; reg->start + d < reg->fmt->nlevels; d++) {
+		const struct pt_level *l = &reg->fmt->level[reg->start + d];
+		sp->entry_shift[d] = l->shift;
+		sp->table_shift[d] = (u8)(l->shift + (d == 0 ? reg->start_bits : l->index_bits));
+	}
+	return sp;
+}
+
 /* fill: shadow the 4 KiB page of RAM that the guest maps va to (r: its translation), with
  * the guest descriptors the walk read as the shadow's sources. */
 static void fill(u32 va, const struct s1_result *r)
@@ -347,7 +376,7 @@ static void fill(u32 va, const struct s1_result *r)
 			  "trampoline",
 			  va);
 	}
-	bool mmu = (sh.g.sctlr & SCTLR_M) != 0;
+	bool mmu = (sh.g.s1.sctlr & SCTLR_M) != 0;
 	struct spt_fill f; /* assigned field by field: no zeroing of the unused sources */
 	f.va = va;
 	f.ipa = ALIGN_DOWN(r->out, (paddr_t)PAGE_SIZE_4K);
@@ -355,13 +384,11 @@ static void fill(u32 va, const struct s1_result *r)
 	f.global = mmu && r->global;
 	f.leaf_shift = (u8)r->size_shift;
 	f.nsrc = mmu ? r->walk.depth : 0;
-	for (u32 d = 0; d < f.nsrc; d++) {
-		const struct pt_regime *reg = &r->regime;
-		const struct pt_level *l = &reg->fmt->level[reg->start + d];
-		f.src[d].ipa = r->walk.desc_pa[d];
-		f.src[d].entry_shift = l->shift;
-		f.src[d].table_shift = (u8)(l->shift + (d == 0 ? reg->start_bits : l->index_bits));
-		f.src[d].desc_bytes = reg->fmt->desc_bytes;
+	if (mmu) {
+		f.shape = walk_shape(&r->regime);
+		for (u32 d = 0; d < f.nsrc; d++) {
+			f.src[d] = r->walk.desc_pa[d];
+		}
 	}
 	spt_fill(&f);
 	dsb();
@@ -399,7 +426,6 @@ static bool decode_guest(struct vcpu *v, u32 spsr, struct decoded_access *da)
  * PL0 only read); the store tells the shadow store what changed. Then step past it. */
 static void emulate_stores(struct vcpu *v, const struct decoded_access *da, bool pl0)
 {
-	struct s1_state st = guest_state();
 	bool unpriv = pl0 || da->unprivileged;
 	paddr_t ipa[DECODE_MAX_OPS];
 	u8 *host[DECODE_MAX_OPS];
@@ -416,8 +442,8 @@ static void emulate_stores(struct vcpu *v, const struct decoded_access *da, bool
 				 (op->addr & PAGE_OFFSET_MASK);
 		} else if (!spt_write_granted(op->addr, unpriv, &ipa[i])) {
 			/* Not shadowed, or a page whose writes PL1 alone may do (AP = 0b010). */
-			bool ok = op->store && s1_translate(&st, &vm_guest_mem, op->addr, S1_WRITE,
-							    unpriv, &r) == S1_OK;
+			bool ok = op->store && s1_translate(guest_state(), &vm_guest_mem, op->addr,
+							    S1_WRITE, unpriv, &r) == S1_OK;
 			ipa[i] = ok ? r.out : (paddr_t)-1;
 		}
 		if (!op->store || (host[i] = vm_ipa_to_host(sh.vm, ipa[i], op->size)) == NULL) {
@@ -482,10 +508,9 @@ static void pt_write(struct vcpu *v, u32 spsr, bool pl0, paddr_t ipa,
 /* pin: shadow the page of va now if the guest maps it to RAM (reads at PL1). */
 static void pin(u32 va)
 {
-	struct s1_state st = guest_state();
 	struct s1_result r;
 	if (ALIGN_DOWN(va, PAGE_SIZE_4K) != SHADOW_TRAMPOLINE_VA &&
-	    s1_translate(&st, &vm_guest_mem, va, S1_READ, false, &r) == S1_OK &&
+	    s1_translate(guest_state(), &vm_guest_mem, va, S1_READ, false, &r) == S1_OK &&
 	    vm_ipa_is_ram(sh.vm, r.out) && spt_mapped(va) == 0) {
 		fill(va, &r);
 		shadow_values[SH_pinned]++;
@@ -517,10 +542,9 @@ static void pin_abort_entry(struct vcpu *v, bool data)
 /* guest_denies: would the guest's own MMU refuse this access (a genuine fault)? */
 static bool guest_denies(u32 far, bool data, bool write, bool pl0)
 {
-	struct s1_state st = guest_state();
 	struct s1_result r;
-	return s1_translate(&st, &vm_guest_mem, far, data ? (write ? S1_WRITE : S1_READ) : S1_EXEC,
-			    pl0, &r) != S1_OK;
+	return s1_translate(guest_state(), &vm_guest_mem, far,
+			    data ? (write ? S1_WRITE : S1_READ) : S1_EXEC, pl0, &r) != S1_OK;
 }
 
 /* own_abort: an abort that is the guest's own whatever its tables say (alignment, debug,
@@ -529,7 +553,7 @@ static bool guest_denies(u32 far, bool data, bool write, bool pl0)
 static void own_abort(struct vcpu *v, bool data, u32 hw_fsr, u32 far)
 {
 	u32 fsc = hw_fsr & ISS_FSC_MASK, fsr;
-	bool lpae = (sh.g.ttbcr & TTBCR_EAE) != 0;
+	bool lpae = (sh.g.s1.ttbcr & TTBCR_EAE) != 0;
 	switch (fsc) { /* long-descriptor status -> the guest's format (B3.13.3) */
 	case FSC_ALIGNMENT:
 		fsr = lpae ? FSR_LPAE | FSC_ALIGNMENT : 0x001u;
@@ -616,7 +640,7 @@ static bool refused_write(struct vcpu *v, u32 spsr, bool pl0, u32 far, const str
 
 /* trampoline: an abort the guest took at its own exception level, reported by the
  * trampoline's HVC: a miss to fill, a device access, or a genuine fault to deliver. */
-static void trampoline(struct vcpu *v, bool data)
+static __attribute__((noinline)) void trampoline(struct vcpu *v, bool data)
 {
 	u32 lr, spsr;
 	vcpu_abort_mode_regs(v, &lr, &spsr);
@@ -646,10 +670,13 @@ static void trampoline(struct vcpu *v, bool data)
 	v->tf->pc = lr - (data ? 8 : 4);
 	v->tf->cpsr = spsr;
 	vcpu_enter_abort_mode(v, sh.g.lr_abt, sh.g.spsr_abt);
-	write_dfsr(sh.g.dfsr);
-	write_dfar(sh.g.dfar);
-	write_ifsr(sh.g.ifsr);
-	write_ifar(sh.g.ifar);
+	if (data) { /* an abort sets its own kind's registers only (B1.9.7, B1.9.8) */
+		write_dfsr(sh.g.dfsr);
+		write_dfar(sh.g.dfar);
+	} else {
+		write_ifsr(sh.g.ifsr);
+		write_ifar(sh.g.ifar);
+	}
 	if (spt_current() == SPT_NO_ROOT) {
 		build_space();
 	}
@@ -657,10 +684,9 @@ static void trampoline(struct vcpu *v, bool data)
 		return;
 	}
 
-	struct s1_state st = guest_state();
 	struct s1_result r;
 	enum s1_access acc = data ? (write ? S1_WRITE : S1_READ) : S1_EXEC;
-	enum s1_fault f = s1_translate(&st, &vm_guest_mem, far, acc, pl0, &r);
+	enum s1_fault f = s1_translate(guest_state(), &vm_guest_mem, far, acc, pl0, &r);
 	bool hw_perm = fsc_type == FSC_PERMISSION;
 	struct decoded_access da;
 	bool decoded = false;
@@ -669,7 +695,7 @@ static void trampoline(struct vcpu *v, bool data)
 		decoded = decode_guest(v, spsr, &da);
 		if (decoded && da.unprivileged) {
 			pl0 = true;
-			f = s1_translate(&st, &vm_guest_mem, far, acc, true, &r);
+			f = s1_translate(guest_state(), &vm_guest_mem, far, acc, true, &r);
 		}
 	}
 	if (f == S1_OK && hw_perm && write &&
@@ -737,14 +763,14 @@ static u32 canonical_reg(u32 reg)
 static void set_ttbr(bool ttbr1, u64 val)
 {
 	if (!ttbr1) {
-		sh.g.ttbr0 = val;
+		sh.g.s1.ttbr0 = val;
 		shadow_values[SH_wr_ttbr0]++;
 		switch_space();
 		return;
 	}
 	shadow_values[SH_wr_ttbr1]++;
-	if (val != sh.g.ttbr1) {
-		sh.g.ttbr1 = val;
+	if (val != sh.g.s1.ttbr1) {
+		sh.g.s1.ttbr1 = val;
 		regime_changed();
 	}
 }
@@ -753,8 +779,8 @@ static void set_ttbr(bool ttbr1, u64 val)
  * bits that change how tables are read make every shadow stale. */
 static void set_sctlr(u32 val)
 {
-	u32 old = sh.g.sctlr;
-	sh.g.sctlr = val;
+	u32 old = sh.g.s1.sctlr;
+	sh.g.s1.sctlr = val;
 	program_hardware();
 	update_trampoline();
 	if (((old ^ val) & SCTLR_TRANSLATION) != 0) {
@@ -783,20 +809,20 @@ static bool cp15_write(u32 reg, u32 val)
 		shadow_values[SH_wr_other]++;
 		return true;
 	case REG(2, 0, 0, 0):
-		set_ttbr(false, (sh.g.ttbr0 & ~0xffffffffull) | val); /* MCR: bits [31:0] only */
+		set_ttbr(false, (sh.g.s1.ttbr0 & ~0xffffffffull) | val); /* MCR: bits [31:0] only */
 		return true;
 	case REG(2, 0, 0, 1):
-		set_ttbr(true, (sh.g.ttbr1 & ~0xffffffffull) | val);
+		set_ttbr(true, (sh.g.s1.ttbr1 & ~0xffffffffull) | val);
 		return true;
 	case REG(2, 0, 0, 2):
 		/* Reserved bits read as zero (B4.1.153): long format keeps T0SZ, EPD0, IRGN0,
 		 * ORGN0, SH0, A1, T1SZ, EPD1, IRGN1, ORGN1, SH1, EAE; short format N, EAE. */
-		sh.g.ttbcr = (val & TTBCR_EAE) ? val & 0xbfc73f87u : val & (TTBCR_EAE | 7u);
+		sh.g.s1.ttbcr = (val & TTBCR_EAE) ? val & 0xbfc73f87u : val & (TTBCR_EAE | 7u);
 		shadow_values[SH_wr_ttbcr]++;
 		regime_changed();
 		return true;
 	case REG(3, 0, 0, 0):
-		sh.g.dacr = val;
+		sh.g.s1.dacr = val;
 		shadow_values[SH_wr_dacr]++;
 		switch_space(); /* domains are applied when entries are built: a key field */
 		return true;
@@ -908,7 +934,7 @@ static bool cp15_read(u32 reg, u32 *val)
 {
 	switch (reg) {
 	case REG(1, 0, 0, 0):
-		*val = sh.g.sctlr;
+		*val = sh.g.s1.sctlr;
 		return true;
 	case REG(1, 0, 0, 1):
 		*val = read_actlr();
@@ -917,16 +943,16 @@ static bool cp15_read(u32 reg, u32 *val)
 		*val = read_cpacr();
 		return true;
 	case REG(2, 0, 0, 0):
-		*val = (u32)sh.g.ttbr0;
+		*val = (u32)sh.g.s1.ttbr0;
 		return true;
 	case REG(2, 0, 0, 1):
-		*val = (u32)sh.g.ttbr1;
+		*val = (u32)sh.g.s1.ttbr1;
 		return true;
 	case REG(2, 0, 0, 2):
-		*val = sh.g.ttbcr;
+		*val = sh.g.s1.ttbcr;
 		return true;
 	case REG(3, 0, 0, 0):
-		*val = sh.g.dacr;
+		*val = sh.g.s1.dacr;
 		return true;
 	case REG(10, 0, 2, 0):
 		*val = sh.g.prrr;
@@ -1002,7 +1028,7 @@ static void tlb_op(u32 crm, u32 opc1, u32 opc2, u32 val)
 	}
 }
 
-static void cp15_32(struct vcpu *v, u32 hsr)
+static __attribute__((noinline)) void cp15_32(struct vcpu *v, u32 hsr)
 {
 	u32 crn = (u32)BITS(hsr, 13, 10), opc1 = (u32)BITS(hsr, 16, 14);
 	u32 crm = (u32)BITS(hsr, 4, 1), opc2 = (u32)BITS(hsr, 19, 17);
@@ -1032,7 +1058,7 @@ static void cp15_32(struct vcpu *v, u32 hsr)
 	vcpu_skip_insn(v, hsr);
 }
 
-static void cp15_64(struct vcpu *v, u32 hsr)
+static __attribute__((noinline)) void cp15_64(struct vcpu *v, u32 hsr)
 {
 	u32 opc1 = (u32)BITS(hsr, 19, 16), crm = (u32)BITS(hsr, 4, 1);
 	u32 rt = (u32)BITS(hsr, 8, 5), rt2 = (u32)BITS(hsr, 13, 10);
@@ -1048,7 +1074,7 @@ static void cp15_64(struct vcpu *v, u32 hsr)
 			  "stopped");
 	}
 	if ((hsr & ISS_CP_READ) != 0) {
-		u64 ttbr = opc1 == 0 ? sh.g.ttbr0 : sh.g.ttbr1;
+		u64 ttbr = opc1 == 0 ? sh.g.s1.ttbr0 : sh.g.s1.ttbr1;
 		vcpu_set_reg(v, rt, (u32)ttbr);
 		vcpu_set_reg(v, rt2, (u32)(ttbr >> 32));
 		shadow_values[opc1 == 0 ? SH_rd_ttbr0 : SH_rd_ttbr1]++;
@@ -1086,6 +1112,16 @@ static bool guest_mode_ok(u32 cpsr)
 	}
 }
 
+/* check_store: the periodic verification of the store's invariants (shadow.check). */
+static __attribute__((noinline)) void check_store(void)
+{
+	const char *broken = spt_check();
+	sh.check_countdown = sh.check_every;
+	if (broken != NULL) {
+		hyp_fatal("%s", broken);
+	}
+}
+
 static void shadow_trap(struct vcpu *v, u32 hsr)
 {
 	switch (hsr_ec(hsr)) {
@@ -1108,11 +1144,7 @@ static void shadow_trap(struct vcpu *v, u32 hsr)
 	}
 	dsb(); /* the TLB maintenance of this trap is complete before the guest runs */
 	if (sh.check_every != 0 && --sh.check_countdown == 0) {
-		const char *broken = spt_check();
-		sh.check_countdown = sh.check_every;
-		if (broken != NULL) {
-			hyp_fatal("%s", broken);
-		}
+		check_store();
 	}
 }
 
@@ -1125,19 +1157,19 @@ static bool shadow_guest_reg(struct vcpu *v UNUSED, enum guest_reg reg, u64 *val
 {
 	switch (reg) {
 	case GREG_SCTLR:
-		*val = sh.g.sctlr;
+		*val = sh.g.s1.sctlr;
 		return true;
 	case GREG_TTBCR:
-		*val = sh.g.ttbcr;
+		*val = sh.g.s1.ttbcr;
 		return true;
 	case GREG_TTBR0:
-		*val = sh.g.ttbr0;
+		*val = sh.g.s1.ttbr0;
 		return true;
 	case GREG_TTBR1:
-		*val = sh.g.ttbr1;
+		*val = sh.g.s1.ttbr1;
 		return true;
 	case GREG_DACR:
-		*val = sh.g.dacr;
+		*val = sh.g.s1.dacr;
 		return true;
 	case GREG_VBAR:
 		*val = sh.g.vbar;

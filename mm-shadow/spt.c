@@ -25,9 +25,6 @@
 #define SPT_NO_PAGE   0xffffffffu
 #define SPT_HASH      64u
 #define SPT_EMPTY     SPT_MAX_ROOTS /* roots[] index of the empty root */
-#define LI_L1	      0u	    /* level indices into pt_lpae_s1.level[] */
-#define LI_L2	      1u
-#define LI_L3	      2u
 
 /* Size classes of the guest leaves a shadow leaf comes from (a TLBIMVA removes the whole
  * guest leaf, B3.10.6): 4K, 64K (large page), 1M (section), 2M (block), 16M
@@ -59,6 +56,15 @@ struct spt_page {
 	u32 va; /* first VA it translates */
 	u32 next_free;
 	struct spt_src src[SPT_PAGE_SRCS];
+	/* Level 3: the walk of its last fill, whose sources were all attached then and still
+	 * are while s.src_epoch is memo_epoch (src_unlink changes it): a fill through the same
+	 * upper descriptors, to a descriptor of the same leaf-table run, needs no source
+	 * lookup (fill_once). */
+	u32 memo_epoch; /* 0: none */
+	u8 memo_depth;
+	u32 memo_upper[2]; /* IPAs of the descriptors above the leaf's */
+	u32 memo_lo;	   /* the leaf descriptor's source run: first byte's IPA, length */
+	u32 memo_len;
 };
 
 struct spt_frame {
@@ -99,10 +105,16 @@ static struct {
 	paddr_t snap[SPT_MAX_OOS];
 	u32 gfilter[128]; /* 4 KiB global leaves, by a hash of their VA page (a superset) */
 	bool fixed_touched;
-	u32 noos;		      /* out-of-sync frames */
-	u32 live;		      /* roots that translate (MMU on), one bit each */
-	u8 lvl_entry[4], lvl_span[4]; /* by LPAE level: entry and table spans, log2 */
+	u32 noos;      /* out-of-sync frames */
+	u32 live;      /* roots that translate (MMU on), one bit each */
+	u32 src_epoch; /* changes whenever a source is unlinked (see spt_page.memo_epoch) */
 } s;
+
+/* The store's tables are LPAE with T0SZ = 0 (B3.6.4): by level, the log2 VA span of one
+ * entry and of a whole table (level 1: the 4 GiB space). spt_init checks them against
+ * the format description. */
+static const u8 lvl_entry[4] = {0, 30, 21, 12};
+static const u8 lvl_span[4] = {0, 32, 30, 21};
 
 static const struct pt_format *const fmt = &pt_lpae_s1;
 
@@ -113,25 +125,33 @@ static u64 *table(u32 pg)
 	return (u64 *)(s.pool_host + pg * PAGE_SIZE_4K);
 }
 
-static u32 page_of(paddr_t pa)
+/* page_of: the pool page a table descriptor of the store's own points to. */
+static u32 page_of(u64 d)
 {
 	/* Native-width arithmetic: the pool is addressable memory (below 4 GiB in the
 	 * hypervisor, whose MMU is off), and this is on every lookup's path. */
-	u32 pg = (u32)(((uintptr_t)pa - s.pool_host) >> 12);
-	SPT_ASSERT(pg < s.c.pool_pages && (paddr_t)(uintptr_t)pa == pa);
+	uintptr_t pa = (uintptr_t)(d & LPAE_OA_MASK);
+	u32 pg = (u32)((pa - s.pool_host) >> 12);
+	SPT_ASSERT(pg < s.c.pool_pages && (u64)pa == (d & LPAE_OA_MASK));
 	return pg;
 }
 
 /* entry_shift: log2 of the VA span of one entry of a page at LPAE level lvl. */
 static inline u32 entry_shift(u32 lvl)
 {
-	return s.lvl_entry[lvl];
+	return lvl_entry[lvl];
 }
 
 /* page_span_shift: log2 of the VA span of a whole table at LPAE level lvl (a root: 4 GiB). */
 static inline u32 page_span_shift(u32 lvl)
 {
-	return s.lvl_span[lvl];
+	return lvl_span[lvl];
+}
+
+/* page_desc: a level-3 page descriptor of pa (B3.6.1: bits [1:0] = 0b11 at level 3). */
+static u64 page_desc(paddr_t pa, u64 attrs)
+{
+	return (pa & LPAE_OA_MASK) | LPAE_VALID | LPAE_TYPE_TABLE | attrs;
 }
 
 static u32 hw_asid(u32 root)
@@ -139,9 +159,11 @@ static u32 hw_asid(u32 root)
 	return root == SPT_EMPTY ? 0 : root + 1;
 }
 
+/* frame_of_ipa: the guest RAM frame of ipa; s.nframes or more if ipa is not RAM. */
 static u32 frame_of_ipa(paddr_t ipa)
 {
-	return (u32)((ipa - s.c.ram_ipa) >> 12);
+	/* 32-bit arithmetic: guest RAM lies below 4 GiB (spt_config.ram_ipa). */
+	return (ipa >> 32) != 0 ? SPT_NO_PAGE : ((u32)ipa - s.c.ram_ipa) >> 12;
 }
 
 static u32 frame_of_leaf(u64 d)
@@ -253,6 +275,17 @@ static struct spt_src *src_at(u32 id)
 
 static void oos_release(u32 frame);
 
+/* epoch_advance: a source is gone: every fill memo is void (spt_page.memo_epoch). */
+static void epoch_advance(void)
+{
+	if (++s.src_epoch == 0) { /* wrapped: forget the memos that the new epochs would match */
+		for (u32 pg = 0; pg < s.c.pool_pages; pg++) {
+			s.pages[pg].memo_epoch = 0;
+		}
+		s.src_epoch = 1;
+	}
+}
+
 /* src_unlink: drop source k of page pg; a frame left without sources is no page table. */
 static void src_unlink(u32 pg, u32 k)
 {
@@ -269,59 +302,66 @@ static void src_unlink(u32 pg, u32 k)
 		src_at(src->next)->prev = src->prev;
 	}
 	src->used = false;
+	epoch_advance();
 	SPT_ASSERT(f->nsrc > 0);
 	if (--f->nsrc == 0 && f->oos != 0) {
 		oos_release(src->frame);
 	}
 }
 
-/* src_attach: record that page pg was shaped by guest descriptor d, which translates va: the
- * run of d's table that covers pg's VA range becomes a source of pg. A frame that becomes a
- * page table is write-protected (I3). false if pg has no free source slot. */
-static bool src_attach(u32 pg, u32 va, const struct spt_src_desc *d)
+/* src_attach: record that page pg was shaped by the guest descriptor at ipa, read at level
+ * lvl of a walk of that shape for va: the run of its table that covers pg's VA range becomes a
+ * source of pg (*slot: which). A frame that becomes a page table is write-protected (I3).
+ * false if pg has no free source slot. */
+static bool src_attach(u32 pg, u32 va, paddr_t ipa, const struct spt_shape *shape, u32 lvl,
+		       u32 *slot)
 {
 	struct spt_page *p = &s.pages[pg];
-	u32 dframe = frame_of_ipa(d->ipa), doff = (u32)d->ipa & PAGE_OFFSET_MASK;
+	u32 dframe = frame_of_ipa(ipa), doff = (u32)ipa & PAGE_OFFSET_MASK;
+	u32 entry_shift = shape->entry_shift[lvl], table_shift = shape->table_shift[lvl];
 	for (u32 k = 0; k < SPT_PAGE_SRCS; k++) {
 		/* Already a source: most fills in a table come through the same descriptors. */
 		const struct spt_src *o = &p->src[k];
-		if (o->used && o->frame == dframe && o->shift == d->entry_shift &&
+		if (o->used && o->frame == dframe && o->shift == entry_shift &&
 		    doff - o->off < o->len &&
 		    o->va + (((doff - o->off) >> o->dshift) << o->shift) ==
 			(va & ~MASK(o->shift))) {
+			*slot = k;
 			return true; /* the same descriptor, for the same VA (tables may alias) */
 		}
 	}
 	u32 span = page_span_shift(p->level);
-	u32 cover = d->table_shift < span ? d->table_shift : span;
-	SPT_ASSERT(cover >= d->entry_shift && cover > 12 && cover < 32);
+	u32 cover = table_shift < span ? table_shift : span;
+	SPT_ASSERT(cover >= entry_shift && cover > 12 && cover < 32);
 	u32 first_va = va & ~MASK(cover);
-	paddr_t first = d->ipa - (paddr_t)((va - first_va) >> d->entry_shift) * d->desc_bytes;
-	u32 len = (1u << (cover - d->entry_shift)) * d->desc_bytes;
+	paddr_t first = ipa - (paddr_t)((va - first_va) >> entry_shift) * shape->desc_bytes;
+	u32 len = (1u << (cover - entry_shift)) * shape->desc_bytes;
 	u32 frame = frame_of_ipa(first), off = (u32)first & PAGE_OFFSET_MASK;
 	SPT_ASSERT(frame < s.nframes && off + len <= PAGE_SIZE_4K);
-	u32 k, free_k = SPT_PAGE_SRCS;
-	for (k = 0; k < SPT_PAGE_SRCS; k++) {
-		const struct spt_src *o = &p->src[k];
+	u32 free_k = SPT_PAGE_SRCS;
+	for (u32 j = 0; j < SPT_PAGE_SRCS; j++) {
+		const struct spt_src *o = &p->src[j];
 		if (!o->used) {
-			free_k = free_k == SPT_PAGE_SRCS ? k : free_k;
+			free_k = free_k == SPT_PAGE_SRCS ? j : free_k;
 		} else if (o->frame == frame && o->off == off && o->len == len &&
 			   o->va == first_va) {
+			*slot = j;
 			return true;
 		}
 	}
 	if (free_k == SPT_PAGE_SRCS) {
 		return false;
 	}
+	*slot = free_k;
 	struct spt_src *src = &p->src[free_k];
 	struct spt_frame *f = &s.frames[frame];
 	*src = (struct spt_src){.frame = frame,
 				.off = (u16)off,
 				.len = (u16)len,
 				.va = first_va,
-				.shift = d->entry_shift,
+				.shift = (u8)entry_shift,
 				.cover = (u8)cover,
-				.dshift = d->desc_bytes == 8 ? 3 : 2,
+				.dshift = shape->desc_bytes == 8 ? 3 : 2,
 				.used = true,
 				.next = f->srcs};
 	u32 id = pg * SPT_PAGE_SRCS + free_k + 1;
@@ -443,7 +483,7 @@ static void zap_table(u32 pg, struct zap *z)
 			}
 			continue;
 		}
-		u32 child = page_of(fmt->next_table(d, p->level - 1));
+		u32 child = page_of(d);
 		zap_table(child, z);
 		u64 cva = (u64)p->va + ((u64)i << sh);
 		if (!z->keep_pages && !s.pages[child].pinned && s.pages[child].nvalid == 0 &&
@@ -527,7 +567,7 @@ static u32 child(u32 pg, u32 va, u32 r)
 	u64 *t = table(pg);
 	u32 i = (va - p->va) >> entry_shift(p->level);
 	if ((t[i] & LPAE_VALID) != 0) {
-		return page_of(t[i] & LPAE_OA_MASK); /* the store's own LPAE table entry */
+		return page_of(t[i]);
 	}
 	u32 lvl = p->level + 1u;
 	u32 c = page_alloc(lvl, r, va & ~MASK(page_span_shift(lvl)), r);
@@ -547,7 +587,7 @@ static void map_fixed(u32 r)
 	SPT_ASSERT(l3 != SPT_NO_PAGE);
 	s.pages[l2].pinned = s.pages[l3].pinned = true;
 	table(l3)[(s.c.fixed_va >> 12) % SPT_ENTRIES] =
-	    fmt->make_leaf(s.c.fixed_pa, LI_L3, s.c.fixed_attrs | SPTE_SW_FIXED);
+	    page_desc(s.c.fixed_pa, s.c.fixed_attrs | SPTE_SW_FIXED);
 	s.pages[l3].nvalid++;
 }
 
@@ -588,6 +628,9 @@ static void root_free(u32 r)
 	}
 	rt->used = false;
 	s.live &= ~BIT(r);
+	if (s.previous == r) {
+		s.previous = SPT_NO_ROOT;
+	}
 	spt_hw_flush_asid(hw_asid(r));
 }
 
@@ -656,12 +699,12 @@ static u64 make_current(u32 r)
 
 bool spt_lookup(const struct spt_key *k, u64 *ttbr0)
 {
-	u32 r = s.previous != SPT_NO_ROOT && s.roots[s.previous].used &&
-			key_eq(&s.roots[s.previous].key, k)
-		    ? s.previous
-		    : root_find(k);
-	if (r == SPT_NO_ROOT) {
-		return false;
+	u32 r = s.previous; /* ping-pong switches: the root run before this one */
+	if (r == SPT_NO_ROOT || !key_eq(&s.roots[r].key, k)) {
+		r = root_find(k);
+		if (r == SPT_NO_ROOT) {
+			return false;
+		}
 	}
 	shadow_values[SH_root_hits]++;
 	*ttbr0 = make_current(r);
@@ -706,12 +749,12 @@ void spt_drop_roots(void)
  * of the format description. */
 static u32 leaf_page(u32 r, u32 va)
 {
-	u64 d1 = table(s.roots[r].l1)[va >> s.lvl_entry[1]];
+	u64 d1 = table(s.roots[r].l1)[va >> lvl_entry[1]];
 	if ((d1 & LPAE_VALID) == 0) {
 		return SPT_NO_PAGE;
 	}
-	u64 d2 = table(page_of(d1 & LPAE_OA_MASK))[(va >> s.lvl_entry[2]) % SPT_ENTRIES];
-	return (d2 & LPAE_VALID) == 0 ? SPT_NO_PAGE : page_of(d2 & LPAE_OA_MASK);
+	u64 d2 = table(page_of(d1))[(va >> lvl_entry[2]) % SPT_ENTRIES];
+	return (d2 & LPAE_VALID) == 0 ? SPT_NO_PAGE : page_of(d2);
 }
 
 /* page_reset: every leaf and source of level-3 page pg gone, the page kept. */
@@ -724,27 +767,73 @@ static void page_reset(u32 pg)
 	spt_hw_flush_asid(z.hw_asid);
 }
 
-/* fill_once: spt_fill without recovery; false if the pool ran dry. */
-static bool fill_once(const struct spt_fill *f)
+/* memo_hit: are f's sources known to be attached, by the memo of level-3 page pg? */
+static bool memo_hit(const struct spt_page *p, const struct spt_fill *f)
 {
-	u32 r = s.current, va = f->va & ~PAGE_OFFSET_MASK;
-	u32 l2 = child(s.roots[r].l1, va, r);
-	u32 l3 = l2 == SPT_NO_PAGE ? SPT_NO_PAGE : child(l2, va, r);
-	if (l3 == SPT_NO_PAGE) {
+	u32 last = f->nsrc - 1;
+	if (p->memo_epoch != s.src_epoch || p->memo_depth != f->nsrc ||
+	    (u32)f->src[last] - p->memo_lo >= p->memo_len) {
 		return false;
 	}
+	for (u32 k = 0; k < last; k++) {
+		if ((u32)f->src[k] != p->memo_upper[k]) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* memo_set: f's sources are all attached to level-3 page pg and its parent (at src[k] of
+ * pg for the leaf's descriptor): remember the walk. */
+static void memo_set(struct spt_page *p, const struct spt_fill *f, u32 k)
+{
+	const struct spt_src *leaf_src = &p->src[k];
+	p->memo_epoch = s.src_epoch;
+	p->memo_depth = (u8)f->nsrc;
+	for (u32 d = 0; d + 1 < f->nsrc; d++) {
+		p->memo_upper[d] = (u32)f->src[d];
+	}
+	p->memo_lo = s.c.ram_ipa + (leaf_src->frame << 12) + leaf_src->off;
+	p->memo_len = leaf_src->len;
+}
+
+/* attach_sources: f's sources attached to level-3 page l3 and its parent l2 (the deepest
+ * shadow table whose range holds each descriptor's whole span); the memo of l3 set. */
+static void attach_sources(u32 l2, u32 l3, u32 va, const struct spt_fill *f)
+{
 	bool reset = false;
+	u32 leaf_k = 0;
 	for (u32 k = 0; k < f->nsrc; k++) {
-		/* The deepest shadow table whose range holds the descriptor's whole span. */
-		u32 pg = f->src[k].entry_shift <= page_span_shift(3) ? l3 : l2;
-		if (!src_attach(pg, va, &f->src[k])) {
+		u32 pg = f->shape->entry_shift[k] <= page_span_shift(3) ? l3 : l2;
+		u32 slot;
+		if (!src_attach(pg, va, f->src[k], f->shape, k, &slot)) {
 			/* Sources of an older shape of this range: all go, and this fill's own
 			 * are attached again from the first (the reset dropped those too). */
 			SPT_ASSERT(!reset);
 			page_reset(pg);
 			reset = true;
 			k = (u32)-1;
+			continue;
 		}
+		leaf_k = slot;
+	}
+	if (f->nsrc != 0 && f->shape->entry_shift[f->nsrc - 1] <= page_span_shift(3)) {
+		memo_set(&s.pages[l3], f, leaf_k);
+	}
+}
+
+/* fill_once: spt_fill without recovery; false if the pool ran dry. */
+static bool fill_once(const struct spt_fill *f)
+{
+	u32 r = s.current, va = f->va & ~PAGE_OFFSET_MASK;
+	u32 l3 = leaf_page(r, va);
+	if (l3 == SPT_NO_PAGE || f->nsrc == 0 || !memo_hit(&s.pages[l3], f)) {
+		u32 l2 = child(s.roots[r].l1, va, r);
+		l3 = l2 == SPT_NO_PAGE ? SPT_NO_PAGE : child(l2, va, r);
+		if (l3 == SPT_NO_PAGE) {
+			return false;
+		}
+		attach_sources(l2, l3, va, f);
 	}
 	u64 *t = table(l3);
 	u32 slot = (va >> 12) % SPT_ENTRIES, leaf = l3 * SPT_ENTRIES + slot;
@@ -774,7 +863,7 @@ static bool fill_once(const struct spt_fill *f)
 		s.roots[r].gclasses |= (u8)class_bit(f->leaf_shift);
 		s.gfilter[(va >> 12) / 32 % ARRAY_SIZE(s.gfilter)] |= BIT((va >> 12) % 32);
 	}
-	t[slot] = fmt->make_leaf(s.c.ram_host + (paddr_t)frame * PAGE_SIZE_4K, LI_L3, attrs);
+	t[slot] = page_desc(s.c.ram_host + (paddr_t)frame * PAGE_SIZE_4K, attrs);
 	p->nvalid++;
 	s.lshift[leaf] = f->leaf_shift;
 	rmap_insert(frame, leaf);
@@ -940,11 +1029,9 @@ bool spt_unsync(paddr_t ipa)
 	return false;
 }
 
-bool spt_resync(void)
+/* resync_frames: spt_resync when something is out of sync or the fixed flag is set. */
+static __attribute__((noinline)) bool resync_frames(void)
 {
-	if (s.noos == 0 && !s.fixed_touched) {
-		return false; /* on every switch and TLB operation: nothing to do, most often */
-	}
 	for (u32 slot = 0; slot < SPT_MAX_OOS && s.noos != 0; slot++) {
 		if (s.oos_frame[slot] == 0) {
 			continue;
@@ -964,6 +1051,12 @@ bool spt_resync(void)
 		shadow_values[SH_resyncs]++;
 	}
 	return spt_fixed_touched();
+}
+
+bool spt_resync(void)
+{
+	/* On every switch and TLB operation: most often, nothing to do. */
+	return s.noos == 0 && !s.fixed_touched ? false : resync_frames();
 }
 
 /* ---- TLB maintenance ---- */
@@ -1075,13 +1168,14 @@ bool spt_init(const struct spt_config *c)
 	}
 	for (u32 lvl = 1; lvl <= 3; lvl++) {
 		const struct pt_level *l = &fmt->level[lvl - 1];
-		s.lvl_entry[lvl] = l->shift;
-		s.lvl_span[lvl] = (u8)(lvl == 1 ? 32 : l->shift + l->index_bits);
+		SPT_ASSERT(lvl_entry[lvl] == l->shift &&
+			   lvl_span[lvl] == (lvl == 1 ? 32 : l->shift + l->index_bits));
 	}
 	s.free_head = 0;
 	s.nfree = c->pool_pages;
 	s.current = SPT_EMPTY;
 	s.previous = SPT_NO_ROOT;
+	s.src_epoch = 1;
 	struct spt_root *e = &s.roots[SPT_EMPTY];
 	e->used = true;
 	e->l1 = page_alloc(1, SPT_EMPTY, 0, SPT_EMPTY);
@@ -1110,8 +1204,7 @@ static const char *check_table(u32 pg, u32 r, u32 *leaves)
 		}
 		n++;
 		if (p->level < 3) {
-			const char *e =
-			    check_table(page_of(fmt->next_table(d, p->level - 1)), r, leaves);
+			const char *e = check_table(page_of(d), r, leaves);
 			if (e != NULL) {
 				return e;
 			}

@@ -39,23 +39,24 @@ struct spt_config {
 	paddr_t (*alloc)(u32 bytes);
 };
 
-/* One guest descriptor a fill depended on: where it is and what it translates. */
-struct spt_src_desc {
-	paddr_t ipa;	/* where the guest descriptor is (guest RAM) */
-	u8 entry_shift; /* log2 of the VA span of one entry of its table */
-	u8 table_shift; /* log2 of the VA span of its whole table */
-	u8 desc_bytes;	/* 4 (short) or 8 (LPAE) */
+/* The shape of a guest walk: for each level it may read, outermost first, log2 of the VA
+ * span of one entry of its table and of the whole table. */
+struct spt_shape {
+	u8 desc_bytes; /* 4 (short) or 8 (LPAE) */
+	u8 entry_shift[3];
+	u8 table_shift[3];
 };
 
 /* A shadow leaf to install, with the guest descriptors it was derived from. */
 struct spt_fill {
 	u32 va;
-	paddr_t ipa;   /* guest RAM page it maps */
-	u64 attrs;     /* LPAE leaf attributes granting what the guest grants */
-	bool global;   /* the guest's entry is global (nG = 0) */
-	u8 leaf_shift; /* log2 size of the guest's leaf (page, section, block...) */
-	u32 nsrc;      /* guest descriptors read, outermost first (0: MMU off) */
-	struct spt_src_desc src[3];
+	paddr_t ipa;		       /* guest RAM page it maps */
+	u64 attrs;		       /* LPAE leaf attributes granting what the guest grants */
+	bool global;		       /* the guest's entry is global (nG = 0) */
+	u8 leaf_shift;		       /* log2 size of the guest's leaf (page, section, block...) */
+	u32 nsrc;		       /* guest descriptors read, outermost first (0: MMU off) */
+	const struct spt_shape *shape; /* of the walk that read them */
+	paddr_t src[3];		       /* where each was (guest RAM) */
 };
 
 /* spt_init: the store, empty; false if memory for it cannot be allocated. */

@@ -173,7 +173,7 @@ u32 thumb_it_advance(u32 cpsr)
 
 bool hsr_condition_passed(u32 hsr, u32 cpsr)
 {
-	u32 cond = (u32)BITS(hsr, 23, 20);
+	u32 cond = (hsr & ISS_COND_MASK) >> ISS_COND_SHIFT;
 	if ((hsr & ISS_CV) == 0 || cond == COND_AL) {
 		return true; /* unconditional, or the condition is known to have passed */
 	}

@@ -119,11 +119,6 @@ void hyp_internal_trap(struct trap_frame *tf, u32 vector)
 	hyp_fatal("hypervisor bug: exception taken in Hyp mode");
 }
 
-bool trapped_condition_passed(const struct vcpu *v, u32 hsr)
-{
-	return hsr_condition_passed(hsr, v->tf->cpsr);
-}
-
 void vcpu_it_step(struct vcpu *v)
 {
 	if ((v->tf->cpsr & PSR_IT_MASK) != 0) {

@@ -6,14 +6,6 @@
 #include "tb/cp15.h"
 #include "tb/str.h"
 
-#define READ_BANKED(reg)                                                                           \
-	({                                                                                         \
-		u32 v_;                                                                            \
-		__asm__ volatile("mrs %0, " #reg : "=r"(v_));                                      \
-		v_;                                                                                \
-	})
-#define WRITE_BANKED(reg, val) __asm__ volatile("msr " #reg ", %0" ::"r"((u32)(val)) : "memory")
-
 /* Reset values of the PL1 registers whose reset value is not 0, read once at boot before
  * the guest can change them (QEMU's cortex-a15 values). */
 static u32 reset_sctlr, reset_prrr, reset_nmrr, reset_actlr;
@@ -304,23 +296,6 @@ void vcpu_set_reg_banked(struct vcpu *v, unsigned n, u32 val)
 	} else {
 		v->tf->r[n] = val;
 	}
-}
-
-u32 vcpu_abort_mode_sp(const struct vcpu *v UNUSED)
-{
-	return READ_BANKED(SP_abt);
-}
-
-void vcpu_abort_mode_regs(const struct vcpu *v UNUSED, u32 *lr, u32 *spsr)
-{
-	*lr = READ_BANKED(LR_abt);
-	*spsr = READ_BANKED(SPSR_abt);
-}
-
-void vcpu_enter_abort_mode(struct vcpu *v UNUSED, u32 lr, u32 spsr)
-{
-	WRITE_BANKED(LR_abt, lr);
-	WRITE_BANKED(SPSR_abt, spsr);
 }
 
 u64 vcpu_guest_reg(struct vcpu *v, enum guest_reg reg)

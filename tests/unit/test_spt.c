@@ -87,15 +87,21 @@ static void setup(u32 pool_pages)
 	assert_true(spt_init(&c));
 }
 
+/* The walk shapes of an LPAE guest with a 4 GiB TTBR0 range (levels 1-3), and of a
+ * short-descriptor guest with TTBCR.N = 0 (levels 1-2). */
+static const struct spt_shape lpae_shape = {8, {30, 21, 12}, {32, 30, 21}};
+static const struct spt_shape short_shape = {4, {20, 12}, {32, 20}};
+
 /* lpae_fill: a 4 KiB page at va -> ipa, as an LPAE guest walk of three levels would give
  * it: level-1 entry in the root at ttbr0, level-2 entry in table l2, level-3 entry in l3. */
 static void lpae_fill(u32 va, u32 ipa, u64 ttbr0, u32 l2, u32 l3, bool global, u64 attrs)
 {
 	struct spt_fill f = {
 	    .va = va, .ipa = ipa, .attrs = attrs, .global = global, .leaf_shift = 12, .nsrc = 3};
-	f.src[0] = (struct spt_src_desc){(u32)ttbr0 + 8 * (va >> 30), 30, 32, 8};
-	f.src[1] = (struct spt_src_desc){l2 + 8 * ((va >> 21) & 511), 21, 30, 8};
-	f.src[2] = (struct spt_src_desc){l3 + 8 * ((va >> 12) & 511), 12, 21, 8};
+	f.shape = &lpae_shape;
+	f.src[0] = (u32)ttbr0 + 8 * (va >> 30);
+	f.src[1] = l2 + 8 * ((va >> 21) & 511);
+	f.src[2] = l3 + 8 * ((va >> 12) & 511);
 	spt_fill(&f);
 }
 
@@ -104,7 +110,8 @@ static void short_section_fill(u32 va, u32 ipa, u32 l1, bool global)
 {
 	struct spt_fill f = {
 	    .va = va, .ipa = ipa, .attrs = ATTR_RW, .global = global, .leaf_shift = 20, .nsrc = 1};
-	f.src[0] = (struct spt_src_desc){l1 + 4 * (va >> 20), 20, 32, 4};
+	f.shape = &short_shape;
+	f.src[0] = l1 + 4 * (va >> 20);
 	spt_fill(&f);
 }
 

@@ -81,8 +81,10 @@ enum hsr_ec {
 /* ISS of MCR/MRC traps (EC 0x03/0x05). */
 #define ISS_CP_READ BIT(0)
 /* Condition fields of trapped instructions (ISS[24:20]). */
-#define ISS_CV	BIT(24)
-#define COND_AL 0xeu /* condition field: always (A8.3) */
+#define ISS_CV	       BIT(24)
+#define ISS_COND_SHIFT 20
+#define ISS_COND_MASK  (0xfu << ISS_COND_SHIFT)
+#define COND_AL	       0xeu /* condition field: always (A8.3) */
 
 /* HPFAR holds IPA[39:12] in bits [31:4]. */
 #define HPFAR_FIPA_SHIFT     8

@@ -2,6 +2,7 @@
 #ifndef HYP_TRAP_H
 #define HYP_TRAP_H
 
+#include "hyp/syndrome.h"
 #include "hyp/vcpu.h"
 #include "tb/arm.h"
 #include "tb/types.h"
@@ -13,7 +14,12 @@
  * syndrome builds one with ISV=0 and the instruction is decoded). far is the guest VA. */
 void vm_emulate_unbacked(struct vcpu *v, u32 hsr, paddr_t ipa, u32 far);
 /* trapped_condition_passed: did the trapped instruction's condition pass (HSR.CV/COND)? */
-bool trapped_condition_passed(const struct vcpu *v, u32 hsr);
+static inline bool trapped_condition_passed(const struct vcpu *v, u32 hsr)
+{
+	/* Most trapped instructions are unconditional: CV = 1, COND = AL (B3.13.6). */
+	const u32 cv_al = ISS_CV | ((u32)COND_AL << ISS_COND_SHIFT);
+	return (hsr & (ISS_CV | ISS_COND_MASK)) == cv_al || hsr_condition_passed(hsr, v->tf->cpsr);
+}
 /* vcpu_it_step: advance the guest's Thumb IT state past one instruction. */
 void vcpu_it_step(struct vcpu *v);
 /* vcpu_skip_insn: step the guest past the trapped instruction (advancing a Thumb IT block). */

@@ -92,11 +92,32 @@ static inline void vcpu_set_reg(struct vcpu *v, unsigned n, u32 val)
 const char *vcpu_mode_name(u32 mode);
 /* vcpu_dump: print every register of the guest. */
 void vcpu_dump(struct vcpu *v);
+/* READ_BANKED / WRITE_BANKED: a banked register of a guest mode, from Hyp mode (B9.3.9
+ * MRS/MSR banked register). */
+#define READ_BANKED(reg)                                                                           \
+	({                                                                                         \
+		u32 v_;                                                                            \
+		__asm__ volatile("mrs %0, " #reg : "=r"(v_));                                      \
+		v_;                                                                                \
+	})
+#define WRITE_BANKED(reg, val) __asm__ volatile("msr " #reg ", %0" ::"r"((u32)(val)) : "memory")
+
 /* vcpu_abort_mode_sp: read SP_abt. */
-u32 vcpu_abort_mode_sp(const struct vcpu *v);
+static inline u32 vcpu_abort_mode_sp(const struct vcpu *v UNUSED)
+{
+	return READ_BANKED(SP_abt);
+}
 /* vcpu_abort_mode_regs: read LR_abt and SPSR_abt. */
-void vcpu_abort_mode_regs(const struct vcpu *v, u32 *lr, u32 *spsr);
+static inline void vcpu_abort_mode_regs(const struct vcpu *v UNUSED, u32 *lr, u32 *spsr)
+{
+	*lr = READ_BANKED(LR_abt);
+	*spsr = READ_BANKED(SPSR_abt);
+}
 /* vcpu_enter_abort_mode: write LR_abt and SPSR_abt (exception entry to Abort mode). */
-void vcpu_enter_abort_mode(struct vcpu *v, u32 lr, u32 spsr);
+static inline void vcpu_enter_abort_mode(struct vcpu *v UNUSED, u32 lr, u32 spsr)
+{
+	WRITE_BANKED(LR_abt, lr);
+	WRITE_BANKED(SPSR_abt, spsr);
+}
 
 #endif
