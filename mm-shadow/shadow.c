@@ -421,20 +421,41 @@ static bool decode_guest(struct vcpu *v, u32 spsr, struct decoded_access *da)
 	return decode_a32_ldst(insn, guest_reg_cb, v, da, err, sizeof(err));
 }
 
+/* store_value: the low size bytes of val stored at host (little-endian guest). */
+static void store_value(u8 *host, u32 val, u32 size)
+{
+	if (size == 4 && ((uintptr_t)host & 3) == 0) {
+		*(u32 *)host = val; /* the most frequent: a descriptor word */
+	} else {
+		memcpy(host, &val, size); /* Hyp's accesses are aligned (its MMU is off) */
+	}
+}
+
 /* emulate_stores: perform, for the guest, the stores of da that its own tables allow (at
  * PL0 if pl0) but its shadow refused (a protected page table, or a page PL1 may write and
- * PL0 only read); the store tells the shadow store what changed. Then step past it. */
-static void emulate_stores(struct vcpu *v, const struct decoded_access *da, bool pl0)
+ * PL0 only read); the store tells the shadow store what changed. Then step past it. The
+ * write that faulted, at far, is known to be allowed to far_ipa. */
+static void emulate_stores(struct vcpu *v, const struct decoded_access *da, bool pl0, u32 far,
+			   paddr_t far_ipa)
 {
 	bool unpriv = pl0 || da->unprivileged;
 	paddr_t ipa[DECODE_MAX_OPS];
 	u8 *host[DECODE_MAX_OPS];
+	paddr_t far_page = ALIGN_DOWN(far_ipa, (paddr_t)PAGE_SIZE_4K);
+	u8 *far_host = vm_ipa_to_host(sh.vm, far_page, PAGE_SIZE_4K);
 	/* Every address is translated before anything is stored: a store may change the very
 	 * descriptor that maps the next one (a table that maps itself), and the instruction
 	 * is translated as a whole. */
 	for (u32 i = 0; i < da->n; i++) {
 		const struct mem_op *op = &da->op[i];
 		struct s1_result r;
+		if (((op->addr ^ far) & ~PAGE_OFFSET_MASK) == 0 && far_host != NULL &&
+		    (op->addr & PAGE_OFFSET_MASK) + op->size <= PAGE_SIZE_4K && op->store) {
+			/* The page of the faulting write (STR, STRD, STM in one page). */
+			ipa[i] = far_page | (op->addr & PAGE_OFFSET_MASK);
+			host[i] = far_host + (op->addr & PAGE_OFFSET_MASK);
+			continue;
+		}
 		if (i > 0 && (op->addr ^ da->op[i - 1].addr) < PAGE_SIZE_4K &&
 		    ipa[i - 1] != (paddr_t)-1) {
 			/* The page of the previous access (STRD, STM): the same translation. */
@@ -458,8 +479,7 @@ static void emulate_stores(struct vcpu *v, const struct decoded_access *da, bool
 		}
 	}
 	for (u32 i = 0; i < da->n; i++) {
-		u32 val = vcpu_reg(v, da->op[i].reg);
-		memcpy(host[i], &val, da->op[i].size); /* little-endian guest */
+		store_value(host[i], vcpu_reg(v, da->op[i].reg), da->op[i].size);
 	}
 	/* The shadow store learns of each run of bytes written in one frame once. */
 	for (u32 i = 0, first = 0; i < da->n; i++) {
@@ -479,8 +499,9 @@ static void emulate_stores(struct vcpu *v, const struct decoded_access *da, bool
 	v->tf->pc += 4;
 }
 
-/* pt_write: the guest wrote to one of its page tables (ipa), which the shadow protects. */
-static void pt_write(struct vcpu *v, u32 spsr, bool pl0, paddr_t ipa,
+/* pt_write: the guest wrote at far to one of its page tables (ipa), which the shadow
+ * protects. */
+static void pt_write(struct vcpu *v, u32 spsr, bool pl0, u32 far, paddr_t ipa,
 		     const struct decoded_access *decoded)
 {
 	struct decoded_access da;
@@ -489,7 +510,7 @@ static void pt_write(struct vcpu *v, u32 spsr, bool pl0, paddr_t ipa,
 		return; /* the guest retries the store on a writable shadow */
 	}
 	if (decoded != NULL || decode_guest(v, spsr, &da)) {
-		emulate_stores(v, decoded != NULL ? decoded : &da, pl0);
+		emulate_stores(v, decoded != NULL ? decoded : &da, pl0, far, ipa);
 		shadow_values[SH_pt_writes_emulated]++;
 		if (spt_fixed_touched()) {
 			check_reserved_va();
@@ -595,13 +616,13 @@ static bool caught_write(struct vcpu *v, u32 spsr, bool pl0, u32 far)
 		return false;
 	}
 	if (sh.sync == SYNC_UNSYNC || pl0) {
-		pt_write(v, spsr, pl0, ipa, NULL);
+		pt_write(v, spsr, pl0, far, ipa, NULL);
 		return true;
 	}
 	if (!decode_guest(v, spsr, &da) || da.unprivileged) {
 		return false;
 	}
-	pt_write(v, spsr, pl0, ipa, &da);
+	pt_write(v, spsr, pl0, far, ipa, &da);
 	return true;
 }
 
@@ -618,7 +639,7 @@ static bool refused_write(struct vcpu *v, u32 spsr, bool pl0, u32 far, const str
 			  const struct decoded_access *da)
 {
 	if (vm_ipa_is_ram(sh.vm, r->out) && spt_frame_protected(r->out)) {
-		pt_write(v, spsr, pl0, r->out, da);
+		pt_write(v, spsr, pl0, far, r->out, da);
 		return true;
 	}
 	if (spt_make_writable(far)) {
@@ -631,7 +652,7 @@ static bool refused_write(struct vcpu *v, u32 spsr, bool pl0, u32 far, const str
 			    "an instruction that cannot be emulated",
 			    far);
 		}
-		emulate_stores(v, da, false);
+		emulate_stores(v, da, false, far, r->out);
 		shadow_values[SH_stores_emulated]++;
 		return true;
 	}
@@ -1032,12 +1053,17 @@ static __attribute__((noinline)) void cp15_32(struct vcpu *v, u32 hsr)
 {
 	u32 crn = (u32)BITS(hsr, 13, 10), opc1 = (u32)BITS(hsr, 16, 14);
 	u32 crm = (u32)BITS(hsr, 4, 1), opc2 = (u32)BITS(hsr, 19, 17);
-	u32 reg = canonical_reg(REG(crn, opc1, crm, opc2));
 	u32 rt = (u32)BITS(hsr, 8, 5);
 	if (!trapped_condition_passed(v, hsr)) {
 		vcpu_skip_insn(v, hsr);
 		return;
 	}
+	if (crn == 8 && (hsr & ISS_CP_READ) == 0) { /* the most frequent: TLB maintenance */
+		tlb_op(crm, opc1, opc2, vcpu_reg(v, rt));
+		vcpu_skip_insn(v, hsr);
+		return;
+	}
+	u32 reg = canonical_reg(REG(crn, opc1, crm, opc2));
 	if ((hsr & ISS_CP_READ) != 0) {
 		u32 val;
 		if (!cp15_read(reg, &val)) {
@@ -1050,8 +1076,6 @@ static __attribute__((noinline)) void cp15_32(struct vcpu *v, u32 hsr)
 		} else {
 			vcpu_set_reg(v, rt, val);
 		}
-	} else if (crn == 8) {
-		tlb_op(crm, opc1, opc2, vcpu_reg(v, rt));
 	} else if (!cp15_write(reg, vcpu_reg(v, rt))) {
 		hyp_fatal("unexpected trapped CP15 write");
 	}

@@ -166,9 +166,11 @@ static u32 frame_of_ipa(paddr_t ipa)
 	return (ipa >> 32) != 0 ? SPT_NO_PAGE : ((u32)ipa - s.c.ram_ipa) >> 12;
 }
 
+/* frame_of_leaf: the guest frame a leaf maps (not the fixed page's). */
 static u32 frame_of_leaf(u64 d)
 {
-	return (u32)(((d & LPAE_OA_MASK) - s.c.ram_host) >> 12);
+	/* 32-bit arithmetic: guest RAM's host copy lies below 4 GiB (checked by spt_init). */
+	return (((u32)d & (u32)LPAE_OA_MASK) - (u32)s.c.ram_host) >> 12;
 }
 
 static bool make_room(u32 keep);
@@ -408,26 +410,34 @@ static u32 class_bit(u32 shift)
 	return bit_of_shift[shift];
 }
 
-/* clear_leaf: remove leaf slot of level-3 page pg, its reverse-map entry and its TLB entry. */
-static void clear_leaf(u32 pg, u32 slot, struct zap *z)
+/* leaf_remove: remove leaf slot of level-3 page pg and its reverse-map entry, not yet its
+ * TLB entry; returns the VA it mapped. */
+static u32 leaf_remove(u32 pg, u32 slot)
 {
 	struct spt_page *p = &s.pages[pg];
 	u64 *t = table(pg);
 	u64 d = t[slot];
-	u32 leaf = pg * SPT_ENTRIES + slot;
 	t[slot] = 0;
 	p->nvalid--;
 	if (d & SPTE_SW_GLOBAL) {
 		s.roots[p->root].nglobal--;
 	}
-	rmap_remove(frame_of_leaf(d), leaf);
+	rmap_remove(frame_of_leaf(d), pg * SPT_ENTRIES + slot);
+	shadow_values[SH_zaps]++;
+	return p->va + (slot << 12);
+}
+
+/* clear_leaf: remove leaf slot of level-3 page pg, its reverse-map entry and its TLB entry
+ * (or mark z's ASID for one flush at the end). */
+static void clear_leaf(u32 pg, u32 slot, struct zap *z)
+{
+	u32 va = leaf_remove(pg, slot);
 	if (z->flushed < ZAP_FLUSH_EACH_MAX) {
-		spt_hw_flush_va(p->va + (slot << 12), z->hw_asid);
+		spt_hw_flush_va(va, z->hw_asid);
 		z->flushed++;
 	} else {
 		z->flush_asid = true;
 	}
-	shadow_values[SH_zaps]++;
 }
 
 static bool leaf_matches(u64 d, u32 leaf, const struct zap *z)
@@ -522,7 +532,12 @@ static void zap_small(u32 r, u32 va, u32 size_shift, enum zap_mode mode, u32 shi
 	if (pg == SPT_NO_PAGE || (shift != 0 && (s.pages[pg].classes & class_bit(shift)) == 0)) {
 		return;
 	}
-	struct zap z = {.mode = mode, .shift = shift, .hw_asid = hw_asid(r)};
+	struct zap z; /* the fields clear_leaf and leaf_matches read (no zeroing: hot path) */
+	z.mode = mode;
+	z.shift = shift;
+	z.hw_asid = hw_asid(r);
+	z.flushed = 0;
+	z.flush_asid = false;
 	u64 *t = table(pg);
 	u32 first = (va >> 12) % SPT_ENTRIES, n = 1u << (size_shift - 12);
 	for (u32 slot = first; slot < first + n; slot++) {
@@ -744,17 +759,25 @@ void spt_drop_roots(void)
 
 /* ---- filling ---- */
 
-/* leaf_page: the level-3 page holding va in root r, or SPT_NO_PAGE. On the path of every
- * TLB operation and caught write: the store's own tables, read without the indirect calls
- * of the format description. */
-static u32 leaf_page(u32 r, u32 va)
+/* leaf_table: the level-3 table holding va in root r, or NULL. On the path of every miss,
+ * TLB operation and caught write: the store's own tables (whose table descriptors hold
+ * the addresses of pool pages), read without the indirect calls of the format
+ * description. */
+static u64 *leaf_table(u32 r, u32 va)
 {
 	u64 d1 = table(s.roots[r].l1)[va >> lvl_entry[1]];
 	if ((d1 & LPAE_VALID) == 0) {
-		return SPT_NO_PAGE;
+		return NULL;
 	}
-	u64 d2 = table(page_of(d1))[(va >> lvl_entry[2]) % SPT_ENTRIES];
-	return (d2 & LPAE_VALID) == 0 ? SPT_NO_PAGE : page_of(d2);
+	u64 d2 = ((u64 *)(uintptr_t)(d1 & LPAE_OA_MASK))[(va >> lvl_entry[2]) % SPT_ENTRIES];
+	return (d2 & LPAE_VALID) == 0 ? NULL : (u64 *)(uintptr_t)(d2 & LPAE_OA_MASK);
+}
+
+/* leaf_page: the level-3 page holding va in root r, or SPT_NO_PAGE. */
+static u32 leaf_page(u32 r, u32 va)
+{
+	const u64 *t = leaf_table(r, va);
+	return t == NULL ? SPT_NO_PAGE : (u32)(((uintptr_t)t - s.pool_host) >> 12);
 }
 
 /* page_reset: every leaf and source of level-3 page pg gone, the page kept. */
@@ -1099,12 +1122,11 @@ static void inval_va_root(u32 r, u32 va, enum zap_mode mode)
 	u32 classes = mode == ZAP_GLOBAL ? rt->gclasses : rt->classes;
 	u32 pg = leaf_page(r, va);
 	if (pg != SPT_NO_PAGE) {
-		struct zap z = {.mode = mode, .hw_asid = hw_asid(r)};
-		u64 *t = table(pg);
 		u32 slot = (va >> 12) % SPT_ENTRIES;
-		if ((t[slot] & LPAE_VALID) != 0 &&
-		    leaf_matches(t[slot], pg * SPT_ENTRIES + slot, &z)) {
-			clear_leaf(pg, slot, &z);
+		u64 d = table(pg)[slot];
+		if ((d & (LPAE_VALID | SPTE_SW_FIXED)) == LPAE_VALID &&
+		    (mode != ZAP_GLOBAL || (d & SPTE_SW_GLOBAL) != 0)) {
+			spt_hw_flush_va(leaf_remove(pg, slot), hw_asid(r));
 		}
 		classes &= s.pages[pg].classes | ~0x0fu; /* the small classes: this table's own */
 	}
@@ -1160,7 +1182,7 @@ bool spt_init(const struct spt_config *c)
 		s.snap[i] = c->alloc(PAGE_SIZE_4K);
 		ok = s.snap[i] != 0;
 	}
-	if (!ok || c->pool_pages < 8) {
+	if (!ok || c->pool_pages < 8 || c->ram_host + c->ram_size > BIT64(32)) {
 		return false;
 	}
 	for (u32 pg = 0; pg < c->pool_pages; pg++) {
