@@ -19,8 +19,8 @@
 	X(resyncs)	      /* out-of-sync frames brought back */                                \
 	X(resync_changes)     /* descriptors found changed at resync */                            \
 	X(frames_protected)   /* guest frames that became page-table frames */                     \
-	X(rmap_inserts)	      /* reverse-map entries added */                                      \
-	X(rmap_removes)	      /* and removed */                                                    \
+	X(rmap_inserts)	      /* reverse-map entries added (= fills: derived) */                   \
+	X(rmap_removes)	      /* and removed (= zaps: derived) */                                  \
 	X(zaps)		      /* shadow leaves removed */                                          \
 	X(tables)	      /* shadow tables allocated */                                        \
 	X(tables_freed)	      /* and freed */                                                      \

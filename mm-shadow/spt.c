@@ -224,8 +224,7 @@ static void rmap_insert(u32 frame, u32 leaf)
 	if (f->rmap != 0) {
 		s.rprev[f->rmap - 1] = leaf + 1;
 	}
-	f->rmap = leaf + 1;
-	shadow_values[SH_rmap_inserts]++;
+	f->rmap = leaf + 1; /* counted as shadow.fills (shadow.rmap_inserts is derived) */
 }
 
 static void rmap_remove(u32 frame, u32 leaf)
@@ -240,7 +239,7 @@ static void rmap_remove(u32 frame, u32 leaf)
 	if (next != 0) {
 		s.rprev[next - 1] = prev;
 	}
-	shadow_values[SH_rmap_removes]++;
+	/* counted as shadow.zaps (shadow.rmap_removes is derived) */
 }
 
 static u32 leaf_va(u32 leaf)

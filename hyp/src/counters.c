@@ -65,6 +65,11 @@ void counters_refresh(void)
 {
 	u32 now = pmu_hyp_instructions();
 	trap_counters_refresh();
+	for (u32 b = 0; b < nblocks; b++) {
+		if (blocks[b]->refresh != NULL) {
+			blocks[b]->refresh();
+		}
+	}
 	core_values[CORE_hyp_instructions] += (u32)(now - last_hyp_count);
 	last_hyp_count = now;
 }

@@ -81,10 +81,11 @@ def test_benchmark_guest(fmt, sync):
     assert s["shadow.root_hits"] > s["shadow.root_misses"] > 0
     for op in ("tlbi_all", "tlbi_asid", "tlbi_mva"):
         assert s[f"shadow.{op}"] > 0
-    # Every leaf removed was on the reverse map; none is left over but the live ones.
+    # The reverse-map counters are derived (one entry per leaf, invariant I1, which
+    # test_store_invariants_hold_throughout checks): reported under both names.
     assert s["shadow.rmap_inserts"] == s["shadow.fills"]
     assert s["shadow.rmap_removes"] == s["shadow.zaps"]
-    assert s["shadow.rmap_inserts"] >= s["shadow.rmap_removes"]
+    assert s["shadow.fills"] >= s["shadow.zaps"] > 0
 
 
 @pytest.mark.parametrize("fmt", ["short", "lpae"])

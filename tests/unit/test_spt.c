@@ -143,7 +143,7 @@ static void test_fill_and_fixed_page(void **state)
 	assert_true(spt_translate(0x1abc, &ipa));
 	assert_int_equal(ipa, RAM_IPA + 0x5abc);
 	assert_false(spt_translate(FIXED_VA, &ipa)); /* not guest memory */
-	assert_int_equal(shadow_values[SH_rmap_inserts], 1);
+	assert_int_equal(shadow_values[SH_fills], 1);
 	check();
 }
 
@@ -173,7 +173,7 @@ static void test_reverse_map_and_write_protection(void **state)
 	/* Its level-2 entry (2 MiB): every leaf built through it goes. */
 	spt_guest_wrote(0x40101000, 8);
 	assert_false(mapped(0x1000) || mapped(0x3000));
-	assert_int_equal(shadow_values[SH_rmap_inserts], shadow_values[SH_rmap_removes]);
+	assert_int_equal(shadow_values[SH_fills], shadow_values[SH_zaps]);
 	assert_false(spt_frame_protected(L3_TABLE_A)); /* nothing built from it any more */
 	check();
 }
@@ -248,7 +248,7 @@ static void test_tlb_maintenance_is_exact(void **state)
 	spt_inval_all();
 	assert_false(mapped(0x1000));
 	assert_true(mapped(FIXED_VA));
-	assert_int_equal(shadow_values[SH_rmap_inserts], shadow_values[SH_rmap_removes]);
+	assert_int_equal(shadow_values[SH_fills], shadow_values[SH_zaps]);
 	check();
 }
 
@@ -282,7 +282,7 @@ static void test_root_cache_lru_and_no_leak(void **state)
 	check();
 	spt_drop_roots();
 	assert_int_equal(spt_tables_used(), baseline);
-	assert_int_equal(shadow_values[SH_rmap_inserts], shadow_values[SH_rmap_removes]);
+	assert_int_equal(shadow_values[SH_fills], shadow_values[SH_zaps]);
 	assert_int_equal(shadow_values[SH_tables], shadow_values[SH_tables_freed] + baseline);
 	check();
 }

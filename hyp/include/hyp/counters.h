@@ -10,6 +10,9 @@ struct counter_block {
 	u32 n;
 	const char *const *names; /* n names */
 	u64 *values;		  /* n values */
+	/* refresh: bring counters derived from others up to date (NULL: none), before every
+	 * read of the block (snapshot, print). */
+	void (*refresh)(void);
 };
 
 /* Declare a block from an X-macro list X(name) in one .c file:
@@ -22,7 +25,13 @@ struct counter_block {
 	static const char *const sym##_names[] = {LIST(COUNTER_NAME_)};                            \
 	u64 sym##_values[ARRAY_SIZE(sym##_names)];                                                 \
 	const struct counter_block sym##_block = {prefix_str, ARRAY_SIZE(sym##_names),             \
-						  sym##_names, sym##_values};
+						  sym##_names, sym##_values, NULL};
+/* The same, with a refresh function for derived counters. */
+#define DEFINE_COUNTER_BLOCK_DERIVED(sym, prefix_str, LIST, refresh_fn)                            \
+	static const char *const sym##_names[] = {LIST(COUNTER_NAME_)};                            \
+	u64 sym##_values[ARRAY_SIZE(sym##_names)];                                                 \
+	const struct counter_block sym##_block = {prefix_str, ARRAY_SIZE(sym##_names),             \
+						  sym##_names, sym##_values, refresh_fn};
 
 /* counters_register: add a block to the set printed and snapshot (core first, then module). */
 void counters_register(const struct counter_block *b);
