@@ -175,15 +175,12 @@ static u32 guest_asid(void)
 }
 
 /* guest_key: the address space the guest runs in; every MMU-off state is the flat one. */
-static struct spt_key guest_key(void)
+static inline void guest_key(struct spt_key *k)
 {
-	struct spt_key k = {.mmu = (sh.g.s1.sctlr & SCTLR_M) != 0};
-	if (k.mmu) {
-		k.ttbr0 = sh.g.s1.ttbr0;
-		k.asid = guest_asid();
-		k.dacr = guest_lpae() ? 0 : sh.g.s1.dacr;
-	}
-	return k;
+	k->mmu = (sh.g.s1.sctlr & SCTLR_M) != 0;
+	k->ttbr0 = k->mmu ? sh.g.s1.ttbr0 : 0;
+	k->asid = k->mmu ? guest_asid() : 0;
+	k->dacr = k->mmu && !guest_lpae() ? sh.g.s1.dacr : 0;
 }
 
 /* guest_vectors: where the guest's exceptions go (SCTLR.V: high vectors). */
@@ -237,22 +234,20 @@ static void check_reserved_va(void)
  * CONTEXTIDR then TTBR0, never builds the space in between). */
 static void switch_space(void)
 {
-	struct spt_key k = guest_key();
-	u64 ttbr0;
+	struct spt_key k;
 	if (spt_resync()) { /* out-of-sync frames (any policy: see pt_write), if any */
 		check_reserved_va();
 	}
-	if (!spt_lookup(&k, &ttbr0)) {
-		ttbr0 = spt_empty_ttbr0();
-	}
-	write_ttbr0_64(ttbr0);
+	guest_key(&k);
+	write_ttbr0_64(spt_switch(&k));
 	isb();
 }
 
 /* build_space: the empty root runs and the guest missed: build its space's root. */
 static void build_space(void)
 {
-	struct spt_key k = guest_key();
+	struct spt_key k;
+	guest_key(&k);
 	check_reserved_va();
 	write_ttbr0_64(spt_select(&k));
 	isb();
@@ -1091,11 +1086,19 @@ static __attribute__((noinline)) void cp15_32(struct vcpu *v, u32 hsr)
 	vcpu_skip_insn(v, hsr);
 }
 
+/* CP64_* : the fields of an MCRR/MRRC syndrome (B3.13.6, EC 0x04) that name the register:
+ * opc1 [19:16] and CRm [4:1]; the only 64-bit registers trapped are TTBR0 (opc1 0) and
+ * TTBR1 (opc1 1), CRm c2. */
+#define CP64_REG_MASK  ((0xfu << 16) | (0xfu << 1))
+#define CP64_TTBR0     (2u << 1)
+#define CP64_TTBR1     ((1u << 16) | (2u << 1))
+#define CP64_RT(hsr)   ((u32)BITS(hsr, 8, 5))
+#define CP64_RT2(hsr)  ((u32)BITS(hsr, 13, 10))
+
 static __attribute__((noinline)) void cp15_64(struct vcpu *v, u32 hsr)
 {
-	u32 opc1 = (u32)BITS(hsr, 19, 16), crm = (u32)BITS(hsr, 4, 1);
-	u32 rt = (u32)BITS(hsr, 8, 5), rt2 = (u32)BITS(hsr, 13, 10);
-	if (crm != 2 || opc1 > 1) {
+	u32 reg = hsr & CP64_REG_MASK, rt = CP64_RT(hsr), rt2 = CP64_RT2(hsr);
+	if (reg != CP64_TTBR0 && reg != CP64_TTBR1) {
 		hyp_fatal("unexpected trapped 64-bit CP15 access");
 	}
 	if (!trapped_condition_passed(v, hsr)) {
@@ -1106,13 +1109,13 @@ static __attribute__((noinline)) void cp15_64(struct vcpu *v, u32 hsr)
 		hyp_fatal("UNPREDICTABLE MCRR/MRRC register operands (A8.8.109): the guest is "
 			  "stopped");
 	}
-	if ((hsr & ISS_CP_READ) != 0) {
-		u64 ttbr = opc1 == 0 ? sh.g.s1.ttbr0 : sh.g.s1.ttbr1;
+	if ((hsr & ISS_CP_READ) == 0) {
+		set_ttbr(reg == CP64_TTBR1, ((u64)vcpu_reg(v, rt2) << 32) | vcpu_reg(v, rt));
+	} else {
+		u64 ttbr = reg == CP64_TTBR0 ? sh.g.s1.ttbr0 : sh.g.s1.ttbr1;
 		vcpu_set_reg(v, rt, (u32)ttbr);
 		vcpu_set_reg(v, rt2, (u32)(ttbr >> 32));
-		shadow_values[opc1 == 0 ? SH_rd_ttbr0 : SH_rd_ttbr1]++;
-	} else {
-		set_ttbr(opc1 == 1, ((u64)vcpu_reg(v, rt2) << 32) | vcpu_reg(v, rt));
+		shadow_values[reg == CP64_TTBR0 ? SH_rd_ttbr0 : SH_rd_ttbr1]++;
 	}
 	vcpu_skip_insn(v, hsr);
 }

@@ -711,18 +711,32 @@ static u64 make_current(u32 r)
 	return s.roots[r].hw_ttbr0;
 }
 
-bool spt_lookup(const struct spt_key *k, u64 *ttbr0)
+/* cached_root: the root of key k, or SPT_NO_ROOT. */
+static inline u32 cached_root(const struct spt_key *k)
 {
 	u32 r = s.previous; /* ping-pong switches: the root run before this one */
-	if (r == SPT_NO_ROOT || !key_eq(&s.roots[r].key, k)) {
-		r = root_find(k);
-		if (r == SPT_NO_ROOT) {
-			return false;
-		}
+	return r != SPT_NO_ROOT && key_eq(&s.roots[r].key, k) ? r : root_find(k);
+}
+
+bool spt_lookup(const struct spt_key *k, u64 *ttbr0)
+{
+	u32 r = cached_root(k);
+	if (r == SPT_NO_ROOT) {
+		return false;
 	}
 	shadow_values[SH_root_hits]++;
 	*ttbr0 = make_current(r);
 	return true;
+}
+
+u64 spt_switch(const struct spt_key *k)
+{
+	u32 r = cached_root(k);
+	if (r == SPT_NO_ROOT) {
+		return spt_empty_ttbr0();
+	}
+	shadow_values[SH_root_hits]++;
+	return make_current(r);
 }
 
 u64 spt_select(const struct spt_key *k)
@@ -738,7 +752,7 @@ u64 spt_select(const struct spt_key *k)
 u64 spt_empty_ttbr0(void)
 {
 	s.current = SPT_EMPTY;
-	return root_ttbr0(SPT_EMPTY);
+	return s.roots[SPT_EMPTY].hw_ttbr0;
 }
 
 u32 spt_current(void)
@@ -1201,6 +1215,7 @@ bool spt_init(const struct spt_config *c)
 	e->used = true;
 	e->l1 = page_alloc(1, SPT_EMPTY, 0, SPT_EMPTY);
 	map_fixed(SPT_EMPTY);
+	e->hw_ttbr0 = root_ttbr0(SPT_EMPTY);
 	return true;
 }
 

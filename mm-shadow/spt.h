@@ -67,7 +67,11 @@ u64 spt_select(const struct spt_key *k);
 /* spt_lookup: the cached root of key k made current without building one; false (and
  * nothing changed) if k has no root. *ttbr0 as spt_select's. */
 bool spt_lookup(const struct spt_key *k, u64 *ttbr0);
-/* spt_empty_ttbr0: the hardware TTBR0 of the shared root that maps only the fixed page. */
+/* spt_switch: spt_lookup's root made current if there is one, else the empty root; the
+ * hardware TTBR0 value to run it with. */
+u64 spt_switch(const struct spt_key *k);
+/* spt_empty_ttbr0: the empty root made current: the shared root that maps only the fixed
+ * page; its hardware TTBR0. */
 u64 spt_empty_ttbr0(void);
 /* spt_current: the current root's index, or SPT_NO_ROOT while the empty root runs. */
 u32 spt_current(void);
