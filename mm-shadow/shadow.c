@@ -388,12 +388,8 @@ static void fill(u32 va, const struct s1_result *r)
 	f.global = mmu && r->global;
 	f.leaf_shift = (u8)r->size_shift;
 	f.nsrc = mmu ? r->walk.depth : 0;
-	if (mmu) {
-		f.shape = walk_shape(&r->regime);
-		for (u32 d = 0; d < f.nsrc; d++) {
-			f.src[d] = r->walk.desc_pa[d];
-		}
-	}
+	f.shape = mmu ? walk_shape(&r->regime) : NULL;
+	f.src = r->walk.desc_pa;
 	spt_fill(&f);
 	dsb();
 }
@@ -1053,17 +1049,30 @@ static void tlb_op(u32 crm, u32 opc1, u32 opc2, u32 val)
 	}
 }
 
+/* The fields of an MCR/MRC syndrome (B3.13.6, EC 0x03): opc2 [19:17], opc1 [16:14],
+ * CRn [13:10], Rt [8:5], CRm [4:1]. */
+#define CP32_OPC2(hsr) ((u32)BITS(hsr, 19, 17))
+#define CP32_OPC1(hsr) ((u32)BITS(hsr, 16, 14))
+#define CP32_CRN(hsr)  ((u32)BITS(hsr, 13, 10))
+#define CP32_RT(hsr)   ((u32)BITS(hsr, 8, 5))
+#define CP32_CRM(hsr)  ((u32)BITS(hsr, 4, 1))
+#define CP32_CRN_MASK  (0xfu << 10)
+#define CP32_TLB_WRITE (8u << 10) /* MCR to CRn = c8: TLB maintenance */
+
+/* tlb_trap: a trapped MCR to c8 (HCR.TTLB): the most frequent CP15 trap. */
+static __attribute__((noinline)) void tlb_trap(struct vcpu *v, u32 hsr)
+{
+	if (trapped_condition_passed(v, hsr)) {
+		tlb_op(CP32_CRM(hsr), CP32_OPC1(hsr), CP32_OPC2(hsr), vcpu_reg(v, CP32_RT(hsr)));
+	}
+	vcpu_skip_insn(v, hsr);
+}
+
 static __attribute__((noinline)) void cp15_32(struct vcpu *v, u32 hsr)
 {
-	u32 crn = (u32)BITS(hsr, 13, 10), opc1 = (u32)BITS(hsr, 16, 14);
-	u32 crm = (u32)BITS(hsr, 4, 1), opc2 = (u32)BITS(hsr, 19, 17);
-	u32 rt = (u32)BITS(hsr, 8, 5);
+	u32 crn = CP32_CRN(hsr), opc1 = CP32_OPC1(hsr), crm = CP32_CRM(hsr), opc2 = CP32_OPC2(hsr);
+	u32 rt = CP32_RT(hsr);
 	if (!trapped_condition_passed(v, hsr)) {
-		vcpu_skip_insn(v, hsr);
-		return;
-	}
-	if (crn == 8 && (hsr & ISS_CP_READ) == 0) { /* the most frequent: TLB maintenance */
-		tlb_op(crm, opc1, opc2, vcpu_reg(v, rt));
 		vcpu_skip_insn(v, hsr);
 		return;
 	}
@@ -1089,11 +1098,11 @@ static __attribute__((noinline)) void cp15_32(struct vcpu *v, u32 hsr)
 /* CP64_* : the fields of an MCRR/MRRC syndrome (B3.13.6, EC 0x04) that name the register:
  * opc1 [19:16] and CRm [4:1]; the only 64-bit registers trapped are TTBR0 (opc1 0) and
  * TTBR1 (opc1 1), CRm c2. */
-#define CP64_REG_MASK  ((0xfu << 16) | (0xfu << 1))
-#define CP64_TTBR0     (2u << 1)
-#define CP64_TTBR1     ((1u << 16) | (2u << 1))
-#define CP64_RT(hsr)   ((u32)BITS(hsr, 8, 5))
-#define CP64_RT2(hsr)  ((u32)BITS(hsr, 13, 10))
+#define CP64_REG_MASK ((0xfu << 16) | (0xfu << 1))
+#define CP64_TTBR0    (2u << 1)
+#define CP64_TTBR1    ((1u << 16) | (2u << 1))
+#define CP64_RT(hsr)  ((u32)BITS(hsr, 8, 5))
+#define CP64_RT2(hsr) ((u32)BITS(hsr, 13, 10))
 
 static __attribute__((noinline)) void cp15_64(struct vcpu *v, u32 hsr)
 {
@@ -1162,7 +1171,11 @@ static void shadow_trap(struct vcpu *v, u32 hsr)
 {
 	switch (hsr_ec(hsr)) {
 	case EC_CP15_32:
-		cp15_32(v, hsr);
+		if ((hsr & (CP32_CRN_MASK | ISS_CP_READ)) == CP32_TLB_WRITE) {
+			tlb_trap(v, hsr);
+		} else {
+			cp15_32(v, hsr);
+		}
 		break;
 	case EC_CP15_64:
 		cp15_64(v, hsr);

@@ -28,7 +28,8 @@
 
 /* Size classes of the guest leaves a shadow leaf comes from (a TLBIMVA removes the whole
  * guest leaf, B3.10.6): 4K, 64K (large page), 1M (section), 2M (block), 16M
- * (supersection), 1G (block). */
+ * (supersection), 1G (block). The class sets of pages and roots record the bigger ones
+ * only: a 4 KiB guest leaf is its one shadow leaf, which every TLB operation looks up. */
 static const u8 class_shift[] = {12, 16, 20, 21, 24, 30};
 #define NCLASSES ARRAY_SIZE(class_shift)
 
@@ -891,12 +892,15 @@ static bool fill_once(const struct spt_fill *f)
 		}
 	}
 	struct spt_page *p = &s.pages[l3];
-	p->classes |= (u8)class_bit(f->leaf_shift);
-	s.roots[r].classes |= (u8)class_bit(f->leaf_shift);
+	u32 cls = f->leaf_shift == 12 ? 0 : class_bit(f->leaf_shift);
+	if (cls != 0) {
+		p->classes |= (u8)cls;
+		s.roots[r].classes |= (u8)cls;
+	}
 	if (f->global) {
 		attrs |= SPTE_SW_GLOBAL;
 		s.roots[r].nglobal++;
-		s.roots[r].gclasses |= (u8)class_bit(f->leaf_shift);
+		s.roots[r].gclasses |= (u8)cls;
 		s.gfilter[(va >> 12) / 32 % ARRAY_SIZE(s.gfilter)] |= BIT((va >> 12) % 32);
 	}
 	t[slot] = page_desc(s.c.ram_host + (paddr_t)frame * PAGE_SIZE_4K, attrs);

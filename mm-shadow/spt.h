@@ -56,7 +56,7 @@ struct spt_fill {
 	u8 leaf_shift;		       /* log2 size of the guest's leaf (page, section, block...) */
 	u32 nsrc;		       /* guest descriptors read, outermost first (0: MMU off) */
 	const struct spt_shape *shape; /* of the walk that read them */
-	paddr_t src[3];		       /* where each was (guest RAM) */
+	const paddr_t *src;	       /* where each was (guest RAM), nsrc of them */
 };
 
 /* spt_init: the store, empty; false if memory for it cannot be allocated. */

@@ -98,10 +98,10 @@ static void lpae_fill(u32 va, u32 ipa, u64 ttbr0, u32 l2, u32 l3, bool global, u
 {
 	struct spt_fill f = {
 	    .va = va, .ipa = ipa, .attrs = attrs, .global = global, .leaf_shift = 12, .nsrc = 3};
+	const paddr_t src[3] = {(u32)ttbr0 + 8 * (va >> 30), l2 + 8 * ((va >> 21) & 511),
+				l3 + 8 * ((va >> 12) & 511)};
 	f.shape = &lpae_shape;
-	f.src[0] = (u32)ttbr0 + 8 * (va >> 30);
-	f.src[1] = l2 + 8 * ((va >> 21) & 511);
-	f.src[2] = l3 + 8 * ((va >> 12) & 511);
+	f.src = src;
 	spt_fill(&f);
 }
 
@@ -110,8 +110,9 @@ static void short_section_fill(u32 va, u32 ipa, u32 l1, bool global)
 {
 	struct spt_fill f = {
 	    .va = va, .ipa = ipa, .attrs = ATTR_RW, .global = global, .leaf_shift = 20, .nsrc = 1};
+	const paddr_t src[1] = {l1 + 4 * (va >> 20)};
 	f.shape = &short_shape;
-	f.src[0] = l1 + 4 * (va >> 20);
+	f.src = src;
 	spt_fill(&f);
 }
 
