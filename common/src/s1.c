@@ -32,12 +32,13 @@ _Static_assert((PERM_R << R_TO_X_SHIFT) == PERM_X && (PERM_W << W_TO_X_SHIFT) ==
 #define SD_FSR_FS4	  BIT(10) /* FS[4] of a short-format FSR */
 #define SD_FSR_FS_LOW	  0xfu
 #define SD_FSR_FS4_SHIFT  6 /* FS[4] of a status code moved to FSR bit 10 */
+#define SD_FSR_DOMAIN_SHIFT 4
 
 /* sd_fsr: a short-format FSR: FS[4] at bit 10, FS[3:0] at [3:0], domain at [7:4]. */
 static u32 sd_fsr(u32 fs, u32 domain)
 {
 	return ((fs << SD_FSR_FS4_SHIFT) & SD_FSR_FS4) | (fs & SD_FSR_FS_LOW) |
-	       (domain << SD_DOMAIN_SHIFT);
+	       (domain << SD_FSR_DOMAIN_SHIFT);
 }
 
 /* Data permissions of a short-descriptor AP[2:0] (B3.7.1): table B3-8 with SCTLR.AFE = 0
