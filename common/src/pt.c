@@ -212,11 +212,11 @@ static inline u32 index_bits(const struct pt_regime *r, unsigned li)
 	return li == r->start ? r->start_bits : r->fmt->level[li].index_bits;
 }
 
-/* A walk's view of the pt_mem window, of its part below 4 GiB: a descriptor at pa below 4 GiB
- * with (u32)pa - base < lim is read at host + ((u32)pa - base), lim being the window's size
- * less the descriptor's plus one. Direct memory is a window at 0 over the 32-bit space. */
+/* A walk's view of the pt_mem window: a descriptor at pa with pa - base < lim is read at
+ * host + (pa - base), lim being the window's size less the descriptor's plus one. Direct
+ * memory is a window at 0 over the 32-bit space. */
 struct window {
-	u32 base;
+	paddr_t base;
 	u32 lim;
 	uintptr_t host;
 };
@@ -227,12 +227,8 @@ static inline struct window window_of(const struct pt_mem *m, unsigned bytes)
 	if (m->direct) {
 		return (struct window){0, ~0u - bytes + 1u, 0};
 	}
-	if (m->win_base >= BIT64(32) || m->win_size < bytes) {
-		return (struct window){0, 0, 0};
-	}
-	u32 below_4g = (u32)(BIT64(32) - m->win_base);
-	u32 size = m->win_size < below_4g ? m->win_size : below_4g;
-	return (struct window){(u32)m->win_base, size - bytes + 1u, m->win_host};
+	u32 lim = m->win_size >= bytes ? m->win_size - bytes + 1u : 0;
+	return (struct window){m->win_base, lim, m->win_host};
 }
 
 /* read_outside: a descriptor outside the window: direct, or through the read callback. */
@@ -247,29 +243,29 @@ static __attribute__((noinline)) bool read_outside(const struct pt_mem *m, paddr
 	return m->read(m->ctx, pa, bytes, val);
 }
 
-/* read_desc: one descriptor of bytes at pa into *val; false if m refuses it. */
-static inline bool read_desc(const struct window *win, const struct pt_mem *m, paddr_t pa,
-			     unsigned bytes, u64 *val)
+/* in_window: does win hold the descriptor at pa? */
+static inline bool in_window(const struct window *win, paddr_t pa)
 {
-	u32 off = (u32)pa - win->base;
-	if (__builtin_expect((pa >> 32) == 0 && off < win->lim, 1)) { /* guest RAM, mostly */
-		uintptr_t host = win->host + off;
-		*val = bytes == 8 ? *(const volatile u64 *)host : *(const volatile u32 *)host;
-		return true;
-	}
-	u64 v;
-	if (!read_outside(m, pa, bytes, &v)) {
-		return false;
-	}
-	*val = v;
-	return true;
+	u64 off = pa - win->base;
+	return __builtin_expect((u32)(off >> 32) == 0 && (u32)off < win->lim, 1); /* guest RAM */
+}
+
+/* window_load: the descriptor of bytes at pa, which win holds. */
+static inline u64 window_load(const struct window *win, paddr_t pa, unsigned bytes)
+{
+	uintptr_t host = win->host + (u32)(pa - win->base);
+	return bytes == 8 ? *(const volatile u64 *)host : *(const volatile u32 *)host;
 }
 
 /* mem_read / mem_write: one descriptor access through m. */
 static inline bool mem_read(const struct pt_mem *m, paddr_t pa, unsigned bytes, u64 *val)
 {
 	struct window win = window_of(m, bytes);
-	return read_desc(&win, m, pa, bytes, val);
+	if (in_window(&win, pa)) {
+		*val = window_load(&win, pa, bytes);
+		return true;
+	}
+	return read_outside(m, pa, bytes, val);
 }
 
 static inline bool mem_write(const struct pt_mem *m, paddr_t pa, unsigned bytes, u64 val)
@@ -313,10 +309,6 @@ static inline u32 first_index(u64 ia, u32 shift)
 	return (u32)(ia >> shift);
 }
 
-/* UNROLL: unroll the next loop n times (n a macro or a literal). */
-#define PRAGMA(text) _Pragma(#text)
-#define UNROLL(n)    PRAGMA(GCC unroll n)
-
 /* walk_end: record the end of a walk at level number level after depth descriptors, the
  * table descriptors among them ORed in tables. */
 static inline enum pt_status walk_end(struct pt_walk *w, enum pt_status s, unsigned level,
@@ -342,51 +334,76 @@ static inline enum pt_status walk_leaf(const struct pt_format *f, const struct p
 	return walk_end(w, PT_OK, l->number, depth, tables);
 }
 
+/* A walk between two lookups. */
+struct walk_at {
+	paddr_t table;	       /* the table of the next lookup */
+	u64 tables;	       /* the table descriptors read, ORed */
+	enum pt_status status; /* how the walk ended, once it has */
+};
+
+/* walk_level: the lookup at level index li for ia, in a walk of format f from level index
+ * start (nothing to do before start or past the last level); false once the walk has ended,
+ * recorded in *w and at->status. */
+static inline __attribute__((always_inline)) bool
+walk_level(const struct pt_format *f, unsigned li, unsigned start, const struct window *win,
+	   const struct pt_mem *m, u64 ia, struct pt_walk *w, struct walk_at *at)
+{
+	if (li < start || li >= f->nlevels) {
+		return true;
+	}
+	const unsigned bytes = f->desc_bytes;
+	const struct pt_level *l = &f->level[li];
+	const u32 depth = li - start;
+	u32 idx = li == start ? first_index(ia, l->shift) : ((u32)ia >> l->shift) & l->index_mask;
+	/* Tables are aligned to their size: the index fills the address's low bits (B3.5.5,
+	 * B3.6.5). */
+	paddr_t dpa = at->table | (idx * bytes);
+	u64 d;
+	if (in_window(win, dpa)) {
+		d = window_load(win, dpa, bytes);
+	} else if (read_outside(m, dpa, bytes, &w->desc[depth])) {
+		d = w->desc[depth];
+	} else {
+		at->status = walk_end(w, PT_FAULT_BUS, l->number, depth, at->tables);
+		return false;
+	}
+	w->desc_pa[depth] = dpa;
+	w->desc[depth] = d;
+	u32 type = d & PT_TYPE_MASK;
+	if (type == l->table_type) {
+		at->table = d & l->table_mask;
+		at->tables |= d;
+		return true;
+	}
+	if ((l->leaf_types & BIT(type)) != 0) {
+		at->status = walk_leaf(f, l, w, d, ia, depth + 1, at->tables);
+	} else {
+		at->status = walk_end(w, PT_FAULT_TRANSLATION, l->number, depth + 1, at->tables);
+	}
+	return false;
+}
+
 /* walk_fmt: the walk of ia over tables of format f from root, first lookup at level index
  * start, inputs in ia_mask. Where f and start are constants, the compiler takes the
- * description's values at compile time and unrolls the levels into straight code. */
+ * description's values at compile time: straight code for that format. */
 static inline __attribute__((always_inline)) enum pt_status
 walk_fmt(const struct pt_format *f, unsigned start, paddr_t root, u64 ia_mask,
 	 const struct pt_mem *m, u64 ia, struct pt_walk *w)
 {
-	const unsigned bytes = f->desc_bytes;
 	if ((ia & ~ia_mask) != 0) {
 		return walk_end(w, PT_ERR_RANGE, f->level[start].number, 0, 0);
 	}
-	const struct window win = window_of(m, bytes);
-	paddr_t table = root;
-	u64 tables = 0;
-	UNROLL(PT_MAX_LEVELS)
-	for (unsigned li = 0; li < f->nlevels; li++) {
-		if (li < start) {
-			continue;
-		}
-		const struct pt_level *l = &f->level[li];
-		const u32 depth = li - start;
-		u32 idx = li == start ? first_index(ia, l->shift)
-				      : ((u32)ia >> l->shift) & l->index_mask;
-		/* Tables are aligned to their size: the index fills the address's low bits
-		 * (B3.5.5, B3.6.5). */
-		paddr_t dpa = table | (idx * bytes);
-		u64 d;
-		if (!read_desc(&win, m, dpa, bytes, &d)) {
-			return walk_end(w, PT_FAULT_BUS, l->number, depth, tables);
-		}
-		w->desc_pa[depth] = dpa;
-		w->desc[depth] = d;
-		if ((d & PT_TYPE_MASK) == l->table_type) {
-			table = d & l->table_mask;
-			tables |= d;
-			continue;
-		}
-		if ((l->leaf_types & BIT(d & PT_TYPE_MASK)) != 0) {
-			return walk_leaf(f, l, w, d, ia, depth + 1, tables);
-		}
-		return walk_end(w, PT_FAULT_TRANSLATION, l->number, depth + 1, tables);
+	const struct window win = window_of(m, f->desc_bytes);
+	struct walk_at at = {root, 0, PT_OK};
+	_Static_assert(PT_MAX_LEVELS == 3, "walk_fmt looks up three levels at most");
+	if (walk_level(f, 0, start, &win, m, ia, w, &at) &&
+	    walk_level(f, 1, start, &win, m, ia, w, &at) &&
+	    walk_level(f, 2, start, &win, m, ia, w, &at)) {
+		/* A table type at the last level (no format has one) faults there. */
+		return walk_end(w, PT_FAULT_TRANSLATION, f->level[f->nlevels - 1].number,
+				f->nlevels - start, at.tables);
 	}
-	/* A table type at the last level (no format has one) faults there. */
-	return walk_end(w, PT_FAULT_TRANSLATION, f->level[f->nlevels - 1].number,
-			f->nlevels - start, tables);
+	return at.status;
 }
 
 enum pt_status pt_walk(const struct pt_regime *r, const struct pt_mem *m, u64 ia, struct pt_walk *w)
