@@ -7,22 +7,22 @@
 /* PT_LEVEL: a level resolving index_bits of input from bit shift up, with the descriptor
  * kinds of the four type-field values (0b00, 0b01, 0b10, 0b11); its leaves map 2^shift
  * bytes, those of type large 2^large_shift. */
-#define PT_LEVEL(num, sh, bits, k0, k1, k2, k3, large, large_sh, big, tmask)                 \
-	{                                                                                      \
-		.number = (num), .shift = (sh), .index_bits = (bits),                          \
-		.leaf_ok = PT_LEAF_TYPES(k0, k1, k2, k3) != 0, .index_mask = MASK(bits),       \
-		.kind = {(k0), (k1), (k2), (k3)},                                              \
-		.table_type = (k0) == PT_TABLE   ? 0                                           \
-			      : (k1) == PT_TABLE ? 1                                           \
-			      : (k2) == PT_TABLE ? 2                                           \
-			      : (k3) == PT_TABLE ? 3                                           \
-						 : PT_TYPES,                                   \
-		.leaf_types = PT_LEAF_TYPES(k0, k1, k2, k3), .large_type = (large),            \
-		.large_shift = (large_sh), .big_leaf = (big), .table_mask = (tmask),           \
+#define PT_LEVEL(num, sh, bits, k0, k1, k2, k3, large, large_sh, big, tmask)                       \
+	{                                                                                          \
+		.number = (num), .shift = (sh), .index_bits = (bits),                              \
+		.leaf_ok = PT_LEAF_TYPES(k0, k1, k2, k3) != 0, .index_mask = MASK(bits),           \
+		.kind = {(k0), (k1), (k2), (k3)},                                                  \
+		.table_type = (k0) == PT_TABLE	 ? 0                                               \
+			      : (k1) == PT_TABLE ? 1                                               \
+			      : (k2) == PT_TABLE ? 2                                               \
+			      : (k3) == PT_TABLE ? 3                                               \
+						 : PT_TYPES,                                       \
+		.leaf_types = PT_LEAF_TYPES(k0, k1, k2, k3), .large_type = (large),                \
+		.large_shift = (large_sh), .big_leaf = (big), .table_mask = (tmask),               \
 	}
 /* PT_LEAF_TYPES: the set of the types of kind PT_LEAF, bit t for type t. */
-#define PT_LEAF_TYPES(k0, k1, k2, k3)                                                          \
-	(((k0) == PT_LEAF) | ((k1) == PT_LEAF) << 1 | ((k2) == PT_LEAF) << 2 |                 \
+#define PT_LEAF_TYPES(k0, k1, k2, k3)                                                              \
+	(((k0) == PT_LEAF) | ((k1) == PT_LEAF) << 1 | ((k2) == PT_LEAF) << 2 |                     \
 	 ((k3) == PT_LEAF) << 3)
 
 /* ---- short-descriptor format (B3.5.1) ---- */
@@ -136,8 +136,8 @@ static u64 lpae_make_leaf(paddr_t pa, unsigned li, u64 attrs)
 
 /* LPAE_LEVEL: levels 1 and 2 hold blocks (0b01) and tables (0b11); level 3 pages (0b11),
  * where 0b01 is reserved and faults. Bit 0 clear is invalid (B3.6.1). */
-#define LPAE_LEVEL(num, sh, last)                                                              \
-	PT_LEVEL(num, sh, 9, PT_INVALID, (last) ? PT_INVALID : PT_LEAF, PT_INVALID,            \
+#define LPAE_LEVEL(num, sh, last)                                                                  \
+	PT_LEVEL(num, sh, 9, PT_INVALID, (last) ? PT_INVALID : PT_LEAF, PT_INVALID,                \
 		 (last) ? PT_LEAF : PT_TABLE, PT_TYPES, 0, 0, LPAE_OA_MASK)
 
 /* The two LPAE stages share levels and descriptor types (B3.6.1); only the meaning of the
@@ -212,11 +212,29 @@ static inline u32 index_bits(const struct pt_regime *r, unsigned li)
 	return li == r->start ? r->start_bits : r->fmt->level[li].index_bits;
 }
 
-/* A walk's view of the pt_mem window: a descriptor at pa with pa - base < lim is read at
- * host + (pa - base), lim being the window's size less the descriptor's plus one. Direct
- * memory is a window at 0 over the 32-bit space. */
+bool pt_mem_window(struct pt_mem *m, paddr_t base, u32 size, uintptr_t host)
+{
+	m->win_base = 0;
+	m->win_lim[0] = m->win_lim[1] = 0;
+	m->win_host = 0;
+	if (base + size > BIT64(32)) {
+		return false;
+	}
+	m->win_base = (u32)base;
+	for (unsigned i = 0; i < ARRAY_SIZE(m->win_lim); i++) {
+		u32 bytes = 4u << i;
+		m->win_lim[i] = size >= bytes ? size - bytes + 1u : 0;
+	}
+	m->win_host = host;
+	return true;
+}
+
+/* A walk's view of the pt_mem window: a descriptor at pa below 4 GiB with
+ * (u32)pa - base < lim is read at host + ((u32)pa - base). Direct memory is a window at 0
+ * over the 32-bit space. The walks index in 32-bit halves: 64-bit values take register
+ * pairs on a 32-bit core. */
 struct window {
-	paddr_t base;
+	u32 base;
 	u32 lim;
 	uintptr_t host;
 };
@@ -227,8 +245,7 @@ static inline struct window window_of(const struct pt_mem *m, unsigned bytes)
 	if (m->direct) {
 		return (struct window){0, ~0u - bytes + 1u, 0};
 	}
-	u32 lim = m->win_size >= bytes ? m->win_size - bytes + 1u : 0;
-	return (struct window){m->win_base, lim, m->win_host};
+	return (struct window){m->win_base, m->win_lim[bytes == 8], m->win_host};
 }
 
 /* read_outside: a descriptor outside the window: direct, or through the read callback. */
@@ -243,26 +260,25 @@ static __attribute__((noinline)) bool read_outside(const struct pt_mem *m, paddr
 	return m->read(m->ctx, pa, bytes, val);
 }
 
-/* in_window: does win hold the descriptor at pa? */
-static inline bool in_window(const struct window *win, paddr_t pa)
+/* in_window: does win hold the descriptor at hi:lo? */
+static inline bool in_window(const struct window *win, u32 lo, u32 hi)
 {
-	u64 off = pa - win->base;
-	return __builtin_expect((u32)(off >> 32) == 0 && (u32)off < win->lim, 1); /* guest RAM */
+	return __builtin_expect(hi == 0 && lo - win->base < win->lim, 1); /* guest RAM, mostly */
 }
 
-/* window_load: the descriptor of bytes at pa, which win holds. */
-static inline u64 window_load(const struct window *win, paddr_t pa, unsigned bytes)
+/* window_word: word i of the descriptor at lo, which win holds. */
+static inline u32 window_word(const struct window *win, u32 lo, unsigned i)
 {
-	uintptr_t host = win->host + (u32)(pa - win->base);
-	return bytes == 8 ? *(const volatile u64 *)host : *(const volatile u32 *)host;
+	return ((const volatile u32 *)(win->host + (lo - win->base)))[i];
 }
 
 /* mem_read / mem_write: one descriptor access through m. */
 static inline bool mem_read(const struct pt_mem *m, paddr_t pa, unsigned bytes, u64 *val)
 {
 	struct window win = window_of(m, bytes);
-	if (in_window(&win, pa)) {
-		*val = window_load(&win, pa, bytes);
+	if (in_window(&win, (u32)pa, (u32)(pa >> 32))) {
+		*val = bytes == 8 ? *(const volatile u64 *)(win.host + ((u32)pa - win.base))
+				  : window_word(&win, (u32)pa, 0);
 		return true;
 	}
 	return read_outside(m, pa, bytes, val);
@@ -334,11 +350,11 @@ static inline enum pt_status walk_leaf(const struct pt_format *f, const struct p
 	return walk_end(w, PT_OK, l->number, depth, tables);
 }
 
-/* A walk between two lookups. */
+/* A walk between two lookups: the 64-bit values in 32-bit halves. */
 struct walk_at {
-	paddr_t table;	       /* the table of the next lookup */
-	u64 tables;	       /* the table descriptors read, ORed */
-	enum pt_status status; /* how the walk ended, once it has */
+	u32 table_lo, table_hi;	  /* the table of the next lookup */
+	u32 tables_lo, tables_hi; /* the table descriptors read, ORed */
+	enum pt_status status;	  /* how the walk ended, once it has */
 };
 
 /* walk_level: the lookup at level index li for ia, in a walk of format f from level index
@@ -357,28 +373,34 @@ walk_level(const struct pt_format *f, unsigned li, unsigned start, const struct 
 	u32 idx = li == start ? first_index(ia, l->shift) : ((u32)ia >> l->shift) & l->index_mask;
 	/* Tables are aligned to their size: the index fills the address's low bits (B3.5.5,
 	 * B3.6.5). */
-	paddr_t dpa = at->table | (idx * bytes);
-	u64 d;
-	if (in_window(win, dpa)) {
-		d = window_load(win, dpa, bytes);
-	} else if (read_outside(m, dpa, bytes, &w->desc[depth])) {
-		d = w->desc[depth];
+	u32 pa_lo = at->table_lo | (idx * bytes), pa_hi = at->table_hi;
+	u32 d_lo, d_hi;
+	if (in_window(win, pa_lo, pa_hi)) {
+		d_lo = window_word(win, pa_lo, 0);
+		d_hi = bytes == 8 ? window_word(win, pa_lo, 1) : 0;
+	} else if (read_outside(m, (u64)pa_hi << 32 | pa_lo, bytes, &w->desc[depth])) {
+		d_lo = (u32)w->desc[depth];
+		d_hi = (u32)(w->desc[depth] >> 32);
 	} else {
-		at->status = walk_end(w, PT_FAULT_BUS, l->number, depth, at->tables);
+		at->status = walk_end(w, PT_FAULT_BUS, l->number, depth,
+				      (u64)at->tables_hi << 32 | at->tables_lo);
 		return false;
 	}
-	w->desc_pa[depth] = dpa;
-	w->desc[depth] = d;
-	u32 type = d & PT_TYPE_MASK;
+	w->desc_pa[depth] = (u64)pa_hi << 32 | pa_lo;
+	w->desc[depth] = (u64)d_hi << 32 | d_lo;
+	u32 type = d_lo & PT_TYPE_MASK;
 	if (type == l->table_type) {
-		at->table = d & l->table_mask;
-		at->tables |= d;
+		at->table_lo = d_lo & (u32)l->table_mask;
+		at->table_hi = d_hi & (u32)(l->table_mask >> 32);
+		at->tables_lo |= d_lo;
+		at->tables_hi |= d_hi;
 		return true;
 	}
+	u64 tables = (u64)at->tables_hi << 32 | at->tables_lo;
 	if ((l->leaf_types & BIT(type)) != 0) {
-		at->status = walk_leaf(f, l, w, d, ia, depth + 1, at->tables);
+		at->status = walk_leaf(f, l, w, (u64)d_hi << 32 | d_lo, ia, depth + 1, tables);
 	} else {
-		at->status = walk_end(w, PT_FAULT_TRANSLATION, l->number, depth + 1, at->tables);
+		at->status = walk_end(w, PT_FAULT_TRANSLATION, l->number, depth + 1, tables);
 	}
 	return false;
 }
@@ -394,14 +416,14 @@ walk_fmt(const struct pt_format *f, unsigned start, paddr_t root, u64 ia_mask,
 		return walk_end(w, PT_ERR_RANGE, f->level[start].number, 0, 0);
 	}
 	const struct window win = window_of(m, f->desc_bytes);
-	struct walk_at at = {root, 0, PT_OK};
+	struct walk_at at = {(u32)root, (u32)(root >> 32), 0, 0, PT_OK};
 	_Static_assert(PT_MAX_LEVELS == 3, "walk_fmt looks up three levels at most");
 	if (walk_level(f, 0, start, &win, m, ia, w, &at) &&
 	    walk_level(f, 1, start, &win, m, ia, w, &at) &&
 	    walk_level(f, 2, start, &win, m, ia, w, &at)) {
 		/* A table type at the last level (no format has one) faults there. */
 		return walk_end(w, PT_FAULT_TRANSLATION, f->level[f->nlevels - 1].number,
-				f->nlevels - start, at.tables);
+				f->nlevels - start, (u64)at.tables_hi << 32 | at.tables_lo);
 	}
 	return at.status;
 }
@@ -593,15 +615,15 @@ const char *pt_status_str(enum pt_status s)
 }
 
 /* TTBCR fields (B4.1.153). */
-#define TTBCR_EAE_BIT  BIT(31)
-#define TTBCR_N(t)     ((u32)BITS(t, 2, 0)) /* short-descriptor */
-#define TTBCR_PD0      BIT(4)
-#define TTBCR_PD1      BIT(5)
-#define TTBCR_T0SZ(t)  ((u32)BITS(t, 2, 0)) /* long-descriptor */
-#define TTBCR_EPD0     BIT(7)
-#define TTBCR_T1SZ(t)  ((u32)BITS(t, 18, 16))
-#define TTBCR_EPD1     BIT(23)
-#define TTBR_LPAE_BASE  MASK64(40)
+#define TTBCR_EAE_BIT	BIT(31)
+#define TTBCR_N(t)	((u32)BITS(t, 2, 0)) /* short-descriptor */
+#define TTBCR_PD0	BIT(4)
+#define TTBCR_PD1	BIT(5)
+#define TTBCR_T0SZ(t)	((u32)BITS(t, 2, 0)) /* long-descriptor */
+#define TTBCR_EPD0	BIT(7)
+#define TTBCR_T1SZ(t)	((u32)BITS(t, 18, 16))
+#define TTBCR_EPD1	BIT(23)
+#define TTBR_LPAE_BASE	MASK64(40)
 #define TTBR_SHORT_BASE MASK64(32) /* the 32-bit TTBR of the short format */
 
 /* The regime a guest VA is translated in: its format, TTBR value and input size, or none. */
@@ -641,9 +663,10 @@ static inline struct guest_choice lpae_choice(u32 ttbcr, u64 ttbr0, u64 ttbr1, u
 /* guest_regime: the regime of choice c in format f, first lookup at level index start (level
  * 1, or for LPAE inputs of 30 bits or fewer level 2: B3.6.6), into *r. The first table is
  * aligned to its size (B4.1.154). */
-static inline __attribute__((always_inline)) void
-guest_regime(struct pt_regime *r, const struct pt_format *f, unsigned start, u64 base_mask,
-	     const struct guest_choice *c)
+static inline __attribute__((always_inline)) void guest_regime(struct pt_regime *r,
+							       const struct pt_format *f,
+							       unsigned start, u64 base_mask,
+							       const struct guest_choice *c)
 {
 	u32 first_bytes = BIT(c->ia_bits - f->level[start].shift + f->desc_shift);
 	regime_set(r, f, c->ttbr & base_mask & ~(paddr_t)(first_bytes - 1u), c->ia_bits, start);

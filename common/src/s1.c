@@ -15,8 +15,8 @@
 #define PERM_ALL    (PERM_R | PERM_W | PERM_X)
 /* Distances between the bits of one set: a read or write bit to the execute bit of its
  * privilege level, and PL0 write to PL1 execute. */
-#define R_TO_X_SHIFT	    2
-#define W_TO_X_SHIFT	    1
+#define R_TO_X_SHIFT	     2
+#define W_TO_X_SHIFT	     1
 #define PL0_W_TO_PL1_X_SHIFT 2
 _Static_assert((PERM_R << R_TO_X_SHIFT) == PERM_X && (PERM_W << W_TO_X_SHIFT) == PERM_X &&
 		   (S1_PERM_PL0_W >> PL0_W_TO_PL1_X_SHIFT) == S1_PERM_PL1_X,
@@ -24,14 +24,14 @@ _Static_assert((PERM_R << R_TO_X_SHIFT) == PERM_X && (PERM_W << W_TO_X_SHIFT) ==
 
 /* LPAE AP[2:1] (descriptor bits [7:6]) and APTable (table descriptor bits [62:61]) share their
  * layout: bit 1 forbids writes, bit 0 grants (AP) or, in APTable, removes PL0 access. */
-#define LPAE_AP_RO	  2u
-#define LPAE_AP_PL0	  1u
-#define LPAE_APTABLE_HI	  (LPAE_APTABLE_SHIFT - 32)
-#define SD_AP_APX	  4u /* AP[2] in the three-bit AP value */
-#define SD_DOMAIN_MASK	  0xfu
-#define SD_FSR_FS4	  BIT(10) /* FS[4] of a short-format FSR */
-#define SD_FSR_FS_LOW	  0xfu
-#define SD_FSR_FS4_SHIFT  6 /* FS[4] of a status code moved to FSR bit 10 */
+#define LPAE_AP_RO	    2u
+#define LPAE_AP_PL0	    1u
+#define LPAE_APTABLE_HI	    (LPAE_APTABLE_SHIFT - 32)
+#define SD_AP_APX	    4u /* AP[2] in the three-bit AP value */
+#define SD_DOMAIN_MASK	    0xfu
+#define SD_FSR_FS4	    BIT(10) /* FS[4] of a short-format FSR */
+#define SD_FSR_FS_LOW	    0xfu
+#define SD_FSR_FS4_SHIFT    6 /* FS[4] of a status code moved to FSR bit 10 */
 #define SD_FSR_DOMAIN_SHIFT 4
 
 /* sd_fsr: a short-format FSR: FS[4] at bit 10, FS[3:0] at [3:0], domain at [7:4]. */
@@ -47,8 +47,8 @@ static u32 sd_fsr(u32 fs, u32 domain)
 static const u8 ap_perms[2][8] = {
     {0, PERM_PL1_RW, PERM_PL1_RW | S1_PERM_PL0_R, PERM_ALL_RW, 0, S1_PERM_PL1_R, PERM_ALL_R,
      PERM_ALL_R},
-    {PERM_PL1_RW, PERM_PL1_RW, PERM_ALL_RW, PERM_ALL_RW, S1_PERM_PL1_R, S1_PERM_PL1_R,
-     PERM_ALL_R, PERM_ALL_R},
+    {PERM_PL1_RW, PERM_PL1_RW, PERM_ALL_RW, PERM_ALL_RW, S1_PERM_PL1_R, S1_PERM_PL1_R, PERM_ALL_R,
+     PERM_ALL_R},
 };
 
 /* allowed: may an access of kind acc at pl0 proceed with perms? */
@@ -100,17 +100,16 @@ static enum s1_fault pass(struct s1_result *r, u32 perms)
 
 /* check: the permission check of perms for an access of kind acc at pl0 (lpae: the long
  * format's FSR, else the short format's in the entry's domain). */
-static enum s1_fault check(struct s1_result *r, u32 perms, enum s1_access acc, bool pl0,
-			   bool lpae)
+static enum s1_fault check(struct s1_result *r, u32 perms, enum s1_access acc, bool pl0, bool lpae)
 {
 	if (allowed(perms, acc, pl0)) {
 		return pass(r, perms);
 	}
 	r->perms = perms;
-	return fail(r, S1_FAULT_PERMISSION,
-		    lpae ? FSR_LPAE | FSC_PERMISSION | r->level
-			 : sd_fsr(r->level == 1 ? SD_FS_PERMISSION_L1 : SD_FS_PERMISSION_L2,
-				  r->domain));
+	return fail(
+	    r, S1_FAULT_PERMISSION,
+	    lpae ? FSR_LPAE | FSC_PERMISSION | r->level
+		 : sd_fsr(r->level == 1 ? SD_FS_PERMISSION_L1 : SD_FS_PERMISSION_L2, r->domain));
 }
 
 static enum s1_fault short_check(const struct s1_state *st, enum s1_access acc, bool pl0,
@@ -120,7 +119,8 @@ static enum s1_fault short_check(const struct s1_state *st, enum s1_access acc, 
 	bool l1 = w->level == 1;
 	u32 d = (u32)w->leaf;
 	u32 l1desc = (u32)w->desc[0];
-	r->domain = l1 && (d & SD_L1_SUPERSECTION) ? 0 : (l1desc >> SD_DOMAIN_SHIFT) & SD_DOMAIN_MASK;
+	r->domain =
+	    l1 && (d & SD_L1_SUPERSECTION) ? 0 : (l1desc >> SD_DOMAIN_SHIFT) & SD_DOMAIN_MASK;
 	u32 ap;
 	bool xn, pxn;
 	if (l1) {
@@ -155,10 +155,10 @@ static enum s1_fault short_check(const struct s1_state *st, enum s1_access acc, 
 
 /* The execute-never bits of a long-format leaf and, moved by XNTABLE_TO_XN_SHIFT onto them,
  * of its table descriptors (B3.6.1): in the upper word, PXN just below XN. */
-#define LPAE_XN_HI	      ((u32)(LPAE_XN >> 32))
-#define LPAE_PXN_HI	      ((u32)(LPAE_PXN >> 32))
-#define LPAE_XN_PAIR_SHIFT    21 /* PXN's bit in the upper word */
-#define XNTABLE_TO_XN_SHIFT   6
+#define LPAE_XN_HI	    ((u32)(LPAE_XN >> 32))
+#define LPAE_PXN_HI	    ((u32)(LPAE_PXN >> 32))
+#define LPAE_XN_PAIR_SHIFT  21 /* PXN's bit in the upper word */
+#define XNTABLE_TO_XN_SHIFT 6
 _Static_assert(LPAE_XN_HI == LPAE_PXN_HI << 1 && BIT(LPAE_XN_PAIR_SHIFT) == LPAE_PXN_HI &&
 		   (LPAE_XNTABLE >> XNTABLE_TO_XN_SHIFT) == LPAE_XN &&
 		   (LPAE_PXNTABLE >> XNTABLE_TO_XN_SHIFT) == LPAE_PXN,
@@ -193,8 +193,8 @@ static enum s1_fault lpae_check(const struct s1_state *st, enum s1_access acc, b
 static enum s1_fault walk_fault(struct s1_result *r, bool lpae)
 {
 	const struct pt_walk *w = &r->walk;
-	r->domain = !lpae && w->level == 2 ? ((u32)w->desc[0] >> SD_DOMAIN_SHIFT) & SD_DOMAIN_MASK
-					    : 0;
+	r->domain =
+	    !lpae && w->level == 2 ? ((u32)w->desc[0] >> SD_DOMAIN_SHIFT) & SD_DOMAIN_MASK : 0;
 	r->global = true;
 	if (w->status == PT_FAULT_BUS) {
 		return fail(r, S1_FAULT_WALK_EXTERNAL,
@@ -202,10 +202,10 @@ static enum s1_fault walk_fault(struct s1_result *r, bool lpae)
 				 : sd_fsr(w->level == 1 ? SD_FS_WALK_EXT_L1 : SD_FS_WALK_EXT_L2,
 					  r->domain));
 	}
-	return fail(r, S1_FAULT_TRANSLATION,
-		    lpae ? FSR_LPAE | FSC_TRANSLATION | w->level
-			 : sd_fsr(w->level == 1 ? SD_FS_TRANSLATION_L1 : SD_FS_TRANSLATION_L2,
-				  r->domain));
+	return fail(
+	    r, S1_FAULT_TRANSLATION,
+	    lpae ? FSR_LPAE | FSC_TRANSLATION | w->level
+		 : sd_fsr(w->level == 1 ? SD_FS_TRANSLATION_L1 : SD_FS_TRANSLATION_L2, r->domain));
 }
 
 /* no_walk: a level-1 translation fault without a walk: va in neither TTBR's range (B3.6.4),

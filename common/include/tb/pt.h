@@ -23,18 +23,18 @@ enum pt_kind {
 /* One level of a format: the VA bits it resolves, and what each descriptor type is there. The
  * walker classifies descriptors and sizes leaves from these tables alone. */
 struct pt_level {
-	u8 number;		 /* the ARM ARM's level number: short 1..2, LPAE 1..3 */
-	u8 shift;		 /* lowest VA bit resolved here */
-	u8 index_bits;		 /* VA bits resolved here for a full-size table */
-	bool leaf_ok;		 /* may hold a block/section/page */
-	u32 index_mask;		 /* MASK(index_bits) */
-	u8 kind[PT_TYPES];	 /* enum pt_kind of a descriptor, by its type field */
-	u8 table_type;		 /* the type of kind PT_TABLE (PT_TYPES: none) */
-	u8 leaf_types;		 /* the types of kind PT_LEAF: bit t for type t */
-	u8 large_type;		 /* leaves of this type (PT_TYPES: none) map 2^large_shift bytes, */
-	u8 large_shift;		 /* the others 2^shift (short-format large pages) */
-	u32 big_leaf;		 /* leaves with this bit set are sized by the format's big_leaf_out */
-	u64 table_mask;		 /* the format's table_mask (a copy the walker reads per level) */
+	u8 number;	   /* the ARM ARM's level number: short 1..2, LPAE 1..3 */
+	u8 shift;	   /* lowest VA bit resolved here */
+	u8 index_bits;	   /* VA bits resolved here for a full-size table */
+	bool leaf_ok;	   /* may hold a block/section/page */
+	u32 index_mask;	   /* MASK(index_bits) */
+	u8 kind[PT_TYPES]; /* enum pt_kind of a descriptor, by its type field */
+	u8 table_type;	   /* the type of kind PT_TABLE (PT_TYPES: none) */
+	u8 leaf_types;	   /* the types of kind PT_LEAF: bit t for type t */
+	u8 large_type;	   /* leaves of this type (PT_TYPES: none) map 2^large_shift bytes, */
+	u8 large_shift;	   /* the others 2^shift (short-format large pages) */
+	u32 big_leaf;	   /* leaves with this bit set are sized by the format's big_leaf_out */
+	u64 table_mask;	   /* the format's table_mask (a copy the walker reads per level) */
 };
 
 struct pt_format {
@@ -96,13 +96,18 @@ struct pt_mem {
 	/* alloc_table: a zeroed table of bytes, aligned to its size; 0 if none is left. */
 	paddr_t (*alloc_table)(void *ctx, u32 bytes);
 	void *ctx;
-	/* A window read directly, without the read callback: a descriptor at pa in
-	 * [win_base, win_base + win_size) is at host address win_host + (pa - win_base).
-	 * (The hypervisor's walks of guest tables in guest RAM: one per shadow miss.) */
-	paddr_t win_base;
-	u32 win_size;
+	/* A window read directly, without the read callback (the hypervisor's walks of guest
+	 * tables in guest RAM: one per shadow miss); set it with pt_mem_window. A descriptor
+	 * of 4 << i bytes at pa, pa - win_base below win_lim[i], is at host address
+	 * win_host + (pa - win_base). All zero: no window. */
+	u32 win_base;
+	u32 win_lim[2];
 	uintptr_t win_host;
 };
+
+/* pt_mem_window: make [base, base + size) a window of m read at host address host; false
+ * (and no window) unless it lies below 4 GiB. */
+bool pt_mem_window(struct pt_mem *m, paddr_t base, u32 size, uintptr_t host);
 
 /* The input range a table tree translates: ia_bits of input address, the root table.
  * Build one with pt_regime_init, which derives the first lookup level. */
@@ -165,9 +170,9 @@ enum pt_status pt_unmap(const struct pt_regime *r, const struct pt_mem *m, u64 i
  * range (LPAE) or TTBCR disables the walks through its TTBR (PD0/PD1, EPD0/EPD1): a
  * translation fault at level 1. */
 bool pt_guest_regime(u32 ttbcr, u64 ttbr0, u64 ttbr1, u32 va, struct pt_regime *r);
-/* pt_guest_walk: pt_guest_regime of va into *r and, where it gives true, pt_walk of va's
- * input address in that regime into *w; the result of pt_guest_regime. The walk of a guest
- * VA in one call, the walker compiled for each guest format. */
+/* pt_guest_walk: where pt_guest_regime gives true, that regime into *r and pt_walk of va's
+ * input address in it into *w; the result of pt_guest_regime (false: *r and *w untouched).
+ * The walk of a guest VA in one call, with the walker compiled for each guest format. */
 bool pt_guest_walk(u32 ttbcr, u32 va, u64 ttbr0, u64 ttbr1, const struct pt_mem *m,
 		   struct pt_regime *r, struct pt_walk *w);
 /* pt_guest_ia: the input address the walker indexes with for va in regime r. */
