@@ -7,18 +7,17 @@
 /* PT_LEVEL: a level resolving index_bits of input from bit shift up, with the descriptor
  * kinds of the four type-field values (0b00, 0b01, 0b10, 0b11); its leaves map 2^shift
  * bytes, those of type large 2^large_shift. */
-#define PT_LEVEL(num, sh, bits, k0, k1, k2, k3, large, large_sh, big, tmask)                       \
+#define PT_LEVEL(num, sh, bits, k0, k1, k2, k3, large, large_sh, big)                              \
 	{                                                                                          \
 		.number = (num), .shift = (sh), .index_bits = (bits),                              \
-		.leaf_ok = PT_LEAF_TYPES(k0, k1, k2, k3) != 0, .index_mask = MASK(bits),           \
-		.kind = {(k0), (k1), (k2), (k3)},                                                  \
+		.leaf_ok = PT_LEAF_TYPES(k0, k1, k2, k3) != 0, .kind = {(k0), (k1), (k2), (k3)},   \
 		.table_type = (k0) == PT_TABLE	 ? 0                                               \
 			      : (k1) == PT_TABLE ? 1                                               \
 			      : (k2) == PT_TABLE ? 2                                               \
 			      : (k3) == PT_TABLE ? 3                                               \
 						 : PT_TYPES,                                       \
 		.leaf_types = PT_LEAF_TYPES(k0, k1, k2, k3), .large_type = (large),                \
-		.large_shift = (large_sh), .big_leaf = (big), .table_mask = (tmask),               \
+		.large_shift = (large_sh), .big_leaf = (big),                                      \
 	}
 /* PT_LEAF_TYPES: the set of the types of kind PT_LEAF, bit t for type t. */
 #define PT_LEAF_TYPES(k0, k1, k2, k3)                                                              \
@@ -92,9 +91,9 @@ const struct pt_format pt_short = {
     .desc_shift = 2,
     .nlevels = 2,
     .level = {PT_LEVEL(1, SD_SECTION_SHIFT, 12, PT_INVALID, PT_TABLE, PT_LEAF, PT_LEAF,
-		       PT_TYPES, 0, SD_L1_SUPERSECTION, SD_L1_TABLE_BASE),
+		       PT_TYPES, 0, SD_L1_SUPERSECTION),
 	      PT_LEVEL(2, SD_SMALL_SHIFT, 8, PT_INVALID, PT_LEAF, PT_LEAF, PT_LEAF, SD_L2_LARGE,
-		       SD_LARGE_SHIFT, 0, SD_L1_TABLE_BASE)},
+		       SD_LARGE_SHIFT, 0)},
     .table_mask = SD_L1_TABLE_BASE,
     .oa_mask = MASK64(32), /* 32-bit output addresses, supersections aside */
     .big_leaf_out = sd_super_out,
@@ -138,7 +137,7 @@ static u64 lpae_make_leaf(paddr_t pa, unsigned li, u64 attrs)
  * where 0b01 is reserved and faults. Bit 0 clear is invalid (B3.6.1). */
 #define LPAE_LEVEL(num, sh, last)                                                                  \
 	PT_LEVEL(num, sh, 9, PT_INVALID, (last) ? PT_INVALID : PT_LEAF, PT_INVALID,                \
-		 (last) ? PT_LEAF : PT_TABLE, PT_TYPES, 0, 0, LPAE_OA_MASK)
+		 (last) ? PT_LEAF : PT_TABLE, PT_TYPES, 0, 0)
 
 /* The two LPAE stages share levels and descriptor types (B3.6.1); only the meaning of the
  * attribute bits differs, and that is the callers' business (tb/lpae.h). */
@@ -370,7 +369,8 @@ walk_level(const struct pt_format *f, unsigned li, unsigned start, const struct 
 	const unsigned bytes = f->desc_bytes;
 	const struct pt_level *l = &f->level[li];
 	const u32 depth = li - start;
-	u32 idx = li == start ? first_index(ia, l->shift) : ((u32)ia >> l->shift) & l->index_mask;
+	u32 idx = li == start ? first_index(ia, l->shift)
+			      : ((u32)ia >> l->shift) & (BIT(l->index_bits) - 1u);
 	/* Tables are aligned to their size: the index fills the address's low bits (B3.5.5,
 	 * B3.6.5). */
 	u32 pa_lo = at->table_lo | (idx * bytes), pa_hi = at->table_hi;
@@ -390,8 +390,8 @@ walk_level(const struct pt_format *f, unsigned li, unsigned start, const struct 
 	w->desc[depth] = (u64)d_hi << 32 | d_lo;
 	u32 type = d_lo & PT_TYPE_MASK;
 	if (type == l->table_type) {
-		at->table_lo = d_lo & (u32)l->table_mask;
-		at->table_hi = d_hi & (u32)(l->table_mask >> 32);
+		at->table_lo = d_lo & (u32)f->table_mask;
+		at->table_hi = d_hi & (u32)(f->table_mask >> 32);
 		at->tables_lo |= d_lo;
 		at->tables_hi |= d_hi;
 		return true;

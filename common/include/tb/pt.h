@@ -27,14 +27,12 @@ struct pt_level {
 	u8 shift;	   /* lowest VA bit resolved here */
 	u8 index_bits;	   /* VA bits resolved here for a full-size table */
 	bool leaf_ok;	   /* may hold a block/section/page */
-	u32 index_mask;	   /* MASK(index_bits) */
 	u8 kind[PT_TYPES]; /* enum pt_kind of a descriptor, by its type field */
 	u8 table_type;	   /* the type of kind PT_TABLE (PT_TYPES: none) */
 	u8 leaf_types;	   /* the types of kind PT_LEAF: bit t for type t */
 	u8 large_type;	   /* leaves of this type (PT_TYPES: none) map 2^large_shift bytes, */
 	u8 large_shift;	   /* the others 2^shift (short-format large pages) */
 	u32 big_leaf;	   /* leaves with this bit set are sized by the format's big_leaf_out */
-	u64 table_mask;	   /* the format's table_mask (a copy the walker reads per level) */
 };
 
 struct pt_format {
@@ -122,7 +120,8 @@ struct pt_regime {
 
 /* pt_regime_init: a regime of format fmt over ia_bits of input, rooted at root; ia_bits from
  * above the last level's shift up to the first level's span (32 short, 39 LPAE), or 40 for
- * LPAE stage 2. */
+ * LPAE stage 2. The root is aligned to the first table's size (pt_table_bytes), as the
+ * architecture requires: the walks form descriptor addresses as table base | index. */
 void pt_regime_init(struct pt_regime *r, const struct pt_format *fmt, paddr_t root, u32 ia_bits);
 
 enum pt_status {
