@@ -65,9 +65,10 @@ void vm_boot(struct vm *vm, struct vcpu *v)
 	/* The vCPU first, so that the module sets up from the guest's reset state. */
 	vcpu_reset(v, vm->entry_ipa, vm->dtb_ipa);
 	/* Walks of the guest's tables read guest RAM directly. */
-	vm_guest_mem.win_base = vm->ram_ipa;
-	vm_guest_mem.win_size = vm->ram_size;
-	vm_guest_mem.win_host = vm->ram_pa;
+	if (!pt_mem_window(&vm_guest_mem, vm->ram_ipa, vm->ram_size, vm->ram_pa)) {
+		hyp_fatal("guest RAM at IPA 0x%08x (%u MiB) reaches above 4 GiB", vm->ram_ipa,
+			  vm->ram_size / MiB);
+	}
 	/* Rebuild the guest's translation from nothing: a reset forgets every mapping. */
 	palloc_free_all();
 	vm->hcr = HCR_CORE;

@@ -235,8 +235,26 @@ static u32 walk_ia_bits(u32 fmt, u64 sel)
 	return fmt == WALK_FMT_LPAE_S2 ? 25 + (u32)(sel % 16) : 25 + (u32)(sel % 8);
 }
 
-/* fuzz_direct: pt_walk of the input's ia with a root table from ttbr0 (aligned to its size). */
-static void fuzz_direct(const struct walk_regs *in, struct fake_mem *fm, const struct pt_mem *m)
+/* same_walk: walks a and b read the same descriptors and end the same way. */
+static void same_walk(const struct pt_walk *a, const struct pt_walk *b)
+{
+	FUZZ_CHECK(a->status == b->status && a->level == b->level && a->depth == b->depth &&
+		       a->tables == b->tables &&
+		       memcmp(a->desc_pa, b->desc_pa, a->depth * sizeof(a->desc_pa[0])) == 0 &&
+		       memcmp(a->desc, b->desc, a->depth * sizeof(a->desc[0])) == 0,
+		   "through the window: status %d at level %u after %u reads, through the "
+		   "callback: status %d at level %u after %u",
+		   b->status, b->level, b->depth, a->status, a->level, a->depth);
+	FUZZ_CHECK(a->status != PT_OK ||
+		       (a->leaf == b->leaf && a->out == b->out && a->size_shift == b->size_shift),
+		   "through the window: out 0x%llx (2^%u), through the callback 0x%llx (2^%u)",
+		   b->out, b->size_shift, a->out, a->size_shift);
+}
+
+/* fuzz_direct: pt_walk of the input's ia with a root table from ttbr0 (aligned to its size),
+ * also through mw (the window) where it is not NULL. */
+static void fuzz_direct(const struct walk_regs *in, struct fake_mem *fm, const struct pt_mem *m,
+			const struct pt_mem *mw)
 {
 	u32 fmt = (u32)in->flags & WALK_FLAG_FMT_MASK;
 	fmt = fmt > WALK_FMT_LPAE_S2 ? WALK_FMT_LPAE_S2 : fmt;
@@ -256,6 +274,12 @@ static void fuzz_direct(const struct walk_regs *in, struct fake_mem *fm, const s
 	enum pt_status s = pt_walk(&r, m, ia, &w);
 	FUZZ_CHECK(s == w.status, "returned %d, recorded %d", s, w.status);
 	check_walk(&o, fm, ia, &w);
+	if (mw != NULL) {
+		struct pt_walk ww;
+		fm->nreads = 0;
+		pt_walk(&r, mw, ia, &ww);
+		same_walk(&w, &ww);
+	}
 }
 
 /* ---- the stage-1 model ---- */
@@ -464,8 +488,26 @@ static void check_monotonic(const struct s1_state *st, struct fake_mem *fm, cons
 	}
 }
 
-/* fuzz_s1: s1_translate of the input's VA under its registers. */
-static void fuzz_s1(const struct walk_regs *in, struct fake_mem *fm, const struct pt_mem *m)
+/* same_translation: a and b are the same stage-1 result. */
+static void same_translation(const struct s1_result *a, const struct s1_result *b)
+{
+	FUZZ_CHECK(a->fault == b->fault && a->fsr == b->fsr && a->level == b->level &&
+		       a->domain == b->domain && a->global == b->global,
+		   "through the window: fault %d (FSR 0x%x), through the callback %d (0x%x)",
+		   b->fault, b->fsr, a->fault, a->fsr);
+	FUZZ_CHECK(a->fault != S1_OK ||
+		       (a->out == b->out && a->size_shift == b->size_shift && a->perms == b->perms),
+		   "through the window: out 0x%llx perms 0x%x, through the callback 0x%llx 0x%x",
+		   b->out, b->perms, a->out, a->perms);
+	if (a->walk.depth != 0 || b->walk.depth != 0) {
+		same_walk(&a->walk, &b->walk);
+	}
+}
+
+/* fuzz_s1: s1_translate of the input's VA under its registers, also through mw (the window)
+ * where it is not NULL. */
+static void fuzz_s1(const struct walk_regs *in, struct fake_mem *fm, const struct pt_mem *m,
+		    const struct pt_mem *mw)
 {
 	const struct s1_state st = {(u32)in->sctlr, (u32)in->ttbcr, in->ttbr0, in->ttbr1,
 				    (u32)in->dacr};
@@ -478,6 +520,11 @@ static void fuzz_s1(const struct walk_regs *in, struct fake_mem *fm, const struc
 	bool lpae = (st.ttbcr & TTBCR_EAE) != 0;
 	struct s1_result r;
 	enum s1_fault f = translate(&st, fm, m, va, acc, pl0, &r);
+	if (mw != NULL) {
+		struct s1_result rw;
+		translate(&st, fm, mw, va, acc, pl0, &rw);
+		same_translation(&r, &rw);
+	}
 	if ((st.sctlr & SCTLR_M) == 0) {
 		FUZZ_CHECK(f == S1_OK && r.out == va && fm->nreads == 0, "MMU off: fault %d", f);
 		return;
@@ -513,6 +560,21 @@ static void parse(const uint8_t *data, size_t size, struct walk_regs *regs, stru
 	}
 }
 
+/* window_over: into *mw, m with a pt_mem window over the first chunk (read from a copy at
+ * the alignment its addresses have); false if there is no chunk or it is above 4 GiB. */
+static bool window_over(const struct fake_mem *fm, const struct pt_mem *m, struct pt_mem *mw)
+{
+	static u64 copy[(1u << (8 * WALK_CHUNK_LEN_BYTES)) / sizeof(u64) + 1];
+	if (fm->nchunks == 0) {
+		return false;
+	}
+	const struct walk_chunk *c = &fm->chunk[0];
+	u8 *host = (u8 *)copy + (c->base & (sizeof(u64) - 1));
+	memcpy(host, c->bytes, c->len);
+	*mw = *m;
+	return pt_mem_window(mw, c->base, c->len, (uintptr_t)host);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct fake_mem fm;
@@ -520,7 +582,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	parse(data, size, &regs, &fm);
 	const struct pt_mem m = {
 	    .read = fm_read, .write = fm_write, .alloc_table = fm_alloc, .ctx = &fm};
-	fuzz_direct(&regs, &fm, &m);
-	fuzz_s1(&regs, &fm, &m);
+	struct pt_mem mw;
+	bool window = window_over(&fm, &m, &mw);
+	fuzz_direct(&regs, &fm, &m, window ? &mw : NULL);
+	fuzz_s1(&regs, &fm, &m, window ? &mw : NULL);
 	return 0;
 }

@@ -321,6 +321,187 @@ static void test_guest_regime_lpae(void **state)
 	assert_true(pt_guest_regime(ttbcr | epd1, 0x41000000, 0x42000000, 0x10000000, &r));
 }
 
+/* The description's per-level tables agree: each kind with the table type and the leaf types
+ * the walker reads, and leaf_ok; no last level has a table type; the descriptor
+ * functions give the tables' answers. */
+static void test_format_tables(void **state)
+{
+	(void)state;
+	const struct pt_format *const fmts[] = {&pt_short, &pt_lpae_s1, &pt_lpae_s2};
+	for (u32 i = 0; i < ARRAY_SIZE(fmts); i++) {
+		const struct pt_format *f = fmts[i];
+		assert_int_equal(f->desc_bytes, 1u << f->desc_shift);
+		for (u32 li = 0; li < f->nlevels; li++) {
+			const struct pt_level *l = &f->level[li];
+			u32 tables = 0, leaves = 0;
+			for (u32 t = 0; t < PT_TYPES; t++) {
+				tables |= l->kind[t] == PT_TABLE ? BIT(t) : 0;
+				leaves |= l->kind[t] == PT_LEAF ? BIT(t) : 0;
+				assert_int_equal(f->classify(t, li), l->kind[t]);
+				assert_int_equal(pt_desc_kind(f, t, li), l->kind[t]);
+			}
+			assert_int_equal(l->leaf_types, leaves);
+			assert_int_equal(l->leaf_ok, leaves != 0);
+			if (tables == 0) {
+				assert_int_equal(l->table_type, PT_TYPES);
+			} else {
+				assert_int_equal(tables, BIT(l->table_type));
+				assert_true(li + 1 < f->nlevels);
+			}
+		}
+	}
+}
+
+/* counted_read: tm_read, counted in reads. */
+static u32 reads;
+static bool counted_read(void *ctx, paddr_t pa, unsigned n, u64 *val)
+{
+	reads++;
+	return tm_read(ctx, pa, n, val);
+}
+
+/* walks_agree: the walks of ia in r through memories a and b give the same result; b's walk
+ * makes b_reads calls of its read callback. */
+static void walks_agree(const struct pt_regime *r, const struct pt_mem *a, const struct pt_mem *b,
+			u64 ia, u32 b_reads)
+{
+	struct pt_walk wa, wb;
+	enum pt_status s = pt_walk(r, a, ia, &wa);
+	assert_int_equal(wa.status, s);
+	reads = 0;
+	assert_int_equal(pt_walk(r, b, ia, &wb), s);
+	assert_int_equal(reads, b_reads);
+	assert_int_equal(wb.level, wa.level);
+	assert_int_equal(wb.depth, wa.depth);
+	assert_int_equal(wb.tables, wa.tables);
+	for (u32 i = 0; i < wa.depth; i++) {
+		assert_int_equal(wb.desc_pa[i], wa.desc_pa[i]);
+		assert_int_equal(wb.desc[i], wa.desc[i]);
+	}
+	if (wa.status == PT_OK) {
+		assert_int_equal(wb.leaf, wa.leaf);
+		assert_int_equal(wb.out, wa.out);
+		assert_int_equal(wb.size_shift, wa.size_shift);
+	}
+}
+
+/* A window of fx's memory from its base, bytes long. */
+static struct pt_mem window_mem(const struct fixture *fx, u32 bytes)
+{
+	struct pt_mem m = fx->ops;
+	m.read = counted_read;
+	assert_true(pt_mem_window(&m, TESTMEM_BASE, bytes, (uintptr_t)fx->m->bytes));
+	return m;
+}
+
+/* lpae_tables: an LPAE stage-1 tree with a page at VA 0x1000 and a block at 0xc0000000. */
+static struct fixture lpae_tables(void)
+{
+	struct fixture fx = fx_new(&pt_lpae_s1, 32);
+	assert_int_equal(pt_map(&fx.r, &fx.ops, 0x1000, 0x5000, 0x1000, LPAE_AF, 12), PT_OK);
+	assert_int_equal(pt_map(&fx.r, &fx.ops, 0xc0000000, 0x600000, 0x200000, LPAE_AF, 21),
+			 PT_OK);
+	return fx;
+}
+
+/* short_tables: a short-format tree with a page at VA 0x80001000 and a section at
+ * 0x40000000. */
+static struct fixture short_tables(void)
+{
+	struct fixture fs = fx_new(&pt_short, 32);
+	assert_int_equal(pt_map(&fs.r, &fs.ops, 0x80001000, 0x40305000, 0x1000, 0, 12), PT_OK);
+	assert_int_equal(pt_map(&fs.r, &fs.ops, 0x40000000, 0x40000000, 0x100000, 0, 20), PT_OK);
+	return fs;
+}
+
+/* Walks through the pt_mem window read nothing through the callback and give what walks
+ * through it give, also for a descriptor across the window's end; a window reaching above
+ * 4 GiB is refused. */
+static void test_window(void **state)
+{
+	(void)state;
+	struct fixture fx = lpae_tables();
+	const u64 vas[] = {0x1234, 0x2000, 0xc0100000, 0x80000000, 0x100000000ull};
+	const struct pt_mem all = window_mem(&fx, TESTMEM_SIZE);
+	for (u32 i = 0; i < ARRAY_SIZE(vas); i++) {
+		walks_agree(&fx.r, &fx.ops, &all, vas[i], 0);
+	}
+	/* The level-3 descriptor of 0x1000 half inside the window: read through the callback. */
+	struct pt_walk w;
+	assert_int_equal(pt_walk(&fx.r, &fx.ops, 0x1000, &w), PT_OK);
+	u32 l3 = (u32)(w.desc_pa[2] - TESTMEM_BASE);
+	const struct pt_mem cut = window_mem(&fx, l3 + 4);
+	walks_agree(&fx.r, &fx.ops, &cut, 0x1000, 1);
+	const struct pt_mem whole = window_mem(&fx, l3 + 8);
+	walks_agree(&fx.r, &fx.ops, &whole, 0x1000, 0);
+	/* Four-byte descriptors: the short format's level-2 entry at the window's end. */
+	struct fixture fs = short_tables();
+	assert_int_equal(pt_walk(&fs.r, &fs.ops, 0x80001000, &w), PT_OK);
+	u32 l2 = (u32)(w.desc_pa[1] - TESTMEM_BASE);
+	const struct pt_mem ends_at_l2 = window_mem(&fs, l2 + 4), cuts_l2 = window_mem(&fs, l2 + 3);
+	walks_agree(&fs.r, &fs.ops, &ends_at_l2, 0x80001234, 0);
+	walks_agree(&fs.r, &fs.ops, &cuts_l2, 0x80001234, 1);
+	struct pt_mem high = fx.ops;
+	assert_false(pt_mem_window(&high, 0xfffff000, 0x2000, (uintptr_t)fx.m->bytes));
+	assert_int_equal(high.win_lim[0] | high.win_lim[1], 0);
+	testmem_free(fx.m);
+	testmem_free(fs.m);
+}
+
+/* pt_guest_walk walks as pt_guest_regime and pt_walk do, for both formats and TTBR splits. */
+static void test_guest_walk(void **state)
+{
+	(void)state;
+	struct fixture fx = lpae_tables(), fs = short_tables();
+	const u32 epd1 = 1u << 23;
+	const struct {
+		u32 ttbcr;
+		const struct fixture *fx;
+	} cases[] = {
+	    {0, &fs},
+	    {1, &fs},
+	    {TTBCR_EAE_TEST, &fx},
+	    {TTBCR_EAE_TEST | (2u << 16), &fx},
+	    {TTBCR_EAE_TEST | (2u << 16) | 1u, &fx},
+	    {TTBCR_EAE_TEST | (2u << 16) | 1u | epd1, &fx},
+	};
+	const u32 vas[] = {0x1234, 0x40000040, 0x80001234, 0x90000000, 0xc0000010, 0xfffff000};
+	for (u32 c = 0; c < ARRAY_SIZE(cases); c++) {
+		u64 root = cases[c].fx->r.root;
+		const struct pt_mem *ops = &cases[c].fx->ops;
+		for (u32 i = 0; i < ARRAY_SIZE(vas); i++) {
+			struct pt_regime ra, rb;
+			struct pt_walk wb;
+			bool walks = pt_guest_regime(cases[c].ttbcr, root, root, vas[i], &ra);
+			assert_int_equal(
+			    pt_guest_walk(cases[c].ttbcr, vas[i], root, root, ops, &rb, &wb),
+			    walks);
+			if (!walks) {
+				continue;
+			}
+			assert_ptr_equal(rb.fmt, ra.fmt);
+			assert_int_equal(rb.root, ra.root);
+			assert_int_equal(rb.ia_bits, ra.ia_bits);
+			assert_int_equal(rb.start, ra.start);
+			assert_int_equal(rb.start_bits, ra.start_bits);
+			struct pt_walk wa;
+			pt_walk(&ra, ops, pt_guest_ia(&ra, vas[i]), &wa);
+			assert_int_equal(wb.status, wa.status);
+			assert_int_equal(wb.level, wa.level);
+			assert_int_equal(wb.depth, wa.depth);
+			assert_memory_equal(wb.desc_pa, wa.desc_pa,
+					    wa.depth * sizeof(wa.desc_pa[0]));
+			assert_memory_equal(wb.desc, wa.desc, wa.depth * sizeof(wa.desc[0]));
+			if (wa.status == PT_OK) {
+				assert_int_equal(wb.out, wa.out);
+				assert_int_equal(wb.size_shift, wa.size_shift);
+			}
+		}
+	}
+	testmem_free(fx.m);
+	testmem_free(fs.m);
+}
+
 struct visit_log {
 	u32 leaves, tables;
 	u64 first_ia, last_ia;
@@ -392,6 +573,9 @@ int main(void)
 	    cmocka_unit_test(test_guest_regime_short),
 	    cmocka_unit_test(test_guest_regime_lpae),
 	    cmocka_unit_test(test_visit),
+	    cmocka_unit_test(test_format_tables),
+	    cmocka_unit_test(test_window),
+	    cmocka_unit_test(test_guest_walk),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

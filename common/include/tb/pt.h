@@ -16,25 +16,43 @@ enum pt_kind {
 	PT_LEAF,	/* maps a block, section or page */
 };
 
-/* One level of a format: the VA bits it resolves. */
+/* The type field of a descriptor: bits [1:0] in every format (B3.5.1, B3.6.1). */
+#define PT_TYPE_MASK 0x3u
+#define PT_TYPES     4
+
+/* One level of a format: the VA bits it resolves, and what each descriptor type is there. The
+ * walker classifies descriptors and sizes leaves from these tables alone. */
 struct pt_level {
-	u8 number;     /* the ARM ARM's level number: short 1..2, LPAE 1..3 */
-	u8 shift;      /* lowest VA bit resolved here */
-	u8 index_bits; /* VA bits resolved here for a full-size table */
-	bool leaf_ok;  /* may hold a block/section/page */
+	u8 number;	   /* the ARM ARM's level number: short 1..2, LPAE 1..3 */
+	u8 shift;	   /* lowest VA bit resolved here */
+	u8 index_bits;	   /* VA bits resolved here for a full-size table */
+	bool leaf_ok;	   /* may hold a block/section/page */
+	u8 kind[PT_TYPES]; /* enum pt_kind of a descriptor, by its type field */
+	u8 table_type;	   /* the type of kind PT_TABLE (PT_TYPES: none) */
+	u8 leaf_types;	   /* the types of kind PT_LEAF: bit t for type t */
+	u8 large_type;	   /* leaves of this type (PT_TYPES: none) map 2^large_shift bytes, */
+	u8 large_shift;	   /* the others 2^shift (short-format large pages) */
+	u32 big_leaf;	   /* leaves with this bit set are sized by the format's big_leaf_out */
 };
 
 struct pt_format {
 	const char *name;
 	u8 desc_bytes; /* 4 (short) or 8 (LPAE) */
+	u8 desc_shift; /* log2(desc_bytes) */
 	u8 nlevels;
 	struct pt_level level[PT_MAX_LEVELS];
-	/* classify: what desc is at level index li (0-based into level[]). */
+	u64 table_mask; /* the next table's address bits in a table descriptor */
+	u64 oa_mask;	/* a leaf's output address bits (those below its size aside) */
+	/* big_leaf_out: output base and *size_shift of a leaf with its level's big_leaf bit set
+	 * (short-format supersections); NULL in formats without such leaves. */
+	paddr_t (*big_leaf_out)(u64 desc, u32 *size_shift);
+	/* The descriptor semantics as functions, computed from the tables above (pt_desc_kind,
+	 * pt_next_table, pt_leaf_out), for callers that hold only the format pointer.
+	 * classify: what desc is at level index li (0-based into level[]). */
 	enum pt_kind (*classify)(u64 desc, unsigned li);
 	/* next_table: physical address of the table a PT_TABLE descriptor points to. */
 	paddr_t (*next_table)(u64 desc, unsigned li);
-	/* leaf_out: output base of a PT_LEAF descriptor. *size_shift comes in as the level's
-	 * span; a format changes it for leaves of another size (supersections, large pages). */
+	/* leaf_out: output base of a PT_LEAF descriptor, its log2 size in *size_shift. */
 	paddr_t (*leaf_out)(u64 desc, unsigned li, u32 *size_shift);
 	/* make_table / make_leaf: descriptors pointing to a table / mapping pa with attrs.
 	 * attrs use one layout for every leaf size: the LPAE lower/upper attribute bits, or
@@ -43,6 +61,22 @@ struct pt_format {
 	u64 (*make_table)(paddr_t next);
 	u64 (*make_leaf)(paddr_t pa, unsigned li, u64 attrs);
 };
+
+/* pt_desc_kind: what descriptor d is at level index li of format f. */
+static inline enum pt_kind pt_desc_kind(const struct pt_format *f, u64 d, unsigned li)
+{
+	return (enum pt_kind)f->level[li].kind[d & PT_TYPE_MASK];
+}
+
+/* pt_next_table: the table a PT_TABLE descriptor d of format f points to. */
+static inline paddr_t pt_next_table(const struct pt_format *f, u64 d)
+{
+	return d & f->table_mask;
+}
+
+/* pt_leaf_out: output base of leaf d at level index li of format f; its log2 size in
+ * *size_shift. */
+paddr_t pt_leaf_out(const struct pt_format *f, u64 d, unsigned li, u32 *size_shift);
 
 extern const struct pt_format pt_short;	  /* short-descriptor, 4 KiB pages, 1 MiB sections */
 extern const struct pt_format pt_lpae_s1; /* LPAE stage 1, 4 KiB granule */
@@ -60,13 +94,18 @@ struct pt_mem {
 	/* alloc_table: a zeroed table of bytes, aligned to its size; 0 if none is left. */
 	paddr_t (*alloc_table)(void *ctx, u32 bytes);
 	void *ctx;
-	/* A window read directly, without the read callback: a descriptor at pa in
-	 * [win_base, win_base + win_size) is at host address win_host + (pa - win_base).
-	 * (The hypervisor's walks of guest tables in guest RAM: one per shadow miss.) */
-	paddr_t win_base;
-	u32 win_size;
+	/* A window read directly, without the read callback (the hypervisor's walks of guest
+	 * tables in guest RAM: one per shadow miss); set it with pt_mem_window. A descriptor
+	 * of 4 << i bytes at pa, pa - win_base below win_lim[i], is at host address
+	 * win_host + (pa - win_base). All zero: no window. */
+	u32 win_base;
+	u32 win_lim[2];
 	uintptr_t win_host;
 };
+
+/* pt_mem_window: make [base, base + size) a window of m read at host address host; false
+ * (and no window) unless it lies below 4 GiB. */
+bool pt_mem_window(struct pt_mem *m, paddr_t base, u32 size, uintptr_t host);
 
 /* The input range a table tree translates: ia_bits of input address, the root table.
  * Build one with pt_regime_init, which derives the first lookup level. */
@@ -81,7 +120,8 @@ struct pt_regime {
 
 /* pt_regime_init: a regime of format fmt over ia_bits of input, rooted at root; ia_bits from
  * above the last level's shift up to the first level's span (32 short, 39 LPAE), or 40 for
- * LPAE stage 2. */
+ * LPAE stage 2. The root is aligned to the first table's size (pt_table_bytes), as the
+ * architecture requires: the walks form descriptor addresses as table base | index. */
 void pt_regime_init(struct pt_regime *r, const struct pt_format *fmt, paddr_t root, u32 ia_bits);
 
 enum pt_status {
@@ -104,6 +144,7 @@ struct pt_walk {
 	unsigned depth; /* descriptors read */
 	paddr_t desc_pa[PT_MAX_LEVELS]; /* where each was read from */
 	u64 desc[PT_MAX_LEVELS];	/* and its value */
+	u64 tables; /* the OR of the table descriptors read (hierarchical attributes, B3.6.1) */
 };
 
 /* pt_table_bytes: size of the table at level index li for a regime (the first may be smaller). */
@@ -128,6 +169,11 @@ enum pt_status pt_unmap(const struct pt_regime *r, const struct pt_mem *m, u64 i
  * range (LPAE) or TTBCR disables the walks through its TTBR (PD0/PD1, EPD0/EPD1): a
  * translation fault at level 1. */
 bool pt_guest_regime(u32 ttbcr, u64 ttbr0, u64 ttbr1, u32 va, struct pt_regime *r);
+/* pt_guest_walk: where pt_guest_regime gives true, that regime into *r and pt_walk of va's
+ * input address in it into *w; the result of pt_guest_regime (false: *r and *w untouched).
+ * The walk of a guest VA in one call, with the walker compiled for each guest format. */
+bool pt_guest_walk(u32 ttbcr, u32 va, u64 ttbr0, u64 ttbr1, const struct pt_mem *m,
+		   struct pt_regime *r, struct pt_walk *w);
 /* pt_guest_ia: the input address the walker indexes with for va in regime r. */
 static inline u64 pt_guest_ia(const struct pt_regime *r, u32 va)
 {
