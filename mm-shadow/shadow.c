@@ -82,9 +82,18 @@ struct vregs {
 	u32 lr_abt, spsr_abt;	    /* the abort-mode state of its last genuine abort */
 };
 
+/* A regime's walk shape, for the store (walk_shape). */
+struct shape_memo {
+	const struct pt_format *fmt; /* NULL: unused */
+	u8 start, start_bits;
+	struct spt_shape shape;
+};
+
 static struct {
 	struct vm *vm;
 	struct vregs g;
+	struct shape_memo shapes[2];
+	u32 next_shape;
 	u32 trampoline; /* host PA of the trampoline page */
 	/* Options. */
 	enum sync_policy sync;
@@ -341,34 +350,29 @@ static u64 shadow_attrs(u32 perms)
 	return a;
 }
 
-/* walk_shape: the shape of walks in regime reg, for the store (kept for the two regimes
- * last asked: TTBR0's and TTBR1's). */
+/* walk_shape: the shape of walks in regime reg, for the store (kept for the last two
+ * regimes asked: TTBR0's and TTBR1's). */
 static const struct spt_shape *walk_shape(const struct pt_regime *reg)
 {
-	static struct {
-		const struct pt_format *fmt;
-		u8 start, start_bits;
-		struct spt_shape shape;
-	} memo[2];
-	static u32 next;
-	for (u32 i = 0; i < ARRAY_SIZE(memo); i++) {
-		if (memo[i].fmt == reg->fmt && memo[i].start == reg->start &&
-		    memo[i].start_bits == reg->start_bits) {
-			return &memo[i].shape;
+	for (u32 i = 0; i < ARRAY_SIZE(sh.shapes); i++) {
+		const struct shape_memo *m = &sh.shapes[i];
+		if (m->fmt == reg->fmt && m->start == reg->start &&
+		    m->start_bits == reg->start_bits) {
+			return &m->shape;
 		}
 	}
-	u32 i = next++ % ARRAY_SIZE(memo);
-	struct spt_shape *sp = &memo[i].shape;
-	memo[i].fmt = reg->fmt;
-	memo[i].start = reg->start;
-	memo[i].start_bits = reg->start_bits;
-	sp->desc_bytes = reg->fmt->desc_bytes;
+	struct shape_memo *m = &sh.shapes[sh.next_shape++ % ARRAY_SIZE(sh.shapes)];
+	m->fmt = reg->fmt;
+	m->start = reg->start;
+	m->start_bits = reg->start_bits;
+	m->shape.desc_bytes = reg->fmt->desc_bytes;
 	for (u32 d = 0; reg->start + d < reg->fmt->nlevels; d++) {
 		const struct pt_level *l = &reg->fmt->level[reg->start + d];
-		sp->entry_shift[d] = l->shift;
-		sp->table_shift[d] = (u8)(l->shift + (d == 0 ? reg->start_bits : l->index_bits));
+		m->shape.entry_shift[d] = l->shift;
+		m->shape.table_shift[d] =
+		    (u8)(l->shift + (d == 0 ? reg->start_bits : l->index_bits));
 	}
-	return sp;
+	return &m->shape;
 }
 
 /* fill: shadow the 4 KiB page of RAM that the guest maps va to (r: its translation), with

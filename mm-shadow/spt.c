@@ -1,13 +1,15 @@
 /* The shadow table store (spt.h): pool, roots, reverse map, sources, write protection.
  *
- * Invariants (spt_check verifies I1, I3 and I4; I2 would need the guest's tables, and is
+ * Invariants (spt_check verifies I1, I3, I4 and I5; I2 would need the guest's tables, and is
  * what the differential tests check: tests/unit/test_spt.c, the ptx exerciser):
  *   I1 every valid leaf except the fixed page maps guest RAM and is on the reverse-map
  *      chain of its frame, exactly once; every chain entry is such a leaf;
  *   I2 every leaf's guest descriptors are sources of the page holding it (or of its level-2
  *      page), registered on the chain of their frame: a change to any of them is seen;
  *   I3 a frame with sources and not out of sync has no writable leaf (write protection);
- *   I4 a page's nvalid counts its valid entries; the free list holds every unused page. */
+ *   I4 a page's nvalid counts its valid entries; the free list holds every unused page;
+ *   I5 a level-3 page's fill memo, while current, names one of the page's own sources
+ *      (spt_check verifies the leaf run; the upper descriptors are covered by I2). */
 #include "spt.h"
 #include "shadow.h"
 #include "tb/lpae.h"
@@ -1228,13 +1230,32 @@ u32 spt_tables_used(void)
 	return s.c.pool_pages - s.nfree;
 }
 
-/* check_table: I1, I3 and I4 for the table in pg; counts the
+/* memo_ok: I5 for level-3 page p. */
+static bool memo_ok(const struct spt_page *p)
+{
+	if (p->memo_epoch != s.src_epoch) {
+		return true;
+	}
+	for (u32 k = 0; k < SPT_PAGE_SRCS; k++) {
+		const struct spt_src *src = &p->src[k];
+		if (src->used && s.c.ram_ipa + (src->frame << 12) + src->off == p->memo_lo &&
+		    src->len == p->memo_len) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* check_table: I1, I3, I4 and I5 for the table in pg; counts the
  * leaves that must be on reverse-map chains into *leaves. */
 static const char *check_table(u32 pg, u32 r, u32 *leaves)
 {
 	struct spt_page *p = &s.pages[pg];
 	if (p->level == 0 || p->root != r) {
 		return "a table reachable from a root is free or another root's";
+	}
+	if (p->level == 3 && !memo_ok(p)) {
+		return "a level-3 table's fill memo names a run that is not its source";
 	}
 	u32 n = 0;
 	for (u32 i = 0; i < SPT_ENTRIES; i++) {

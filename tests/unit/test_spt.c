@@ -350,10 +350,37 @@ static void test_flat_root_ignores_tlb_maintenance(void **state)
 	check();
 }
 
+/* The fill memo: fills through the same upper descriptors and leaf table skip the source
+ * lookups; a fill through another leaf table attaches it; a source gone (a write to an upper
+ * descriptor) voids the memo, and the next fill attaches its sources again. */
+static void test_fill_memo(void **state)
+{
+	(void)state;
+	const u32 l2 = 0x40101000u, other_l3 = L3_TABLE_A + 0x1000;
+	setup(64);
+	spt_select(&(struct spt_key){.ttbr0 = TTBR_A, .asid = ASID_A, .mmu = true});
+	lpae_fill(0x1000, RAM_IPA + 0x5000, TTBR_A, l2, L3_TABLE_A, false, ATTR_RW);
+	lpae_fill(0x2000, RAM_IPA + 0x6000, TTBR_A, l2, L3_TABLE_A, false, ATTR_RW);
+	assert_true(spt_frame_protected(TTBR_A) && spt_frame_protected(l2) &&
+		    spt_frame_protected(L3_TABLE_A));
+	/* The level-2 entry now names another level-3 table (no maintenance yet). */
+	lpae_fill(0x3000, RAM_IPA + 0x7000, TTBR_A, l2, other_l3, false, ATTR_RW);
+	assert_true(spt_frame_protected(other_l3));
+	check();
+	spt_guest_wrote(l2, 8); /* the level-2 entry of VAs 0..2 MiB */
+	assert_false(mapped(0x1000) || mapped(0x2000) || mapped(0x3000));
+	assert_false(spt_frame_protected(L3_TABLE_A) || spt_frame_protected(other_l3));
+	lpae_fill(0x4000, RAM_IPA + 0x8000, TTBR_A, l2, L3_TABLE_A, false, ATTR_RW);
+	assert_true(spt_frame_protected(l2) && spt_frame_protected(L3_TABLE_A));
+	assert_false(spt_frame_protected(other_l3));
+	check();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_fill_and_fixed_page),
+	    cmocka_unit_test(test_fill_memo),
 	    cmocka_unit_test(test_reverse_map_and_write_protection),
 	    cmocka_unit_test(test_unsync_and_resync),
 	    cmocka_unit_test(test_tlb_maintenance_is_exact),
