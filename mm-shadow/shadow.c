@@ -94,7 +94,8 @@ static struct {
 	struct vregs g;
 	struct shape_memo shapes[2];
 	u32 next_shape;
-	u32 trampoline; /* host PA of the trampoline page */
+	struct spt_key key; /* the address space the guest runs in (guest_key), kept current */
+	u32 trampoline;	    /* host PA of the trampoline page */
 	/* Options. */
 	enum sync_policy sync;
 	u32 pool_pages;
@@ -238,17 +239,24 @@ static void check_reserved_va(void)
 	}
 }
 
+static void run_key(void);
+
 /* switch_space: run the root of the guest's current address space if it is cached, else
  * the empty root: the root is built at the first miss (a guest switching in two writes,
  * CONTEXTIDR then TTBR0, never builds the space in between). */
 static void switch_space(void)
 {
-	struct spt_key k;
+	guest_key(&sh.key);
+	run_key();
+}
+
+/* run_key: switch_space with sh.key already the guest's current key. */
+static void run_key(void)
+{
 	if (spt_resync()) { /* out-of-sync frames (any policy: see pt_write), if any */
 		check_reserved_va();
 	}
-	guest_key(&k);
-	write_ttbr0_64(spt_switch(&k));
+	write_ttbr0_64(spt_switch(&sh.key));
 	isb();
 }
 
@@ -790,7 +798,11 @@ static void set_ttbr(bool ttbr1, u64 val)
 	if (!ttbr1) {
 		sh.g.s1.ttbr0 = val;
 		shadow_values[SH_wr_ttbr0]++;
-		switch_space();
+		if (sh.key.mmu) { /* the key's TTBR0 and, LPAE with TTBCR.A1 = 0, its ASID */
+			sh.key.ttbr0 = val;
+			sh.key.asid = guest_asid();
+		}
+		run_key();
 		return;
 	}
 	shadow_values[SH_wr_ttbr1]++;
