@@ -6,6 +6,19 @@ void *memcpy(void *dst, const void *src, size_t n)
 {
 	u8 *d = dst;
 	const u8 *s = src;
+	if ((((uintptr_t)d | (uintptr_t)s | n) & 15) == 0) {
+		/* Four words a step: whole pages (snapshots, copies on write) are the big users. */
+		for (size_t i = 0; i < n; i += 16) {
+			u32 *dw = (u32 *)(d + i);
+			const u32 *sw = (const u32 *)(s + i);
+			u32 a = sw[0], b = sw[1], c = sw[2], e = sw[3];
+			dw[0] = a;
+			dw[1] = b;
+			dw[2] = c;
+			dw[3] = e;
+		}
+		return dst;
+	}
 	if ((((uintptr_t)d | (uintptr_t)s | n) & 3) == 0) {
 		for (size_t i = 0; i < n; i += 4) {
 			*(u32 *)(d + i) = *(const u32 *)(s + i);
@@ -37,8 +50,19 @@ void *memmove(void *dst, const void *src, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
 	u8 *d = dst;
+	u32 w = (u8)c * 0x01010101u;
+	if ((((uintptr_t)d | n) & 15) == 0) {
+		/* Four words a step: whole tables and pages are the big users. */
+		for (size_t i = 0; i < n; i += 16) {
+			u32 *dw = (u32 *)(d + i);
+			dw[0] = w;
+			dw[1] = w;
+			dw[2] = w;
+			dw[3] = w;
+		}
+		return dst;
+	}
 	if ((((uintptr_t)d | n) & 3) == 0) {
-		u32 w = (u8)c * 0x01010101u;
 		for (size_t i = 0; i < n; i += 4) {
 			*(u32 *)(d + i) = w;
 		}
