@@ -721,17 +721,6 @@ static inline u32 cached_root(const struct spt_key *k)
 	return r != SPT_NO_ROOT && key_eq(&s.roots[r].key, k) ? r : root_find(k);
 }
 
-bool spt_lookup(const struct spt_key *k, u64 *ttbr0)
-{
-	u32 r = cached_root(k);
-	if (r == SPT_NO_ROOT) {
-		return false;
-	}
-	shadow_values[SH_root_hits]++;
-	*ttbr0 = make_current(r);
-	return true;
-}
-
 u64 spt_switch(const struct spt_key *k)
 {
 	u32 r = cached_root(k);
@@ -744,9 +733,10 @@ u64 spt_switch(const struct spt_key *k)
 
 u64 spt_select(const struct spt_key *k)
 {
-	u64 ttbr0;
-	if (spt_lookup(k, &ttbr0)) {
-		return ttbr0;
+	u32 r = cached_root(k);
+	if (r != SPT_NO_ROOT) {
+		shadow_values[SH_root_hits]++;
+		return make_current(r);
 	}
 	shadow_values[SH_root_misses]++;
 	return make_current(root_build(k));

@@ -64,11 +64,8 @@ bool spt_init(const struct spt_config *c);
 /* spt_select: the root of key k, made current; built (evicting the least recently used
  * root if the cache is full) if absent. Returns the hardware TTBR0 value to run it with. */
 u64 spt_select(const struct spt_key *k);
-/* spt_lookup: the cached root of key k made current without building one; false (and
- * nothing changed) if k has no root. *ttbr0 as spt_select's. */
-bool spt_lookup(const struct spt_key *k, u64 *ttbr0);
-/* spt_switch: spt_lookup's root made current if there is one, else the empty root; the
- * hardware TTBR0 value to run it with. */
+/* spt_switch: the cached root of key k made current if there is one (none is built), else
+ * the empty root; the hardware TTBR0 value to run it with. */
 u64 spt_switch(const struct spt_key *k);
 /* spt_empty_ttbr0: the empty root made current: the shared root that maps only the fixed
  * page; its hardware TTBR0. */
