@@ -232,8 +232,8 @@ static unsigned leaf_level(u32 size_shift)
 /* leaf_base: the physical address a user leaf maps. */
 static u32 leaf_base(u64 desc, u32 size_shift)
 {
-	u32 shift = size_shift;
-	return (u32)mmcfg.fmt->leaf_out(desc, leaf_level(size_shift), &shift);
+	u32 shift;
+	return (u32)pt_leaf_out(mmcfg.fmt, desc, leaf_level(size_shift), &shift);
 }
 
 static void release_leaf(void *ctx UNUSED, u64 ia UNUSED, paddr_t desc_pa UNUSED, u64 desc,

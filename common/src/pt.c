@@ -41,21 +41,6 @@ static paddr_t sd_super_out(u64 d, u32 *size_shift)
 	       ((paddr_t)BITS(v, 8, 5) << 36);
 }
 
-static enum pt_kind sd_classify(u64 d, unsigned li)
-{
-	return pt_desc_kind(&pt_short, d, li);
-}
-
-static paddr_t sd_next_table(u64 d, unsigned li UNUSED)
-{
-	return pt_next_table(&pt_short, d);
-}
-
-static paddr_t sd_leaf_out(u64 d, unsigned li, u32 *size_shift)
-{
-	return pt_leaf_out(&pt_short, d, li, size_shift);
-}
-
 static u64 sd_make_table(paddr_t next)
 {
 	return ((u32)next & SD_L1_TABLE_BASE) | SD_L1_PAGE_TABLE;
@@ -97,30 +82,12 @@ const struct pt_format pt_short = {
     .table_mask = SD_L1_TABLE_BASE,
     .oa_mask = MASK64(32), /* 32-bit output addresses, supersections aside */
     .big_leaf_out = sd_super_out,
-    .classify = sd_classify,
-    .next_table = sd_next_table,
-    .leaf_out = sd_leaf_out,
     .make_table = sd_make_table,
     .make_leaf = sd_make_leaf,
 };
 // clang-format on
 
 /* ---- long-descriptor format, both stages (B3.6.1) ---- */
-
-static enum pt_kind lpae_classify(u64 d, unsigned li)
-{
-	return pt_desc_kind(&pt_lpae_s1, d, li); /* the stages share their levels */
-}
-
-static paddr_t lpae_next_table(u64 d, unsigned li UNUSED)
-{
-	return pt_next_table(&pt_lpae_s1, d);
-}
-
-static paddr_t lpae_leaf_out(u64 d, unsigned li, u32 *size_shift)
-{
-	return pt_leaf_out(&pt_lpae_s1, d, li, size_shift);
-}
 
 static u64 lpae_make_table(paddr_t next)
 {
@@ -153,9 +120,6 @@ static u64 lpae_make_leaf(paddr_t pa, unsigned li, u64 attrs)
 		.table_mask = LPAE_OA_MASK,                             \
 		.oa_mask = LPAE_OA_MASK,                                \
 		.big_leaf_out = NULL,                                   \
-		.classify = lpae_classify,                              \
-		.next_table = lpae_next_table,                          \
-		.leaf_out = lpae_leaf_out,                              \
 		.make_table = lpae_make_table,                          \
 		.make_leaf = lpae_make_leaf,                            \
 	}

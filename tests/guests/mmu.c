@@ -78,7 +78,7 @@ static void install_table(const struct pt_regime *r, bool lpae, u32 va, paddr_t 
 	}
 	/* The level-2 table of the 1 GiB region that holds ALIAS_SECTION_VA and va. */
 	pt_walk(r, &rt_pt_mem, ALIAS_SECTION_VA, &w);
-	paddr_t l2 = pt_lpae_s1.next_table(w.desc[0], 0);
+	paddr_t l2 = pt_next_table(&pt_lpae_s1, w.desc[0]);
 	rt_pt_mem.write(NULL, l2 + 8 * ((va >> 21) & 511), 8, pt_lpae_s1.make_table(table));
 }
 

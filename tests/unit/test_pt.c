@@ -337,7 +337,6 @@ static void test_format_tables(void **state)
 			for (u32 t = 0; t < PT_TYPES; t++) {
 				tables |= l->kind[t] == PT_TABLE ? BIT(t) : 0;
 				leaves |= l->kind[t] == PT_LEAF ? BIT(t) : 0;
-				assert_int_equal(f->classify(t, li), l->kind[t]);
 				assert_int_equal(pt_desc_kind(f, t, li), l->kind[t]);
 			}
 			assert_int_equal(l->leaf_types, leaves);

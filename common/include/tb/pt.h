@@ -46,17 +46,10 @@ struct pt_format {
 	/* big_leaf_out: output base and *size_shift of a leaf with its level's big_leaf bit set
 	 * (short-format supersections); NULL in formats without such leaves. */
 	paddr_t (*big_leaf_out)(u64 desc, u32 *size_shift);
-	/* The descriptor semantics as functions, computed from the tables above (pt_desc_kind,
-	 * pt_next_table, pt_leaf_out), for callers that hold only the format pointer.
-	 * classify: what desc is at level index li (0-based into level[]). */
-	enum pt_kind (*classify)(u64 desc, unsigned li);
-	/* next_table: physical address of the table a PT_TABLE descriptor points to. */
-	paddr_t (*next_table)(u64 desc, unsigned li);
-	/* leaf_out: output base of a PT_LEAF descriptor, its log2 size in *size_shift. */
-	paddr_t (*leaf_out)(u64 desc, unsigned li, u32 *size_shift);
-	/* make_table / make_leaf: descriptors pointing to a table / mapping pa with attrs.
-	 * attrs use one layout for every leaf size: the LPAE lower/upper attribute bits, or
-	 * for the short format the section layout (B3.5.1), moved to the small-page
+	/* Reading descriptors is the tables' business (pt_desc_kind, pt_next_table,
+	 * pt_leaf_out below). make_table / make_leaf: descriptors pointing to a table / mapping pa
+	 * with attrs. attrs use one layout for every leaf size: the LPAE lower/upper attribute
+	 * bits, or for the short format the section layout (B3.5.1), moved to the small-page
 	 * positions when the leaf is a page. Domain and PXN are the caller's bits. */
 	u64 (*make_table)(paddr_t next);
 	u64 (*make_leaf)(paddr_t pa, unsigned li, u64 attrs);

@@ -137,20 +137,20 @@ static unsigned level_index(const struct ptx_entry *e)
 
 enum pt_kind ptx_kind(const struct ptx_entry *e, u64 d)
 {
-	return fmt()->classify(d, level_index(e));
+	return pt_desc_kind(fmt(), d, level_index(e));
 }
 
 u32 ptx_leaf_shift(const struct ptx_entry *e, u64 d)
 {
-	u32 shift = fmt()->level[level_index(e)].shift;
-	fmt()->leaf_out(d, level_index(e), &shift);
+	u32 shift;
+	pt_leaf_out(fmt(), d, level_index(e), &shift);
 	return shift;
 }
 
 u32 ptx_leaf_pa(const struct ptx_entry *e, u64 d)
 {
-	u32 shift = fmt()->level[level_index(e)].shift;
-	return (u32)fmt()->leaf_out(d, level_index(e), &shift);
+	u32 shift;
+	return (u32)pt_leaf_out(fmt(), d, level_index(e), &shift);
 }
 
 bool ptx_global(const struct ptx_entry *e, u64 d)
@@ -161,9 +161,9 @@ bool ptx_global(const struct ptx_entry *e, u64 d)
 	return (d & (e->slot ? SD_SEC_NG : SD_PG_NG)) == 0;
 }
 
-u32 ptx_table_pa(const struct ptx_entry *e, u64 d)
+u32 ptx_table_pa(const struct ptx_entry *e UNUSED, u64 d)
 {
-	return (u32)fmt()->next_table(d, level_index(e));
+	return (u32)pt_next_table(fmt(), d);
 }
 
 void ptx_range(const struct ptx_entry *e, u64 d, u32 *first, u32 *n)
