@@ -374,11 +374,9 @@ static const struct spt_shape *walk_shape(const struct pt_regime *reg)
 	m->start = reg->start;
 	m->start_bits = reg->start_bits;
 	m->shape.desc_bytes = reg->fmt->desc_bytes;
-	for (u32 d = 0; reg->start + d < reg->fmt->nlevels; d++) {
-		const struct pt_level *l = &reg->fmt->level[reg->start + d];
-		m->shape.entry_shift[d] = l->shift;
-		m->shape.table_shift[d] =
-		    (u8)(l->shift + (d == 0 ? reg->start_bits : l->index_bits));
+	for (u32 li = reg->start; li < reg->fmt->nlevels; li++) {
+		m->shape.entry_shift[li - reg->start] = reg->fmt->level[li].shift;
+		m->shape.table_shift[li - reg->start] = (u8)pt_table_shift(reg, li);
 	}
 	return &m->shape;
 }

@@ -169,12 +169,6 @@ void pt_regime_init(struct pt_regime *r, const struct pt_format *fmt, paddr_t ro
 	regime_set(r, fmt, root, ia_bits, li);
 }
 
-/* index_bits: VA bits resolved at level index li of regime r. */
-static inline u32 index_bits(const struct pt_regime *r, unsigned li)
-{
-	return li == r->start ? r->start_bits : r->fmt->level[li].index_bits;
-}
-
 bool pt_mem_window(struct pt_mem *m, paddr_t base, u32 size, uintptr_t host)
 {
 	m->win_base = 0;
@@ -262,7 +256,7 @@ static inline bool mem_write(const struct pt_mem *m, paddr_t pa, unsigned bytes,
 
 u32 pt_table_bytes(const struct pt_regime *r, unsigned li)
 {
-	return (1u << index_bits(r, li)) * r->fmt->desc_bytes;
+	return (1u << pt_index_bits(r, li)) * r->fmt->desc_bytes;
 }
 
 /* desc_addr: address of the descriptor for ia in the table at table (level index li). */
@@ -271,8 +265,8 @@ static inline paddr_t desc_addr(const struct pt_regime *r, unsigned li, paddr_t 
 	u32 shift = r->fmt->level[li].shift;
 	/* Input addresses of 32 bits or fewer (every ARMv7 VA, our IPAs) index in 32-bit
 	 * arithmetic: a variable 64-bit shift costs several instructions on a 32-bit core. */
-	u32 idx = r->ia_bits <= 32 ? ((u32)ia >> shift) & MASK(index_bits(r, li))
-				   : (u32)((ia >> shift) & MASK64(index_bits(r, li)));
+	u32 idx = r->ia_bits <= 32 ? ((u32)ia >> shift) & MASK(pt_index_bits(r, li))
+				   : (u32)((ia >> shift) & MASK64(pt_index_bits(r, li)));
 	return table + idx * r->fmt->desc_bytes;
 }
 
@@ -522,7 +516,7 @@ static enum pt_status visit_table(const struct pt_regime *r, const struct pt_mem
 				  const struct pt_visitor *v, unsigned li, paddr_t table, u64 base)
 {
 	const struct pt_format *f = r->fmt;
-	u32 entries = 1u << index_bits(r, li);
+	u32 entries = 1u << pt_index_bits(r, li);
 	for (u32 i = 0; i < entries; i++) {
 		paddr_t dpa = table + (paddr_t)i * f->desc_bytes;
 		u64 ia = base + ((u64)i << f->level[li].shift);
@@ -543,7 +537,7 @@ static enum pt_status visit_table(const struct pt_regime *r, const struct pt_mem
 			}
 			if (v->table != NULL) {
 				v->table(v->ctx, next,
-					 (1u << index_bits(r, li + 1)) * f->desc_bytes);
+					 (1u << pt_index_bits(r, li + 1)) * f->desc_bytes);
 			}
 		}
 	}

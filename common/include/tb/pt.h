@@ -140,6 +140,17 @@ struct pt_walk {
 	u64 tables; /* the OR of the table descriptors read (hierarchical attributes, B3.6.1) */
 };
 
+/* pt_index_bits: input bits resolved at level index li of regime r (the first lookup may
+ * resolve fewer, or more with a concatenated stage-2 table, than a full table). */
+static inline u32 pt_index_bits(const struct pt_regime *r, unsigned li)
+{
+	return li == r->start ? r->start_bits : r->fmt->level[li].index_bits;
+}
+/* pt_table_shift: log2 of the input span of a whole table at level index li of r. */
+static inline u32 pt_table_shift(const struct pt_regime *r, unsigned li)
+{
+	return r->fmt->level[li].shift + pt_index_bits(r, li);
+}
 /* pt_table_bytes: size of the table at level index li for a regime (the first may be smaller). */
 u32 pt_table_bytes(const struct pt_regime *r, unsigned li);
 /* pt_start_index: index into fmt->level[] of the regime's first lookup level. */
