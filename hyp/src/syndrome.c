@@ -171,12 +171,8 @@ u32 thumb_it_advance(u32 cpsr)
 	return cpsr | ((it >> 2) << 10) | ((it & 3u) << 25);
 }
 
-bool hsr_condition_passed(u32 hsr, u32 cpsr)
+bool cond_flags_pass(u32 cond, u32 cpsr)
 {
-	u32 cond = (hsr & ISS_COND_MASK) >> ISS_COND_SHIFT;
-	if ((hsr & ISS_CV) == 0 || cond == COND_AL) {
-		return true; /* unconditional, or the condition is known to have passed */
-	}
 	bool n = (cpsr >> 31) & 1, z = (cpsr >> 30) & 1, c = (cpsr >> 29) & 1,
 	     vf = (cpsr >> 28) & 1;
 	bool pass;

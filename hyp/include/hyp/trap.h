@@ -16,9 +16,7 @@ void vm_emulate_unbacked(struct vcpu *v, u32 hsr, paddr_t ipa, u32 far);
 /* trapped_condition_passed: did the trapped instruction's condition pass (HSR.CV/COND)? */
 static inline bool trapped_condition_passed(const struct vcpu *v, u32 hsr)
 {
-	/* Most trapped instructions are unconditional: CV = 1, COND = AL (B3.13.6). */
-	const u32 cv_al = ISS_CV | ((u32)COND_AL << ISS_COND_SHIFT);
-	return (hsr & (ISS_CV | ISS_COND_MASK)) == cv_al || hsr_condition_passed(hsr, v->tf->cpsr);
+	return hsr_condition_passed(hsr, v->tf->cpsr);
 }
 /* vcpu_it_step: advance the guest's Thumb IT state past one instruction. */
 void vcpu_it_step(struct vcpu *v);
