@@ -239,17 +239,6 @@ static void check_reserved_va(void)
 	}
 }
 
-static void run_key(void);
-
-/* switch_space: run the root of the guest's current address space if it is cached, else
- * the empty root: the root is built at the first miss (a guest switching in two writes,
- * CONTEXTIDR then TTBR0, never builds the space in between). */
-static void switch_space(void)
-{
-	guest_key(&sh.key);
-	run_key();
-}
-
 /* run_key: switch_space with sh.key already the guest's current key. */
 static void run_key(void)
 {
@@ -258,6 +247,15 @@ static void run_key(void)
 	}
 	write_ttbr0_64(spt_switch(&sh.key));
 	isb();
+}
+
+/* switch_space: run the root of the guest's current address space if it is cached, else
+ * the empty root: the root is built at the first miss (a guest switching in two writes,
+ * CONTEXTIDR then TTBR0, never builds the space in between). */
+static void switch_space(void)
+{
+	guest_key(&sh.key);
+	run_key();
 }
 
 /* build_space: the empty root runs and the guest missed: build its space's root. */

@@ -128,14 +128,25 @@ static u64 *table(u32 pg)
 	return (u64 *)(s.pool_host + pg * PAGE_SIZE_4K);
 }
 
+/* table_at: the table a table descriptor of the store's own points to. Native-width
+ * arithmetic: the pool is addressable memory (below 4 GiB in the hypervisor, whose MMU is
+ * off), and this is on every lookup's path. */
+static u64 *table_at(u64 d)
+{
+	return (u64 *)(uintptr_t)(d & LPAE_OA_MASK);
+}
+
+/* page_index: the pool page of table t. */
+static u32 page_index(const u64 *t)
+{
+	return (u32)(((uintptr_t)t - s.pool_host) >> 12);
+}
+
 /* page_of: the pool page a table descriptor of the store's own points to. */
 static u32 page_of(u64 d)
 {
-	/* Native-width arithmetic: the pool is addressable memory (below 4 GiB in the
-	 * hypervisor, whose MMU is off), and this is on every lookup's path. */
-	uintptr_t pa = (uintptr_t)(d & LPAE_OA_MASK);
-	u32 pg = (u32)((pa - s.pool_host) >> 12);
-	SPT_ASSERT(pg < s.c.pool_pages && (u64)pa == (d & LPAE_OA_MASK));
+	u32 pg = page_index(table_at(d));
+	SPT_ASSERT(pg < s.c.pool_pages && (u64)(uintptr_t)table_at(d) == (d & LPAE_OA_MASK));
 	return pg;
 }
 
@@ -271,6 +282,12 @@ static void frame_set_ro(u32 frame, bool ro)
 }
 
 /* ---- sources ---- */
+
+/* src_ipa: the IPA of the first byte of source run src. */
+static u32 src_ipa(const struct spt_src *src)
+{
+	return s.c.ram_ipa + (src->frame << 12) + src->off;
+}
 
 static struct spt_src *src_at(u32 id)
 {
@@ -775,15 +792,15 @@ static u64 *leaf_table(u32 r, u32 va)
 	if ((d1 & LPAE_VALID) == 0) {
 		return NULL;
 	}
-	u64 d2 = ((u64 *)(uintptr_t)(d1 & LPAE_OA_MASK))[(va >> lvl_entry[2]) % SPT_ENTRIES];
-	return (d2 & LPAE_VALID) == 0 ? NULL : (u64 *)(uintptr_t)(d2 & LPAE_OA_MASK);
+	u64 d2 = table_at(d1)[(va >> lvl_entry[2]) % SPT_ENTRIES];
+	return (d2 & LPAE_VALID) == 0 ? NULL : table_at(d2);
 }
 
 /* leaf_page: the level-3 page holding va in root r, or SPT_NO_PAGE. */
 static u32 leaf_page(u32 r, u32 va)
 {
 	const u64 *t = leaf_table(r, va);
-	return t == NULL ? SPT_NO_PAGE : (u32)(((uintptr_t)t - s.pool_host) >> 12);
+	return t == NULL ? SPT_NO_PAGE : page_index(t);
 }
 
 /* page_reset: every leaf and source of level-3 page pg gone, the page kept. */
@@ -822,7 +839,7 @@ static void memo_set(struct spt_page *p, const struct spt_fill *f, u32 k)
 	for (u32 d = 0; d + 1 < f->nsrc; d++) {
 		p->memo_upper[d] = (u32)f->src[d];
 	}
-	p->memo_lo = s.c.ram_ipa + (leaf_src->frame << 12) + leaf_src->off;
+	p->memo_lo = src_ipa(leaf_src);
 	p->memo_len = leaf_src->len;
 }
 
@@ -1228,8 +1245,7 @@ static bool memo_ok(const struct spt_page *p)
 	}
 	for (u32 k = 0; k < SPT_PAGE_SRCS; k++) {
 		const struct spt_src *src = &p->src[k];
-		if (src->used && s.c.ram_ipa + (src->frame << 12) + src->off == p->memo_lo &&
-		    src->len == p->memo_len) {
+		if (src->used && src_ipa(src) == p->memo_lo && src->len == p->memo_len) {
 			return true;
 		}
 	}

@@ -15,12 +15,7 @@ static u64 bracket;
 
 static int need(const char *name)
 {
-	int i = rt_counter_index(name);
-	if (i < 0) {
-		rt_printf("cost: the hypervisor has no counter %s\n", name);
-		rt_exit(1);
-	}
-	return i;
+	return rt_counter_need("cost", name, "");
 }
 
 static u64 delta(int i)

@@ -49,12 +49,7 @@ static bool measured(const char *event)
 
 static int need(const char *name)
 {
-	int i = rt_counter_index(name);
-	if (i < 0) {
-		rt_printf("shcost: the hypervisor has no counter %s (run with MM=shadow)\n", name);
-		rt_exit(1);
-	}
-	return i;
+	return rt_counter_need("shcost", name, " (run with MM=shadow)");
 }
 
 static void report(const char *event, u32 ops, const char *counter)

@@ -22,10 +22,7 @@ struct counter_block {
  *   DEFINE_COUNTER_BLOCK(my, "my", MY_COUNTERS)   -> u64 my_values[], my_block */
 #define COUNTER_NAME_(name) #name,
 #define DEFINE_COUNTER_BLOCK(sym, prefix_str, LIST)                                                \
-	static const char *const sym##_names[] = {LIST(COUNTER_NAME_)};                            \
-	u64 sym##_values[ARRAY_SIZE(sym##_names)];                                                 \
-	const struct counter_block sym##_block = {prefix_str, ARRAY_SIZE(sym##_names),             \
-						  sym##_names, sym##_values, NULL};
+	DEFINE_COUNTER_BLOCK_DERIVED(sym, prefix_str, LIST, NULL)
 /* The same, with a refresh function for derived counters. */
 #define DEFINE_COUNTER_BLOCK_DERIVED(sym, prefix_str, LIST, refresh_fn)                            \
 	static const char *const sym##_names[] = {LIST(COUNTER_NAME_)};                            \

@@ -203,6 +203,16 @@ int rt_counter_index(const char *name)
 	return -1;
 }
 
+int rt_counter_need(const char *guest, const char *name, const char *hint)
+{
+	int i = rt_counter_index(name);
+	if (i < 0) {
+		rt_printf("%s: the hypervisor has no counter %s%s\n", guest, name, hint);
+		rt_exit(1);
+	}
+	return i;
+}
+
 u32 rt_snapshot(u64 *out)
 {
 	s32 n = (s32)rt_hvc(TB_HC_SNAPSHOT, (u32)(uintptr_t)out, RT_MAX_COUNTERS * sizeof(u64), 0);

@@ -49,6 +49,9 @@ u32 rt_lr_svc(void);
 #define RT_MAX_COUNTERS 128
 /* rt_counter_index: index of the counter called name, or -1 (names fetched once). */
 int rt_counter_index(const char *name);
+/* rt_counter_need: index of the counter called name; without it, prints
+ * "<guest>: the hypervisor has no counter <name><hint>" and exits with status 1. */
+int rt_counter_need(const char *guest, const char *name, const char *hint);
 /* rt_snapshot: all counter values into out[RT_MAX_COUNTERS]; the number of counters. */
 u32 rt_snapshot(u64 *out);
 
