@@ -731,6 +731,14 @@ static u64 make_current(u32 r)
 	return s.roots[r].hw_ttbr0;
 }
 
+/* empty_ttbr0: the empty root made current: the shared root that maps only the fixed
+ * page; its hardware TTBR0. */
+static u64 empty_ttbr0(void)
+{
+	s.current = SPT_EMPTY;
+	return s.roots[SPT_EMPTY].hw_ttbr0;
+}
+
 /* cached_root: the root of key k, or SPT_NO_ROOT. */
 static inline u32 cached_root(const struct spt_key *k)
 {
@@ -742,7 +750,7 @@ u64 spt_switch(const struct spt_key *k)
 {
 	u32 r = cached_root(k);
 	if (r == SPT_NO_ROOT) {
-		return spt_empty_ttbr0();
+		return empty_ttbr0();
 	}
 	shadow_values[SH_root_hits]++;
 	return make_current(r);
@@ -757,12 +765,6 @@ u64 spt_select(const struct spt_key *k)
 	}
 	shadow_values[SH_root_misses]++;
 	return make_current(root_build(k));
-}
-
-u64 spt_empty_ttbr0(void)
-{
-	s.current = SPT_EMPTY;
-	return s.roots[SPT_EMPTY].hw_ttbr0;
 }
 
 u32 spt_current(void)

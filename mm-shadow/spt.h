@@ -67,9 +67,6 @@ u64 spt_select(const struct spt_key *k);
 /* spt_switch: the cached root of key k made current if there is one (none is built), else
  * the empty root; the hardware TTBR0 value to run it with. */
 u64 spt_switch(const struct spt_key *k);
-/* spt_empty_ttbr0: the empty root made current: the shared root that maps only the fixed
- * page; its hardware TTBR0. */
-u64 spt_empty_ttbr0(void);
 /* spt_current: the current root's index, or SPT_NO_ROOT while the empty root runs. */
 u32 spt_current(void);
 
