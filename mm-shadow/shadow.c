@@ -513,13 +513,13 @@ static void pt_write(struct vcpu *v, u32 spsr, bool pl0, u32 far, paddr_t ipa,
 		     const struct decoded_access *decoded)
 {
 	struct decoded_access da;
-	shadow_values[SH_pt_writes_caught]++;
+	counter_inc(&shadow_values[SH_pt_writes_caught]);
 	if (sh.sync == SYNC_UNSYNC && spt_unsync(ipa)) {
 		return; /* the guest retries the store on a writable shadow */
 	}
 	if (decoded != NULL || decode_guest(v, spsr, &da)) {
 		emulate_stores(v, decoded != NULL ? decoded : &da, pl0, far, ipa);
-		shadow_values[SH_pt_writes_emulated]++;
+		counter_inc(&shadow_values[SH_pt_writes_emulated]);
 		if (spt_fixed_touched()) {
 			check_reserved_va();
 		}
@@ -542,7 +542,7 @@ static void pin(u32 va)
 	    s1_translate(guest_state(), &vm_guest_mem, va, S1_READ, false, &r) == S1_OK &&
 	    vm_ipa_is_ram(sh.vm, r.out) && spt_mapped(va) == 0) {
 		fill(va, &r);
-		shadow_values[SH_pinned]++;
+		counter_inc(&shadow_values[SH_pinned]);
 	}
 }
 
@@ -610,7 +610,7 @@ static void own_abort(struct vcpu *v, bool data, u32 hw_fsr, u32 far)
 	}
 	vcpu_abort_mode_regs(v, &sh.g.lr_abt, &sh.g.spsr_abt);
 	v->tf->pc = guest_vectors() + (data ? VEC_DABT : VEC_PABT);
-	shadow_values[SH_genuine_faults]++;
+	counter_inc(&shadow_values[SH_genuine_faults]);
 }
 
 /* caught_write: the fast path of a write to a protected guest page table, known from the
@@ -661,7 +661,7 @@ static bool refused_write(struct vcpu *v, u32 spsr, bool pl0, u32 far, const str
 			    far);
 		}
 		emulate_stores(v, da, false, far, r->out);
-		shadow_values[SH_stores_emulated]++;
+		counter_inc(&shadow_values[SH_stores_emulated]);
 		return true;
 	}
 	return false; /* a stale leaf: refilled */
@@ -685,7 +685,7 @@ static __attribute__((noinline)) void trampoline(struct vcpu *v, bool data)
 		own_abort(v, data, hw_fsr, far);
 		return;
 	}
-	shadow_values[data ? SH_misses_data : SH_misses_prefetch]++;
+	counter_inc(&shadow_values[data ? SH_misses_data : SH_misses_prefetch]);
 	if ((spsr & PSR_MODE_MASK) == PSR_MODE_ABT && !guest_denies(far, data, write, pl0)) {
 		/* The abort that brought us here overwrote LR_abt and SPSR_abt while the guest
 		 * was using them: this miss cannot be made invisible (docs/shadow-design.md). */
@@ -738,12 +738,12 @@ static __attribute__((noinline)) void trampoline(struct vcpu *v, bool data)
 	if (f == S1_OK) {
 		/* Not RAM: a device (emulated) or unassigned (an external abort): the core
 		 * decodes the instruction, since there is no syndrome. */
-		shadow_values[SH_device_accesses]++;
+		counter_inc(&shadow_values[SH_device_accesses]);
 		u32 hsr = ((u32)(data ? EC_DABT_LOW : EC_PABT_LOW) << HSR_EC_SHIFT) | HSR_IL |
 			  (write ? ISS_DA_WNR : 0);
 		vm_emulate_unbacked(v, hsr, r.out, far);
 	} else {
-		shadow_values[SH_genuine_faults]++;
+		counter_inc(&shadow_values[SH_genuine_faults]);
 		guest_inject_abort(v, data, r.fsr | (write ? FSR_WNR : 0), far);
 	}
 	if ((v->tf->cpsr & PSR_MODE_MASK) == PSR_MODE_ABT &&
@@ -787,21 +787,27 @@ static u32 canonical_reg(u32 reg)
 	return reg;
 }
 
-/* set_ttbr: a write to TTBR0 (another address space) or TTBR1 (shared by all of them: every
- * shadow is stale, unless the value is the same). */
+/* set_ttbr0: a write to TTBR0: another address space (every context switch). */
+static inline __attribute__((always_inline)) void set_ttbr0(u64 val)
+{
+	sh.g.s1.ttbr0 = val;
+	counter_inc(&shadow_values[SH_wr_ttbr0]);
+	if (sh.key.mmu) { /* the key's TTBR0 and, LPAE with TTBCR.A1 = 0, its ASID */
+		sh.key.ttbr0 = val;
+		sh.key.asid = guest_asid();
+	}
+	run_key();
+}
+
+/* set_ttbr: a write to TTBR0 or TTBR1 (shared by all address spaces: every shadow is
+ * stale, unless the value is the same). */
 static void set_ttbr(bool ttbr1, u64 val)
 {
 	if (!ttbr1) {
-		sh.g.s1.ttbr0 = val;
-		shadow_values[SH_wr_ttbr0]++;
-		if (sh.key.mmu) { /* the key's TTBR0 and, LPAE with TTBCR.A1 = 0, its ASID */
-			sh.key.ttbr0 = val;
-			sh.key.asid = guest_asid();
-		}
-		run_key();
+		set_ttbr0(val);
 		return;
 	}
-	shadow_values[SH_wr_ttbr1]++;
+	counter_inc(&shadow_values[SH_wr_ttbr1]);
 	if (val != sh.g.s1.ttbr1) {
 		sh.g.s1.ttbr1 = val;
 		regime_changed();
@@ -830,16 +836,16 @@ static bool cp15_write(u32 reg, u32 val)
 {
 	switch (reg) {
 	case REG(1, 0, 0, 0):
-		shadow_values[SH_wr_sctlr]++;
+		counter_inc(&shadow_values[SH_wr_sctlr]);
 		set_sctlr(val);
 		return true;
 	case REG(1, 0, 0, 1):
 		write_actlr(val);
-		shadow_values[SH_wr_other]++;
+		counter_inc(&shadow_values[SH_wr_other]);
 		return true;
 	case REG(1, 0, 0, 2):
 		write_cpacr(val);
-		shadow_values[SH_wr_other]++;
+		counter_inc(&shadow_values[SH_wr_other]);
 		return true;
 	case REG(2, 0, 0, 0):
 		set_ttbr(false, (sh.g.s1.ttbr0 & ~0xffffffffull) | val); /* MCR: bits [31:0] only */
@@ -851,89 +857,89 @@ static bool cp15_write(u32 reg, u32 val)
 		/* Reserved bits read as zero (B4.1.153): long format keeps T0SZ, EPD0, IRGN0,
 		 * ORGN0, SH0, A1, T1SZ, EPD1, IRGN1, ORGN1, SH1, EAE; short format N, EAE. */
 		sh.g.s1.ttbcr = (val & TTBCR_EAE) ? val & 0xbfc73f87u : val & (TTBCR_EAE | 7u);
-		shadow_values[SH_wr_ttbcr]++;
+		counter_inc(&shadow_values[SH_wr_ttbcr]);
 		regime_changed();
 		return true;
 	case REG(3, 0, 0, 0):
 		sh.g.s1.dacr = val;
-		shadow_values[SH_wr_dacr]++;
+		counter_inc(&shadow_values[SH_wr_dacr]);
 		switch_space(); /* domains are applied when entries are built: a key field */
 		return true;
 	case REG(5, 0, 0, 0):
 		sh.g.dfsr = val;
 		write_dfsr(val);
-		shadow_values[SH_wr_fault_regs]++;
+		counter_inc(&shadow_values[SH_wr_fault_regs]);
 		return true;
 	case REG(5, 0, 0, 1):
 		sh.g.ifsr = val;
 		write_ifsr(val);
-		shadow_values[SH_wr_fault_regs]++;
+		counter_inc(&shadow_values[SH_wr_fault_regs]);
 		return true;
 	case REG(5, 0, 1, 0):
 		write_adfsr(val);
-		shadow_values[SH_wr_fault_regs]++;
+		counter_inc(&shadow_values[SH_wr_fault_regs]);
 		return true;
 	case REG(5, 0, 1, 1):
 		write_aifsr(val);
-		shadow_values[SH_wr_fault_regs]++;
+		counter_inc(&shadow_values[SH_wr_fault_regs]);
 		return true;
 	case REG(6, 0, 0, 0):
 		sh.g.dfar = val;
 		write_dfar(val);
-		shadow_values[SH_wr_fault_regs]++;
+		counter_inc(&shadow_values[SH_wr_fault_regs]);
 		return true;
 	case REG(6, 0, 0, 2):
 		sh.g.ifar = val;
 		write_ifar(val);
-		shadow_values[SH_wr_fault_regs]++;
+		counter_inc(&shadow_values[SH_wr_fault_regs]);
 		return true;
 	case REG(10, 0, 2, 0):
 		sh.g.prrr = val;
-		shadow_values[SH_wr_prrr_nmrr]++;
+		counter_inc(&shadow_values[SH_wr_prrr_nmrr]);
 		regime_changed();
 		return true;
 	case REG(10, 0, 2, 1):
 		sh.g.nmrr = val;
-		shadow_values[SH_wr_prrr_nmrr]++;
+		counter_inc(&shadow_values[SH_wr_prrr_nmrr]);
 		regime_changed();
 		return true;
 	case REG(10, 0, 3, 0):
 		sh.g.amair0 = val;
-		shadow_values[SH_wr_amair]++;
+		counter_inc(&shadow_values[SH_wr_amair]);
 		return true;
 	case REG(10, 0, 3, 1):
 		sh.g.amair1 = val;
-		shadow_values[SH_wr_amair]++;
+		counter_inc(&shadow_values[SH_wr_amair]);
 		return true;
 	case REG_TLB_LOCKDOWN: /* nothing to lock */
-		shadow_values[SH_wr_other]++;
+		counter_inc(&shadow_values[SH_wr_other]);
 		return true;
 	case REG(12, 0, 0, 0):
 		sh.g.vbar = val & ~0x1fu; /* bits [4:0] RES0 (B4.1.156) */
-		shadow_values[SH_wr_vbar]++;
+		counter_inc(&shadow_values[SH_wr_vbar]);
 		update_trampoline();
 		return true;
 	case REG(13, 0, 0, 0):
-		shadow_values[SH_wr_other]++;
+		counter_inc(&shadow_values[SH_wr_other]);
 		return true; /* FCSEIDR: the FCSE is not implemented, RAZ/WI */
 	case REG(13, 0, 0, 1):
 		sh.g.contextidr = val;
-		shadow_values[SH_wr_contextidr]++;
+		counter_inc(&shadow_values[SH_wr_contextidr]);
 		if (!guest_lpae()) {
 			switch_space(); /* the ASID, in the short format */
 		}
 		return true;
 	case REG(13, 0, 0, 2):
 		write_tpidrurw(val);
-		shadow_values[SH_wr_other]++;
+		counter_inc(&shadow_values[SH_wr_other]);
 		return true;
 	case REG(13, 0, 0, 3):
 		write_tpidruro(val);
-		shadow_values[SH_wr_other]++;
+		counter_inc(&shadow_values[SH_wr_other]);
 		return true;
 	case REG(13, 0, 0, 4):
 		write_tpidrprw(val);
-		shadow_values[SH_wr_other]++;
+		counter_inc(&shadow_values[SH_wr_other]);
 		return true;
 	default:
 		return false;
@@ -1040,19 +1046,19 @@ static void tlb_op(u32 crm, u32 opc1, u32 opc2, u32 val)
 	bool touched = spt_resync(); /* out-of-sync frames (any policy: see pt_write) */
 	switch (opc2) {
 	case 0: /* TLBIALL, ITLBIALL, DTLBIALL, TLBIALLIS */
-		shadow_values[SH_tlbi_all]++;
+		counter_inc(&shadow_values[SH_tlbi_all]);
 		spt_inval_all();
 		break;
 	case 1: /* TLBIMVA and its I, D, IS forms: VA[31:12], ASID[7:0] */
-		shadow_values[SH_tlbi_mva]++;
+		counter_inc(&shadow_values[SH_tlbi_mva]);
 		spt_inval_va(val & ~PAGE_OFFSET_MASK, val & ASID_MASK);
 		break;
 	case 2: /* TLBIASID and its I, D, IS forms */
-		shadow_values[SH_tlbi_asid]++;
+		counter_inc(&shadow_values[SH_tlbi_asid]);
 		spt_inval_asid(val & ASID_MASK);
 		break;
 	default: /* TLBIMVAA, TLBIMVAAIS: every ASID */
-		shadow_values[SH_tlbi_mvaa]++;
+		counter_inc(&shadow_values[SH_tlbi_mvaa]);
 		spt_inval_va_all_asids(val & ~PAGE_OFFSET_MASK);
 		break;
 	}
@@ -1094,7 +1100,7 @@ static __attribute__((noinline)) void cp15_32(struct vcpu *v, u32 hsr)
 		if (!cp15_read(reg, &val)) {
 			hyp_fatal("unexpected trapped CP15 read");
 		}
-		shadow_values[read_counter(reg)]++;
+		counter_inc(&shadow_values[read_counter(reg)]);
 		if (rt == 15) {
 			/* MRC to APSR_nzcv: the flags take bits [31:28] (A8.8.108). */
 			v->tf->cpsr = (v->tf->cpsr & ~0xf0000000u) | (val & 0xf0000000u);
@@ -1116,7 +1122,8 @@ static __attribute__((noinline)) void cp15_32(struct vcpu *v, u32 hsr)
 #define CP64_RT(hsr)  ((u32)BITS(hsr, 8, 5))
 #define CP64_RT2(hsr) ((u32)BITS(hsr, 13, 10))
 
-static __attribute__((noinline)) void cp15_64(struct vcpu *v, u32 hsr)
+/* cp15_64_any: every trapped MCRR/MRRC (cp15_64 takes the most frequent first). */
+static __attribute__((noinline)) void cp15_64_any(struct vcpu *v, u32 hsr)
 {
 	u32 reg = hsr & CP64_REG_MASK, rt = CP64_RT(hsr), rt2 = CP64_RT2(hsr);
 	if (reg != CP64_TTBR0 && reg != CP64_TTBR1) {
@@ -1136,9 +1143,29 @@ static __attribute__((noinline)) void cp15_64(struct vcpu *v, u32 hsr)
 		u64 ttbr = reg == CP64_TTBR0 ? sh.g.s1.ttbr0 : sh.g.s1.ttbr1;
 		vcpu_set_reg(v, rt, (u32)ttbr);
 		vcpu_set_reg(v, rt2, (u32)(ttbr >> 32));
-		shadow_values[reg == CP64_TTBR0 ? SH_rd_ttbr0 : SH_rd_ttbr1]++;
+		counter_inc(&shadow_values[reg == CP64_TTBR0 ? SH_rd_ttbr0 : SH_rd_ttbr1]);
 	}
 	vcpu_skip_insn(v, hsr);
+}
+
+/* The most frequent MCRR (every context switch): an unconditional (CV = 1, AL) write to
+ * TTBR0 from two of r0-r7, which are in the trap frame in every mode. */
+#define CP64_FAST_MASK                                                                             \
+	(HSR_IL | CP64_REG_MASK | ISS_CP_READ | ISS_CV | ISS_COND_MASK | (8u << 5) | (8u << 10))
+#define CP64_FAST (HSR_IL | CP64_TTBR0 | ISS_CV | ((u32)COND_AL << ISS_COND_SHIFT))
+
+static __attribute__((noinline)) void cp15_64(struct vcpu *v, u32 hsr)
+{
+	if ((hsr & CP64_FAST_MASK) != CP64_FAST) {
+		cp15_64_any(v, hsr);
+		return;
+	}
+	struct trap_frame *tf = v->tf;
+	set_ttbr0(((u64)tf->r[CP64_RT2(hsr)] << 32) | tf->r[CP64_RT(hsr)]);
+	tf->pc += 4; /* HSR.IL: a 32-bit instruction */
+	if ((tf->cpsr & PSR_T) != 0) {
+		vcpu_it_step(v);
+	}
 }
 
 /* from_trampoline: is this HVC the trampoline's abort slot, entered by an abort? Only

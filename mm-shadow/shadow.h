@@ -2,6 +2,7 @@
 #ifndef MM_SHADOW_SHADOW_H
 #define MM_SHADOW_SHADOW_H
 
+#include "hyp/counters.h"
 #include "tb/types.h"
 
 #define SHADOW_COUNTERS(X)                                                                         \

@@ -205,7 +205,7 @@ static u32 page_alloc(u32 lvl, u32 root, u32 va, u32 keep)
 	p->root = (u8)root;
 	p->va = va;
 	memset(table(pg), 0, 4096);
-	shadow_values[SH_tables]++;
+	counter_inc(&shadow_values[SH_tables]);
 	return pg;
 }
 
@@ -225,7 +225,7 @@ static void page_free(u32 pg)
 	p->next_free = s.free_head;
 	s.free_head = pg;
 	s.nfree++;
-	shadow_values[SH_tables_freed]++;
+	counter_inc(&shadow_values[SH_tables_freed]);
 }
 
 /* ---- the reverse map ---- */
@@ -392,7 +392,7 @@ static bool src_attach(u32 pg, u32 va, paddr_t ipa, const struct spt_shape *shap
 	f->srcs = id;
 	if (f->nsrc++ == 0 && f->oos == 0) {
 		frame_set_ro(frame, true);
-		shadow_values[SH_frames_protected]++;
+		counter_inc(&shadow_values[SH_frames_protected]);
 	}
 	return true;
 }
@@ -442,7 +442,7 @@ static u32 leaf_remove(u32 pg, u32 slot)
 		s.roots[p->root].nglobal--;
 	}
 	rmap_remove(frame_of_leaf(d), pg * SPT_ENTRIES + slot);
-	shadow_values[SH_zaps]++;
+	counter_inc(&shadow_values[SH_zaps]);
 	return p->va + (slot << 12);
 }
 
@@ -682,7 +682,7 @@ static bool make_room(u32 keep)
 		return false;
 	}
 	root_free(victim);
-	shadow_values[SH_evictions]++;
+	counter_inc(&shadow_values[SH_evictions]);
 	return true;
 }
 
@@ -707,7 +707,7 @@ static u32 root_build(const struct spt_key *k)
 	u32 h = key_hash(k);
 	rt->hash_next = s.hash[h];
 	s.hash[h] = (u8)(r + 1);
-	shadow_values[SH_roots_built]++;
+	counter_inc(&shadow_values[SH_roots_built]);
 	return r;
 }
 
@@ -752,7 +752,7 @@ u64 spt_switch(const struct spt_key *k)
 	if (r == SPT_NO_ROOT) {
 		return empty_ttbr0();
 	}
-	shadow_values[SH_root_hits]++;
+	counter_inc(&shadow_values[SH_root_hits]);
 	return make_current(r);
 }
 
@@ -760,10 +760,10 @@ u64 spt_select(const struct spt_key *k)
 {
 	u32 r = cached_root(k);
 	if (r != SPT_NO_ROOT) {
-		shadow_values[SH_root_hits]++;
+		counter_inc(&shadow_values[SH_root_hits]);
 		return make_current(r);
 	}
-	shadow_values[SH_root_misses]++;
+	counter_inc(&shadow_values[SH_root_misses]);
 	return make_current(root_build(k));
 }
 
@@ -891,7 +891,7 @@ static bool fill_once(const struct spt_fill *f)
 		SPT_ASSERT((t[slot] & SPTE_SW_FIXED) == 0);
 		struct zap z = {.hw_asid = hw_asid(r)};
 		clear_leaf(l3, slot, &z);
-		shadow_values[SH_fills_stale]++;
+		counter_inc(&shadow_values[SH_fills_stale]);
 	}
 	u32 frame = frame_of_ipa(f->ipa);
 	SPT_ASSERT(frame < s.nframes);
@@ -918,7 +918,7 @@ static bool fill_once(const struct spt_fill *f)
 	p->nvalid++;
 	s.lshift[leaf] = f->leaf_shift;
 	rmap_insert(frame, leaf);
-	shadow_values[SH_fills]++;
+	counter_inc(&shadow_values[SH_fills]);
 	return true;
 }
 
@@ -929,7 +929,7 @@ void spt_fill(const struct spt_fill *f)
 		return;
 	}
 	/* Every other root is gone and the pool is still dry: start this one again. */
-	shadow_values[SH_pool_exhausted]++;
+	counter_inc(&shadow_values[SH_pool_exhausted]);
 	zap_range(s.current, 0, BIT64(32), ZAP_ALL, 0);
 	SPT_ASSERT(fill_once(f));
 }
@@ -1073,7 +1073,7 @@ bool spt_unsync(paddr_t ipa)
 			s.frames[frame].oos = (u8)(slot + 1);
 			s.noos++;
 			frame_set_ro(frame, false);
-			shadow_values[SH_oos_marks]++;
+			counter_inc(&shadow_values[SH_oos_marks]);
 			return true;
 		}
 	}
@@ -1091,7 +1091,7 @@ static __attribute__((noinline)) bool resync_frames(void)
 		const u32 *now = frame_host(frame), *then = (const u32 *)(uintptr_t)s.snap[slot];
 		for (u32 w = 0; w < PAGE_SIZE_4K / 4 && s.oos_frame[slot] != 0; w++) {
 			if (now[w] != then[w]) {
-				shadow_values[SH_resync_changes]++;
+				counter_inc(&shadow_values[SH_resync_changes]);
 				frame_wrote(frame, w * 4, 4);
 			}
 		}
@@ -1099,7 +1099,7 @@ static __attribute__((noinline)) bool resync_frames(void)
 			oos_release(frame);
 			frame_set_ro(frame, true);
 		}
-		shadow_values[SH_resyncs]++;
+		counter_inc(&shadow_values[SH_resyncs]);
 	}
 	return spt_fixed_touched();
 }

@@ -55,7 +55,7 @@ static u64 ram_attrs(void)
 
 static paddr_t table_alloc(void *ctx UNUSED, u32 bytes)
 {
-	stage2_values[S2_tables]++;
+	counter_inc(&stage2_values[S2_tables]);
 	return palloc_pages((bytes + 4095) / 4096, 4096);
 }
 
@@ -110,7 +110,7 @@ static int stage2_setup(struct vm *vm)
 	if (s2.regime.root == 0) {
 		return -1;
 	}
-	stage2_values[S2_tables]++;
+	counter_inc(&stage2_values[S2_tables]);
 	/* The device GiB's level-1 entry points to an empty level-2 table: a genuine fault
 	 * there is then a level-2 translation fault, and a level-1 one can only be QEMU's
 	 * truncated report of an IPA above 4 GiB (odd_fault). */
@@ -119,7 +119,7 @@ static int stage2_setup(struct vm *vm)
 		return -1;
 	}
 	*(volatile u64 *)(uintptr_t)s2.regime.root = pt_lpae_s2.make_table(device_table);
-	stage2_values[S2_tables]++;
+	counter_inc(&stage2_values[S2_tables]);
 	if (s2.eager) {
 		map(vm->ram_ipa, vm->ram_size);
 	}
@@ -131,7 +131,7 @@ static int stage2_setup(struct vm *vm)
 	write_vttbr(s2.regime.root | ((u64)vm->vmid << VTTBR_VMID_SHIFT));
 	vm->hcr |= HCR_VM;
 	/* The caller issues TLBIALLNSNH after installing HCR (VTTBR and HCR.VM changed). */
-	stage2_values[S2_tlbi_allnsnh]++;
+	counter_inc(&stage2_values[S2_tlbi_allnsnh]);
 	return 0;
 }
 
@@ -169,14 +169,14 @@ static void fill(u32 ipa, bool s1ptw)
 	u32 base = ALIGN_DOWN(ipa, BLOCK_SIZE);
 	if (s2.max_shift == BLOCK_SHIFT && base - s2.vm->ram_ipa <= s2.vm->ram_size - BLOCK_SIZE) {
 		map(base, BLOCK_SIZE);
-		stage2_values[S2_fills_block]++;
+		counter_inc(&stage2_values[S2_fills_block]);
 	} else {
 		fill_page(ipa); /* 4 KiB pages, or a partial block at the end of RAM */
-		stage2_values[S2_fills_page]++;
+		counter_inc(&stage2_values[S2_fills_page]);
 	}
 	dsb();
 	if (s1ptw) {
-		stage2_values[S2_fills_s1ptw]++;
+		counter_inc(&stage2_values[S2_fills_s1ptw]);
 	}
 }
 

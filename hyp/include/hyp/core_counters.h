@@ -35,7 +35,7 @@ extern const struct counter_block core_block;
 
 static inline void core_count(enum core_counter c)
 {
-	core_values[c]++;
+	counter_inc(&core_values[c]);
 }
 
 /* counters_hyp_mark: the Hyp instruction count now, to count the work that follows apart
