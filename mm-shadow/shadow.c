@@ -1034,6 +1034,17 @@ static bool cp15_read(u32 reg, u32 *val)
 	}
 }
 
+/* tlb_mva: a trapped TLBIMVA (or its I, D, IS forms) of val: VA[31:12], ASID[7:0]. */
+static inline __attribute__((always_inline)) void tlb_mva(u32 val)
+{
+	bool touched = spt_resync(); /* out-of-sync frames (any policy: see pt_write) */
+	counter_inc(&shadow_values[SH_tlbi_mva]);
+	spt_inval_va(val & ~PAGE_OFFSET_MASK, val & ASID_MASK);
+	if (touched) {
+		check_reserved_va();
+	}
+}
+
 /* tlb_op: a trapped TLB maintenance operation (CRn = 8, B4.2.2): the shadow entries the
  * guest's TLB would lose are removed, no more. Out-of-sync frames come back first. */
 static void tlb_op(u32 crm, u32 opc1, u32 opc2, u32 val)
@@ -1043,15 +1054,15 @@ static void tlb_op(u32 crm, u32 opc1, u32 opc2, u32 val)
 	    (opc2 == 3 && !is_or_unified) || opc2 > 3) {
 		hyp_fatal("unexpected trapped TLB operation c8, %u, c%u, %u", opc1, crm, opc2);
 	}
-	bool touched = spt_resync(); /* out-of-sync frames (any policy: see pt_write) */
+	if (opc2 == 1) {
+		tlb_mva(val);
+		return;
+	}
+	bool touched = spt_resync();
 	switch (opc2) {
 	case 0: /* TLBIALL, ITLBIALL, DTLBIALL, TLBIALLIS */
 		counter_inc(&shadow_values[SH_tlbi_all]);
 		spt_inval_all();
-		break;
-	case 1: /* TLBIMVA and its I, D, IS forms: VA[31:12], ASID[7:0] */
-		counter_inc(&shadow_values[SH_tlbi_mva]);
-		spt_inval_va(val & ~PAGE_OFFSET_MASK, val & ASID_MASK);
 		break;
 	case 2: /* TLBIASID and its I, D, IS forms */
 		counter_inc(&shadow_values[SH_tlbi_asid]);
@@ -1077,9 +1088,24 @@ static void tlb_op(u32 crm, u32 opc1, u32 opc2, u32 val)
 #define CP32_CRN_MASK  (0xfu << 10)
 #define CP32_TLB_WRITE (8u << 10) /* MCR to CRn = c8: TLB maintenance */
 
+/* The most frequent TLB operation: an unconditional (CV = 1, AL) TLBIMVA or TLBIMVAIS
+ * (opc1 0, CRm c7 or c3, opc2 1), 32-bit, from one of r0-r7 (in the trap frame in every
+ * mode). */
+#define CP32_MVA_MASK                                                                              \
+	(HSR_IL | ISS_CV | ISS_COND_MASK | (0x7u << 17) | (0x7u << 14) | CP32_CRN_MASK |           \
+	 (8u << 5) | (0xbu << 1) | ISS_CP_READ)
+#define CP32_MVA                                                                                   \
+	(HSR_IL | ISS_CV | ((u32)COND_AL << ISS_COND_SHIFT) | (1u << 17) | CP32_TLB_WRITE |        \
+	 (3u << 1))
+
 /* tlb_trap: a trapped MCR to c8 (HCR.TTLB): the most frequent CP15 trap. */
 static __attribute__((noinline)) void tlb_trap(struct vcpu *v, u32 hsr)
 {
+	if ((hsr & CP32_MVA_MASK) == CP32_MVA) {
+		tlb_mva(v->tf->r[CP32_RT(hsr)]);
+		vcpu_skip_insn32(v);
+		return;
+	}
 	if (trapped_condition_passed(v, hsr)) {
 		tlb_op(CP32_CRM(hsr), CP32_OPC1(hsr), CP32_OPC2(hsr), vcpu_reg(v, CP32_RT(hsr)));
 	}
@@ -1160,12 +1186,9 @@ static __attribute__((noinline)) void cp15_64(struct vcpu *v, u32 hsr)
 		cp15_64_any(v, hsr);
 		return;
 	}
-	struct trap_frame *tf = v->tf;
+	const struct trap_frame *tf = v->tf;
 	set_ttbr0(((u64)tf->r[CP64_RT2(hsr)] << 32) | tf->r[CP64_RT(hsr)]);
-	tf->pc += 4; /* HSR.IL: a 32-bit instruction */
-	if ((tf->cpsr & PSR_T) != 0) {
-		vcpu_it_step(v);
-	}
+	vcpu_skip_insn32(v);
 }
 
 /* from_trampoline: is this HVC the trampoline's abort slot, entered by an abort? Only

@@ -8,6 +8,7 @@
  *      page), registered on the chain of their frame: a change to any of them is seen;
  *   I3 a frame with sources and not out of sync has no writable leaf (write protection);
  *   I4 a page's nvalid counts its valid entries; the free list holds every unused page;
+ *      the root sets (live, by ASID, with global leaves) name exactly their roots;
  *   I5 a level-3 page's fill memo, while current, names one of the page's own sources
  *      (spt_check verifies the leaf run; the upper descriptors are covered by I2). */
 #include "spt.h"
@@ -27,6 +28,7 @@
 #define SPT_NO_PAGE   0xffffffffu
 #define SPT_HASH      64u
 #define SPT_EMPTY     SPT_MAX_ROOTS /* roots[] index of the empty root */
+#define ASID_COUNT    256u	    /* 8-bit ASIDs (B3.9.3) */
 
 /* Size classes of the guest leaves a shadow leaf comes from (a TLBIMVA removes the whole
  * guest leaf, B3.10.6): 4K, 64K (large page), 1M (section), 2M (block), 16M
@@ -108,8 +110,10 @@ static struct {
 	paddr_t snap[SPT_MAX_OOS];
 	u32 gfilter[128]; /* 4 KiB global leaves, by a hash of their VA page (a superset) */
 	bool fixed_touched;
-	u32 noos;      /* out-of-sync frames */
-	u32 live;      /* roots that translate (MMU on), one bit each */
+	u32 noos;		 /* out-of-sync frames */
+	u32 live;		 /* roots that translate (MMU on), one bit each */
+	u32 by_asid[ASID_COUNT]; /* the live roots by their key's ASID, one bit each */
+	u32 global_live;	 /* the live roots with global leaves (nglobal != 0) */
 	u32 src_epoch; /* changes whenever a source is unlinked (see spt_page.memo_epoch) */
 } s;
 
@@ -241,7 +245,7 @@ static void rmap_insert(u32 frame, u32 leaf)
 	f->rmap = leaf + 1; /* counted as shadow.fills (shadow.rmap_inserts is derived) */
 }
 
-static void rmap_remove(u32 frame, u32 leaf)
+static inline void rmap_remove(u32 frame, u32 leaf)
 {
 	u32 prev = s.rprev[leaf], next = s.rnext[leaf];
 	if (prev != 0) {
@@ -431,15 +435,15 @@ static u32 class_bit(u32 shift)
 
 /* leaf_remove: remove leaf slot of level-3 page pg and its reverse-map entry, not yet its
  * TLB entry; returns the VA it mapped. */
-static u32 leaf_remove(u32 pg, u32 slot)
+static inline __attribute__((always_inline)) u32 leaf_remove(u32 pg, u32 slot)
 {
 	struct spt_page *p = &s.pages[pg];
 	u64 *t = table(pg);
 	u64 d = t[slot];
 	t[slot] = 0;
 	p->nvalid--;
-	if (d & SPTE_SW_GLOBAL) {
-		s.roots[p->root].nglobal--;
+	if ((d & SPTE_SW_GLOBAL) != 0 && --s.roots[p->root].nglobal == 0) {
+		s.global_live &= ~BIT(p->root);
 	}
 	rmap_remove(frame_of_leaf(d), pg * SPT_ENTRIES + slot);
 	counter_inc(&shadow_values[SH_zaps]);
@@ -662,6 +666,8 @@ static void root_free(u32 r)
 	}
 	rt->used = false;
 	s.live &= ~BIT(r);
+	s.by_asid[rt->key.asid] &= ~BIT(r);
+	s.global_live &= ~BIT(r);
 	if (s.previous == r) {
 		s.previous = SPT_NO_ROOT;
 	}
@@ -698,12 +704,14 @@ static u32 root_build(const struct spt_key *k)
 		return root_build(k);
 	}
 	struct spt_root *rt = &s.roots[r];
+	SPT_ASSERT(k->asid < ASID_COUNT);
 	*rt = (struct spt_root){.key = *k, .used = true};
 	rt->l1 = page_alloc(1, r, 0, r);
 	SPT_ASSERT(rt->l1 != SPT_NO_PAGE);
 	map_fixed(r);
 	rt->hw_ttbr0 = root_ttbr0(r);
 	s.live |= k->mmu ? BIT(r) : 0;
+	s.by_asid[k->asid] |= k->mmu ? BIT(r) : 0;
 	u32 h = key_hash(k);
 	rt->hash_next = s.hash[h];
 	s.hash[h] = (u8)(r + 1);
@@ -910,7 +918,9 @@ static bool fill_once(const struct spt_fill *f)
 	}
 	if (f->global) {
 		attrs |= SPTE_SW_GLOBAL;
-		s.roots[r].nglobal++;
+		if (s.roots[r].nglobal++ == 0) {
+			s.global_live |= BIT(r);
+		}
 		s.roots[r].gclasses |= (u8)cls;
 		s.gfilter[(va >> 12) / 32 % ARRAY_SIZE(s.gfilter)] |= BIT((va >> 12) % 32);
 	}
@@ -1132,11 +1142,22 @@ void spt_inval_all(void)
 
 void spt_inval_asid(u32 asid)
 {
-	for (u32 m = s.live; m != 0;) {
+	for (u32 m = s.by_asid[asid % ASID_COUNT]; m != 0;) {
 		u32 r = next_live(&m);
-		if (s.roots[r].key.asid == asid) {
-			zap_range(r, 0, BIT64(32),
-				  s.roots[r].nglobal == 0 ? ZAP_ALL : ZAP_NONGLOBAL, 0);
+		zap_range(r, 0, BIT64(32), s.roots[r].nglobal == 0 ? ZAP_ALL : ZAP_NONGLOBAL, 0);
+	}
+}
+
+/* inval_va_big: inval_va_root for the guest leaves of size classes (besides 4 KiB) that
+ * may hold va in root r; in_table: r has a level-3 table for va, whose leaves of up to
+ * 2 MiB classes names. */
+static __attribute__((noinline)) void inval_va_big(u32 r, u32 va, enum zap_mode mode, u32 classes,
+						   bool in_table)
+{
+	for (; classes != 0; classes &= classes - 1) {
+		u32 sh = class_shift[__builtin_ctz(classes)];
+		if (in_table || sh > page_span_shift(3)) {
+			zap_range(r, va & ~MASK(sh), BIT64(sh), mode, sh);
 		}
 	}
 }
@@ -1144,41 +1165,47 @@ void spt_inval_asid(u32 asid)
 /* inval_va_root: remove from root r the guest leaf holding va (all of it: a section's
  * 4 KiB pieces too), if it matches mode. Guest leaves up to 2 MiB lie in va's level-3
  * table; bigger ones (supersections, 1 GiB blocks) span several. */
-static void inval_va_root(u32 r, u32 va, enum zap_mode mode)
+static inline __attribute__((always_inline)) void inval_va_root(u32 r, u32 va, enum zap_mode mode)
 {
-	struct spt_root *rt = &s.roots[r];
+	const struct spt_root *rt = &s.roots[r];
 	u32 classes = mode == ZAP_GLOBAL ? rt->gclasses : rt->classes;
-	u32 pg = leaf_page(r, va);
-	if (pg != SPT_NO_PAGE) {
-		u32 slot = (va >> 12) % SPT_ENTRIES;
-		u64 d = table(pg)[slot];
+	u64 *t = leaf_table(r, va);
+	if (t != NULL) {
+		u32 pg = page_index(t), slot = (va >> 12) % SPT_ENTRIES;
+		u64 d = t[slot];
 		if ((d & (LPAE_VALID | SPTE_SW_FIXED)) == LPAE_VALID &&
 		    (mode != ZAP_GLOBAL || (d & SPTE_SW_GLOBAL) != 0)) {
 			spt_hw_flush_va(leaf_remove(pg, slot), hw_asid(r));
 		}
 		classes &= s.pages[pg].classes | ~0x0fu; /* the small classes: this table's own */
 	}
-	for (classes &= ~1u; classes != 0; classes &= classes - 1) { /* the bigger classes */
-		u32 sh = class_shift[__builtin_ctz(classes)];
-		if (pg != SPT_NO_PAGE || sh > page_span_shift(3)) {
-			zap_range(r, va & ~MASK(sh), BIT64(sh), mode, sh);
+	if ((classes & ~1u) != 0) {
+		inval_va_big(r, va, mode, classes & ~1u, t != NULL);
+	}
+}
+
+/* inval_va_globals: TLBIMVA's removal of va's global leaves from roots (of other ASIDs). */
+static __attribute__((noinline)) void inval_va_globals(u32 va, u32 roots)
+{
+	u32 page_bit = BIT((va >> 12) % 32);
+	bool maybe_global = (s.gfilter[(va >> 12) / 32 % ARRAY_SIZE(s.gfilter)] & page_bit) != 0;
+	for (u32 m = roots; m != 0;) {
+		u32 r = next_live(&m);
+		if (maybe_global || (s.roots[r].gclasses & ~1u) != 0) {
+			inval_va_root(r, va, ZAP_GLOBAL);
 		}
 	}
 }
 
 void spt_inval_va(u32 va, u32 asid)
 {
-	u32 page_bit = BIT((va >> 12) % 32);
-	bool maybe_global = (s.gfilter[(va >> 12) / 32 % ARRAY_SIZE(s.gfilter)] & page_bit) != 0;
+	u32 mine = s.by_asid[asid % ASID_COUNT]; /* asid: 8 bits (TLBIMVA's [7:0]) */
 	va &= ~PAGE_OFFSET_MASK;
-	for (u32 m = s.live; m != 0;) {
-		u32 r = next_live(&m);
-		const struct spt_root *rt = &s.roots[r];
-		if (rt->key.asid == asid) {
-			inval_va_root(r, va, ZAP_ALL);
-		} else if (rt->nglobal != 0 && (maybe_global || (rt->gclasses & ~1u) != 0)) {
-			inval_va_root(r, va, ZAP_GLOBAL);
-		}
+	for (u32 m = mine; m != 0;) {
+		inval_va_root(next_live(&m), va, ZAP_ALL);
+	}
+	if ((s.global_live & ~mine) != 0) {
+		inval_va_globals(va, s.global_live & ~mine);
 	}
 }
 
@@ -1295,9 +1322,31 @@ static const char *check_table(u32 pg, u32 r, u32 *leaves)
 	return n == p->nvalid ? NULL : "a table's valid-entry count is wrong";
 }
 
+/* root_sets_ok: s.live, s.by_asid and s.global_live name exactly the roots they describe. */
+static bool root_sets_ok(void)
+{
+	for (u32 r = 0; r < SPT_MAX_ROOTS; r++) {
+		const struct spt_root *rt = &s.roots[r];
+		bool live = rt->used && rt->key.mmu;
+		for (u32 a = 0; a < ASID_COUNT; a++) {
+			if (((s.by_asid[a] >> r) & 1) != (live && rt->key.asid == a)) {
+				return false;
+			}
+		}
+		if (((s.live >> r) & 1) != live ||
+		    ((s.global_live >> r) & 1) != (rt->used && rt->nglobal != 0)) {
+			return false;
+		}
+	}
+	return true;
+}
+
 const char *spt_check(void)
 {
 	u32 leaves = 0, chained = 0, used = 0;
+	if (!root_sets_ok()) {
+		return "the live, by-ASID or global root sets do not match the roots";
+	}
 	for (u32 r = 0; r <= SPT_MAX_ROOTS; r++) {
 		if (s.roots[r].used) {
 			const char *e = check_table(s.roots[r].l1, r, &leaves);

@@ -21,7 +21,7 @@
 /* What identifies a guest address space: the shadow of one key is valid for no other. */
 struct spt_key {
 	u64 ttbr0; /* the guest's TTBR0 (with the LPAE ASID field) */
-	u32 asid;  /* the guest's current ASID, whichever register holds it */
+	u32 asid;  /* the guest's current ASID (8 bits), whichever register holds it */
 	u32 dacr;  /* short format: domains are applied when entries are built */
 	bool mmu;  /* SCTLR.M: off means the flat identity shadow */
 };

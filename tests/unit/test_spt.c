@@ -279,7 +279,7 @@ static void test_root_cache_lru_and_no_leak(void **state)
 	/* Churn: hundreds of address spaces come and go; nothing leaks. */
 	for (u32 i = 0; i < 500; i++) {
 		u64 ttbr0 = 0x40800000u + (i % 128) * 0x1000u;
-		spt_select(&(struct spt_key){.ttbr0 = ttbr0, .asid = i, .mmu = true});
+		spt_select(&(struct spt_key){.ttbr0 = ttbr0, .asid = i % 256, .mmu = true});
 		lpae_fill(0x1000 + i * 0x200000, RAM_IPA + 0x5000, ttbr0, 0x40101000, L3_TABLE_A,
 			  false, ATTR_RW);
 	}
