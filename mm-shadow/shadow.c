@@ -15,8 +15,9 @@
  *     map and the sources that make write protection of the guest's tables work.
  *   - Coherence: writes to guest page tables are caught and emulated (shadow.sync=emulate)
  *     or let through until the next TLB maintenance or address-space switch, when the
- *     frame is compared with its snapshot (shadow.sync=unsync); trapped TLB maintenance
- *     (HCR.TTLB) removes exactly the shadow entries the guest's TLB would lose.
+ *     frame is compared with its snapshot (shadow.sync=unsync). Trapped TLB maintenance
+ *     (HCR.TTLB) brings the out-of-sync frames back, which removes every stale shadow
+ *     entry: the others are what a walk gives now (spt.c, I6).
  * Not handled (docs/shadow-design.md): guest ATS operations (not trapped: they translate
  * through the shadow), device accesses from Thumb code, big-endian guests, and misses
  * taken while the guest runs in Abort mode: the hardware abort that reports the miss
@@ -393,8 +394,6 @@ static void fill(u32 va, const struct s1_result *r)
 	f.va = va;
 	f.ipa = ALIGN_DOWN(r->out, (paddr_t)PAGE_SIZE_4K);
 	f.attrs = shadow_attrs(r->perms);
-	f.global = mmu && r->global;
-	f.leaf_shift = (u8)r->size_shift;
 	f.nsrc = mmu ? r->walk.depth : 0;
 	f.shape = mmu ? walk_shape(&r->regime) : NULL;
 	f.src = r->walk.desc_pa;
@@ -1034,45 +1033,26 @@ static bool cp15_read(u32 reg, u32 *val)
 	}
 }
 
-/* tlb_mva: a trapped TLBIMVA (or its I, D, IS forms) of val: VA[31:12], ASID[7:0]. */
-static inline __attribute__((always_inline)) void tlb_mva(u32 val)
+/* tlb_op: a trapped TLB maintenance operation (CRn = 8, B4.2.2). What it must remove from
+ * the shadow is what may be stale there, and only frames out of sync can make an entry
+ * stale: write protection keeps every other shadow entry what a walk of the guest's
+ * tables gives now (spt.c, I6). So every operation brings the out-of-sync frames back
+ * (any policy: see pt_write), whichever entries, ASID or VA it names, and does no more. */
+static void tlb_op(u32 crm, u32 opc1, u32 opc2)
 {
-	bool touched = spt_resync(); /* out-of-sync frames (any policy: see pt_write) */
-	counter_inc(&shadow_values[SH_tlbi_mva]);
-	spt_inval_va(val & ~PAGE_OFFSET_MASK, val & ASID_MASK);
-	if (touched) {
-		check_reserved_va();
-	}
-}
-
-/* tlb_op: a trapped TLB maintenance operation (CRn = 8, B4.2.2): the shadow entries the
- * guest's TLB would lose are removed, no more. Out-of-sync frames come back first. */
-static void tlb_op(u32 crm, u32 opc1, u32 opc2, u32 val)
-{
+	static const u8 counter[4] = {
+	    SH_tlbi_all,  /* TLBIALL, ITLBIALL, DTLBIALL, TLBIALLIS */
+	    SH_tlbi_mva,  /* TLBIMVA and its I, D, IS forms: VA[31:12], ASID[7:0] */
+	    SH_tlbi_asid, /* TLBIASID and its I, D, IS forms */
+	    SH_tlbi_mvaa, /* TLBIMVAA, TLBIMVAAIS: every ASID */
+	};
 	bool is_or_unified = crm == 3 || crm == 7; /* inner shareable, unified */
 	if (opc1 != 0 || (crm != 3 && crm != 5 && crm != 6 && crm != 7) ||
 	    (opc2 == 3 && !is_or_unified) || opc2 > 3) {
 		hyp_fatal("unexpected trapped TLB operation c8, %u, c%u, %u", opc1, crm, opc2);
 	}
-	if (opc2 == 1) {
-		tlb_mva(val);
-		return;
-	}
 	bool touched = spt_resync();
-	switch (opc2) {
-	case 0: /* TLBIALL, ITLBIALL, DTLBIALL, TLBIALLIS */
-		counter_inc(&shadow_values[SH_tlbi_all]);
-		spt_inval_all();
-		break;
-	case 2: /* TLBIASID and its I, D, IS forms */
-		counter_inc(&shadow_values[SH_tlbi_asid]);
-		spt_inval_asid(val & ASID_MASK);
-		break;
-	default: /* TLBIMVAA, TLBIMVAAIS: every ASID */
-		counter_inc(&shadow_values[SH_tlbi_mvaa]);
-		spt_inval_va_all_asids(val & ~PAGE_OFFSET_MASK);
-		break;
-	}
+	counter_inc(&shadow_values[counter[opc2]]);
 	if (touched) {
 		check_reserved_va();
 	}
@@ -1088,26 +1068,11 @@ static void tlb_op(u32 crm, u32 opc1, u32 opc2, u32 val)
 #define CP32_CRN_MASK  (0xfu << 10)
 #define CP32_TLB_WRITE (8u << 10) /* MCR to CRn = c8: TLB maintenance */
 
-/* The most frequent TLB operation: an unconditional (CV = 1, AL) TLBIMVA or TLBIMVAIS
- * (opc1 0, CRm c7 or c3, opc2 1), 32-bit, from one of r0-r7 (in the trap frame in every
- * mode). */
-#define CP32_MVA_MASK                                                                              \
-	(HSR_IL | ISS_CV | ISS_COND_MASK | (0x7u << 17) | (0x7u << 14) | CP32_CRN_MASK |           \
-	 (8u << 5) | (0xbu << 1) | ISS_CP_READ)
-#define CP32_MVA                                                                                   \
-	(HSR_IL | ISS_CV | ((u32)COND_AL << ISS_COND_SHIFT) | (1u << 17) | CP32_TLB_WRITE |        \
-	 (3u << 1))
-
 /* tlb_trap: a trapped MCR to c8 (HCR.TTLB): the most frequent CP15 trap. */
 static __attribute__((noinline)) void tlb_trap(struct vcpu *v, u32 hsr)
 {
-	if ((hsr & CP32_MVA_MASK) == CP32_MVA) {
-		tlb_mva(v->tf->r[CP32_RT(hsr)]);
-		vcpu_skip_insn32(v);
-		return;
-	}
 	if (trapped_condition_passed(v, hsr)) {
-		tlb_op(CP32_CRM(hsr), CP32_OPC1(hsr), CP32_OPC2(hsr), vcpu_reg(v, CP32_RT(hsr)));
+		tlb_op(CP32_CRM(hsr), CP32_OPC1(hsr), CP32_OPC2(hsr));
 	}
 	vcpu_skip_insn(v, hsr);
 }

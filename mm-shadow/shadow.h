@@ -18,7 +18,7 @@
 	X(pt_writes_emulated) /* of which emulated (sync=emulate, or no snapshot slot) */          \
 	X(oos_marks)	      /* frames made out of sync (sync=unsync) */                          \
 	X(resyncs)	      /* out-of-sync frames brought back */                                \
-	X(resync_changes)     /* descriptors found changed at resync */                            \
+	X(resync_changes)     /* out-of-sync descriptors found changed (resync, or a fill) */      \
 	X(frames_protected)   /* guest frames that became page-table frames */                     \
 	X(rmap_inserts)	      /* reverse-map entries added (= fills: derived) */                   \
 	X(rmap_removes)	      /* and removed (= zaps: derived) */                                  \

@@ -8,9 +8,13 @@
  *      page), registered on the chain of their frame: a change to any of them is seen;
  *   I3 a frame with sources and not out of sync has no writable leaf (write protection);
  *   I4 a page's nvalid counts its valid entries; the free list holds every unused page;
- *      the root sets (live, by ASID, with global leaves) name exactly their roots;
  *   I5 a level-3 page's fill memo, while current, names one of the page's own sources
- *      (spt_check verifies the leaf run; the upper descriptors are covered by I2). */
+ *      (spt_check verifies the leaf run; the upper descriptors are covered by I2);
+ *   I6 every leaf equals what a walk of the guest's tables gave when it was built from
+ *      descriptors that are, for a frame in sync, still there (a change to one is caught:
+ *      I2, I3) and, for a frame out of sync, in its snapshot (oos_refresh): after a resync
+ *      no leaf is stale, which is why TLB maintenance has nothing else to remove. I6 is
+ *      what the differential tests check. */
 #include "spt.h"
 #include "shadow.h"
 #include "tb/lpae.h"
@@ -19,7 +23,6 @@
 
 /* Software-use bits of a leaf (B3.6.2: bits [58:55] are reserved for software use). */
 #define SPTE_SW_WRITABLE BIT64(55) /* the guest grants the write; protection may remove it */
-#define SPTE_SW_GLOBAL	 BIT64(56) /* built from a global (nG = 0) guest entry */
 #define SPTE_SW_FIXED	 BIT64(57) /* the fixed page: never removed */
 #define SPTE_AP_RO	 ((u64)LPAE_AP_RO_PL1 << LPAE_AP_SHIFT) /* AP[2]: read-only */
 
@@ -28,14 +31,6 @@
 #define SPT_NO_PAGE   0xffffffffu
 #define SPT_HASH      64u
 #define SPT_EMPTY     SPT_MAX_ROOTS /* roots[] index of the empty root */
-#define ASID_COUNT    256u	    /* 8-bit ASIDs (B3.9.3) */
-
-/* Size classes of the guest leaves a shadow leaf comes from (a TLBIMVA removes the whole
- * guest leaf, B3.10.6): 4K, 64K (large page), 1M (section), 2M (block), 16M
- * (supersection), 1G (block). The class sets of pages and roots record the bigger ones
- * only: a 4 KiB guest leaf is its one shadow leaf, which every TLB operation looks up. */
-static const u8 class_shift[] = {12, 16, 20, 21, 24, 30};
-#define NCLASSES ARRAY_SIZE(class_shift)
 
 /* A run of guest descriptors in one frame that shaped a shadow page. */
 struct spt_src {
@@ -56,7 +51,6 @@ struct spt_page {
 	u8 level;    /* 0: free; else the LPAE level 1..3 of the table */
 	u8 root;     /* owning root (roots[] index) */
 	bool pinned; /* on the fixed page's path: entries removed, never the page */
-	u8 classes;  /* level 3: size classes of its leaves (a superset) */
 	u32 nvalid;
 	u32 va; /* first VA it translates */
 	u32 next_free;
@@ -83,9 +77,6 @@ struct spt_root {
 	struct spt_key key;
 	u32 l1; /* pool page of its level-1 table */
 	u32 stamp;
-	u32 nglobal;
-	u8 classes;  /* size classes of its leaves (a superset) */
-	u8 gclasses; /* and of its global leaves */
 	bool used;
 	u8 hash_next; /* roots[] index + 1 */
 	u64 hw_ttbr0; /* the hardware TTBR0 that runs it */
@@ -97,7 +88,6 @@ static struct {
 	uintptr_t pool_host; /* the same, as an address */
 	struct spt_page *pages;
 	u32 *rnext, *rprev; /* reverse-map links by leaf id (page * 512 + slot), + 1 */
-	u8 *lshift;	    /* log2 size of the guest leaf each shadow leaf comes from */
 	struct spt_frame *frames;
 	u32 nframes;
 	u32 free_head, nfree;
@@ -108,12 +98,8 @@ static struct {
 	u32 clock;
 	u32 oos_frame[SPT_MAX_OOS]; /* frame + 1 */
 	paddr_t snap[SPT_MAX_OOS];
-	u32 gfilter[128]; /* 4 KiB global leaves, by a hash of their VA page (a superset) */
 	bool fixed_touched;
-	u32 noos;		 /* out-of-sync frames */
-	u32 live;		 /* roots that translate (MMU on), one bit each */
-	u32 by_asid[ASID_COUNT]; /* the live roots by their key's ASID, one bit each */
-	u32 global_live;	 /* the live roots with global leaves (nglobal != 0) */
+	u32 noos;      /* out-of-sync frames */
 	u32 src_epoch; /* changes whenever a source is unlinked (see spt_page.memo_epoch) */
 } s;
 
@@ -403,17 +389,9 @@ static bool src_attach(u32 pg, u32 va, paddr_t ipa, const struct spt_shape *shap
 
 /* ---- removing shadow entries ---- */
 
-enum zap_mode {
-	ZAP_ALL,
-	ZAP_GLOBAL,    /* only leaves built from global guest entries */
-	ZAP_NONGLOBAL, /* only the others */
-};
-
-/* One removal: the leaves of [va, va + size) that match mode and class. */
+/* One removal: the leaves of [va, va + size) (the fixed page's aside). */
 struct zap {
 	u64 va, size;
-	enum zap_mode mode;
-	u32 shift;	 /* 0: every leaf; else only leaves from guest leaves of that size */
 	bool keep_pages; /* never free a table (the caller holds it) */
 	u32 hw_asid;
 	u32 flushed;	 /* leaves flushed one by one */
@@ -421,17 +399,6 @@ struct zap {
 };
 
 #define ZAP_FLUSH_EACH_MAX 8u
-
-static u32 class_bit(u32 shift)
-{
-	/* class_shift[] inverted: 0 for sizes no guest leaf has. */
-	static const u8 bit_of_shift[32] = {[12] = BIT(0), [16] = BIT(1), [20] = BIT(2),
-					    [21] = BIT(3), [24] = BIT(4), [30] = BIT(5)};
-	if (shift >= 32 || bit_of_shift[shift] == 0) {
-		spt_panic("shadow store: a guest leaf of an unknown size");
-	}
-	return bit_of_shift[shift];
-}
 
 /* leaf_remove: remove leaf slot of level-3 page pg and its reverse-map entry, not yet its
  * TLB entry; returns the VA it mapped. */
@@ -442,9 +409,6 @@ static inline __attribute__((always_inline)) u32 leaf_remove(u32 pg, u32 slot)
 	u64 d = t[slot];
 	t[slot] = 0;
 	p->nvalid--;
-	if ((d & SPTE_SW_GLOBAL) != 0 && --s.roots[p->root].nglobal == 0) {
-		s.global_live &= ~BIT(p->root);
-	}
 	rmap_remove(frame_of_leaf(d), pg * SPT_ENTRIES + slot);
 	counter_inc(&shadow_values[SH_zaps]);
 	return p->va + (slot << 12);
@@ -460,21 +424,6 @@ static void clear_leaf(u32 pg, u32 slot, struct zap *z)
 		z->flushed++;
 	} else {
 		z->flush_asid = true;
-	}
-}
-
-static bool leaf_matches(u64 d, u32 leaf, const struct zap *z)
-{
-	if ((d & SPTE_SW_FIXED) != 0 || (z->shift != 0 && s.lshift[leaf] != z->shift)) {
-		return false;
-	}
-	switch (z->mode) {
-	case ZAP_GLOBAL:
-		return (d & SPTE_SW_GLOBAL) != 0;
-	case ZAP_NONGLOBAL:
-		return (d & SPTE_SW_GLOBAL) == 0;
-	default:
-		return true;
 	}
 }
 
@@ -499,8 +448,7 @@ static void zap_table(u32 pg, struct zap *z)
 	u64 pend = (u64)p->va + BIT64(page_span_shift(p->level));
 	u64 lo = z->va > p->va ? z->va : p->va;
 	u64 hi = z->va + z->size < pend ? z->va + z->size : pend;
-	if (lo >= hi ||
-	    (p->level == 3 && z->shift > 12 && (p->classes & class_bit(z->shift)) == 0)) {
+	if (lo >= hi) {
 		return;
 	}
 	u64 *t = table(pg);
@@ -511,7 +459,7 @@ static void zap_table(u32 pg, struct zap *z)
 			continue;
 		}
 		if (p->level == 3) {
-			if (leaf_matches(d, pg * SPT_ENTRIES + i, z)) {
+			if ((d & SPTE_SW_FIXED) == 0) {
 				clear_leaf(pg, i, z);
 			}
 			continue;
@@ -527,9 +475,7 @@ static void zap_table(u32 pg, struct zap *z)
 			z->flush_asid = true; /* walks may have cached the table entry */
 		}
 	}
-	if (z->mode == ZAP_ALL && z->shift == 0) {
-		drop_sources(pg, lo, hi);
-	}
+	drop_sources(pg, lo, hi);
 }
 
 /* zap_root: apply z to root r. */
@@ -546,47 +492,24 @@ static void zap_root(u32 r, struct zap *z)
 
 static u32 leaf_page(u32 r, u32 va);
 
-/* zap_small: zap_range for a range inside one level-3 table (a page, or a guest leaf of
- * 64 KiB to 2 MiB): no table is freed and no source dropped, since every source spans
- * more than a page and a class-filtered removal keeps them (sources are a superset). */
-static void zap_small(u32 r, u32 va, u32 size_shift, enum zap_mode mode, u32 shift)
+/* zap_page: zap_range for one page: no table is freed and no source dropped, since every
+ * source spans more than a page. */
+static void zap_page(u32 r, u32 va)
 {
-	u32 pg = leaf_page(r, va);
-	if (pg == SPT_NO_PAGE || (shift != 0 && (s.pages[pg].classes & class_bit(shift)) == 0)) {
-		return;
-	}
-	struct zap z; /* the fields clear_leaf and leaf_matches read (no zeroing: hot path) */
-	z.mode = mode;
-	z.shift = shift;
-	z.hw_asid = hw_asid(r);
-	z.flushed = 0;
-	z.flush_asid = false;
-	u64 *t = table(pg);
-	u32 first = (va >> 12) % SPT_ENTRIES, n = 1u << (size_shift - 12);
-	for (u32 slot = first; slot < first + n; slot++) {
-		if ((t[slot] & LPAE_VALID) != 0 &&
-		    leaf_matches(t[slot], pg * SPT_ENTRIES + slot, &z)) {
-			clear_leaf(pg, slot, &z);
-		}
-	}
-	if (z.flush_asid) {
-		spt_hw_flush_asid(z.hw_asid);
+	u32 pg = leaf_page(r, va), slot = (va >> 12) % SPT_ENTRIES;
+	if (pg != SPT_NO_PAGE && (table(pg)[slot] & (LPAE_VALID | SPTE_SW_FIXED)) == LPAE_VALID) {
+		spt_hw_flush_va(leaf_remove(pg, slot), hw_asid(r));
 	}
 }
 
-/* zap_range: remove the leaves of [va, va + size) in root r that match mode and (unless 0)
- * the guest leaf size shift. */
-static void zap_range(u32 r, u64 va, u64 size, enum zap_mode mode, u32 shift)
+/* zap_range: remove the leaves of [va, va + size) in root r. */
+static void zap_range(u32 r, u64 va, u64 size)
 {
-	if (size == PAGE_SIZE_4K && shift == 0) {
-		zap_small(r, (u32)va, 12, mode, 0);
+	if (size == PAGE_SIZE_4K) {
+		zap_page(r, (u32)va);
 		return;
 	}
-	if (shift != 0 && shift <= page_span_shift(3) && size == BIT64(shift)) {
-		zap_small(r, (u32)va, shift, mode, shift);
-		return;
-	}
-	struct zap z = {.va = va, .size = size, .mode = mode, .shift = shift};
+	struct zap z = {.va = va, .size = size};
 	zap_root(r, &z);
 }
 
@@ -645,7 +568,7 @@ static bool key_eq(const struct spt_key *a, const struct spt_key *b)
 static void root_free(u32 r)
 {
 	struct spt_root *rt = &s.roots[r];
-	zap_range(r, 0, BIT64(32), ZAP_ALL, 0);
+	zap_range(r, 0, BIT64(32));
 	u32 l2 = child(rt->l1, s.c.fixed_va, r), l3 = child(l2, s.c.fixed_va, r);
 	table(l3)[(s.c.fixed_va >> 12) % SPT_ENTRIES] = 0;
 	s.pages[l3].nvalid--;
@@ -665,9 +588,6 @@ static void root_free(u32 r)
 		*link = rt->hash_next;
 	}
 	rt->used = false;
-	s.live &= ~BIT(r);
-	s.by_asid[rt->key.asid] &= ~BIT(r);
-	s.global_live &= ~BIT(r);
 	if (s.previous == r) {
 		s.previous = SPT_NO_ROOT;
 	}
@@ -704,14 +624,11 @@ static u32 root_build(const struct spt_key *k)
 		return root_build(k);
 	}
 	struct spt_root *rt = &s.roots[r];
-	SPT_ASSERT(k->asid < ASID_COUNT);
 	*rt = (struct spt_root){.key = *k, .used = true};
 	rt->l1 = page_alloc(1, r, 0, r);
 	SPT_ASSERT(rt->l1 != SPT_NO_PAGE);
 	map_fixed(r);
 	rt->hw_ttbr0 = root_ttbr0(r);
-	s.live |= k->mmu ? BIT(r) : 0;
-	s.by_asid[k->asid] |= k->mmu ? BIT(r) : 0;
 	u32 h = key_hash(k);
 	rt->hash_next = s.hash[h];
 	s.hash[h] = (u8)(r + 1);
@@ -894,8 +811,9 @@ static bool fill_once(const struct spt_fill *f)
 	u64 *t = table(l3);
 	u32 slot = (va >> 12) % SPT_ENTRIES, leaf = l3 * SPT_ENTRIES + slot;
 	if ((t[slot] & LPAE_VALID) != 0) {
-		/* A stale leaf: the guest changed its entry without maintenance yet (either
-		 * translation may be used, B3.10.1): the new one, break before make. */
+		/* A leaf that the walk contradicts: by I6 none should be, but either
+		 * translation is what a TLB may hold (B3.10.1): the new one, break before
+		 * make, and counted (shadow.fills_stale). */
 		SPT_ASSERT((t[slot] & SPTE_SW_FIXED) == 0);
 		struct zap z = {.hw_asid = hw_asid(r)};
 		clear_leaf(l3, slot, &z);
@@ -911,36 +829,54 @@ static bool fill_once(const struct spt_fill *f)
 		}
 	}
 	struct spt_page *p = &s.pages[l3];
-	u32 cls = f->leaf_shift == 12 ? 0 : class_bit(f->leaf_shift);
-	if (cls != 0) {
-		p->classes |= (u8)cls;
-		s.roots[r].classes |= (u8)cls;
-	}
-	if (f->global) {
-		attrs |= SPTE_SW_GLOBAL;
-		if (s.roots[r].nglobal++ == 0) {
-			s.global_live |= BIT(r);
-		}
-		s.roots[r].gclasses |= (u8)cls;
-		s.gfilter[(va >> 12) / 32 % ARRAY_SIZE(s.gfilter)] |= BIT((va >> 12) % 32);
-	}
 	t[slot] = page_desc(s.c.ram_host + (paddr_t)frame * PAGE_SIZE_4K, attrs);
 	p->nvalid++;
-	s.lshift[leaf] = f->leaf_shift;
 	rmap_insert(frame, leaf);
 	counter_inc(&shadow_values[SH_fills]);
 	return true;
 }
 
+static void frame_wrote(u32 frame, u32 off, u32 bytes);
+static const u32 *frame_host(u32 frame);
+
+/* oos_refresh: f read descriptors from out-of-sync frames: one that changed since its
+ * frame's snapshot has the shadow derived from it removed and the snapshot brought up to
+ * it first, so that every shadow entry derived from an out-of-sync frame was built from
+ * its snapshot (I6: the resync finds every change). */
+static __attribute__((noinline)) void oos_refresh(const struct spt_fill *f)
+{
+	for (u32 k = 0; k < f->nsrc; k++) {
+		u32 frame = frame_of_ipa(f->src[k]), off = (u32)f->src[k] & PAGE_OFFSET_MASK;
+		if (frame >= s.nframes || s.frames[frame].oos == 0) {
+			continue;
+		}
+		const u32 *now = frame_host(frame) + off / 4;
+		u32 *then = (u32 *)(uintptr_t)s.snap[s.frames[frame].oos - 1] + off / 4;
+		for (u32 w = 0; w < f->shape->desc_bytes / 4; w++) {
+			if (now[w] != then[w]) {
+				counter_inc(&shadow_values[SH_resync_changes]);
+				frame_wrote(frame, off, f->shape->desc_bytes);
+				break;
+			}
+		}
+		if (s.frames[frame].oos != 0) { /* still out of sync (and a page table) */
+			memcpy(then, now, f->shape->desc_bytes);
+		}
+	}
+}
+
 void spt_fill(const struct spt_fill *f)
 {
 	SPT_ASSERT(s.current != SPT_EMPTY);
+	if (s.noos != 0) {
+		oos_refresh(f);
+	}
 	if (fill_once(f)) {
 		return;
 	}
 	/* Every other root is gone and the pool is still dry: start this one again. */
 	counter_inc(&shadow_values[SH_pool_exhausted]);
-	zap_range(s.current, 0, BIT64(32), ZAP_ALL, 0);
+	zap_range(s.current, 0, BIT64(32));
 	SPT_ASSERT(fill_once(f));
 }
 
@@ -1039,8 +975,7 @@ static void frame_wrote(u32 frame, u32 off, u32 bytes)
 		if (src->mark_va <= s.c.fixed_va && s.c.fixed_va - src->mark_va < src->mark_size) {
 			s.fixed_touched = true;
 		}
-		zap_range(s.pages[(id - 1) / SPT_PAGE_SRCS].root, src->mark_va, src->mark_size,
-			  ZAP_ALL, 0);
+		zap_range(s.pages[(id - 1) / SPT_PAGE_SRCS].root, src->mark_va, src->mark_size);
 		id = s.frames[frame].srcs;
 	}
 }
@@ -1120,103 +1055,6 @@ bool spt_resync(void)
 	return s.noos == 0 && !s.fixed_touched ? false : resync_frames();
 }
 
-/* ---- TLB maintenance ---- */
-
-/* next_live: the lowest root of *mask that translates, removed from it. */
-static inline u32 next_live(u32 *mask)
-{
-	u32 r = (u32)__builtin_ctz(*mask);
-	*mask &= *mask - 1;
-	return r;
-}
-
-void spt_inval_all(void)
-{
-	for (u32 m = s.live; m != 0;) {
-		u32 r = next_live(&m);
-		zap_range(r, 0, BIT64(32), ZAP_ALL, 0);
-		s.roots[r].classes = s.roots[r].gclasses = 0;
-	}
-	memset(s.gfilter, 0, sizeof(s.gfilter));
-}
-
-void spt_inval_asid(u32 asid)
-{
-	for (u32 m = s.by_asid[asid % ASID_COUNT]; m != 0;) {
-		u32 r = next_live(&m);
-		zap_range(r, 0, BIT64(32), s.roots[r].nglobal == 0 ? ZAP_ALL : ZAP_NONGLOBAL, 0);
-	}
-}
-
-/* inval_va_big: inval_va_root for the guest leaves of size classes (besides 4 KiB) that
- * may hold va in root r; in_table: r has a level-3 table for va, whose leaves of up to
- * 2 MiB classes names. */
-static __attribute__((noinline)) void inval_va_big(u32 r, u32 va, enum zap_mode mode, u32 classes,
-						   bool in_table)
-{
-	for (; classes != 0; classes &= classes - 1) {
-		u32 sh = class_shift[__builtin_ctz(classes)];
-		if (in_table || sh > page_span_shift(3)) {
-			zap_range(r, va & ~MASK(sh), BIT64(sh), mode, sh);
-		}
-	}
-}
-
-/* inval_va_root: remove from root r the guest leaf holding va (all of it: a section's
- * 4 KiB pieces too), if it matches mode. Guest leaves up to 2 MiB lie in va's level-3
- * table; bigger ones (supersections, 1 GiB blocks) span several. */
-static inline __attribute__((always_inline)) void inval_va_root(u32 r, u32 va, enum zap_mode mode)
-{
-	const struct spt_root *rt = &s.roots[r];
-	u32 classes = mode == ZAP_GLOBAL ? rt->gclasses : rt->classes;
-	u64 *t = leaf_table(r, va);
-	if (t != NULL) {
-		u32 pg = page_index(t), slot = (va >> 12) % SPT_ENTRIES;
-		u64 d = t[slot];
-		if ((d & (LPAE_VALID | SPTE_SW_FIXED)) == LPAE_VALID &&
-		    (mode != ZAP_GLOBAL || (d & SPTE_SW_GLOBAL) != 0)) {
-			spt_hw_flush_va(leaf_remove(pg, slot), hw_asid(r));
-		}
-		classes &= s.pages[pg].classes | ~0x0fu; /* the small classes: this table's own */
-	}
-	if ((classes & ~1u) != 0) {
-		inval_va_big(r, va, mode, classes & ~1u, t != NULL);
-	}
-}
-
-/* inval_va_globals: TLBIMVA's removal of va's global leaves from roots (of other ASIDs). */
-static __attribute__((noinline)) void inval_va_globals(u32 va, u32 roots)
-{
-	u32 page_bit = BIT((va >> 12) % 32);
-	bool maybe_global = (s.gfilter[(va >> 12) / 32 % ARRAY_SIZE(s.gfilter)] & page_bit) != 0;
-	for (u32 m = roots; m != 0;) {
-		u32 r = next_live(&m);
-		if (maybe_global || (s.roots[r].gclasses & ~1u) != 0) {
-			inval_va_root(r, va, ZAP_GLOBAL);
-		}
-	}
-}
-
-void spt_inval_va(u32 va, u32 asid)
-{
-	u32 mine = s.by_asid[asid % ASID_COUNT]; /* asid: 8 bits (TLBIMVA's [7:0]) */
-	va &= ~PAGE_OFFSET_MASK;
-	for (u32 m = mine; m != 0;) {
-		inval_va_root(next_live(&m), va, ZAP_ALL);
-	}
-	if ((s.global_live & ~mine) != 0) {
-		inval_va_globals(va, s.global_live & ~mine);
-	}
-}
-
-void spt_inval_va_all_asids(u32 va)
-{
-	va &= ~PAGE_OFFSET_MASK;
-	for (u32 m = s.live; m != 0;) {
-		inval_va_root(next_live(&m), va, ZAP_ALL);
-	}
-}
-
 /* ---- set-up and checks ---- */
 
 bool spt_init(const struct spt_config *c)
@@ -1230,9 +1068,8 @@ bool spt_init(const struct spt_config *c)
 	s.pages = (struct spt_page *)(uintptr_t)c->alloc(c->pool_pages * sizeof(struct spt_page));
 	s.rnext = (u32 *)(uintptr_t)c->alloc(leaves * sizeof(u32));
 	s.rprev = (u32 *)(uintptr_t)c->alloc(leaves * sizeof(u32));
-	s.lshift = (u8 *)(uintptr_t)c->alloc(leaves);
 	s.frames = (struct spt_frame *)(uintptr_t)c->alloc(s.nframes * sizeof(struct spt_frame));
-	bool ok = s.pool && s.pages && s.rnext && s.rprev && s.lshift && s.frames;
+	bool ok = s.pool && s.pages && s.rnext && s.rprev && s.frames;
 	for (u32 i = 0; i < SPT_MAX_OOS && ok; i++) {
 		s.snap[i] = c->alloc(PAGE_SIZE_4K);
 		ok = s.snap[i] != 0;
@@ -1322,31 +1159,9 @@ static const char *check_table(u32 pg, u32 r, u32 *leaves)
 	return n == p->nvalid ? NULL : "a table's valid-entry count is wrong";
 }
 
-/* root_sets_ok: s.live, s.by_asid and s.global_live name exactly the roots they describe. */
-static bool root_sets_ok(void)
-{
-	for (u32 r = 0; r < SPT_MAX_ROOTS; r++) {
-		const struct spt_root *rt = &s.roots[r];
-		bool live = rt->used && rt->key.mmu;
-		for (u32 a = 0; a < ASID_COUNT; a++) {
-			if (((s.by_asid[a] >> r) & 1) != (live && rt->key.asid == a)) {
-				return false;
-			}
-		}
-		if (((s.live >> r) & 1) != live ||
-		    ((s.global_live >> r) & 1) != (rt->used && rt->nglobal != 0)) {
-			return false;
-		}
-	}
-	return true;
-}
-
 const char *spt_check(void)
 {
 	u32 leaves = 0, chained = 0, used = 0;
-	if (!root_sets_ok()) {
-		return "the live, by-ASID or global root sets do not match the roots";
-	}
 	for (u32 r = 0; r <= SPT_MAX_ROOTS; r++) {
 		if (s.roots[r].used) {
 			const char *e = check_table(s.roots[r].l1, r, &leaves);

@@ -2,7 +2,10 @@
  * organised in cached roots, one per guest address space; the reverse map (guest frame ->
  * every shadow entry that maps it); the sources (guest page-table frame -> every shadow
  * table built from it, and the VA range each of its descriptors shaped); write protection
- * of guest page-table frames, and the out-of-sync frames of the unsync policy.
+ * of guest page-table frames, and the out-of-sync frames of the unsync policy. Write
+ * protection keeps every shadow entry what a walk of the guest's tables gives, but for
+ * the frames out of sync, until they are resynced (at the guest's TLB maintenance or
+ * address-space switch).
  *
  * It touches no system register: the hardware TLB maintenance it needs is asked of the
  * spt_hw_* functions (the module in the hypervisor, a recorder in the host tests), and it
@@ -52,8 +55,6 @@ struct spt_fill {
 	u32 va;
 	paddr_t ipa;		       /* guest RAM page it maps */
 	u64 attrs;		       /* LPAE leaf attributes granting what the guest grants */
-	bool global;		       /* the guest's entry is global (nG = 0) */
-	u8 leaf_shift;		       /* log2 size of the guest's leaf (page, section, block...) */
 	u32 nsrc;		       /* guest descriptors read, outermost first (0: MMU off) */
 	const struct spt_shape *shape; /* of the walk that read them */
 	const paddr_t *src;	       /* where each was (guest RAM), nsrc of them */
@@ -99,14 +100,10 @@ bool spt_fixed_touched(void);
 bool spt_unsync(paddr_t ipa);
 /* spt_resync: bring every out-of-sync frame back: the descriptors that differ from its
  * snapshot have their shadows removed, and the frame is write-protected again. Returns
- * spt_fixed_touched(). */
+ * spt_fixed_touched(). After it no shadow entry is stale (spt.c, I6): this is all that
+ * the guest's TLB maintenance asks of the store, whatever entries it names. */
 bool spt_resync(void);
 
-/* TLB maintenance, as the guest's TLB would see it (B3.10.6, B4.2.2). */
-void spt_inval_all(void);
-void spt_inval_asid(u32 asid);
-void spt_inval_va(u32 va, u32 asid);
-void spt_inval_va_all_asids(u32 va);
 /* spt_drop_roots: forget every root (the guest's translation regime itself changed). */
 void spt_drop_roots(void);
 

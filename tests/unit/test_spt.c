@@ -1,5 +1,5 @@
 /* The shadow module's table store (mm-shadow/spt.c) on the host: the shadow builder, the
- * reverse map, sources and write protection, out-of-sync frames, exact TLB maintenance,
+ * reverse map, sources and write protection, out-of-sync frames and their resync,
  * the root cache with LRU eviction and the bounded pool. Every test ends with spt_check
  * (every invariant of the store). */
 #include <setjmp.h>
@@ -94,10 +94,9 @@ static const struct spt_shape short_shape = {4, {20, 12}, {32, 20}};
 
 /* lpae_fill: a 4 KiB page at va -> ipa, as an LPAE guest walk of three levels would give
  * it: level-1 entry in the root at ttbr0, level-2 entry in table l2, level-3 entry in l3. */
-static void lpae_fill(u32 va, u32 ipa, u64 ttbr0, u32 l2, u32 l3, bool global, u64 attrs)
+static void lpae_fill(u32 va, u32 ipa, u64 ttbr0, u32 l2, u32 l3, u64 attrs)
 {
-	struct spt_fill f = {
-	    .va = va, .ipa = ipa, .attrs = attrs, .global = global, .leaf_shift = 12, .nsrc = 3};
+	struct spt_fill f = {.va = va, .ipa = ipa, .attrs = attrs, .nsrc = 3};
 	const paddr_t src[3] = {(u32)ttbr0 + 8 * (va >> 30), l2 + 8 * ((va >> 21) & 511),
 				l3 + 8 * ((va >> 12) & 511)};
 	f.shape = &lpae_shape;
@@ -106,10 +105,9 @@ static void lpae_fill(u32 va, u32 ipa, u64 ttbr0, u32 l2, u32 l3, bool global, u
 }
 
 /* short_section_fill: a 4 KiB piece of a 1 MiB short-descriptor section at va. */
-static void short_section_fill(u32 va, u32 ipa, u32 l1, bool global)
+static void short_section_fill(u32 va, u32 ipa, u32 l1)
 {
-	struct spt_fill f = {
-	    .va = va, .ipa = ipa, .attrs = ATTR_RW, .global = global, .leaf_shift = 20, .nsrc = 1};
+	struct spt_fill f = {.va = va, .ipa = ipa, .attrs = ATTR_RW, .nsrc = 1};
 	const paddr_t src[1] = {l1 + 4 * (va >> 20)};
 	f.shape = &short_shape;
 	f.src = src;
@@ -143,7 +141,7 @@ static void test_fill_and_fixed_page(void **state)
 	u64 ttbr = spt_select(&(struct spt_key){.ttbr0 = TTBR_A, .asid = ASID_A, .mmu = true});
 	assert_int_equal(ttbr >> LPAE_TTBR_ASID_SHIFT, spt_current() + 1); /* own hardware ASID */
 	assert_true(mapped(FIXED_VA));
-	lpae_fill(0x1000, RAM_IPA + 0x5000, TTBR_A, 0x40101000, L3_TABLE_A, false, ATTR_RW);
+	lpae_fill(0x1000, RAM_IPA + 0x5000, TTBR_A, 0x40101000, L3_TABLE_A, ATTR_RW);
 	u64 d = spt_mapped(0x1000);
 	assert_true(d & LPAE_VALID);
 	assert_int_equal(d & LPAE_OA_MASK, (u64)(uintptr_t)ram + 0x5000);
@@ -161,11 +159,11 @@ static void test_reverse_map_and_write_protection(void **state)
 	setup(64);
 	spt_select(&(struct spt_key){.ttbr0 = TTBR_A, .asid = ASID_A, .mmu = true});
 	/* Two VAs on one frame, and the frame of the guest's level-3 table mapped at a third. */
-	lpae_fill(0x1000, RAM_IPA + 0x5000, TTBR_A, 0x40101000, L3_TABLE_A, false, ATTR_RW);
-	lpae_fill(0x2000, RAM_IPA + 0x5000, TTBR_A, 0x40101000, L3_TABLE_A, false, ATTR_RW);
+	lpae_fill(0x1000, RAM_IPA + 0x5000, TTBR_A, 0x40101000, L3_TABLE_A, ATTR_RW);
+	lpae_fill(0x2000, RAM_IPA + 0x5000, TTBR_A, 0x40101000, L3_TABLE_A, ATTR_RW);
 	assert_true(spt_frame_protected(L3_TABLE_A));
 	assert_false(spt_frame_protected(RAM_IPA + 0x5000));
-	lpae_fill(0x3000, L3_TABLE_A, TTBR_A, 0x40101000, L3_TABLE_A, false, ATTR_RW);
+	lpae_fill(0x3000, L3_TABLE_A, TTBR_A, 0x40101000, L3_TABLE_A, ATTR_RW);
 	assert_true(spt_mapped(0x3000) & AP_RO_BIT); /* a page table: read-only in the shadow */
 	paddr_t ipa;
 	assert_true(spt_write_granted(0x3008, false, &ipa)); /* though the guest grants it */
@@ -191,9 +189,9 @@ static void test_unsync_and_resync(void **state)
 	(void)state;
 	setup(64);
 	spt_select(&(struct spt_key){.ttbr0 = TTBR_A, .asid = ASID_A, .mmu = true});
-	lpae_fill(0x1000, RAM_IPA + 0x5000, TTBR_A, 0x40101000, L3_TABLE_A, false, ATTR_RW);
-	lpae_fill(0x2000, RAM_IPA + 0x6000, TTBR_A, 0x40101000, L3_TABLE_A, false, ATTR_RW);
-	lpae_fill(0x3000, L3_TABLE_A, TTBR_A, 0x40101000, L3_TABLE_A, false, ATTR_RW);
+	lpae_fill(0x1000, RAM_IPA + 0x5000, TTBR_A, 0x40101000, L3_TABLE_A, ATTR_RW);
+	lpae_fill(0x2000, RAM_IPA + 0x6000, TTBR_A, 0x40101000, L3_TABLE_A, ATTR_RW);
+	lpae_fill(0x3000, L3_TABLE_A, TTBR_A, 0x40101000, L3_TABLE_A, ATTR_RW);
 	assert_true(spt_unsync(L3_TABLE_A));
 	assert_false(spt_mapped(0x3000) & AP_RO_BIT); /* writable while out of sync */
 	assert_false(spt_frame_protected(L3_TABLE_A));
@@ -210,51 +208,68 @@ static void test_unsync_and_resync(void **state)
 	check();
 }
 
-static void test_tlb_maintenance_is_exact(void **state)
+/* A write to a descriptor removes every shadow leaf built through it, in every root: a
+ * section's pieces, a global page shared by two address spaces; nothing else goes. */
+static void test_guest_writes_remove_exactly(void **state)
 {
 	(void)state;
 	setup(128);
 	u64 a = spt_select(&(struct spt_key){.ttbr0 = TTBR_A, .asid = ASID_A, .mmu = true});
-	lpae_fill(0x1000, RAM_IPA + 0x5000, TTBR_A, 0x40101000, L3_TABLE_A, false, ATTR_RW);
-	lpae_fill(0xc0001000, RAM_IPA + 0x7000, TTBR_A, 0x40102000, 0x40303000, true, ATTR_RW);
+	lpae_fill(0x1000, RAM_IPA + 0x5000, TTBR_A, 0x40101000, L3_TABLE_A, ATTR_RW);
+	lpae_fill(0xc0001000, RAM_IPA + 0x7000, TTBR_A, 0x40102000, 0x40303000, ATTR_RW);
+	short_section_fill(0x00500000, RAM_IPA + 0x100000, 0x40400000);
+	short_section_fill(0x005ff000, RAM_IPA + 0x1ff000, 0x40400000);
 	u64 b = spt_select(&(struct spt_key){.ttbr0 = TTBR_B, .asid = ASID_B, .mmu = true});
 	assert_true(a != b);
-	lpae_fill(0x1000, RAM_IPA + 0x8000, TTBR_B, 0x40201000, 0x40304000, false, ATTR_RW);
-	lpae_fill(0xc0001000, RAM_IPA + 0x7000, TTBR_B, 0x40102000, 0x40303000, true, ATTR_RW);
+	lpae_fill(0x1000, RAM_IPA + 0x8000, TTBR_B, 0x40201000, 0x40304000, ATTR_RW);
+	lpae_fill(0xc0001000, RAM_IPA + 0x7000, TTBR_B, 0x40102000, 0x40303000, ATTR_RW);
 
-	/* TLBIMVA of ASID A's user page: B's page at the same VA stays. */
+	/* The kernel's shared level-3 entry: gone from both roots, with one flush each. */
 	nflush = 0;
-	spt_inval_va(0x1000, ASID_A);
-	assert_true(mapped(0x1000)); /* B is current */
-	assert_int_equal(nflush, 1);
-	assert_int_equal(flushes[0].va, 0x1000);
-	assert_int_equal(flushes[0].asid, (u32)(a >> LPAE_TTBR_ASID_SHIFT));
-	/* TLBIASID of B: its non-global page goes, its global page stays. */
-	spt_inval_asid(ASID_B);
-	assert_false(mapped(0x1000));
-	assert_true(mapped(0xc0001000));
-	/* TLBIMVA of a global page with ASID A: gone from every root. */
-	spt_inval_va(0xc0001000, ASID_A);
+	spt_guest_wrote(0x40303000 + 8 * 1, 8);
 	assert_false(mapped(0xc0001000));
-	assert_int_equal(
-	    spt_switch(&(struct spt_key){.ttbr0 = TTBR_A, .asid = ASID_A, .mmu = true}), a);
+	assert_true(mapped(0x1000));
+	assert_int_equal(nflush, 2);
+	assert_int_equal(flushes[0].va, 0xc0001000);
+	spt_switch(&(struct spt_key){.ttbr0 = TTBR_A, .asid = ASID_A, .mmu = true});
 	assert_false(mapped(0xc0001000));
-	check();
-
-	/* A section: TLBIMVA of any address in it removes all of its pieces. */
-	short_section_fill(0x00500000, RAM_IPA + 0x100000, 0x40400000, false);
-	short_section_fill(0x005ff000, RAM_IPA + 0x1ff000, 0x40400000, false);
-	spt_inval_va(0x00500000, ASID_A);
+	assert_true(mapped(0x1000) && mapped(0x00500000) && mapped(0x005ff000));
+	/* The section's level-1 entry: all of its pieces. */
+	spt_guest_wrote(0x40400000 + 4 * 5, 4);
 	assert_false(mapped(0x00500000) || mapped(0x005ff000));
-	/* TLBIMVAA: every ASID; TLBIALL: everything but the fixed page. */
-	lpae_fill(0x1000, RAM_IPA + 0x5000, TTBR_A, 0x40101000, L3_TABLE_A, false, ATTR_RW);
-	spt_inval_va_all_asids(0x1000);
-	assert_false(mapped(0x1000));
-	lpae_fill(0x1000, RAM_IPA + 0x5000, TTBR_A, 0x40101000, L3_TABLE_A, false, ATTR_RW);
-	spt_inval_all();
-	assert_false(mapped(0x1000));
-	assert_true(mapped(FIXED_VA));
-	assert_int_equal(shadow_values[SH_fills], shadow_values[SH_zaps]);
+	assert_true(mapped(0x1000));
+	check();
+}
+
+/* Out of sync, a fill through a descriptor that changed since the snapshot first removes
+ * what was built from the snapshot's value, and the snapshot takes the new one (I6): a
+ * change back is then seen by the resync (A -> B, a fill through B, B -> A). */
+static void test_fill_through_a_changed_out_of_sync_descriptor(void **state)
+{
+	(void)state;
+	const u32 l2 = 0x40101000u, other_l3 = L3_TABLE_A + 0x1000, l3_high = 0x40310000u;
+	setup(64);
+	u64 *l2_entry = (u64 *)(ram + (l2 - RAM_IPA)); /* level-2 entries of VAs 0..4 MiB */
+	spt_select(&(struct spt_key){.ttbr0 = TTBR_A, .asid = ASID_A, .mmu = true});
+	l2_entry[0] = L3_TABLE_A | 3u;
+	l2_entry[1] = l3_high | 3u;
+	lpae_fill(0x1000, RAM_IPA + 0x5000, TTBR_A, l2, L3_TABLE_A, ATTR_RW);
+	lpae_fill(0x201000, RAM_IPA + 0x6000, TTBR_A, l2, l3_high, ATTR_RW);
+	assert_true(spt_unsync(l2));
+	l2_entry[0] = other_l3 | 3u; /* A -> B, not caught */
+	assert_true(mapped(0x1000)); /* until the resync, the old translation may be used */
+	lpae_fill(0x2000, RAM_IPA + 0x7000, TTBR_A, l2, other_l3, ATTR_RW);
+	assert_false(mapped(0x1000)); /* built through A */
+	assert_true(mapped(0x2000) && mapped(0x201000));
+	assert_false(spt_frame_protected(l2)); /* still out of sync */
+	assert_int_equal(shadow_values[SH_resync_changes], 1);
+	check();
+	l2_entry[0] = L3_TABLE_A | 3u; /* B -> A */
+	spt_resync();
+	assert_false(mapped(0x2000)); /* built through B */
+	assert_true(mapped(0x201000));
+	assert_true(spt_frame_protected(l2));
+	assert_int_equal(shadow_values[SH_resync_changes], 2);
 	check();
 }
 
@@ -266,7 +281,7 @@ static void test_root_cache_lru_and_no_leak(void **state)
 	for (u32 i = 0; i < SPT_MAX_ROOTS; i++) {
 		spt_select(&(struct spt_key){.ttbr0 = TTBR_A + i * 0x4000, .asid = i, .mmu = true});
 		lpae_fill(0x1000, RAM_IPA + 0x5000, TTBR_A + i * 0x4000, 0x40101000, L3_TABLE_A,
-			  false, ATTR_RW);
+			  ATTR_RW);
 	}
 	assert_int_equal(shadow_values[SH_roots_built], SPT_MAX_ROOTS);
 	/* Key 0 used again: the least recently used is key 1. */
@@ -281,7 +296,7 @@ static void test_root_cache_lru_and_no_leak(void **state)
 		u64 ttbr0 = 0x40800000u + (i % 128) * 0x1000u;
 		spt_select(&(struct spt_key){.ttbr0 = ttbr0, .asid = i % 256, .mmu = true});
 		lpae_fill(0x1000 + i * 0x200000, RAM_IPA + 0x5000, ttbr0, 0x40101000, L3_TABLE_A,
-			  false, ATTR_RW);
+			  ATTR_RW);
 	}
 	check();
 	spt_drop_roots();
@@ -299,8 +314,7 @@ static void test_pool_exhaustion(void **state)
 	/* A page in each of 64 regions of 2 MiB: a level-3 table each, 16 pages in all. */
 	for (u32 i = 0; i < 64; i++) {
 		u32 va = 0x10000000u + i * 0x200000u;
-		lpae_fill(va, RAM_IPA + 0x5000, TTBR_A, 0x40101000, L3_TABLE_A + 0x1000, false,
-			  ATTR_RW);
+		lpae_fill(va, RAM_IPA + 0x5000, TTBR_A, 0x40101000, L3_TABLE_A + 0x1000, ATTR_RW);
 		assert_true(mapped(va));
 		assert_true(spt_tables_used() <= 16);
 		check();
@@ -318,7 +332,7 @@ static void test_source_overflow_keeps_this_fills_sources(void **state)
 	 * changed the entry without maintenance in between: stale shapes). */
 	for (u32 t = 0; t < 4; t++) {
 		lpae_fill(0x1000 * (t + 1), RAM_IPA + 0x5000, TTBR_A, 0x40101000,
-			  L3_TABLE_A + t * 0x1000, false, ATTR_RW);
+			  L3_TABLE_A + t * 0x1000, ATTR_RW);
 	}
 	assert_true(mapped(0x4000));
 	assert_true(spt_frame_protected(0x40101000)); /* the level-2 entry is still a source */
@@ -333,23 +347,10 @@ static void test_no_writable_leaf_on_a_protected_frame(void **state)
 	setup(64);
 	spt_select(&(struct spt_key){.ttbr0 = TTBR_A, .asid = ASID_A, .mmu = true});
 	/* A data page, then the same frame becomes a guest page table. */
-	lpae_fill(0x1000, L3_TABLE_A + 0x1000, TTBR_A, 0x40101000, L3_TABLE_A, false, ATTR_RW);
-	lpae_fill(0x200000, RAM_IPA + 0x5000, TTBR_A, 0x40101000, L3_TABLE_A + 0x1000, false,
-		  ATTR_RW);
+	lpae_fill(0x1000, L3_TABLE_A + 0x1000, TTBR_A, 0x40101000, L3_TABLE_A, ATTR_RW);
+	lpae_fill(0x200000, RAM_IPA + 0x5000, TTBR_A, 0x40101000, L3_TABLE_A + 0x1000, ATTR_RW);
 	assert_true(spt_mapped(0x1000) & AP_RO_BIT);
 	assert_false(spt_make_writable(0x1000));
-	check();
-}
-
-static void test_flat_root_ignores_tlb_maintenance(void **state)
-{
-	(void)state;
-	setup(64);
-	spt_select(&(struct spt_key){.mmu = false});
-	struct spt_fill f = {.va = RAM_IPA, .ipa = RAM_IPA, .attrs = ATTR_RW, .leaf_shift = 12};
-	spt_fill(&f);
-	spt_inval_all();
-	assert_true(mapped(RAM_IPA)); /* MMU off: nothing came from tables */
 	check();
 }
 
@@ -362,18 +363,18 @@ static void test_fill_memo(void **state)
 	const u32 l2 = 0x40101000u, other_l3 = L3_TABLE_A + 0x1000;
 	setup(64);
 	spt_select(&(struct spt_key){.ttbr0 = TTBR_A, .asid = ASID_A, .mmu = true});
-	lpae_fill(0x1000, RAM_IPA + 0x5000, TTBR_A, l2, L3_TABLE_A, false, ATTR_RW);
-	lpae_fill(0x2000, RAM_IPA + 0x6000, TTBR_A, l2, L3_TABLE_A, false, ATTR_RW);
+	lpae_fill(0x1000, RAM_IPA + 0x5000, TTBR_A, l2, L3_TABLE_A, ATTR_RW);
+	lpae_fill(0x2000, RAM_IPA + 0x6000, TTBR_A, l2, L3_TABLE_A, ATTR_RW);
 	assert_true(spt_frame_protected(TTBR_A) && spt_frame_protected(l2) &&
 		    spt_frame_protected(L3_TABLE_A));
 	/* The level-2 entry now names another level-3 table (no maintenance yet). */
-	lpae_fill(0x3000, RAM_IPA + 0x7000, TTBR_A, l2, other_l3, false, ATTR_RW);
+	lpae_fill(0x3000, RAM_IPA + 0x7000, TTBR_A, l2, other_l3, ATTR_RW);
 	assert_true(spt_frame_protected(other_l3));
 	check();
 	spt_guest_wrote(l2, 8); /* the level-2 entry of VAs 0..2 MiB */
 	assert_false(mapped(0x1000) || mapped(0x2000) || mapped(0x3000));
 	assert_false(spt_frame_protected(L3_TABLE_A) || spt_frame_protected(other_l3));
-	lpae_fill(0x4000, RAM_IPA + 0x8000, TTBR_A, l2, L3_TABLE_A, false, ATTR_RW);
+	lpae_fill(0x4000, RAM_IPA + 0x8000, TTBR_A, l2, L3_TABLE_A, ATTR_RW);
 	assert_true(spt_frame_protected(l2) && spt_frame_protected(L3_TABLE_A));
 	assert_false(spt_frame_protected(other_l3));
 	check();
@@ -386,10 +387,10 @@ int main(void)
 	    cmocka_unit_test(test_fill_memo),
 	    cmocka_unit_test(test_reverse_map_and_write_protection),
 	    cmocka_unit_test(test_unsync_and_resync),
-	    cmocka_unit_test(test_tlb_maintenance_is_exact),
+	    cmocka_unit_test(test_guest_writes_remove_exactly),
+	    cmocka_unit_test(test_fill_through_a_changed_out_of_sync_descriptor),
 	    cmocka_unit_test(test_root_cache_lru_and_no_leak),
 	    cmocka_unit_test(test_pool_exhaustion),
-	    cmocka_unit_test(test_flat_root_ignores_tlb_maintenance),
 	    cmocka_unit_test(test_source_overflow_keeps_this_fills_sources),
 	    cmocka_unit_test(test_no_writable_leaf_on_a_protected_frame),
 	};
