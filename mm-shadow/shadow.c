@@ -289,6 +289,41 @@ static void regime_changed(void)
 	switch_space();
 }
 
+/* shadow_attrs: LPAE attributes granting what the guest's entry grants (perms: S1_PERM_*);
+ * tabulated by attrs_init in leaf_attrs. */
+static u64 shadow_attrs(u32 perms)
+{
+	bool pl0r = perms & S1_PERM_PL0_R, pl0w = perms & S1_PERM_PL0_W;
+	bool pl1w = perms & S1_PERM_PL1_W;
+	u32 ap;
+	if (pl0r) {
+		ap = pl0w ? LPAE_AP_RW_ALL : LPAE_AP_RO_ALL;
+	} else {
+		ap = pl1w ? LPAE_AP_RW_PL1 : LPAE_AP_RO_PL1;
+	}
+	/* PL1 read/write with PL0 read-only has no LPAE encoding: the shadow grants read-only
+	 * to both (ap above) and PL1's writes are emulated (emulate_stores). Every shadow
+	 * entry is non-global: each root has its own hardware ASID. */
+	u64 a =
+	    ((u64)ap << LPAE_AP_SHIFT) | LPAE_AF | LPAE_NG | ((u64)LPAE_SH_INNER << LPAE_SH_SHIFT);
+	if ((perms & (S1_PERM_PL1_X | S1_PERM_PL0_X)) == 0) {
+		a |= LPAE_XN;
+	} else if ((perms & S1_PERM_PL1_X) == 0) {
+		a |= LPAE_PXN;
+	}
+	return a;
+}
+
+#define S1_PERMS 64u /* the S1_PERM_* sets */
+static u64 leaf_attrs[S1_PERMS];
+
+static void attrs_init(void)
+{
+	for (u32 perms = 0; perms < S1_PERMS; perms++) {
+		leaf_attrs[perms] = shadow_attrs(perms);
+	}
+}
+
 static int shadow_setup(struct vm *vm)
 {
 	sh.vm = vm;
@@ -302,6 +337,7 @@ static int shadow_setup(struct vm *vm)
 		return -1;
 	}
 	build_trampoline();
+	attrs_init();
 	struct spt_config c = {
 	    .pool_pages = sh.pool_pages,
 	    .ram_ipa = vm->ram_ipa,
@@ -332,30 +368,6 @@ static bool shadow_va_to_ipa(struct vcpu *v, u32 va, bool write, paddr_t *ipa);
 static bool guest_mode_ok(u32 cpsr);
 
 /* ---- misses ---- */
-
-/* shadow_attrs: LPAE attributes granting what the guest's entry grants. */
-static u64 shadow_attrs(u32 perms)
-{
-	bool pl0r = perms & S1_PERM_PL0_R, pl0w = perms & S1_PERM_PL0_W;
-	bool pl1w = perms & S1_PERM_PL1_W;
-	u32 ap;
-	if (pl0r) {
-		ap = pl0w ? LPAE_AP_RW_ALL : LPAE_AP_RO_ALL;
-	} else {
-		ap = pl1w ? LPAE_AP_RW_PL1 : LPAE_AP_RO_PL1;
-	}
-	/* PL1 read/write with PL0 read-only has no LPAE encoding: the shadow grants read-only
-	 * to both (ap above) and PL1's writes are emulated (emulate_stores). Every shadow
-	 * entry is non-global: each root has its own hardware ASID. */
-	u64 a =
-	    ((u64)ap << LPAE_AP_SHIFT) | LPAE_AF | LPAE_NG | ((u64)LPAE_SH_INNER << LPAE_SH_SHIFT);
-	if ((perms & (S1_PERM_PL1_X | S1_PERM_PL0_X)) == 0) {
-		a |= LPAE_XN;
-	} else if ((perms & S1_PERM_PL1_X) == 0) {
-		a |= LPAE_PXN;
-	}
-	return a;
-}
 
 /* walk_shape: the shape of walks in regime reg, for the store (kept for the last two
  * regimes asked: TTBR0's and TTBR1's). */
@@ -393,12 +405,11 @@ static void fill(u32 va, const struct s1_result *r)
 	struct spt_fill f; /* assigned field by field: no zeroing of the unused sources */
 	f.va = va;
 	f.ipa = ALIGN_DOWN(r->out, (paddr_t)PAGE_SIZE_4K);
-	f.attrs = shadow_attrs(r->perms);
+	f.attrs = leaf_attrs[r->perms % S1_PERMS];
 	f.nsrc = mmu ? r->walk.depth : 0;
 	f.shape = mmu ? walk_shape(&r->regime) : NULL;
 	f.src = r->walk.desc_pa;
-	spt_fill(&f);
-	dsb();
+	spt_fill(&f); /* the DSB that completes it ends the trap (shadow_trap) */
 }
 
 /* guest_reg_cb: decode_reg_fn over the vCPU (index 16: the CPSR). */
@@ -666,6 +677,60 @@ static bool refused_write(struct vcpu *v, u32 spsr, bool pl0, u32 far, const str
 	return false; /* a stale leaf: refilled */
 }
 
+/* miss_outcome: a miss after its undo, whose translation f (in *r) is not a page of RAM to
+ * shadow for a translation fault: an LDRT/STRT, a write the shadow refused, a stale leaf,
+ * a device access or a genuine fault. */
+static __attribute__((noinline)) void miss_outcome(struct vcpu *v, bool data, bool write,
+						   bool hw_perm, u32 spsr, u32 far, enum s1_fault f,
+						   struct s1_result *r)
+{
+	bool pl0 = (spsr & PSR_MODE_MASK) == PSR_MODE_USR;
+	enum s1_access acc = data ? (write ? S1_WRITE : S1_READ) : S1_EXEC;
+	struct decoded_access da;
+	bool decoded = false;
+	if (f == S1_OK && hw_perm && data && !pl0) {
+		/* PL1 code refused what its tables allow PL1: an LDRT/STRT (checked as PL0)? */
+		decoded = decode_guest(v, spsr, &da);
+		if (decoded && da.unprivileged) {
+			pl0 = true;
+			f = s1_translate(guest_state(), &vm_guest_mem, far, acc, true, r);
+		}
+	}
+	if (f == S1_OK && hw_perm && write &&
+	    refused_write(v, spsr, pl0, far, r, decoded ? &da : NULL)) {
+		return;
+	}
+	if (f == S1_OK && vm_ipa_is_ram(sh.vm, r->out)) {
+		fill(far, r);
+		return;
+	}
+	if (f == S1_OK) {
+		/* Not RAM: a device (emulated) or unassigned (an external abort): the core
+		 * decodes the instruction, since there is no syndrome. */
+		counter_inc(&shadow_values[SH_device_accesses]);
+		u32 hsr = ((u32)(data ? EC_DABT_LOW : EC_PABT_LOW) << HSR_EC_SHIFT) | HSR_IL |
+			  (write ? ISS_DA_WNR : 0);
+		vm_emulate_unbacked(v, hsr, r->out, far);
+	} else {
+		counter_inc(&shadow_values[SH_genuine_faults]);
+		guest_inject_abort(v, data, r->fsr | (write ? FSR_WNR : 0), far);
+	}
+	if ((v->tf->cpsr & PSR_MODE_MASK) == PSR_MODE_ABT &&
+	    (spsr & PSR_MODE_MASK) != PSR_MODE_ABT) {
+		/* An abort was delivered (genuine, or an external abort the core injected). */
+		pin_abort_entry(v, v->tf->pc == guest_vectors() + VEC_DABT);
+	}
+	/* The guest's fault and abort-mode registers now hold what it was given. */
+	if (data) {
+		sh.g.dfsr = read_dfsr();
+		sh.g.dfar = read_dfar();
+	} else {
+		sh.g.ifsr = read_ifsr();
+		sh.g.ifar = read_ifar();
+	}
+	vcpu_abort_mode_regs(v, &sh.g.lr_abt, &sh.g.spsr_abt);
+}
+
 /* trampoline: an abort the guest took at its own exception level, reported by the
  * trampoline's HVC: a miss to fill, a device access, or a genuine fault to deliver. */
 static __attribute__((noinline)) void trampoline(struct vcpu *v, bool data)
@@ -715,50 +780,11 @@ static __attribute__((noinline)) void trampoline(struct vcpu *v, bool data)
 	struct s1_result r;
 	enum s1_access acc = data ? (write ? S1_WRITE : S1_READ) : S1_EXEC;
 	enum s1_fault f = s1_translate(guest_state(), &vm_guest_mem, far, acc, pl0, &r);
-	bool hw_perm = fsc_type == FSC_PERMISSION;
-	struct decoded_access da;
-	bool decoded = false;
-	if (f == S1_OK && hw_perm && data && !pl0) {
-		/* PL1 code refused what its tables allow PL1: an LDRT/STRT (checked as PL0)? */
-		decoded = decode_guest(v, spsr, &da);
-		if (decoded && da.unprivileged) {
-			pl0 = true;
-			f = s1_translate(guest_state(), &vm_guest_mem, far, acc, true, &r);
-		}
-	}
-	if (f == S1_OK && hw_perm && write &&
-	    refused_write(v, spsr, pl0, far, &r, decoded ? &da : NULL)) {
+	if (f == S1_OK && fsc_type == FSC_TRANSLATION && vm_ipa_is_ram(sh.vm, r.out)) {
+		fill(far, &r); /* the most frequent: a page of RAM not shadowed yet */
 		return;
 	}
-	if (f == S1_OK && vm_ipa_is_ram(sh.vm, r.out)) {
-		fill(far, &r);
-		return;
-	}
-	if (f == S1_OK) {
-		/* Not RAM: a device (emulated) or unassigned (an external abort): the core
-		 * decodes the instruction, since there is no syndrome. */
-		counter_inc(&shadow_values[SH_device_accesses]);
-		u32 hsr = ((u32)(data ? EC_DABT_LOW : EC_PABT_LOW) << HSR_EC_SHIFT) | HSR_IL |
-			  (write ? ISS_DA_WNR : 0);
-		vm_emulate_unbacked(v, hsr, r.out, far);
-	} else {
-		counter_inc(&shadow_values[SH_genuine_faults]);
-		guest_inject_abort(v, data, r.fsr | (write ? FSR_WNR : 0), far);
-	}
-	if ((v->tf->cpsr & PSR_MODE_MASK) == PSR_MODE_ABT &&
-	    (spsr & PSR_MODE_MASK) != PSR_MODE_ABT) {
-		/* An abort was delivered (genuine, or an external abort the core injected). */
-		pin_abort_entry(v, v->tf->pc == guest_vectors() + VEC_DABT);
-	}
-	/* The guest's fault and abort-mode registers now hold what it was given. */
-	if (data) {
-		sh.g.dfsr = read_dfsr();
-		sh.g.dfar = read_dfar();
-	} else {
-		sh.g.ifsr = read_ifsr();
-		sh.g.ifar = read_ifar();
-	}
-	vcpu_abort_mode_regs(v, &sh.g.lr_abt, &sh.g.spsr_abt);
+	miss_outcome(v, data, write, fsc_type == FSC_PERMISSION, spsr, far, f, &r);
 }
 
 /* ---- trapped system-register accesses ---- */

@@ -220,7 +220,7 @@ static void page_free(u32 pg)
 
 /* ---- the reverse map ---- */
 
-static void rmap_insert(u32 frame, u32 leaf)
+static inline void rmap_insert(u32 frame, u32 leaf)
 {
 	struct spt_frame *f = &s.frames[frame];
 	s.rnext[leaf] = f->rmap;
@@ -713,7 +713,7 @@ void spt_drop_roots(void)
  * TLB operation and caught write: the store's own tables (whose table descriptors hold
  * the addresses of pool pages), read without the indirect calls of the format
  * description. */
-static u64 *leaf_table(u32 r, u32 va)
+static inline u64 *leaf_table(u32 r, u32 va)
 {
 	u64 d1 = table(s.roots[r].l1)[va >> lvl_entry[1]];
 	if ((d1 & LPAE_VALID) == 0) {
@@ -741,7 +741,7 @@ static void page_reset(u32 pg)
 }
 
 /* memo_hit: are f's sources known to be attached, by the memo of level-3 page pg? */
-static bool memo_hit(const struct spt_page *p, const struct spt_fill *f)
+static inline bool memo_hit(const struct spt_page *p, const struct spt_fill *f)
 {
 	u32 last = f->nsrc - 1;
 	if (p->memo_epoch != s.src_epoch || p->memo_depth != f->nsrc ||
@@ -795,29 +795,46 @@ static void attach_sources(u32 l2, u32 l3, u32 va, const struct spt_fill *f)
 	}
 }
 
-/* fill_once: spt_fill without recovery; false if the pool ran dry. */
-static bool fill_once(const struct spt_fill *f)
+/* fill_tables: the level-3 table of f's page in the current root, allocated and shaped
+ * by f's sources (the fill memo did not know them); SPT_NO_PAGE if the pool ran dry. */
+static __attribute__((noinline)) u32 fill_tables(const struct spt_fill *f, u32 va)
 {
-	u32 r = s.current, va = f->va & ~PAGE_OFFSET_MASK;
-	u32 l3 = leaf_page(r, va);
+	u32 r = s.current;
+	u32 l2 = child(s.roots[r].l1, va, r);
+	u32 l3 = l2 == SPT_NO_PAGE ? SPT_NO_PAGE : child(l2, va, r);
+	if (l3 != SPT_NO_PAGE) {
+		attach_sources(l2, l3, va, f);
+	}
+	return l3;
+}
+
+/* replace_leaf: remove the valid leaf of va at slot of level-3 page pg, which a fill
+ * contradicts: by I6 none should, but either translation is what a TLB may hold
+ * (B3.10.1): the new one, break before make, and counted (shadow.fills_stale). */
+static __attribute__((noinline)) void replace_leaf(u32 pg, u32 slot)
+{
+	SPT_ASSERT((table(pg)[slot] & SPTE_SW_FIXED) == 0);
+	struct zap z = {.hw_asid = hw_asid(s.pages[pg].root)};
+	clear_leaf(pg, slot, &z);
+	counter_inc(&shadow_values[SH_fills_stale]);
+}
+
+/* fill_once: spt_fill without recovery; false if the pool ran dry. */
+static inline __attribute__((always_inline)) bool fill_once(const struct spt_fill *f)
+{
+	u32 va = f->va & ~PAGE_OFFSET_MASK;
+	const u64 *lt = leaf_table(s.current, va);
+	u32 l3 = lt == NULL ? SPT_NO_PAGE : page_index(lt);
 	if (l3 == SPT_NO_PAGE || f->nsrc == 0 || !memo_hit(&s.pages[l3], f)) {
-		u32 l2 = child(s.roots[r].l1, va, r);
-		l3 = l2 == SPT_NO_PAGE ? SPT_NO_PAGE : child(l2, va, r);
+		l3 = fill_tables(f, va);
 		if (l3 == SPT_NO_PAGE) {
 			return false;
 		}
-		attach_sources(l2, l3, va, f);
 	}
 	u64 *t = table(l3);
-	u32 slot = (va >> 12) % SPT_ENTRIES, leaf = l3 * SPT_ENTRIES + slot;
+	u32 slot = (va >> 12) % SPT_ENTRIES;
 	if ((t[slot] & LPAE_VALID) != 0) {
-		/* A leaf that the walk contradicts: by I6 none should be, but either
-		 * translation is what a TLB may hold (B3.10.1): the new one, break before
-		 * make, and counted (shadow.fills_stale). */
-		SPT_ASSERT((t[slot] & SPTE_SW_FIXED) == 0);
-		struct zap z = {.hw_asid = hw_asid(r)};
-		clear_leaf(l3, slot, &z);
-		counter_inc(&shadow_values[SH_fills_stale]);
+		replace_leaf(l3, slot);
 	}
 	u32 frame = frame_of_ipa(f->ipa);
 	SPT_ASSERT(frame < s.nframes);
@@ -828,12 +845,20 @@ static bool fill_once(const struct spt_fill *f)
 			attrs |= SPTE_AP_RO; /* a guest page table: writes are caught */
 		}
 	}
-	struct spt_page *p = &s.pages[l3];
 	t[slot] = page_desc(s.c.ram_host + (paddr_t)frame * PAGE_SIZE_4K, attrs);
-	p->nvalid++;
-	rmap_insert(frame, leaf);
+	s.pages[l3].nvalid++;
+	rmap_insert(frame, l3 * SPT_ENTRIES + slot);
 	counter_inc(&shadow_values[SH_fills]);
 	return true;
+}
+
+/* fill_recover: spt_fill when the pool ran dry with every other root gone: the current
+ * root starts again. */
+static __attribute__((noinline)) void fill_recover(const struct spt_fill *f)
+{
+	counter_inc(&shadow_values[SH_pool_exhausted]);
+	zap_range(s.current, 0, BIT64(32));
+	SPT_ASSERT(fill_once(f));
 }
 
 static void frame_wrote(u32 frame, u32 off, u32 bytes);
@@ -871,13 +896,9 @@ void spt_fill(const struct spt_fill *f)
 	if (s.noos != 0) {
 		oos_refresh(f);
 	}
-	if (fill_once(f)) {
-		return;
+	if (!fill_once(f)) {
+		fill_recover(f);
 	}
-	/* Every other root is gone and the pool is still dry: start this one again. */
-	counter_inc(&shadow_values[SH_pool_exhausted]);
-	zap_range(s.current, 0, BIT64(32));
-	SPT_ASSERT(fill_once(f));
 }
 
 /* current_leaf: the current root's descriptor slot for va, NULL if it has no level-3
