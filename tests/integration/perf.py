@@ -22,10 +22,13 @@ BOUNDS = {
 SHADOW_COMMAND = 'make run GUEST=shcost MM=shadow HYP="shadow.sync={sync}" APPEND="n=1000"'
 SHADOW_BOUNDS = {
     "shadow_miss": ("shadow miss (first touch of a page: trampoline, guest walk, fill)", 250),
-    "pt_write": ("caught page-table write (STRD to a write-protected guest table)", 300),
+    "pt_write": ("page-table write (STRD to a write-protected guest table; the batch's "
+                 "closing TLBIALL included)", 300),
     "tlbimva": ("trapped TLBIMVA of a shadowed page", 150),
     "root_switch": ("switch to a cached root (TTBR0 write back to a known space)", 150),
 }
+# The bounds the module meets in both policies (test_perf checks that they stay met).
+SHADOW_MET = ("tlbimva", "root_switch")
 
 
 def parse_costs(r, what):
@@ -65,14 +68,16 @@ def report():
     out.append(f"\n(The {bracket} instructions of an empty snapshot bracket are subtracted.)")
 
     out.append(f"\nShadow module: {SHADOW_COMMAND.format(sync='emulate|unsync')}\n")
-    out.append("| event | sync=emulate | sync=unsync | bound | events counted |")
+    out.append("| event | sync=emulate | sync=unsync | bound | events counted (emulate / unsync) |")
     out.append("|---|---:|---:|---:|---:|")
     shadow = {sync: measure_shadow(sync) for sync in ("emulate", "unsync")}
     for event, (desc, bound) in SHADOW_BOUNDS.items():
         em, un = shadow["emulate"][event], shadow["unsync"][event]
-        out.append(f"| {desc} | {em[0]} | {un[0]} | {bound} | {em[2]} of {em[1]} |")
-    out.append("\n(A bound the emulate column exceeds is not met: docs/shadow-design.md says "
-               "what dominates each cost.)")
+        out.append(f"| {desc} | {em[0]} | {un[0]} | {bound} | {em[2]} / {un[2]} of {em[1]} |")
+    out.append("\n(Under sync=unsync only the first write to each table frame is caught; the "
+               "others go through, and the frames' resync at the batch's closing TLB operation "
+               "is counted with them. A bound a column exceeds is not met by that policy: "
+               "docs/shadow-design.md says what dominates each cost.)")
     return out, ok
 
 

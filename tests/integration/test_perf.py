@@ -2,7 +2,7 @@
 
 import pytest
 
-from perf import BOUNDS, SHADOW_BOUNDS, measure, measure_shadow
+from perf import BOUNDS, SHADOW_BOUNDS, SHADOW_MET, measure, measure_shadow
 
 
 @pytest.fixture(scope="module")
@@ -19,8 +19,9 @@ def test_cost_within_bound(costs, event):
 
 @pytest.mark.parametrize("sync", ["emulate", "unsync"])
 def test_shadow_costs_are_exact_counts(sync):
-    """Each measured shadow event happened exactly once per operation (a measurement, not a
-    bound: the README records the costs against the issue's bounds)."""
+    """Each measured shadow event happened exactly once per operation, and the bounds the
+    module meets stay met (exact instruction counts; the README records every cost against
+    the issue's bounds)."""
     costs = measure_shadow(sync, n=300)
     for event in SHADOW_BOUNDS:
         per_op, ops, events = costs[event]
@@ -30,3 +31,5 @@ def test_shadow_costs_are_exact_counts(sync):
         else:
             assert events == ops, f"{event}: {events} events for {ops} operations"
         assert per_op > 0
+        if event in SHADOW_MET:
+            assert per_op <= SHADOW_BOUNDS[event][1], f"{event}: {per_op} instructions"
