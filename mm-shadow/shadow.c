@@ -54,6 +54,8 @@ DEFINE_COUNTER_BLOCK_DERIVED(shadow, "shadow", SHADOW_COUNTERS, shadow_counters_
 #define POOL_PAGES_MIN	     16u
 #define POOL_PAGES_MAX	     16384u
 #define CHECK_EVERY_MAX	     1000000u
+#define FLOOD_DEFAULT	     4u /* writes to a table with no fill through it: unshadowed */
+#define FLOOD_MAX	     255u
 #define HVC_PABT	     1u
 #define HVC_DABT	     2u
 /* A32 encodings of the trampoline page. */
@@ -101,8 +103,9 @@ static struct {
 	enum sync_policy sync;
 	u32 pool_pages;
 	u32 check_every; /* verify the store's invariants after every n-th trap (0: never) */
+	u32 flood;	 /* spt_config.flood_writes */
 	u32 check_countdown;
-} sh = {.sync = SYNC_EMULATE, .pool_pages = POOL_PAGES_DEFAULT};
+} sh = {.sync = SYNC_EMULATE, .pool_pages = POOL_PAGES_DEFAULT, .flood = FLOOD_DEFAULT};
 
 /* ---- what the store asks of the hypervisor ---- */
 
@@ -150,6 +153,13 @@ static bool shadow_option(const char *key, size_t klen, const char *val, size_t 
 			return false;
 		}
 		sh.pool_pages = (u32)n;
+		return true;
+	}
+	if (klen == 5 && strncmp(key, "flood", 5) == 0) {
+		if (!tb_parse_u64(val, vlen, false, &n) || n > FLOOD_MAX) {
+			return false;
+		}
+		sh.flood = (u32)n;
 		return true;
 	}
 	if (klen == 5 && strncmp(key, "check", 5) == 0) {
@@ -340,6 +350,7 @@ static int shadow_setup(struct vm *vm)
 	attrs_init();
 	struct spt_config c = {
 	    .pool_pages = sh.pool_pages,
+	    .flood_writes = sh.flood,
 	    .ram_ipa = vm->ram_ipa,
 	    .ram_size = vm->ram_size,
 	    .ram_host = vm->ram_pa,
@@ -1290,6 +1301,9 @@ static const struct mm_module shadow_module = {
 	"                              the frame left out of sync until the next TLB operation\n"
 	"                              or address-space switch\n"
 	"  shadow.pool=<pages>         shadow-table pool, 4 KiB pages (16..16384, default 1024)\n"
+	"  shadow.flood=<n>            a guest table written n times with no fill through it (or\n"
+	"                              found n descriptors changed at a resync) is shadowed no\n"
+	"                              more (0..255, default 4; 0: never)\n"
 	"  shadow.check=<n>            verify the shadow store's invariants after every n-th\n"
 	"                              trap (default 0: never; 1: after every trap, slow)",
     .parse_option = shadow_option,

@@ -20,6 +20,7 @@
 	X(resyncs)	      /* out-of-sync frames brought back */                                \
 	X(resync_changes)     /* out-of-sync descriptors found changed (resync, or a fill) */      \
 	X(frames_protected)   /* guest frames that became page-table frames */                     \
+	X(unshadowed)	      /* and stopped being one: written too often (shadow.flood) */        \
 	X(rmap_inserts)	      /* reverse-map entries added (= fills: derived) */                   \
 	X(rmap_removes)	      /* and removed (= zaps: derived) */                                  \
 	X(zaps)		      /* shadow leaves removed */                                          \

@@ -62,15 +62,17 @@ struct spt_page {
 	u32 memo_epoch; /* 0: none */
 	u8 memo_depth;
 	u32 memo_upper[2]; /* IPAs of the descriptors above the leaf's */
-	u32 memo_lo;	   /* the leaf descriptor's source run: first byte's IPA, length */
+	u32 memo_lo;	   /* the leaf descriptor's source run: first byte's IPA, length, */
 	u32 memo_len;
+	u32 memo_frame; /* and frame */
 };
 
 struct spt_frame {
 	u32 rmap; /* first leaf id + 1 mapping the frame */
 	u32 srcs; /* first source id mapping it */
 	u16 nsrc;
-	u8 oos; /* out-of-sync slot + 1 */
+	u8 oos;	  /* out-of-sync slot + 1 */
+	u8 flood; /* writes caught since a fill last read its leaf descriptors (frame_unshadow) */
 };
 
 struct spt_root {
@@ -381,6 +383,7 @@ static bool src_attach(u32 pg, u32 va, paddr_t ipa, const struct spt_shape *shap
 	}
 	f->srcs = id;
 	if (f->nsrc++ == 0 && f->oos == 0) {
+		f->flood = 0;
 		frame_set_ro(frame, true);
 		counter_inc(&shadow_values[SH_frames_protected]);
 	}
@@ -768,6 +771,7 @@ static void memo_set(struct spt_page *p, const struct spt_fill *f, u32 k)
 	}
 	p->memo_lo = src_ipa(leaf_src);
 	p->memo_len = leaf_src->len;
+	p->memo_frame = leaf_src->frame;
 }
 
 /* attach_sources: f's sources attached to level-3 page l3 and its parent l2 (the deepest
@@ -830,6 +834,9 @@ static inline __attribute__((always_inline)) bool fill_once(const struct spt_fil
 		if (l3 == SPT_NO_PAGE) {
 			return false;
 		}
+	}
+	if (f->nsrc != 0) { /* the leaf table the memo names is in use: no flood */
+		s.frames[s.pages[l3].memo_frame].flood = 0;
 	}
 	u64 *t = table(l3);
 	u32 slot = (va >> 12) % SPT_ENTRIES;
@@ -1001,10 +1008,37 @@ static void frame_wrote(u32 frame, u32 off, u32 bytes)
 	}
 }
 
+/* frame_unshadow: every shadow built from the descriptors of frame removed, in every
+ * root, so that it is a page table no more, and its leaves writable again where the guest
+ * grants the write: it was written s.c.flood_writes times with no fill through it in
+ * between, or its resync found that many descriptors changed (a table freed and reused as
+ * data, or rewritten wholesale: as KVM's write-flooding detection). Always safe: shadows
+ * are a cache. */
+static void frame_unshadow(u32 frame)
+{
+	counter_inc(&shadow_values[SH_unshadowed]);
+	for (u32 id; (id = s.frames[frame].srcs) != 0;) {
+		const struct spt_src *src = src_at(id);
+		u32 va = src->va;
+		u64 size = BIT64(src->cover);
+		if (va <= s.c.fixed_va && s.c.fixed_va - va < size) {
+			s.fixed_touched = true;
+		}
+		/* The zap covers the source's whole range: drop_sources unlinks it. */
+		zap_range(s.pages[(id - 1) / SPT_PAGE_SRCS].root, va, size);
+		SPT_ASSERT(s.frames[frame].srcs != id);
+	}
+	frame_set_ro(frame, false);
+}
+
 void spt_guest_wrote(paddr_t ipa, u32 bytes)
 {
 	u32 frame = frame_of_ipa(ipa);
 	SPT_ASSERT(frame < s.nframes && (ipa & PAGE_OFFSET_MASK) + bytes <= PAGE_SIZE_4K);
+	if (s.c.flood_writes != 0 && ++s.frames[frame].flood >= s.c.flood_writes) {
+		frame_unshadow(frame);
+		return;
+	}
 	frame_wrote(frame, (u32)ipa & PAGE_OFFSET_MASK, bytes);
 }
 
@@ -1053,11 +1087,16 @@ static __attribute__((noinline)) bool resync_frames(void)
 		if (s.oos_frame[slot] == 0) {
 			continue;
 		}
-		u32 frame = s.oos_frame[slot] - 1;
+		u32 frame = s.oos_frame[slot] - 1, changed = 0;
 		const u32 *now = frame_host(frame), *then = (const u32 *)(uintptr_t)s.snap[slot];
 		for (u32 w = 0; w < PAGE_SIZE_4K / 4 && s.oos_frame[slot] != 0; w++) {
-			if (now[w] != then[w]) {
-				counter_inc(&shadow_values[SH_resync_changes]);
+			if (now[w] == then[w]) {
+				continue;
+			}
+			counter_inc(&shadow_values[SH_resync_changes]);
+			if (s.c.flood_writes != 0 && ++changed >= s.c.flood_writes) {
+				frame_unshadow(frame); /* no source left: out of sync no more */
+			} else {
 				frame_wrote(frame, w * 4, 4);
 			}
 		}

@@ -39,6 +39,8 @@ struct spt_config {
 	u32 fixed_va;	  /* one page mapped in every root, never zapped (the trampoline) */
 	paddr_t fixed_pa; /* its host page */
 	u64 fixed_attrs;  /* its LPAE leaf attributes */
+	u32 flood_writes; /* a table written this often with no fill through it, or found this
+			   * changed at a resync, is unshadowed (spt_guest_wrote); 0: never */
 	paddr_t (*alloc)(u32 bytes);
 };
 
@@ -90,7 +92,9 @@ bool spt_make_writable(u32 va);
  * from it) and in sync (its shadow entries read-only)? */
 bool spt_frame_protected(paddr_t ipa);
 /* spt_guest_wrote: the guest's descriptors at [ipa, ipa+bytes) changed (a caught write,
- * emulated): every shadow entry built from them is removed. */
+ * emulated): every shadow entry built from them is removed, or, at the frame's
+ * config.flood_writes-th write since a fill last went through it, every shadow built from
+ * the frame (it is no page table any more: shadow.unshadowed). */
 void spt_guest_wrote(paddr_t ipa, u32 bytes);
 /* spt_fixed_touched: did a guest write since the last call change descriptors that
  * translate the fixed page's VA (the guest may now map it)? Clears the flag. */

@@ -32,6 +32,7 @@ u64 shadow_values[SH_NCOUNTERS];
 #define L3_TABLE_A 0x40300000u /* where the fills below say their guest level-3 table is */
 
 static u8 *ram;
+static u32 flood_writes; /* spt_config.flood_writes of the next setup (0: never) */
 static struct {
 	u32 va, asid; /* asid only: va = ~0 */
 } flushes[FLUSH_LOG];
@@ -82,6 +83,7 @@ static void setup(u32 pool_pages)
 	    .fixed_va = FIXED_VA,
 	    .fixed_pa = (paddr_t)(uintptr_t)fixed_page,
 	    .fixed_attrs = ATTR_RO,
+	    .flood_writes = flood_writes,
 	    .alloc = low_alloc,
 	};
 	assert_true(spt_init(&c));
@@ -354,6 +356,42 @@ static void test_no_writable_leaf_on_a_protected_frame(void **state)
 	check();
 }
 
+/* Write flooding: a table written flood_writes times with no fill through it in between
+ * is shadowed no more (every shadow built from it gone, its leaves writable again); a
+ * fill through it starts the count again. */
+static void test_written_table_is_unshadowed(void **state)
+{
+	(void)state;
+	flood_writes = 4;
+	setup(64);
+	flood_writes = 0;
+	spt_select(&(struct spt_key){.ttbr0 = TTBR_A, .asid = ASID_A, .mmu = true});
+	lpae_fill(0x1000, RAM_IPA + 0x5000, TTBR_A, 0x40101000, L3_TABLE_A, ATTR_RW);
+	lpae_fill(0x2000, RAM_IPA + 0x6000, TTBR_A, 0x40101000, L3_TABLE_A, ATTR_RW);
+	lpae_fill(0x3000, L3_TABLE_A, TTBR_A, 0x40101000, L3_TABLE_A, ATTR_RW); /* its alias */
+	assert_true(spt_mapped(0x3000) & AP_RO_BIT);
+	for (u32 i = 0; i < 3; i++) {
+		spt_guest_wrote(L3_TABLE_A + 8 * (100 + i), 8); /* entries nothing was built from */
+	}
+	lpae_fill(0x4000, RAM_IPA + 0x7000, TTBR_A, 0x40101000, L3_TABLE_A, ATTR_RW);
+	for (u32 i = 0; i < 3; i++) {
+		spt_guest_wrote(L3_TABLE_A + 8 * (100 + i), 8);
+	}
+	assert_true(spt_frame_protected(L3_TABLE_A)); /* the fill started the count again */
+	assert_true(mapped(0x1000) && mapped(0x4000));
+	assert_int_equal(shadow_values[SH_unshadowed], 0);
+	spt_guest_wrote(L3_TABLE_A + 8 * 103, 8);
+	assert_int_equal(shadow_values[SH_unshadowed], 1);
+	assert_false(spt_frame_protected(L3_TABLE_A));
+	assert_false(mapped(0x1000) || mapped(0x2000) || mapped(0x4000));
+	assert_false(spt_mapped(0x3000) & LPAE_VALID); /* built through the table too */
+	/* Nothing is built through the level-2 entry either now; the level-1 table still
+	 * shapes the 1 GiB shadow table. */
+	assert_false(spt_frame_protected(0x40101000));
+	assert_true(spt_frame_protected(TTBR_A));
+	check();
+}
+
 /* The fill memo: fills through the same upper descriptors and leaf table skip the source
  * lookups; a fill through another leaf table attaches it; a source gone (a write to an upper
  * descriptor) voids the memo, and the next fill attaches its sources again. */
@@ -393,6 +431,7 @@ int main(void)
 	    cmocka_unit_test(test_pool_exhaustion),
 	    cmocka_unit_test(test_source_overflow_keeps_this_fills_sources),
 	    cmocka_unit_test(test_no_writable_leaf_on_a_protected_frame),
+	    cmocka_unit_test(test_written_table_is_unshadowed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
