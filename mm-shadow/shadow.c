@@ -55,7 +55,7 @@ DEFINE_COUNTER_BLOCK_DERIVED(shadow, "shadow", SHADOW_COUNTERS, shadow_counters_
 #define POOL_PAGES_MAX	     16384u
 #define CHECK_EVERY_MAX	     1000000u
 #define FLOOD_DEFAULT	     4u /* writes to a table with no fill through it: unshadowed */
-#define FLOOD_MAX	     255u
+#define FLOOD_MAX	     SPT_FLOOD_MAX
 #define HVC_PABT	     1u
 #define HVC_DABT	     2u
 /* A32 encodings of the trampoline page. */
@@ -133,9 +133,19 @@ static paddr_t store_alloc(u32 bytes)
 	return palloc_pages(ALIGN_UP(bytes, PAGE_SIZE_4K) / PAGE_SIZE_4K, PAGE_SIZE_4K);
 }
 
-static bool shadow_option(const char *key, size_t klen, const char *val, size_t vlen)
+/* option_u32: the decimal val (vlen chars) into *out if it is in [min, max]. */
+static bool option_u32(const char *val, size_t vlen, u32 min, u32 max, u32 *out)
 {
 	u64 n;
+	if (!tb_parse_u64(val, vlen, false, &n) || n < min || n > max) {
+		return false;
+	}
+	*out = (u32)n;
+	return true;
+}
+
+static bool shadow_option(const char *key, size_t klen, const char *val, size_t vlen)
+{
 	if (klen == 4 && strncmp(key, "sync", 4) == 0) {
 		if (vlen == 7 && strncmp(val, "emulate", 7) == 0) {
 			sh.sync = SYNC_EMULATE;
@@ -148,26 +158,13 @@ static bool shadow_option(const char *key, size_t klen, const char *val, size_t 
 		return false;
 	}
 	if (klen == 4 && strncmp(key, "pool", 4) == 0) {
-		if (!tb_parse_u64(val, vlen, false, &n) || n < POOL_PAGES_MIN ||
-		    n > POOL_PAGES_MAX) {
-			return false;
-		}
-		sh.pool_pages = (u32)n;
-		return true;
+		return option_u32(val, vlen, POOL_PAGES_MIN, POOL_PAGES_MAX, &sh.pool_pages);
 	}
 	if (klen == 5 && strncmp(key, "flood", 5) == 0) {
-		if (!tb_parse_u64(val, vlen, false, &n) || n > FLOOD_MAX) {
-			return false;
-		}
-		sh.flood = (u32)n;
-		return true;
+		return option_u32(val, vlen, 0, FLOOD_MAX, &sh.flood);
 	}
 	if (klen == 5 && strncmp(key, "check", 5) == 0) {
-		if (!tb_parse_u64(val, vlen, false, &n) || n > CHECK_EVERY_MAX) {
-			return false;
-		}
-		sh.check_every = (u32)n;
-		return true;
+		return option_u32(val, vlen, 0, CHECK_EVERY_MAX, &sh.check_every);
 	}
 	return false;
 }
@@ -324,12 +321,12 @@ static u64 shadow_attrs(u32 perms)
 	return a;
 }
 
-#define S1_PERMS 64u /* the S1_PERM_* sets */
-static u64 leaf_attrs[S1_PERMS];
+static u64 leaf_attrs[S1_PERM_SETS];
 
+/* attrs_init: leaf_attrs[perms] = shadow_attrs(perms) for every permission set. */
 static void attrs_init(void)
 {
-	for (u32 perms = 0; perms < S1_PERMS; perms++) {
+	for (u32 perms = 0; perms < S1_PERM_SETS; perms++) {
 		leaf_attrs[perms] = shadow_attrs(perms);
 	}
 }
@@ -416,7 +413,7 @@ static void fill(u32 va, const struct s1_result *r)
 	struct spt_fill f; /* assigned field by field: no zeroing of the unused sources */
 	f.va = va;
 	f.ipa = ALIGN_DOWN(r->out, (paddr_t)PAGE_SIZE_4K);
-	f.attrs = leaf_attrs[r->perms % S1_PERMS];
+	f.attrs = leaf_attrs[r->perms % S1_PERM_SETS];
 	f.nsrc = mmu ? r->walk.depth : 0;
 	f.shape = mmu ? walk_shape(&r->regime) : NULL;
 	f.src = r->walk.desc_pa;
@@ -547,10 +544,18 @@ static void pt_write(struct vcpu *v, u32 spsr, bool pl0, u32 far, paddr_t ipa,
 		return;
 	}
 	/* Thumb, or an instruction the decoder refuses: out of sync until the next
-	 * maintenance, whatever the policy (the frame is compared then). */
-	if (!spt_unsync(ipa)) {
+	 * maintenance, whatever the policy (the frame is compared then). With every snapshot
+	 * slot taken, the frames out of sync come back first, as at a TLB operation. */
+	if (spt_unsync(ipa)) {
+		return;
+	}
+	if (spt_resync()) {
+		check_reserved_va();
+	}
+	if (spt_frame_protected(ipa) && !spt_unsync(ipa)) {
 		hyp_fatal("write to a guest page table (IPA 0x%08llx) at pc 0x%08x by an "
-			  "instruction that cannot be emulated, and no out-of-sync slot is free",
+			  "instruction that cannot be emulated, and no out-of-sync slot is free "
+			  "after a resync",
 			  ipa, v->tf->pc);
 	}
 }
@@ -685,18 +690,27 @@ static bool refused_write(struct vcpu *v, u32 spsr, bool pl0, u32 far, const str
 		counter_inc(&shadow_values[SH_stores_emulated]);
 		return true;
 	}
-	return false; /* a stale leaf: refilled */
+	/* A leaf built from a descriptor of an out-of-sync frame that changed since: the fill
+	 * removes it first (spt_fill, I6). */
+	return false;
 }
 
-/* miss_outcome: a miss after its undo, whose translation f (in *r) is not a page of RAM to
- * shadow for a translation fault: an LDRT/STRT, a write the shadow refused, a stale leaf,
- * a device access or a genuine fault. */
-static __attribute__((noinline)) void miss_outcome(struct vcpu *v, bool data, bool write,
-						   bool hw_perm, u32 spsr, u32 far, enum s1_fault f,
-						   struct s1_result *r)
+/* A miss the trampoline reported, as the guest took it. */
+struct miss {
+	u32 far, spsr;
+	bool data, write, perm; /* data side, a write, a permission fault (else translation) */
+	bool pl0;		/* from PL0 */
+	enum s1_access acc;
+};
+
+/* miss_outcome: miss m after its undo, whose translation f (in *r) is not a page of RAM to
+ * shadow for a translation fault: an LDRT/STRT, a write the shadow refused, a leaf out of
+ * sync with the guest's changed entry, a device access or a genuine fault. */
+static __attribute__((noinline)) void miss_outcome(struct vcpu *v, const struct miss *m,
+						   enum s1_fault f, struct s1_result *r)
 {
-	bool pl0 = (spsr & PSR_MODE_MASK) == PSR_MODE_USR;
-	enum s1_access acc = data ? (write ? S1_WRITE : S1_READ) : S1_EXEC;
+	bool data = m->data, write = m->write, hw_perm = m->perm, pl0 = m->pl0;
+	u32 spsr = m->spsr, far = m->far;
 	struct decoded_access da;
 	bool decoded = false;
 	if (f == S1_OK && hw_perm && data && !pl0) {
@@ -704,7 +718,7 @@ static __attribute__((noinline)) void miss_outcome(struct vcpu *v, bool data, bo
 		decoded = decode_guest(v, spsr, &da);
 		if (decoded && da.unprivileged) {
 			pl0 = true;
-			f = s1_translate(guest_state(), &vm_guest_mem, far, acc, true, r);
+			f = s1_translate(guest_state(), &vm_guest_mem, far, m->acc, true, r);
 		}
 	}
 	if (f == S1_OK && hw_perm && write &&
@@ -753,6 +767,7 @@ static __attribute__((noinline)) void trampoline(struct vcpu *v, bool data)
 	bool write = data && (hw_fsr & FSR_WNR) != 0;
 	bool pl0 = (spsr & PSR_MODE_MASK) == PSR_MODE_USR;
 	u32 fsc_type = hw_fsr & FSC_TYPE_MASK;
+	enum s1_access acc = data ? (write ? S1_WRITE : S1_READ) : S1_EXEC;
 	if (!guest_mode_ok(spsr)) {
 		hyp_fatal("abort from an impossible guest mode (SPSR_abt 0x%08x)", spsr);
 	}
@@ -789,13 +804,13 @@ static __attribute__((noinline)) void trampoline(struct vcpu *v, bool data)
 	}
 
 	struct s1_result r;
-	enum s1_access acc = data ? (write ? S1_WRITE : S1_READ) : S1_EXEC;
 	enum s1_fault f = s1_translate(guest_state(), &vm_guest_mem, far, acc, pl0, &r);
 	if (f == S1_OK && fsc_type == FSC_TRANSLATION && vm_ipa_is_ram(sh.vm, r.out)) {
 		fill(far, &r); /* the most frequent: a page of RAM not shadowed yet */
 		return;
 	}
-	miss_outcome(v, data, write, fsc_type == FSC_PERMISSION, spsr, far, f, &r);
+	const struct miss m = {far, spsr, data, write, fsc_type == FSC_PERMISSION, pl0, acc};
+	miss_outcome(v, &m, f, &r);
 }
 
 /* ---- trapped system-register accesses ---- */
@@ -1077,11 +1092,11 @@ static bool cp15_read(u32 reg, u32 *val)
  * (any policy: see pt_write), whichever entries, ASID or VA it names, and does no more. */
 static void tlb_op(u32 crm, u32 opc1, u32 opc2)
 {
-	static const u8 counter[4] = {
+	static const u8 tlbi_counter[4] = {
 	    SH_tlbi_all,  /* TLBIALL, ITLBIALL, DTLBIALL, TLBIALLIS */
-	    SH_tlbi_mva,  /* TLBIMVA and its I, D, IS forms: VA[31:12], ASID[7:0] */
+	    SH_tlbi_mva,  /* TLBIMVA and its I, D, IS forms */
 	    SH_tlbi_asid, /* TLBIASID and its I, D, IS forms */
-	    SH_tlbi_mvaa, /* TLBIMVAA, TLBIMVAAIS: every ASID */
+	    SH_tlbi_mvaa, /* TLBIMVAA, TLBIMVAAIS */
 	};
 	bool is_or_unified = crm == 3 || crm == 7; /* inner shareable, unified */
 	if (opc1 != 0 || (crm != 3 && crm != 5 && crm != 6 && crm != 7) ||
@@ -1089,7 +1104,7 @@ static void tlb_op(u32 crm, u32 opc1, u32 opc2)
 		hyp_fatal("unexpected trapped TLB operation c8, %u, c%u, %u", opc1, crm, opc2);
 	}
 	bool touched = spt_resync();
-	counter_inc(&shadow_values[counter[opc2]]);
+	counter_inc(&shadow_values[tlbi_counter[opc2]]);
 	if (touched) {
 		check_reserved_va();
 	}
@@ -1177,9 +1192,13 @@ static __attribute__((noinline)) void cp15_64_any(struct vcpu *v, u32 hsr)
 }
 
 /* The most frequent MCRR (every context switch): an unconditional (CV = 1, AL) write to
- * TTBR0 from two of r0-r7, which are in the trap frame in every mode. */
+ * TTBR0 from two of r0-r7, which are in the trap frame in every mode (Rt and Rt2 bit 3
+ * clear: CP64_RT_HIGH, CP64_RT2_HIGH). */
+#define CP64_RT_HIGH  (8u << 5)
+#define CP64_RT2_HIGH (8u << 10)
 #define CP64_FAST_MASK                                                                             \
-	(HSR_IL | CP64_REG_MASK | ISS_CP_READ | ISS_CV | ISS_COND_MASK | (8u << 5) | (8u << 10))
+	(HSR_IL | CP64_REG_MASK | ISS_CP_READ | ISS_CV | ISS_COND_MASK | CP64_RT_HIGH |            \
+	 CP64_RT2_HIGH)
 #define CP64_FAST (HSR_IL | CP64_TTBR0 | ISS_CV | ((u32)COND_AL << ISS_COND_SHIFT))
 
 static __attribute__((noinline)) void cp15_64(struct vcpu *v, u32 hsr)
@@ -1190,7 +1209,7 @@ static __attribute__((noinline)) void cp15_64(struct vcpu *v, u32 hsr)
 	}
 	const struct trap_frame *tf = v->tf;
 	set_ttbr0(((u64)tf->r[CP64_RT2(hsr)] << 32) | tf->r[CP64_RT(hsr)]);
-	vcpu_skip_insn32(v);
+	vcpu_skip_insn(v, CP64_FAST); /* hsr's HSR.IL, checked above, as a constant */
 }
 
 /* from_trampoline: is this HVC the trampoline's abort slot, entered by an abort? Only
@@ -1294,6 +1313,25 @@ static bool shadow_guest_reg(struct vcpu *v UNUSED, enum guest_reg reg, u64 *val
 	return false;
 }
 
+/* shadow_guest_wrote: the core wrote guest RAM [ipa, ipa+len): like a caught write, the
+ * shadows of the protected frames' descriptors go (frames out of sync: their resync). */
+static void shadow_guest_wrote(paddr_t ipa, u32 len)
+{
+	while (len != 0) {
+		u32 chunk = PAGE_SIZE_4K - (u32)(ipa & PAGE_OFFSET_MASK);
+		chunk = chunk < len ? chunk : len;
+		if (spt_frame_protected(ipa)) {
+			spt_guest_wrote(ipa, chunk);
+		}
+		ipa += chunk;
+		len -= chunk;
+	}
+	dsb(); /* the removals' TLB maintenance complete before the guest runs */
+	if (spt_fixed_touched()) {
+		check_reserved_va();
+	}
+}
+
 static const struct mm_module shadow_module = {
     .name = "shadow",
     .options_help =
@@ -1312,6 +1350,7 @@ static const struct mm_module shadow_module = {
     .trap = shadow_trap,
     .va_to_ipa = shadow_va_to_ipa,
     .guest_reg = shadow_guest_reg,
+    .guest_wrote = shadow_guest_wrote,
     .counters = &shadow_block,
 };
 MM_MODULE(shadow_module);

@@ -9,7 +9,6 @@
 	X(misses_data)	      /* aborts the shadow caused, data side */                            \
 	X(misses_prefetch)    /* and instruction side */                                           \
 	X(fills)	      /* shadow leaves installed */                                        \
-	X(fills_stale)	      /* of which replaced a stale leaf */                                 \
 	X(genuine_faults)     /* aborts delivered to the guest */                                  \
 	X(device_accesses)    /* accesses to non-RAM emulated (found by a miss) */                 \
 	X(pinned)	      /* abort-entry pages shadowed ahead */                               \

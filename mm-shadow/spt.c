@@ -1,20 +1,20 @@
 /* The shadow table store (spt.h): pool, roots, reverse map, sources, write protection.
  *
- * Invariants (spt_check verifies I1, I3, I4 and I5; I2 would need the guest's tables, and is
- * what the differential tests check: tests/unit/test_spt.c, the ptx exerciser):
+ * Invariants (spt_check verifies I1, I3, I4 and I5; I2 and I6 need the guest's tables: the
+ * differential tests check them, tests/unit/test_spt.c and the ptx exerciser):
  *   I1 every valid leaf except the fixed page maps guest RAM and is on the reverse-map
  *      chain of its frame, exactly once; every chain entry is such a leaf;
  *   I2 every leaf's guest descriptors are sources of the page holding it (or of its level-2
  *      page), registered on the chain of their frame: a change to any of them is seen;
  *   I3 a frame with sources and not out of sync has no writable leaf (write protection);
  *   I4 a page's nvalid counts its valid entries; the free list holds every unused page;
+ *      every source chain holds exactly its frame's sources, counted in its nsrc;
  *   I5 a level-3 page's fill memo, while current, names one of the page's own sources
  *      (spt_check verifies the leaf run; the upper descriptors are covered by I2);
  *   I6 every leaf equals what a walk of the guest's tables gave when it was built from
  *      descriptors that are, for a frame in sync, still there (a change to one is caught:
  *      I2, I3) and, for a frame out of sync, in its snapshot (oos_refresh): after a resync
- *      no leaf is stale, which is why TLB maintenance has nothing else to remove. I6 is
- *      what the differential tests check. */
+ *      no leaf is stale, which is why TLB maintenance has nothing else to remove. */
 #include "spt.h"
 #include "shadow.h"
 #include "tb/lpae.h"
@@ -62,9 +62,9 @@ struct spt_page {
 	u32 memo_epoch; /* 0: none */
 	u8 memo_depth;
 	u32 memo_upper[2]; /* IPAs of the descriptors above the leaf's */
-	u32 memo_lo;	   /* the leaf descriptor's source run: first byte's IPA, length, */
+	u32 memo_lo;	   /* the leaf descriptor's source run: first byte's IPA, length */
 	u32 memo_len;
-	u32 memo_frame; /* and frame */
+	u32 memo_frames[3]; /* the frames of the walk's descriptors, outermost first */
 };
 
 struct spt_frame {
@@ -72,7 +72,7 @@ struct spt_frame {
 	u32 srcs; /* first source id mapping it */
 	u16 nsrc;
 	u8 oos;	  /* out-of-sync slot + 1 */
-	u8 flood; /* writes caught since a fill last read its leaf descriptors (frame_unshadow) */
+	u8 flood; /* writes caught since a fill last read one of its descriptors (frame_unshadow) */
 };
 
 struct spt_root {
@@ -493,7 +493,7 @@ static void zap_root(u32 r, struct zap *z)
 	}
 }
 
-static u32 leaf_page(u32 r, u32 va);
+static inline u32 leaf_page(u32 r, u32 va);
 
 /* zap_page: zap_range for one page: no table is freed and no source dropped, since every
  * source spans more than a page. */
@@ -712,10 +712,9 @@ void spt_drop_roots(void)
 
 /* ---- filling ---- */
 
-/* leaf_table: the level-3 table holding va in root r, or NULL. On the path of every miss,
- * TLB operation and caught write: the store's own tables (whose table descriptors hold
- * the addresses of pool pages), read without the indirect calls of the format
- * description. */
+/* leaf_table: the level-3 table holding va in root r, or NULL. On the path of every miss
+ * and caught write: the store's own tables (whose table descriptors hold the addresses of
+ * pool pages), read without the indirect calls of the format description. */
 static inline u64 *leaf_table(u32 r, u32 va)
 {
 	u64 d1 = table(s.roots[r].l1)[va >> lvl_entry[1]];
@@ -727,7 +726,7 @@ static inline u64 *leaf_table(u32 r, u32 va)
 }
 
 /* leaf_page: the level-3 page holding va in root r, or SPT_NO_PAGE. */
-static u32 leaf_page(u32 r, u32 va)
+static inline u32 leaf_page(u32 r, u32 va)
 {
 	const u64 *t = leaf_table(r, va);
 	return t == NULL ? SPT_NO_PAGE : page_index(t);
@@ -771,7 +770,9 @@ static void memo_set(struct spt_page *p, const struct spt_fill *f, u32 k)
 	}
 	p->memo_lo = src_ipa(leaf_src);
 	p->memo_len = leaf_src->len;
-	p->memo_frame = leaf_src->frame;
+	for (u32 d = 0; d < f->nsrc; d++) {
+		p->memo_frames[d] = frame_of_ipa(f->src[d]);
+	}
 }
 
 /* attach_sources: f's sources attached to level-3 page l3 and its parent l2 (the deepest
@@ -800,48 +801,45 @@ static void attach_sources(u32 l2, u32 l3, u32 va, const struct spt_fill *f)
 }
 
 /* fill_tables: the level-3 table of f's page in the current root, allocated and shaped
- * by f's sources (the fill memo did not know them); SPT_NO_PAGE if the pool ran dry. */
+ * by f's sources (the fill memo did not know them), whose frames' flood counts start
+ * again; SPT_NO_PAGE if the pool ran dry. */
 static __attribute__((noinline)) u32 fill_tables(const struct spt_fill *f, u32 va)
 {
 	u32 r = s.current;
 	u32 l2 = child(s.roots[r].l1, va, r);
 	u32 l3 = l2 == SPT_NO_PAGE ? SPT_NO_PAGE : child(l2, va, r);
-	if (l3 != SPT_NO_PAGE) {
-		attach_sources(l2, l3, va, f);
+	if (l3 == SPT_NO_PAGE) {
+		return SPT_NO_PAGE;
+	}
+	attach_sources(l2, l3, va, f);	    /* asserts that f's sources are in RAM */
+	for (u32 k = 0; k < f->nsrc; k++) { /* the tables f read: in use, no write flooding */
+		s.frames[frame_of_ipa(f->src[k])].flood = 0;
 	}
 	return l3;
-}
-
-/* replace_leaf: remove the valid leaf of va at slot of level-3 page pg, which a fill
- * contradicts: by I6 none should, but either translation is what a TLB may hold
- * (B3.10.1): the new one, break before make, and counted (shadow.fills_stale). */
-static __attribute__((noinline)) void replace_leaf(u32 pg, u32 slot)
-{
-	SPT_ASSERT((table(pg)[slot] & SPTE_SW_FIXED) == 0);
-	struct zap z = {.hw_asid = hw_asid(s.pages[pg].root)};
-	clear_leaf(pg, slot, &z);
-	counter_inc(&shadow_values[SH_fills_stale]);
 }
 
 /* fill_once: spt_fill without recovery; false if the pool ran dry. */
 static inline __attribute__((always_inline)) bool fill_once(const struct spt_fill *f)
 {
 	u32 va = f->va & ~PAGE_OFFSET_MASK;
-	const u64 *lt = leaf_table(s.current, va);
-	u32 l3 = lt == NULL ? SPT_NO_PAGE : page_index(lt);
+	u32 l3 = leaf_page(s.current, va);
 	if (l3 == SPT_NO_PAGE || f->nsrc == 0 || !memo_hit(&s.pages[l3], f)) {
 		l3 = fill_tables(f, va);
 		if (l3 == SPT_NO_PAGE) {
 			return false;
 		}
-	}
-	if (f->nsrc != 0) { /* the leaf table the memo names is in use: no flood */
-		s.frames[s.pages[l3].memo_frame].flood = 0;
+	} else {
+		const struct spt_page *p = &s.pages[l3];
+		for (u32 d = 0; d < p->memo_depth; d++) { /* the tables f read: in use */
+			s.frames[p->memo_frames[d]].flood = 0;
+		}
 	}
 	u64 *t = table(l3);
 	u32 slot = (va >> 12) % SPT_ENTRIES;
 	if ((t[slot] & LPAE_VALID) != 0) {
-		replace_leaf(l3, slot);
+		/* The hardware missed, or refused what the guest's tables allow, at a valid
+		 * leaf: the leaf is stale, which I6 excludes. */
+		spt_panic("shadow store invariant broken (I6): a fill found its page shadowed");
 	}
 	u32 frame = frame_of_ipa(f->ipa);
 	SPT_ASSERT(frame < s.nframes);
@@ -958,7 +956,7 @@ bool spt_make_writable(u32 va)
 	}
 	const struct spt_frame *f = &s.frames[frame_of_leaf(*d)];
 	if (f->nsrc != 0 && f->oos == 0) {
-		return false; /* (a stale leaf of) a protected page table: I3 */
+		return false; /* a protected page table (I3): its writes are caught instead */
 	}
 	*d &= ~SPTE_AP_RO;
 	spt_hw_flush_va(va & ~PAGE_OFFSET_MASK, hw_asid(s.current));
@@ -972,6 +970,16 @@ bool spt_frame_protected(paddr_t ipa)
 	u32 frame = frame_of_ipa(ipa);
 	return ipa >= s.c.ram_ipa && frame < s.nframes && s.frames[frame].nsrc != 0 &&
 	       s.frames[frame].oos == 0;
+}
+
+/* zap_shaped: remove the shadow of [va, va + size), a range source id shaped, from its
+ * root, noting whether it held the fixed page's VA (spt_fixed_touched). */
+static void zap_shaped(u32 id, u32 va, u64 size)
+{
+	if (va <= s.c.fixed_va && s.c.fixed_va - va < size) {
+		s.fixed_touched = true;
+	}
+	zap_range(s.pages[(id - 1) / SPT_PAGE_SRCS].root, va, size);
 }
 
 /* frame_wrote: bytes at off in frame changed: the shadow each source derived from them is
@@ -1000,10 +1008,7 @@ static void frame_wrote(u32 frame, u32 off, u32 bytes)
 			continue;
 		}
 		src->marked = false;
-		if (src->mark_va <= s.c.fixed_va && s.c.fixed_va - src->mark_va < src->mark_size) {
-			s.fixed_touched = true;
-		}
-		zap_range(s.pages[(id - 1) / SPT_PAGE_SRCS].root, src->mark_va, src->mark_size);
+		zap_shaped(id, src->mark_va, src->mark_size);
 		id = s.frames[frame].srcs;
 	}
 }
@@ -1019,13 +1024,8 @@ static void frame_unshadow(u32 frame)
 	counter_inc(&shadow_values[SH_unshadowed]);
 	for (u32 id; (id = s.frames[frame].srcs) != 0;) {
 		const struct spt_src *src = src_at(id);
-		u32 va = src->va;
-		u64 size = BIT64(src->cover);
-		if (va <= s.c.fixed_va && s.c.fixed_va - va < size) {
-			s.fixed_touched = true;
-		}
 		/* The zap covers the source's whole range: drop_sources unlinks it. */
-		zap_range(s.pages[(id - 1) / SPT_PAGE_SRCS].root, va, size);
+		zap_shaped(id, src->va, BIT64(src->cover));
 		SPT_ASSERT(s.frames[frame].srcs != id);
 	}
 	frame_set_ro(frame, false);
@@ -1089,15 +1089,18 @@ static __attribute__((noinline)) bool resync_frames(void)
 		}
 		u32 frame = s.oos_frame[slot] - 1, changed = 0;
 		const u32 *now = frame_host(frame), *then = (const u32 *)(uintptr_t)s.snap[slot];
-		for (u32 w = 0; w < PAGE_SIZE_4K / 4 && s.oos_frame[slot] != 0; w++) {
-			if (now[w] == then[w]) {
+		/* Descriptor by descriptor, of its sources' size (1 or 2 words: a change of
+		 * format drops every root, so a frame's sources share one). */
+		u32 words = 1u << (src_at(s.frames[frame].srcs)->dshift - 2);
+		for (u32 w = 0; w < PAGE_SIZE_4K / 4 && s.oos_frame[slot] != 0; w += words) {
+			if (now[w] == then[w] && (words == 1 || now[w + 1] == then[w + 1])) {
 				continue;
 			}
 			counter_inc(&shadow_values[SH_resync_changes]);
 			if (s.c.flood_writes != 0 && ++changed >= s.c.flood_writes) {
 				frame_unshadow(frame); /* no source left: out of sync no more */
 			} else {
-				frame_wrote(frame, w * 4, 4);
+				frame_wrote(frame, w * 4, words * 4);
 			}
 		}
 		if (s.oos_frame[slot] != 0) { /* still a page table */
@@ -1134,7 +1137,8 @@ bool spt_init(const struct spt_config *c)
 		s.snap[i] = c->alloc(PAGE_SIZE_4K);
 		ok = s.snap[i] != 0;
 	}
-	if (!ok || c->pool_pages < 8 || c->ram_host + c->ram_size > BIT64(32)) {
+	if (!ok || c->pool_pages < 8 || c->ram_host + c->ram_size > BIT64(32) ||
+	    c->flood_writes > SPT_FLOOD_MAX) {
 		return false;
 	}
 	for (u32 pg = 0; pg < c->pool_pages; pg++) {

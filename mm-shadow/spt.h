@@ -20,6 +20,7 @@
 #define SPT_MAX_ROOTS 32u /* cached address spaces; hardware ASIDs 1..32 */
 #define SPT_MAX_OOS   16u /* out-of-sync frames at once (each has a 4 KiB snapshot) */
 #define SPT_NO_ROOT   0xffu
+#define SPT_FLOOD_MAX 255u /* spt_config.flood_writes: a frame counts its writes in a byte */
 
 /* What identifies a guest address space: the shadow of one key is valid for no other. */
 struct spt_key {
@@ -39,8 +40,9 @@ struct spt_config {
 	u32 fixed_va;	  /* one page mapped in every root, never zapped (the trampoline) */
 	paddr_t fixed_pa; /* its host page */
 	u64 fixed_attrs;  /* its LPAE leaf attributes */
-	u32 flood_writes; /* a table written this often with no fill through it, or found this
-			   * changed at a resync, is unshadowed (spt_guest_wrote); 0: never */
+	u32 flood_writes; /* a table written this often with no fill through it, or found with
+			   * this many descriptors changed at a resync, is unshadowed
+			   * (spt_guest_wrote, spt_resync); 0: never, at most SPT_FLOOD_MAX */
 	paddr_t (*alloc)(u32 bytes);
 };
 
@@ -73,8 +75,10 @@ u64 spt_switch(const struct spt_key *k);
 /* spt_current: the current root's index, or SPT_NO_ROOT while the empty root runs. */
 u32 spt_current(void);
 
-/* spt_fill: install f in the current root (replacing a stale leaf); may evict other roots
- * or reset the current one when the pool is exhausted. */
+/* spt_fill: install f in the current root, whose leaf for f->va must be invalid (I6: a
+ * valid one would be stale); first, where f read descriptors of frames out of sync that
+ * changed since their snapshot, remove what was built from the snapshot's values. May
+ * evict other roots, or reset the current one when the pool is exhausted. */
 void spt_fill(const struct spt_fill *f);
 /* spt_mapped: the current root's leaf for va, 0 if none. */
 u64 spt_mapped(u32 va);
@@ -103,7 +107,8 @@ bool spt_fixed_touched(void);
  * keeping a snapshot of it; false if no snapshot slot is free (emulate instead). */
 bool spt_unsync(paddr_t ipa);
 /* spt_resync: bring every out-of-sync frame back: the descriptors that differ from its
- * snapshot have their shadows removed, and the frame is write-protected again. Returns
+ * snapshot have their shadows removed (all of the frame's, and it is no page table any
+ * more, from the config.flood_writes-th), and the frame is write-protected again. Returns
  * spt_fixed_touched(). After it no shadow entry is stale (spt.c, I6): this is all that
  * the guest's TLB maintenance asks of the store, whatever entries it names. */
 bool spt_resync(void);

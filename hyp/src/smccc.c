@@ -2,6 +2,7 @@
 #include "hyp/smccc.h"
 #include "hyp/console.h"
 #include "hyp/core_counters.h"
+#include "hyp/mm.h"
 #include "hyp/trap.h"
 #include "hyp/vm.h"
 #include "tb/arm.h"
@@ -36,6 +37,9 @@ static s32 hc_describe(u32 ipa, u32 len)
 		memset(out + i * TB_COUNTER_NAME_LEN, 0, TB_COUNTER_NAME_LEN);
 		counters_name(i, out + i * TB_COUNTER_NAME_LEN, TB_COUNTER_NAME_LEN);
 	}
+	if (hyp_vm.mm->guest_wrote != NULL) {
+		hyp_vm.mm->guest_wrote(ipa, n * TB_COUNTER_NAME_LEN);
+	}
 	return (s32)n;
 }
 
@@ -49,6 +53,9 @@ static s32 hc_snapshot(u32 ipa, u32 len)
 	counters_refresh();
 	for (u32 i = 0; i < n; i++) {
 		out[i] = counters_value(i);
+	}
+	if (hyp_vm.mm->guest_wrote != NULL) {
+		hyp_vm.mm->guest_wrote(ipa, n * (u32)sizeof(u64));
 	}
 	return (s32)n;
 }

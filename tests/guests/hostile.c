@@ -19,6 +19,8 @@
  *   hvcimm    HVC #imm=<n>: refused by the hypervisor
  *   exhaust   touches one page in each of thousands of 2 MiB regions (fmt), twice
  *   scan      searches all of guest RAM for the marker
+ *   hcwrite   has the testbed SNAPSHOT call write over a live table of its own (fmt): the
+ *             hypervisor's write must unmap what it unmaps, as a write of the guest's would
  * Every access is checked against what the guest knows: its own translation (the stage-1
  * model, common/src/s1.c, reading only guest RAM) says whether it must reach guest RAM (and
  * read what the identity mapping reads there), the emulated UART (known register values),
@@ -26,6 +28,7 @@
  * hypervisor's marker (tb/hyp_marker.h). The guest prints one summary line per case and
  * exits 0 only if nothing differed. */
 #include "rt.h"
+#include "rt_pt.h"
 #include "tb/arm.h"
 #include "tb/cp15.h"
 #include "tb/fmt.h"
@@ -323,15 +326,6 @@ static void map_ram_and_uart(void)
 	map(RT_UART & ~(block - 1), RT_UART & ~(block - 1), block, sp.a->device, sp.a->block_shift);
 }
 
-/* tlb_flush_all: TLBIALL with the barriers of B3.10.1. */
-static void tlb_flush_all(void)
-{
-	dsb();
-	tlbi_all();
-	dsb();
-	isb();
-}
-
 /* mmu_on_split: run on the current space through TTBR0, with the given TTBCR split
  * fields (N, or T0SZ/T1SZ); mmu_on: no split. */
 static void mmu_on_split(u32 ttbcr_split)
@@ -345,7 +339,7 @@ static void mmu_on_split(u32 ttbcr_split)
 		write_ttbr0((u32)sp.r.root);
 		write_dacr(DACR_CLIENTS);
 	}
-	tlb_flush_all();
+	rt_tlb_flush_all();
 	write_sctlr(read_sctlr() | SCTLR_M | SCTLR_C | SCTLR_I);
 	isb();
 }
@@ -360,7 +354,7 @@ static void mmu_off(void)
 {
 	write_sctlr(read_sctlr() & ~SCTLR_M);
 	isb();
-	tlb_flush_all();
+	rt_tlb_flush_all();
 }
 
 /* install_table_at: make the entry of level index li that translates va a table
@@ -520,8 +514,11 @@ static void judge(const char *what, u32 va, enum s1_access acc, const struct out
 		  const struct s1_state *alt)
 {
 	struct expect e = predict(va, acc);
+	/* Checked before any count changes: the word read may be one of those counts (a page
+	 * of the guest's own image, read through the probed mapping). */
+	bool ok = outcome_ok(va, acc, &e, o);
 	stats.probes++;
-	if (outcome_ok(va, acc, &e, o)) {
+	if (ok) {
 		return;
 	}
 	if (alt != NULL) {
@@ -580,12 +577,12 @@ static bool must_abort(u32 va, enum s1_access acc, const struct s1_state *alt)
 static void probe_va_alt(u32 va, bool write, bool exec, const struct s1_state *alt)
 {
 	struct outcome o = probe_read(va);
+	judge("read", va, S1_READ, &o, alt); /* before the counts below change (judge) */
 	if (o.aborted) {
 		stats.aborts++;
 	} else {
 		stats.reads_ok++;
 	}
-	judge("read", va, S1_READ, &o, alt);
 	scan_if_readable(va, &o);
 	if (write && must_abort(va, S1_WRITE, alt)) {
 		o = probe_write(va, POISON);
@@ -747,7 +744,7 @@ static void probe_windows(void)
 	for (u32 i = 0; i < ARRAY_SIZE(high_targets); i++) {
 		va[i] = map_window(i, high_targets[i]);
 	}
-	tlb_flush_all();
+	rt_tlb_flush_all();
 	for (u32 i = 0; i < ARRAY_SIZE(high_targets); i++) {
 		probe_va(va[i], true, true);
 		probe_va(va[i] + 0x18, true, false);
@@ -817,7 +814,7 @@ static void loops_short(void)
 	install_table_at(LOOP_VA, 0, root);
 	install_table_at(LOOP_VA + SECTION, 0, root + 4 * (rt_ram_base() >> 20));
 	install_table_at(LOOP_VA + 2 * SECTION, 0, root + 4 * (LOOP_VA >> 20));
-	tlb_flush_all();
+	rt_tlb_flush_all();
 	probe_pages(LOOP_VA, 3 * SECTION / PAGE);
 	write_through(LOOP_VA + SECTION + (SCRATCH / SECTION) * PAGE + 0x40, 0x100b5001u);
 }
@@ -841,7 +838,7 @@ static void loops_lpae(void)
 	install_table_at(LOOP_VA, 0, root);
 	install_table_at(LOOP_L2_VA, 1, root);
 	install_table_at(LOOP_L3_VA, 1, lpae_table_of(LOOP_L3_VA, 1));
-	tlb_flush_all();
+	rt_tlb_flush_all();
 	for (u32 i = 0; i < 4; i++) {
 		probe_pages(LOOP_VA + i * BLOCK, BLOCK / PAGE);
 	}
@@ -907,7 +904,7 @@ static void set_ttbr(bool one, u64 base)
 	} else {
 		write_ttbr0((u32)base);
 	}
-	tlb_flush_all();
+	rt_tlb_flush_all();
 }
 
 /* ttbr_round: point TTBR0 or TTBR1 at each bogus base in turn, with the MMU on, and
@@ -1729,6 +1726,42 @@ static int case_scan(void)
 	return stats.marker_hits == 0 ? 0 : 1;
 }
 
+/* ---- case hcwrite ---- */
+
+/* case_hcwrite: the hypervisor's own writes to guest RAM are seen like the guest's: an alias
+ * page is read (shadowed: its level-3 table protected), then the testbed SNAPSHOT call
+ * writes the counters over that table so that the alias's descriptor receives
+ * core.hc_exit (0 while the guest runs); after TLBIALL the alias must fault, as natively
+ * and under stage 2. */
+static int case_hcwrite(void)
+{
+	u32 page_a = rt_ram_base() + SCRATCH + 16 * PAGE;
+	*(volatile u32 *)(uintptr_t)page_a = TAG_PAGE_A;
+	int idx = rt_counter_index("core.hc_exit");
+	u32 va = ALIAS_VA + 64 * PAGE;
+	space_new();
+	map_ram_and_uart();
+	map(va, page_a, PAGE, sp.a->ram_ng, 12);
+	struct pt_walk w;
+	pt_walk(&sp.r, &mem, va, &w);
+	paddr_t desc = w.desc_pa[w.depth - 1];
+	mmu_on();
+	struct outcome before = probe_read(va);
+	u32 buf = (u32)desc - 8u * (u32)idx;
+	s32 n = (s32)rt_hvc(TB_HC_SNAPSHOT, buf, PAGE, 0);
+	u32 now_desc = *(volatile u32 *)(uintptr_t)desc;
+	rt_tlb_flush_all();
+	struct outcome after = probe_read(va);
+	mmu_off();
+	rt_printf("hostile hcwrite: %d counters written at 0x%08x, descriptor now 0x%08x; "
+		  "before: %s 0x%08x; after TLBIALL: %s fsr 0x%03x\n",
+		  (int)n, buf, now_desc, before.aborted ? "abort" : "read", before.value,
+		  after.aborted ? "abort" : "read", after.fsr);
+	bool ok = !before.aborted && before.value == TAG_PAGE_A && now_desc == 0 && after.aborted;
+	rt_printf("hostile hcwrite: %s\n", ok ? "ok" : "WRONG (a stale translation)");
+	return ok ? 0 : 1;
+}
+
 /* ---- dispatch ---- */
 
 struct hostile_case {
@@ -1741,7 +1774,7 @@ static const struct hostile_case cases[] = {
     {"tramp-map", case_tramp_map}, {"tramp-late", case_tramp_late}, {"tramp-peek", case_tramp_peek},
     {"vectors", case_vectors},	   {"tlbflood", case_tlbflood},	    {"cp15", case_cp15},
     {"smccc", case_smccc},	   {"hvcimm", case_hvcimm},	    {"exhaust", case_exhaust},
-    {"scan", case_scan},
+    {"scan", case_scan},	   {"hcwrite", case_hcwrite},
 };
 
 /* main: run the case named by case=. */

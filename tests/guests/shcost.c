@@ -1,10 +1,11 @@
 /* The shadow module's cost per event, in Hyp-mode instructions (exact under -icount shift=0),
- * on the guest's own LPAE tables: a shadow miss (first touch of a page), a caught page-table
- * write (a descriptor stored through a mapping of the guest's own level-3 table; run with
- * shadow.sync=emulate), a trapped TLBIMVA of a shadowed page, and a switch to a cached root
- * (TTBR0 written back to an address space already shadowed). Hypervisor only; n=<ops per
- * phase>, at most 1000. Prints "COST <event> <per-op> <ops> <event-count>", the cost of an
- * empty snapshot bracket subtracted. */
+ * on the guest's own LPAE tables: a shadow miss (first touch of a page), a page-table write
+ * (a descriptor stored through a mapping of the guest's own level-3 table, a batch of n
+ * ending with a TLBIALL: under shadow.sync=emulate with shadow.flood=0 each is caught and
+ * emulated; the other settings let most through), a trapped TLBIMVA of a shadowed page, and
+ * a switch to a cached root (TTBR0 written back to an address space already shadowed).
+ * Hypervisor only; n=<ops per phase>, at most 1000. Prints "COST <event> <per-op> <ops>
+ * <event-count>", the cost of an empty snapshot bracket subtracted. */
 #include "rt.h"
 #include "rt_pt.h"
 #include "tb/arm.h"
@@ -36,7 +37,7 @@ static struct pt_regime regime;
 static const char *const phases[] = {"shadow_miss", "pt_write", "tlbimva", "root_switch"};
 
 /* measured: does this run measure phase event? only=<event> measures one (for profiling);
- * the others do not run, except the misses that the TLB operations need. */
+ * the others do not run, except the misses that shadow the pages the TLBIMVAs name. */
 static bool measured(const char *event)
 {
 	for (u32 i = 0; i < ARRAY_SIZE(phases); i++) {
@@ -129,10 +130,7 @@ static void pt_writes(u32 n)
 	}
 	/* The maintenance that ends the batch, measured with it: under shadow.sync=unsync the
 	 * frames written come back there (the writes' deferred cost). */
-	dsb();
-	tlbi_all();
-	dsb();
-	isb();
+	rt_tlb_flush_all();
 	rt_snapshot(s1);
 	report("pt_write", n, "shadow.pt_writes_caught");
 }
@@ -191,8 +189,8 @@ int main(void)
 	bracket = s1[i_hyp] - s0[i_hyp];
 	rt_printf("COST snapshot_bracket %llu 1 0\n", bracket);
 
-	/* First touch of n pages: one shadow miss and fill each (the TLB operations below
-	 * need them shadowed). */
+	/* First touch of n pages: one shadow miss and fill each (the TLBIMVAs below are of
+	 * shadowed pages, as the event is defined). */
 	if (measured("shadow_miss") || measured("tlbimva")) {
 		rt_snapshot(s0);
 		for (u32 i = 0; i < n; i++) {

@@ -76,6 +76,12 @@ def test_bad_hypervisor_options(hyp, needle):
     expect_error(run(HELLO, "stage2", hyp=hyp), needle, rc=121)
 
 
+@pytest.mark.parametrize("hyp", ["shadow.flood=256", "shadow.flood=-1", "shadow.pool=8",
+                                 "shadow.sync=sometimes", "shadow.check=x"])
+def test_bad_shadow_options(hyp):
+    expect_error(run(HELLO, "shadow", hyp=hyp), f"bad option {hyp.split('=')[0]}", rc=121)
+
+
 def test_hypervisor_checks_image_itself(tmp_path):
     """Without run.sh: the hypervisor refuses an image larger than guest RAM."""
     img = tmp_path / "big.bin"

@@ -73,6 +73,8 @@ CASES = {
     "exhaust-short": ("case=exhaust fmt=short", Survives("touched twice, 0 wrong values")),
     "exhaust-lpae": ("case=exhaust fmt=lpae", Survives("touched twice, 0 wrong values")),
     "scan": ("case=scan", Survives("0 marker hits")),
+    "hcwrite-short": ("case=hcwrite fmt=short", Survives("hostile hcwrite: ok")),
+    "hcwrite-lpae": ("case=hcwrite fmt=lpae", Survives("hostile hcwrite: ok")),
 }
 
 # What the shadow module cannot hide (docs/shadow-design.md, "Limits"): its trampoline page

@@ -32,7 +32,6 @@ u64 shadow_values[SH_NCOUNTERS];
 #define L3_TABLE_A 0x40300000u /* where the fills below say their guest level-3 table is */
 
 static u8 *ram;
-static u32 flood_writes; /* spt_config.flood_writes of the next setup (0: never) */
 static struct {
 	u32 va, asid; /* asid only: va = ~0 */
 } flushes[FLUSH_LOG];
@@ -69,7 +68,9 @@ static paddr_t low_alloc(u32 bytes)
 	return (paddr_t)(uintptr_t)p;
 }
 
-static void setup(u32 pool_pages)
+/* setup_flood: a store of pool_pages pages over fresh RAM, unshadowing a table at its
+ * flood_writes-th write (0: never). */
+static void setup_flood(u32 pool_pages, u32 flood_writes)
 {
 	static u8 fixed_page[4096] __attribute__((aligned(4096)));
 	memset(shadow_values, 0, sizeof(shadow_values));
@@ -87,6 +88,12 @@ static void setup(u32 pool_pages)
 	    .alloc = low_alloc,
 	};
 	assert_true(spt_init(&c));
+}
+
+/* setup: setup_flood without write flooding. */
+static void setup(u32 pool_pages)
+{
+	setup_flood(pool_pages, 0);
 }
 
 /* The walk shapes of an LPAE guest with a 4 GiB TTBR0 range (levels 1-3), and of a
@@ -211,7 +218,8 @@ static void test_unsync_and_resync(void **state)
 }
 
 /* A write to a descriptor removes every shadow leaf built through it, in every root: a
- * section's pieces, a global page shared by two address spaces; nothing else goes. */
+ * section's pieces, a kernel page both address spaces map through one level-3 table;
+ * nothing else goes. */
 static void test_guest_writes_remove_exactly(void **state)
 {
 	(void)state;
@@ -362,9 +370,7 @@ static void test_no_writable_leaf_on_a_protected_frame(void **state)
 static void test_written_table_is_unshadowed(void **state)
 {
 	(void)state;
-	flood_writes = 4;
-	setup(64);
-	flood_writes = 0;
+	setup_flood(64, 4);
 	spt_select(&(struct spt_key){.ttbr0 = TTBR_A, .asid = ASID_A, .mmu = true});
 	lpae_fill(0x1000, RAM_IPA + 0x5000, TTBR_A, 0x40101000, L3_TABLE_A, ATTR_RW);
 	lpae_fill(0x2000, RAM_IPA + 0x6000, TTBR_A, 0x40101000, L3_TABLE_A, ATTR_RW);
@@ -389,6 +395,108 @@ static void test_written_table_is_unshadowed(void **state)
 	 * shapes the 1 GiB shadow table. */
 	assert_false(spt_frame_protected(0x40101000));
 	assert_true(spt_frame_protected(TTBR_A));
+	check();
+}
+
+/* Every table a fill reads is in use: writes to a level-2 table with fills through it in
+ * between never unshadow it, whether the fills take the memo or attach their sources. */
+static void test_fills_keep_upper_tables_shadowed(void **state)
+{
+	(void)state;
+	const u32 l2 = 0x40101000u;
+	setup_flood(64, 4);
+	spt_select(&(struct spt_key){.ttbr0 = TTBR_A, .asid = ASID_A, .mmu = true});
+	for (u32 i = 0; i < 12; i++) {
+		lpae_fill(0x1000 * (i + 1), RAM_IPA + 0x5000, TTBR_A, l2, L3_TABLE_A, ATTR_RW);
+		spt_guest_wrote(l2 + 8 * 100, 8); /* an entry nothing was built from */
+	}
+	assert_int_equal(shadow_values[SH_unshadowed], 0);
+	assert_true(spt_frame_protected(l2) && mapped(0x1000));
+	check();
+}
+
+/* At a resync, write flooding counts descriptors, not words: an LPAE descriptor changed in
+ * both halves is one change. */
+static void test_resync_counts_descriptors(void **state)
+{
+	(void)state;
+	setup_flood(64, 4);
+	u64 *l3 = (u64 *)(ram + (L3_TABLE_A - RAM_IPA));
+	spt_select(&(struct spt_key){.ttbr0 = TTBR_A, .asid = ASID_A, .mmu = true});
+	lpae_fill(0x1000, RAM_IPA + 0x5000, TTBR_A, 0x40101000, L3_TABLE_A, ATTR_RW);
+	lpae_fill(0x2000, RAM_IPA + 0x6000, TTBR_A, 0x40101000, L3_TABLE_A, ATTR_RW);
+	assert_true(spt_unsync(L3_TABLE_A));
+	for (u32 i = 0; i < 3; i++) {
+		l3[10 + i] = 0xfedcba9876543211ull; /* both words changed */
+	}
+	spt_resync();
+	assert_int_equal(shadow_values[SH_resync_changes], 3);
+	assert_int_equal(shadow_values[SH_unshadowed], 0);
+	assert_true(spt_frame_protected(L3_TABLE_A) && mapped(0x1000) && mapped(0x2000));
+	assert_true(spt_unsync(L3_TABLE_A));
+	for (u32 i = 0; i < 4; i++) {
+		l3[20 + i] = 0x0123456789abcdefull;
+	}
+	spt_resync(); /* the fourth changed descriptor: a table no more */
+	assert_int_equal(shadow_values[SH_unshadowed], 1);
+	assert_false(spt_frame_protected(L3_TABLE_A) || mapped(0x1000) || mapped(0x2000));
+	check();
+}
+
+#define L2_TABLE 0x40101000u /* the guest's level-2 table of TTBR_A's first 1 GiB */
+
+/* l2_setup: a fresh store whose root for TTBR_A is current, with VA 0x1000 shadowed
+ * through the first entry of L2_TABLE (naming L3_TABLE_A); that entry, in guest RAM. */
+static u64 *l2_setup(void)
+{
+	setup(64);
+	u64 *l2_entry = (u64 *)(ram + (L2_TABLE - RAM_IPA));
+	l2_entry[0] = L3_TABLE_A | 3u;
+	spt_select(&(struct spt_key){.ttbr0 = TTBR_A, .asid = ASID_A, .mmu = true});
+	lpae_fill(0x1000, RAM_IPA + 0x5000, TTBR_A, L2_TABLE, L3_TABLE_A, ATTR_RW);
+	return l2_entry;
+}
+
+/* Out of sync, a change a fill in one root finds removes what every root built from the
+ * snapshot's value of that descriptor. */
+static void test_changed_out_of_sync_descriptor_in_every_root(void **state)
+{
+	(void)state;
+	const u32 l2 = L2_TABLE, other_l3 = L3_TABLE_A + 0x1000;
+	u64 *l2_entry = l2_setup();
+	spt_select(&(struct spt_key){.ttbr0 = TTBR_B, .asid = ASID_B, .mmu = true});
+	lpae_fill(0x1000, RAM_IPA + 0x5000, TTBR_B, l2, L3_TABLE_A, ATTR_RW);
+	assert_true(spt_unsync(l2));
+	l2_entry[0] = other_l3 | 3u;
+	lpae_fill(0x2000, RAM_IPA + 0x7000, TTBR_B, l2, other_l3, ATTR_RW); /* in B */
+	assert_false(mapped(0x1000));
+	spt_switch(&(struct spt_key){.ttbr0 = TTBR_A, .asid = ASID_A, .mmu = true});
+	assert_false(mapped(0x1000)); /* A's, built from the snapshot's value, gone too */
+	check();
+	assert_false(spt_resync());
+	assert_true(spt_frame_protected(l2));
+	check();
+}
+
+/* The removal a fill makes for a changed out-of-sync descriptor takes the frame's last
+ * source (its snapshot slot released on the way); the fill then makes the frame a
+ * protected page table again, and the store stays consistent. */
+static void test_changed_out_of_sync_descriptor_releases_its_frame(void **state)
+{
+	(void)state;
+	const u32 l2 = L2_TABLE, other_l3 = L3_TABLE_A + 0x1000;
+	u64 *l2_entry = l2_setup();
+	lpae_fill(0x400000, l2, TTBR_A, 0x40102000, L3_TABLE_A + 0x2000, ATTR_RW); /* l2's alias */
+	assert_true(spt_unsync(l2));
+	assert_false(spt_mapped(0x400000) & AP_RO_BIT);
+	l2_entry[0] = other_l3 | 3u;
+	lpae_fill(0x2000, RAM_IPA + 0x7000, TTBR_A, l2, other_l3, ATTR_RW);
+	assert_false(mapped(0x1000));
+	assert_true(mapped(0x2000));
+	assert_true(spt_frame_protected(l2)); /* released, then a page table again */
+	assert_true(spt_mapped(0x400000) & AP_RO_BIT);
+	check();
+	assert_false(spt_resync());
 	check();
 }
 
@@ -432,6 +540,10 @@ int main(void)
 	    cmocka_unit_test(test_source_overflow_keeps_this_fills_sources),
 	    cmocka_unit_test(test_no_writable_leaf_on_a_protected_frame),
 	    cmocka_unit_test(test_written_table_is_unshadowed),
+	    cmocka_unit_test(test_changed_out_of_sync_descriptor_in_every_root),
+	    cmocka_unit_test(test_changed_out_of_sync_descriptor_releases_its_frame),
+	    cmocka_unit_test(test_fills_keep_upper_tables_shadowed),
+	    cmocka_unit_test(test_resync_counts_descriptors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -38,6 +38,7 @@ enum s1_fault {
 #define S1_PERM_PL0_R BIT(3)
 #define S1_PERM_PL0_W BIT(4)
 #define S1_PERM_PL0_X BIT(5)
+#define S1_PERM_SETS  (S1_PERM_PL0_X << 1) /* the number of sets: every S1_PERM_* value */
 
 struct s1_result {
 	enum s1_fault fault;

@@ -30,6 +30,9 @@ struct mm_module {
 	/* guest_reg: the guest-visible value of reg when the module keeps the hardware register
 	 * for itself (true), or false to let the core read the hardware. May be NULL. */
 	bool (*guest_reg)(struct vcpu *v, enum guest_reg reg, u64 *val);
+	/* guest_wrote: the core itself wrote guest RAM [ipa, ipa+len) (a testbed call's buffer):
+	 * a module that derives state from guest memory brings it up to date. May be NULL. */
+	void (*guest_wrote)(paddr_t ipa, u32 len);
 	/* counters: the module's counter block. */
 	const struct counter_block *counters;
 };

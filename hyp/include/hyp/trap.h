@@ -28,15 +28,6 @@ static inline void vcpu_skip_insn(struct vcpu *v, u32 hsr)
 		vcpu_it_step(v);
 	}
 }
-/* vcpu_skip_insn32: vcpu_skip_insn for a trap whose syndrome was checked to have HSR.IL set
- * (a 32-bit instruction), on a hot path. */
-static inline void vcpu_skip_insn32(struct vcpu *v)
-{
-	v->tf->pc += 4;
-	if ((v->tf->cpsr & PSR_T) != 0) {
-		vcpu_it_step(v);
-	}
-}
 /* guest_inject_abort: take a data or prefetch abort in the guest with fsr/far, as the
  * architecture does on exception entry (B1.9.6-B1.9.8). */
 void guest_inject_abort(struct vcpu *v, bool is_data, u32 fsr, u32 far);

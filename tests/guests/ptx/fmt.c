@@ -1,6 +1,7 @@
 /* The exerciser's two translation-table formats: window geometry, descriptor encoding and
  * decoding (through the shared description, tb/pt.h), and the translation registers. */
 #include "ptx.h"
+#include "rt_pt.h"
 #include "tb/arm.h"
 #include "tb/cp15.h"
 #include "tb/lpae.h"
@@ -356,10 +357,7 @@ void ptx_mmu_init(u32 tramp_pa)
 	}
 	isb();
 	ptx_switch(0);
-	dsb();
-	tlbi_all();
-	dsb();
-	isb();
+	rt_tlb_flush_all();
 	ptx.sctlr = (read_sctlr() | SCTLR_M | SCTLR_C | SCTLR_I | SCTLR_Z) & ~SCTLR_A;
 	write_sctlr(ptx.sctlr);
 	isb();

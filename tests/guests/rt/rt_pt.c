@@ -45,12 +45,17 @@ static paddr_t pt_alloc(void *ctx UNUSED, u32 bytes)
 
 const struct pt_mem rt_pt_mem = {.read = pt_read, .write = pt_write, .alloc_table = pt_alloc};
 
-void rt_mmu_enable(void)
+void rt_tlb_flush_all(void)
 {
 	dsb();
 	tlbi_all();
 	dsb();
 	isb();
+}
+
+void rt_mmu_enable(void)
+{
+	rt_tlb_flush_all();
 	write_sctlr(read_sctlr() | SCTLR_M | SCTLR_C | SCTLR_I);
 	isb();
 }

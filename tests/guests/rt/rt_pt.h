@@ -12,6 +12,10 @@ extern const struct pt_mem rt_pt_mem;
  * is then a whole page); stops the guest when the pool is exhausted. */
 paddr_t rt_pt_alloc(u32 bytes);
 
+/* rt_tlb_flush_all: TLBIALL between the barriers of B3.10.1: the table writes before it
+ * complete first, and the maintenance before what follows. */
+void rt_tlb_flush_all(void);
+
 /* rt_mmu_enable: with the translation registers written, drop every TLB entry and turn on
  * the MMU and the caches (B3.10.4: the maintenance completes before translation starts). */
 void rt_mmu_enable(void);
