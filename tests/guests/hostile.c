@@ -59,13 +59,19 @@ struct outcome {
 };
 
 static volatile struct outcome got;
-static volatile bool armed;
+/* Whether an exception is expected: the only state a probe changes between the access and
+ * its check (disarm), so never the first word of a page (a probe of the page holding it
+ * reads there what the check reads): guard comes first, and the pair cannot cross a page. */
+static volatile struct {
+	u32 guard;
+	bool on;
+} armed __attribute__((aligned(8)));
 
 /* on_exception: record a provoked exception and resume after the instruction (a fetch
  * resumes at its caller, rt_call_addr's return address). */
 static bool on_exception(u32 vector, struct rt_frame *f)
 {
-	if (!armed) {
+	if (!armed.on) {
 		return false;
 	}
 	switch (vector) {
@@ -102,13 +108,13 @@ static void arm(void)
 	got.reset_vector = false;
 	got.fsr = 0;
 	got.far = 0;
-	armed = true;
+	armed.on = true;
 }
 
 /* disarm: stop expecting exceptions; what the access provoked. */
 static struct outcome disarm(void)
 {
-	armed = false;
+	armed.on = false;
 	struct outcome o = {got.aborted, got.undef, got.reset_vector, got.fsr, got.far, 0};
 	return o;
 }
