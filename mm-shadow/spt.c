@@ -869,6 +869,13 @@ static __attribute__((noinline)) void fill_recover(const struct spt_fill *f)
 static void frame_wrote(u32 frame, u32 off, u32 bytes);
 static const u32 *frame_host(u32 frame);
 
+/* desc_changed: does a descriptor of words words (1 or 2) differ between now and its
+ * snapshot then? */
+static inline bool desc_changed(const u32 *now, const u32 *then, u32 words)
+{
+	return now[0] != then[0] || (words == 2 && now[1] != then[1]);
+}
+
 /* oos_refresh: f read descriptors from out-of-sync frames: one that changed since its
  * frame's snapshot has the shadow derived from it removed and the snapshot brought up to
  * it first, so that every shadow entry derived from an out-of-sync frame was built from
@@ -882,12 +889,9 @@ static __attribute__((noinline)) void oos_refresh(const struct spt_fill *f)
 		}
 		const u32 *now = frame_host(frame) + off / 4;
 		u32 *then = (u32 *)(uintptr_t)s.snap[s.frames[frame].oos - 1] + off / 4;
-		for (u32 w = 0; w < f->shape->desc_bytes / 4; w++) {
-			if (now[w] != then[w]) {
-				counter_inc(&shadow_values[SH_resync_changes]);
-				frame_wrote(frame, off, f->shape->desc_bytes);
-				break;
-			}
+		if (desc_changed(now, then, f->shape->desc_bytes / 4)) {
+			counter_inc(&shadow_values[SH_resync_changes]);
+			frame_wrote(frame, off, f->shape->desc_bytes);
 		}
 		if (s.frames[frame].oos != 0) { /* still out of sync (and a page table) */
 			memcpy(then, now, f->shape->desc_bytes);
@@ -1093,7 +1097,7 @@ static __attribute__((noinline)) bool resync_frames(void)
 		 * format drops every root, so a frame's sources share one). */
 		u32 words = 1u << (src_at(s.frames[frame].srcs)->dshift - 2);
 		for (u32 w = 0; w < PAGE_SIZE_4K / 4 && s.oos_frame[slot] != 0; w += words) {
-			if (now[w] == then[w] && (words == 1 || now[w + 1] == then[w + 1])) {
+			if (!desc_changed(now + w, then + w, words)) {
 				continue;
 			}
 			counter_inc(&shadow_values[SH_resync_changes]);

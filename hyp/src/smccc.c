@@ -26,6 +26,15 @@ static void *counters_out(u32 ipa, u32 len, u32 n, u32 size, u32 align)
 	return vm_ipa_to_host(&hyp_vm, ipa, n * size);
 }
 
+/* counters_written: the core wrote n counter records of size bytes at guest ipa: the
+ * memory module learns of it (mm_module.guest_wrote). */
+static void counters_written(u32 ipa, u32 n, u32 size)
+{
+	if (hyp_vm.mm->guest_wrote != NULL) {
+		hyp_vm.mm->guest_wrote(ipa, n * size);
+	}
+}
+
 static s32 hc_describe(u32 ipa, u32 len)
 {
 	u32 n = counters_total();
@@ -37,9 +46,7 @@ static s32 hc_describe(u32 ipa, u32 len)
 		memset(out + i * TB_COUNTER_NAME_LEN, 0, TB_COUNTER_NAME_LEN);
 		counters_name(i, out + i * TB_COUNTER_NAME_LEN, TB_COUNTER_NAME_LEN);
 	}
-	if (hyp_vm.mm->guest_wrote != NULL) {
-		hyp_vm.mm->guest_wrote(ipa, n * TB_COUNTER_NAME_LEN);
-	}
+	counters_written(ipa, n, TB_COUNTER_NAME_LEN);
 	return (s32)n;
 }
 
@@ -54,9 +61,7 @@ static s32 hc_snapshot(u32 ipa, u32 len)
 	for (u32 i = 0; i < n; i++) {
 		out[i] = counters_value(i);
 	}
-	if (hyp_vm.mm->guest_wrote != NULL) {
-		hyp_vm.mm->guest_wrote(ipa, n * (u32)sizeof(u64));
-	}
+	counters_written(ipa, n, sizeof(u64));
 	return (s32)n;
 }
 
