@@ -71,6 +71,11 @@ DEFINE_COUNTER_BLOCK_DERIVED(shadow, "shadow", SHADOW_COUNTERS, shadow_counters_
 /* SCTLR bits that change how the guest's tables are read: TEX remap, access flag. */
 #define SCTLR_TRANSLATION (SCTLR_TRE | SCTLR_AFE | SCTLR_WXN | SCTLR_UWXN)
 #define ASID_MASK	  0xffu
+/* The guest modes a miss is taken from without ado: every one but Abort mode (and Hyp and
+ * Monitor, never the guest's), a bit for each 5-bit mode number. */
+#define MISS_MODES                                                                                 \
+	(BIT(PSR_MODE_USR) | BIT(PSR_MODE_FIQ) | BIT(PSR_MODE_IRQ) | BIT(PSR_MODE_SVC) |           \
+	 BIT(PSR_MODE_UND) | BIT(PSR_MODE_SYS))
 
 enum sync_policy {
 	SYNC_EMULATE, /* caught page-table writes are emulated at once */
@@ -417,7 +422,32 @@ static void fill(u32 va, const struct s1_result *r)
 	f.nsrc = mmu ? r->walk.depth : 0;
 	f.shape = mmu ? walk_shape(&r->regime) : NULL;
 	f.src = r->walk.desc_pa;
+	f.kind = (struct spt_leaf_kind){0}; /* unknown: perms 0 */
+	if (mmu) {
+		const struct pt_format *fmt = r->regime.fmt;
+		u64 mask =
+		    pt_leaf_addr_mask(fmt, r->walk.leaf, r->regime.start + r->walk.depth - 1);
+		if (mask != 0) {
+			f.kind = (struct spt_leaf_kind){r->walk.leaf & ~mask, mask,
+							MASK(r->size_shift), r->perms, f.attrs};
+		}
+	}
 	spt_fill(&f); /* the DSB that completes it ends the trap (shadow_trap) */
+}
+
+/* known_check: with shadow.check set, the leaf that the store installed alone for a miss
+ * at far (spt_fill_known) is the one the guest's walk gives. */
+static __attribute__((noinline)) void known_check(u32 far, enum s1_access acc, bool pl0)
+{
+	struct s1_result r;
+	enum s1_fault f = s1_translate(guest_state(), &vm_guest_mem, far, acc, pl0, &r);
+	if (f != S1_OK || !spt_filled_as(far, ALIGN_DOWN(r.out, (paddr_t)PAGE_SIZE_4K),
+					 leaf_attrs[r.perms % S1_PERM_SETS])) {
+		hyp_fatal("shadow store: the leaf it installed from the fill memo for VA 0x%08x "
+			  "(spt_fill_known) is not what the guest's walk gives (fault %u, IPA "
+			  "0x%08llx, perms 0x%x)",
+			  far, (u32)f, r.out, r.perms);
+	}
 }
 
 /* guest_reg_cb: decode_reg_fn over the vCPU (index 16: the CPSR). */
@@ -756,33 +786,71 @@ static __attribute__((noinline)) void miss_outcome(struct vcpu *v, const struct 
 	vcpu_abort_mode_regs(v, &sh.g.lr_abt, &sh.g.spsr_abt);
 }
 
-/* trampoline: an abort the guest took at its own exception level, reported by the
- * trampoline's HVC: a miss to fill, a device access, or a genuine fault to deliver. */
-static __attribute__((noinline)) void trampoline(struct vcpu *v, bool data)
+/* miss_walk: miss m, undone, that the store could not shadow alone: resolved by the
+ * guest's walk. */
+static __attribute__((noinline)) void miss_walk(struct vcpu *v, const struct miss *m)
 {
-	u32 lr, spsr;
-	vcpu_abort_mode_regs(v, &lr, &spsr);
-	u32 hw_fsr = data ? read_dfsr() : read_ifsr();
-	u32 far = data ? read_dfar() : read_ifar();
-	bool write = data && (hw_fsr & FSR_WNR) != 0;
-	bool pl0 = (spsr & PSR_MODE_MASK) == PSR_MODE_USR;
+	if (spt_current() == SPT_NO_ROOT) {
+		build_space();
+	}
+	if (m->write && m->perm && caught_write(v, m->spsr, m->pl0, m->far)) {
+		return;
+	}
+	struct s1_result r;
+	enum s1_fault f = s1_translate(guest_state(), &vm_guest_mem, m->far, m->acc, m->pl0, &r);
+	if (f == S1_OK && !m->perm && vm_ipa_is_ram(sh.vm, r.out)) {
+		fill(m->far, &r); /* a page of RAM not shadowed yet */
+		return;
+	}
+	miss_outcome(v, m, f, &r);
+}
+
+/* abort_unusual: an abort whose status (hw_fsr) is not a translation or permission fault,
+ * taken from a mode that is not expected, or taken in Abort mode: true if it was the
+ * guest's own (delivered); a miss otherwise. */
+static __attribute__((noinline)) bool abort_unusual(struct vcpu *v, bool data, u32 hw_fsr, u32 far,
+						    u32 spsr)
+{
 	u32 fsc_type = hw_fsr & FSC_TYPE_MASK;
-	enum s1_access acc = data ? (write ? S1_WRITE : S1_READ) : S1_EXEC;
+	bool write = data && (hw_fsr & FSR_WNR) != 0;
 	if (!guest_mode_ok(spsr)) {
 		hyp_fatal("abort from an impossible guest mode (SPSR_abt 0x%08x)", spsr);
 	}
 	if (fsc_type != FSC_TRANSLATION && fsc_type != FSC_PERMISSION) {
 		own_abort(v, data, hw_fsr, far);
-		return;
+		return true;
 	}
-	counter_inc(&shadow_values[data ? SH_misses_data : SH_misses_prefetch]);
-	if ((spsr & PSR_MODE_MASK) == PSR_MODE_ABT && !guest_denies(far, data, write, pl0)) {
+	if ((spsr & PSR_MODE_MASK) == PSR_MODE_ABT &&
+	    !guest_denies(far, data, write, (spsr & PSR_MODE_MASK) == PSR_MODE_USR)) {
 		/* The abort that brought us here overwrote LR_abt and SPSR_abt while the guest
 		 * was using them: this miss cannot be made invisible (docs/shadow-design.md). */
 		hyp_fatal("shadow miss at VA 0x%08x while the guest runs in Abort mode: its LR_abt "
 			  "and SPSR_abt are lost (not supported by the shadow module)",
 			  far);
 	}
+	return false;
+}
+
+/* trampoline: an abort the guest took at its own exception level (a data abort if data),
+ * reported by the trampoline's HVC: a miss to fill, a device access, or a genuine fault to
+ * deliver. Compiled once per kind (trampoline_dabt, trampoline_pabt). */
+static inline __attribute__((always_inline)) void trampoline(struct vcpu *v, bool data)
+{
+	u32 lr, spsr;
+	vcpu_abort_mode_regs(v, &lr, &spsr);
+	u32 hw_fsr = data ? read_dfsr() : read_ifsr();
+	u32 far = data ? read_dfar() : read_ifar();
+	u32 fsc_type = hw_fsr & FSC_TYPE_MASK, mode = spsr & PSR_MODE_MASK;
+	if ((fsc_type != FSC_TRANSLATION && fsc_type != FSC_PERMISSION) ||
+	    ((MISS_MODES >> mode) & 1u) == 0) {
+		if (abort_unusual(v, data, hw_fsr, far, spsr)) {
+			return;
+		}
+	}
+	bool write = data && (hw_fsr & FSR_WNR) != 0;
+	bool pl0 = mode == PSR_MODE_USR;
+	enum s1_access acc = data ? (write ? S1_WRITE : S1_READ) : S1_EXEC;
+	counter_inc(&shadow_values[data ? SH_misses_data : SH_misses_prefetch]);
 
 	/* Undo the abort entry: the guest is back at the faulting instruction, its abort-mode
 	 * and fault registers as they were. */
@@ -796,21 +864,25 @@ static __attribute__((noinline)) void trampoline(struct vcpu *v, bool data)
 		write_ifsr(sh.g.ifsr);
 		write_ifar(sh.g.ifar);
 	}
-	if (spt_current() == SPT_NO_ROOT) {
-		build_space();
-	}
-	if (write && fsc_type == FSC_PERMISSION && caught_write(v, spsr, pl0, far)) {
-		return;
-	}
 
-	struct s1_result r;
-	enum s1_fault f = s1_translate(guest_state(), &vm_guest_mem, far, acc, pl0, &r);
-	if (f == S1_OK && fsc_type == FSC_TRANSLATION && vm_ipa_is_ram(sh.vm, r.out)) {
-		fill(far, &r); /* the most frequent: a page of RAM not shadowed yet */
-		return;
+	if (fsc_type == FSC_TRANSLATION && spt_fill_known(far, s1_perm_needed(acc, pl0))) {
+		if (sh.check_every != 0) {
+			known_check(far, acc, pl0);
+		}
+		return; /* the most frequent: a page next to one shadowed before */
 	}
 	const struct miss m = {far, spsr, data, write, fsc_type == FSC_PERMISSION, pl0, acc};
-	miss_outcome(v, &m, f, &r);
+	miss_walk(v, &m);
+}
+
+static __attribute__((noinline)) void trampoline_dabt(struct vcpu *v)
+{
+	trampoline(v, true);
+}
+
+static __attribute__((noinline)) void trampoline_pabt(struct vcpu *v)
+{
+	trampoline(v, false);
 }
 
 /* ---- trapped system-register accesses ---- */
@@ -1212,14 +1284,16 @@ static __attribute__((noinline)) void cp15_64(struct vcpu *v, u32 hsr)
 	vcpu_skip_insn(v, CP64_FAST); /* hsr's HSR.IL, checked above, as a constant */
 }
 
-/* from_trampoline: is this HVC the trampoline's abort slot, entered by an abort? Only
- * then are LR_abt and SPSR_abt the hardware's record of where the guest was; a guest that
- * executes HVC #1/#2 itself is refused (it could otherwise choose the mode to return to). */
-static bool from_trampoline(const struct vcpu *v, u32 hsr)
+/* The syndrome of the trampoline's HVC #imm (an A32 instruction: 32 bits). */
+#define HSR_TRAMPOLINE(imm) (((u32)EC_HVC << HSR_EC_SHIFT) | HSR_IL | (imm))
+
+/* from_trampoline: was this HVC the one in the trampoline's vector slot `slot`, entered by
+ * an abort? Only then are LR_abt and SPSR_abt the hardware's record of where the guest
+ * was; a guest that executes HVC #1/#2 itself is refused (it could otherwise choose the
+ * mode to return to). */
+static bool from_trampoline(const struct vcpu *v, u32 slot)
 {
-	u32 imm = hsr & 0xffffu;
-	u32 slot = imm == HVC_PABT ? VEC_PABT : imm == HVC_DABT ? VEC_DABT : 0;
-	return slot != 0 && v->tf->pc == SHADOW_TRAMPOLINE_VA + slot + 4 &&
+	return v->tf->pc == SHADOW_TRAMPOLINE_VA + slot + 4 &&
 	       (v->tf->cpsr & PSR_MODE_MASK) == PSR_MODE_ABT;
 }
 
@@ -1264,12 +1338,15 @@ static void shadow_trap(struct vcpu *v, u32 hsr)
 		cp15_64(v, hsr);
 		break;
 	case EC_HVC:
-		if (from_trampoline(v, hsr)) {
-			trampoline(v, (hsr & 0xffffu) == HVC_DABT);
-			break;
+		if (hsr == HSR_TRAMPOLINE(HVC_DABT) && from_trampoline(v, VEC_DABT)) {
+			trampoline_dabt(v); /* the most frequent trap: misses */
+		} else if (hsr == HSR_TRAMPOLINE(HVC_PABT) && from_trampoline(v, VEC_PABT)) {
+			trampoline_pabt(v);
+		} else {
+			trap_core(v, hsr); /* SMCCC; any other HVC is refused there */
+			return;
 		}
-		trap_core(v, hsr); /* SMCCC; any other HVC immediate is refused there */
-		return;
+		break;
 	default:
 		trap_core(v, hsr);
 		return;

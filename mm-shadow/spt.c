@@ -58,13 +58,27 @@ struct spt_page {
 	/* Level 3: the walk of its last fill, whose sources were all attached then and still
 	 * are while s.src_epoch is memo_epoch (src_unlink changes it): a fill through the same
 	 * upper descriptors, to a descriptor of the same leaf-table run, needs no source
-	 * lookup (fill_once). */
+	 * lookup (fill_once). While no frame is out of sync as well, the upper descriptors
+	 * hold what that walk read (write protection: a write to one unlinks the sources of
+	 * what it shaped), so a miss in their range starts at the last level (spt_hint). */
 	u32 memo_epoch; /* 0: none */
 	u8 memo_depth;
+	u8 memo_eshift;	   /* log2 VA span of one descriptor of the last level */
+	u8 memo_dshift;	   /* log2 of the descriptor size */
 	u32 memo_upper[2]; /* IPAs of the descriptors above the leaf's */
 	u32 memo_lo;	   /* the leaf descriptor's source run: first byte's IPA, length */
 	u32 memo_len;
-	u32 memo_frames[3]; /* the frames of the walk's descriptors, outermost first */
+	u8 *memo_flood[3];    /* the flood counts of the walk's frames (unused: s.flood_sink) */
+	uintptr_t memo_table; /* host address of the last level's table */
+	u32 memo_imask;	      /* its index bits, above memo_eshift */
+	u32 memo_vmask;	      /* VA bits fixed by the upper descriptors (0: none read) */
+	u32 memo_va;	      /* their value */
+	struct spt_leaf_kind memo_kind;
+};
+
+/* A leaf's links in its frame's reverse-map chain: leaf ids + 1 (0: none). */
+struct spt_rlink {
+	u32 next, prev;
 };
 
 struct spt_frame {
@@ -89,20 +103,22 @@ static struct {
 	paddr_t pool;
 	uintptr_t pool_host; /* the same, as an address */
 	struct spt_page *pages;
-	u32 *rnext, *rprev; /* reverse-map links by leaf id (page * 512 + slot), + 1 */
+	struct spt_rlink *rlink; /* reverse-map links by leaf id (page * 512 + slot) */
 	struct spt_frame *frames;
 	u32 nframes;
 	u32 free_head, nfree;
 	struct spt_root roots[SPT_MAX_ROOTS + 1];
 	u8 hash[SPT_HASH];
 	u32 current;
-	u32 previous; /* the root run before the current one (ping-pong switches) */
+	const u64 *cur_l1; /* the current root's level-1 table */
+	u32 previous;	   /* the root run before the current one (ping-pong switches) */
 	u32 clock;
 	u32 oos_frame[SPT_MAX_OOS]; /* frame + 1 */
 	paddr_t snap[SPT_MAX_OOS];
 	bool fixed_touched;
 	u32 noos;      /* out-of-sync frames */
 	u32 src_epoch; /* changes whenever a source is unlinked (see spt_page.memo_epoch) */
+	u8 flood_sink; /* the flood count of no frame (spt_page.memo_flood) */
 } s;
 
 /* The store's tables are LPAE with T0SZ = 0 (B3.6.4): by level, the log2 VA span of one
@@ -154,10 +170,11 @@ static inline u32 page_span_shift(u32 lvl)
 	return lvl_span[lvl];
 }
 
-/* page_desc: a level-3 page descriptor of pa (B3.6.1: bits [1:0] = 0b11 at level 3). */
-static u64 page_desc(paddr_t pa, u64 attrs)
+/* page_desc: a level-3 page descriptor of pa, page aligned (B3.6.1: bits [1:0] = 0b11 at
+ * level 3). */
+static inline u64 page_desc(paddr_t pa, u64 attrs)
 {
-	return (pa & LPAE_OA_MASK) | LPAE_VALID | LPAE_TYPE_TABLE | attrs;
+	return pa | LPAE_VALID | LPAE_TYPE_TABLE | attrs;
 }
 
 static u32 hw_asid(u32 root)
@@ -225,25 +242,26 @@ static void page_free(u32 pg)
 static inline void rmap_insert(u32 frame, u32 leaf)
 {
 	struct spt_frame *f = &s.frames[frame];
-	s.rnext[leaf] = f->rmap;
-	s.rprev[leaf] = 0;
+	struct spt_rlink *r = s.rlink;
+	r[leaf] = (struct spt_rlink){f->rmap, 0};
 	if (f->rmap != 0) {
-		s.rprev[f->rmap - 1] = leaf + 1;
+		r[f->rmap - 1].prev = leaf + 1;
 	}
 	f->rmap = leaf + 1; /* counted as shadow.fills (shadow.rmap_inserts is derived) */
 }
 
 static inline void rmap_remove(u32 frame, u32 leaf)
 {
-	u32 prev = s.rprev[leaf], next = s.rnext[leaf];
+	struct spt_rlink *r = s.rlink;
+	u32 prev = r[leaf].prev, next = r[leaf].next;
 	if (prev != 0) {
-		s.rnext[prev - 1] = next;
+		r[prev - 1].next = next;
 	} else {
 		SPT_ASSERT(s.frames[frame].rmap == leaf + 1);
 		s.frames[frame].rmap = next;
 	}
 	if (next != 0) {
-		s.rprev[next - 1] = prev;
+		r[next - 1].prev = prev;
 	}
 	/* counted as shadow.zaps (shadow.rmap_removes is derived) */
 }
@@ -262,7 +280,7 @@ static u64 *leaf_desc(u32 leaf)
  * write, writable again (!ro). */
 static void frame_set_ro(u32 frame, bool ro)
 {
-	for (u32 l = s.frames[frame].rmap; l != 0; l = s.rnext[l - 1]) {
+	for (u32 l = s.frames[frame].rmap; l != 0; l = s.rlink[l - 1].next) {
 		u64 *d = leaf_desc(l - 1);
 		u64 nd = ro ? (*d | SPTE_AP_RO) : (*d & SPTE_SW_WRITABLE) ? (*d & ~SPTE_AP_RO) : *d;
 		if (nd != *d) {
@@ -649,12 +667,19 @@ static u32 root_find(const struct spt_key *k)
 	return SPT_NO_ROOT;
 }
 
-static u64 make_current(u32 r)
+/* set_current: root r (or SPT_EMPTY) is the one the hardware runs. */
+static void set_current(u32 r)
+{
+	s.current = r;
+	s.cur_l1 = table(s.roots[r].l1);
+}
+
+static inline __attribute__((always_inline)) u64 make_current(u32 r)
 {
 	if (s.current != r && s.current != SPT_EMPTY) {
 		s.previous = s.current;
 	}
-	s.current = r;
+	set_current(r);
 	s.roots[r].stamp = ++s.clock;
 	return s.roots[r].hw_ttbr0;
 }
@@ -663,7 +688,7 @@ static u64 make_current(u32 r)
  * page; its hardware TTBR0. */
 static u64 empty_ttbr0(void)
 {
-	s.current = SPT_EMPTY;
+	set_current(SPT_EMPTY);
 	return s.roots[SPT_EMPTY].hw_ttbr0;
 }
 
@@ -707,7 +732,7 @@ void spt_drop_roots(void)
 			root_free(r);
 		}
 	}
-	s.current = SPT_EMPTY;
+	set_current(SPT_EMPTY);
 }
 
 /* ---- filling ---- */
@@ -758,6 +783,20 @@ static inline bool memo_hit(const struct spt_page *p, const struct spt_fill *f)
 	return true;
 }
 
+/* memo_kind_set: the leaf kind k, the latest that a fill through the memo of p found. */
+/* leaf_attrs: attrs (a leaf's, as the module asks) with the store's: SPTE_SW_WRITABLE where
+ * the guest grants the write. */
+static inline u64 leaf_attrs(u64 attrs)
+{
+	return (attrs & SPTE_AP_RO) == 0 ? attrs | SPTE_SW_WRITABLE : attrs;
+}
+
+static void memo_kind_set(struct spt_page *p, const struct spt_leaf_kind *k)
+{
+	p->memo_kind = *k;
+	p->memo_kind.attrs = leaf_attrs(k->attrs);
+}
+
 /* memo_set: f's sources are all attached to level-3 page pg and its parent (at src[k] of
  * pg for the leaf's descriptor): remember the walk. */
 static void memo_set(struct spt_page *p, const struct spt_fill *f, u32 k)
@@ -770,9 +809,21 @@ static void memo_set(struct spt_page *p, const struct spt_fill *f, u32 k)
 	}
 	p->memo_lo = src_ipa(leaf_src);
 	p->memo_len = leaf_src->len;
-	for (u32 d = 0; d < f->nsrc; d++) {
-		p->memo_frames[d] = frame_of_ipa(f->src[d]);
+	for (u32 d = 0; d < ARRAY_SIZE(p->memo_flood); d++) {
+		p->memo_flood[d] =
+		    d < f->nsrc ? &s.frames[frame_of_ipa(f->src[d])].flood : &s.flood_sink;
 	}
+	u32 last = f->nsrc - 1, eshift = f->shape->entry_shift[last];
+	p->memo_eshift = (u8)eshift;
+	p->memo_dshift = f->shape->desc_bytes == 8 ? 3 : 2;
+	p->memo_imask = (u32)MASK(f->shape->table_shift[last] - eshift);
+	p->memo_table = (uintptr_t)s.c.ram_host + ((u32)f->src[last] - s.c.ram_ipa) -
+			(((f->va >> eshift) & p->memo_imask) << p->memo_dshift);
+	/* The last upper descriptor translates its entry's span; a walk of one level reads
+	 * the TTBR's table, the same for all of this page's range (spt_key). */
+	p->memo_vmask = last == 0 ? 0 : ~(u32)MASK(f->shape->entry_shift[last - 1]);
+	p->memo_va = f->va & p->memo_vmask;
+	memo_kind_set(p, &f->kind);
 }
 
 /* attach_sources: f's sources attached to level-3 page l3 and its parent l2 (the deepest
@@ -818,6 +869,45 @@ static __attribute__((noinline)) u32 fill_tables(const struct spt_fill *f, u32 v
 	return l3;
 }
 
+/* memo_frames_used: the tables the memo of level-3 page p read are in use (no write
+ * flooding). */
+static inline void memo_frames_used(const struct spt_page *p)
+{
+	_Static_assert(ARRAY_SIZE(p->memo_flood) == 3, "three levels at most");
+	*p->memo_flood[0] = 0;
+	*p->memo_flood[1] = 0;
+	*p->memo_flood[2] = 0;
+}
+
+/* leaf_desc_of: the leaf that maps guest frame `frame` (in RAM) with attrs (leaf_attrs),
+ * read-only if the frame is a page table in sync. */
+static inline u64 leaf_desc_of(u32 frame, u64 attrs)
+{
+	const struct spt_frame *f = &s.frames[frame];
+	if ((attrs & SPTE_SW_WRITABLE) != 0 && f->nsrc != 0 && f->oos == 0) {
+		attrs |= SPTE_AP_RO; /* a guest page table: writes are caught */
+	}
+	/* 32-bit arithmetic: guest RAM's host copy lies below 4 GiB (spt_init), page aligned. */
+	return page_desc((u32)s.c.ram_host + (frame << 12), attrs);
+}
+
+/* leaf_install: the leaf for va in level-3 page l3 maps guest frame `frame` (in RAM) with
+ * attrs (leaf_attrs), read-only if the frame is a page table in sync. */
+static inline __attribute__((always_inline)) void leaf_install(u32 l3, u32 va, u32 frame, u64 attrs)
+{
+	u64 *t = table(l3);
+	u32 slot = (va >> 12) % SPT_ENTRIES;
+	if ((t[slot] & LPAE_VALID) != 0) {
+		/* The hardware missed, or refused what the guest's tables allow, at a valid
+		 * leaf: the leaf is stale, which I6 excludes. */
+		spt_panic("shadow store invariant broken (I6): a fill found its page shadowed");
+	}
+	t[slot] = leaf_desc_of(frame, attrs);
+	s.pages[l3].nvalid++;
+	rmap_insert(frame, l3 * SPT_ENTRIES + slot);
+	counter_inc(&shadow_values[SH_fills]);
+}
+
 /* fill_once: spt_fill without recovery; false if the pool ran dry. */
 static inline __attribute__((always_inline)) bool fill_once(const struct spt_fill *f)
 {
@@ -829,31 +919,12 @@ static inline __attribute__((always_inline)) bool fill_once(const struct spt_fil
 			return false;
 		}
 	} else {
-		const struct spt_page *p = &s.pages[l3];
-		for (u32 d = 0; d < p->memo_depth; d++) { /* the tables f read: in use */
-			s.frames[p->memo_frames[d]].flood = 0;
-		}
-	}
-	u64 *t = table(l3);
-	u32 slot = (va >> 12) % SPT_ENTRIES;
-	if ((t[slot] & LPAE_VALID) != 0) {
-		/* The hardware missed, or refused what the guest's tables allow, at a valid
-		 * leaf: the leaf is stale, which I6 excludes. */
-		spt_panic("shadow store invariant broken (I6): a fill found its page shadowed");
+		memo_frames_used(&s.pages[l3]);
+		memo_kind_set(&s.pages[l3], &f->kind); /* the same walk */
 	}
 	u32 frame = frame_of_ipa(f->ipa);
 	SPT_ASSERT(frame < s.nframes);
-	u64 attrs = f->attrs;
-	if ((attrs & SPTE_AP_RO) == 0) {
-		attrs |= SPTE_SW_WRITABLE;
-		if (s.frames[frame].nsrc != 0 && s.frames[frame].oos == 0) {
-			attrs |= SPTE_AP_RO; /* a guest page table: writes are caught */
-		}
-	}
-	t[slot] = page_desc(s.c.ram_host + (paddr_t)frame * PAGE_SIZE_4K, attrs);
-	s.pages[l3].nvalid++;
-	rmap_insert(frame, l3 * SPT_ENTRIES + slot);
-	counter_inc(&shadow_values[SH_fills]);
+	leaf_install(l3, va, frame, leaf_attrs(f->attrs));
 	return true;
 }
 
@@ -910,12 +981,53 @@ void spt_fill(const struct spt_fill *f)
 	}
 }
 
+bool spt_fill_known(u32 va, u32 need)
+{
+	if (s.noos != 0) {
+		return false; /* out of sync: a table descriptor may have changed unseen */
+	}
+	u64 d1 = s.cur_l1[va >> lvl_entry[1]], d2;
+	if ((d1 & LPAE_VALID) == 0 ||
+	    ((d2 = table_at(d1)[(va >> lvl_entry[2]) % SPT_ENTRIES]) & LPAE_VALID) == 0) {
+		return false;
+	}
+	u32 l3 = page_index(table_at(d2));
+	const struct spt_page *p = &s.pages[l3];
+	const struct spt_leaf_kind *k = &p->memo_kind;
+	if (p->memo_epoch != s.src_epoch || ((va ^ p->memo_va) & p->memo_vmask) != 0 ||
+	    (k->perms & need) == 0) {
+		return false;
+	}
+	/* The descriptor lies in the memo's leaf run (memo_ok), in guest RAM. A leaf of the
+	 * memo's kind below 4 GiB matches its key in both words. */
+	const u32 *dh = (const u32 *)(p->memo_table +
+				      (((va >> p->memo_eshift) & p->memo_imask) << p->memo_dshift));
+	u32 lo = dh[0], hi = p->memo_dshift == 3 ? dh[1] : 0, mlo = (u32)k->addr_mask;
+	if ((lo & ~mlo) != (u32)k->key || hi != (u32)(k->key >> 32)) {
+		return false; /* another kind of leaf (or none), or above 4 GiB */
+	}
+	u32 out = (lo & mlo) | (va & k->va_low), frame = (out - s.c.ram_ipa) >> 12;
+	if (out < s.c.ram_ipa || frame >= s.nframes) {
+		return false; /* not RAM */
+	}
+	memo_frames_used(p);
+	leaf_install(l3, va, frame, k->attrs);
+	return true;
+}
+
 /* current_leaf: the current root's descriptor slot for va, NULL if it has no level-3
  * table there. */
 static u64 *current_leaf(u32 va)
 {
 	u32 pg = s.current == SPT_EMPTY ? SPT_NO_PAGE : leaf_page(s.current, va);
 	return pg == SPT_NO_PAGE ? NULL : &table(pg)[(va >> 12) % SPT_ENTRIES];
+}
+
+bool spt_filled_as(u32 va, paddr_t ipa, u64 attrs)
+{
+	const u64 *d = current_leaf(va);
+	u32 frame = frame_of_ipa(ipa);
+	return d != NULL && frame < s.nframes && *d == leaf_desc_of(frame, leaf_attrs(attrs));
 }
 
 u64 spt_mapped(u32 va)
@@ -1133,10 +1245,9 @@ bool spt_init(const struct spt_config *c)
 	s.pool = c->alloc(c->pool_pages * PAGE_SIZE_4K);
 	s.pool_host = (uintptr_t)s.pool;
 	s.pages = (struct spt_page *)(uintptr_t)c->alloc(c->pool_pages * sizeof(struct spt_page));
-	s.rnext = (u32 *)(uintptr_t)c->alloc(leaves * sizeof(u32));
-	s.rprev = (u32 *)(uintptr_t)c->alloc(leaves * sizeof(u32));
+	s.rlink = (struct spt_rlink *)(uintptr_t)c->alloc(leaves * sizeof(struct spt_rlink));
 	s.frames = (struct spt_frame *)(uintptr_t)c->alloc(s.nframes * sizeof(struct spt_frame));
-	bool ok = s.pool && s.pages && s.rnext && s.rprev && s.frames;
+	bool ok = s.pool && s.pages && s.rlink && s.frames;
 	for (u32 i = 0; i < SPT_MAX_OOS && ok; i++) {
 		s.snap[i] = c->alloc(PAGE_SIZE_4K);
 		ok = s.snap[i] != 0;
@@ -1155,12 +1266,12 @@ bool spt_init(const struct spt_config *c)
 	}
 	s.free_head = 0;
 	s.nfree = c->pool_pages;
-	s.current = SPT_EMPTY;
 	s.previous = SPT_NO_ROOT;
 	s.src_epoch = 1;
 	struct spt_root *e = &s.roots[SPT_EMPTY];
 	e->used = true;
 	e->l1 = page_alloc(1, SPT_EMPTY, 0, SPT_EMPTY);
+	set_current(SPT_EMPTY);
 	map_fixed(SPT_EMPTY);
 	e->hw_ttbr0 = root_ttbr0(SPT_EMPTY);
 	return true;
@@ -1176,6 +1287,17 @@ static bool memo_ok(const struct spt_page *p)
 {
 	if (p->memo_epoch != s.src_epoch) {
 		return true;
+	}
+	/* The descriptors spt_fill_known reads for the VAs the memo is for lie in the run. */
+	u32 lo_va = p->va | (p->memo_va & ~MASK(page_span_shift(3)) & p->memo_vmask);
+	u32 hi_va = lo_va | (MASK(page_span_shift(3)) & ~p->memo_vmask);
+	uintptr_t run = (uintptr_t)s.c.ram_host + (p->memo_lo - s.c.ram_ipa);
+	uintptr_t first =
+	    p->memo_table + (((lo_va >> p->memo_eshift) & p->memo_imask) << p->memo_dshift);
+	uintptr_t last =
+	    p->memo_table + (((hi_va >> p->memo_eshift) & p->memo_imask) << p->memo_dshift);
+	if (first < run || last + BIT(p->memo_dshift) > run + p->memo_len) {
+		return false;
 	}
 	for (u32 k = 0; k < SPT_PAGE_SRCS; k++) {
 		const struct spt_src *src = &p->src[k];
@@ -1246,7 +1368,7 @@ const char *spt_check(void)
 	}
 	for (u32 fr = 0; fr < s.nframes; fr++) {
 		const struct spt_frame *f = &s.frames[fr];
-		for (u32 l = f->rmap; l != 0; l = s.rnext[l - 1]) {
+		for (u32 l = f->rmap; l != 0; l = s.rlink[l - 1].next) {
 			u64 d = *leaf_desc(l - 1);
 			if ((d & LPAE_VALID) == 0 || s.pages[(l - 1) / SPT_ENTRIES].level != 3 ||
 			    frame_of_leaf(d) != fr) {

@@ -54,6 +54,20 @@ struct spt_shape {
 	u8 table_shift[3];
 };
 
+/* A kind of guest leaf, as the module's permission model judged one that a walk ended at:
+ * its descriptor without the output-address bits (key), those bits (addr_mask; 0: none,
+ * the kind is unknown), the VA bits below its size, everything it grants (perms, the
+ * module's bits) and the shadow attributes for that. Kept with the fill memo, for the
+ * store to shadow, alone, the leaves of the same kind in the same last table
+ * (spt_fill_known). The judgement holds while the walk's table descriptors and the
+ * translation regime do (spt_key; spt_drop_roots when the regime changes). */
+struct spt_leaf_kind {
+	u64 key, addr_mask;
+	u32 va_low;
+	u32 perms;
+	u64 attrs;
+};
+
 /* A shadow leaf to install, with the guest descriptors it was derived from. */
 struct spt_fill {
 	u32 va;
@@ -62,6 +76,7 @@ struct spt_fill {
 	u32 nsrc;		       /* guest descriptors read, outermost first (0: MMU off) */
 	const struct spt_shape *shape; /* of the walk that read them */
 	const paddr_t *src;	       /* where each was (guest RAM), nsrc of them */
+	struct spt_leaf_kind kind;     /* of the leaf it ended at (nsrc != 0) */
 };
 
 /* spt_init: the store, empty; false if memory for it cannot be allocated. */
@@ -80,6 +95,16 @@ u32 spt_current(void);
  * changed since their snapshot, remove what was built from the snapshot's values. May
  * evict other roots, or reset the current one when the pool is exhausted. */
 void spt_fill(const struct spt_fill *f);
+/* spt_fill_known: a miss at va needing the permission bit need, shadowed by the store
+ * alone if the memo of the last fill through va's shadow table knows its walk: that fill's
+ * table descriptors translate va too and are unchanged (the memo is void once a source
+ * goes, and nothing is out of sync), and the guest's descriptor where the walk ends is a
+ * leaf of the memo's kind, granting need, mapping guest RAM. False (nothing done)
+ * otherwise. */
+bool spt_fill_known(u32 va, u32 need);
+/* spt_filled_as: is the current root's leaf for va the one spt_fill would install now for
+ * a page of ipa with attrs? (For checks.) */
+bool spt_filled_as(u32 va, paddr_t ipa, u64 attrs);
 /* spt_mapped: the current root's leaf for va, 0 if none. */
 u64 spt_mapped(u32 va);
 /* spt_translate: the IPA the current root's leaf maps va to; false if none. A leaf holds

@@ -130,6 +130,12 @@ const struct pt_format pt_lpae_s2 = LPAE_FORMAT("LPAE stage 2");
 
 /* ---- generic walker and builder ---- */
 
+/* leaf_shift: log2 of the size of leaf d at level l (not a big leaf). */
+static inline u32 leaf_shift(const struct pt_level *l, u64 d)
+{
+	return (d & PT_TYPE_MASK) == l->large_type ? l->large_shift : l->shift;
+}
+
 /* leaf_base: output base of leaf d at level l of format f, its log2 size in *size_shift. */
 static inline paddr_t leaf_base(const struct pt_format *f, const struct pt_level *l, u64 d,
 				u32 *size_shift)
@@ -137,8 +143,14 @@ static inline paddr_t leaf_base(const struct pt_format *f, const struct pt_level
 	if (((u32)d & l->big_leaf) != 0) {
 		return f->big_leaf_out(d, size_shift);
 	}
-	*size_shift = (d & PT_TYPE_MASK) == l->large_type ? l->large_shift : l->shift;
+	*size_shift = leaf_shift(l, d);
 	return d & f->oa_mask & ~(paddr_t)(BIT(*size_shift) - 1u); /* leaves are below 4 GiB */
+}
+
+u64 pt_leaf_addr_mask(const struct pt_format *f, u64 d, unsigned li)
+{
+	const struct pt_level *l = &f->level[li];
+	return ((u32)d & l->big_leaf) != 0 ? 0 : f->oa_mask & ~MASK64(leaf_shift(l, d));
 }
 
 paddr_t pt_leaf_out(const struct pt_format *f, u64 d, unsigned li, u32 *size_shift)

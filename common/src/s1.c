@@ -54,11 +54,7 @@ static const u8 ap_perms[2][8] = {
 /* allowed: may an access of kind acc at pl0 proceed with perms? */
 static bool allowed(u32 perms, enum s1_access acc, bool pl0)
 {
-	static const u8 need[2][3] = {
-	    {S1_PERM_PL1_R, S1_PERM_PL1_W, S1_PERM_PL1_X},
-	    {S1_PERM_PL0_R, S1_PERM_PL0_W, S1_PERM_PL0_X},
-	};
-	return (perms & need[pl0][acc]) != 0;
+	return (perms & s1_perm_needed(acc, pl0)) != 0;
 }
 
 /* exec_perms: perms with execute permission added where readable, not execute-never (never:

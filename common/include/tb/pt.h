@@ -71,6 +71,11 @@ static inline paddr_t pt_next_table(const struct pt_format *f, u64 d)
  * *size_shift. */
 paddr_t pt_leaf_out(const struct pt_format *f, u64 d, unsigned li, u32 *size_shift);
 
+/* pt_leaf_addr_mask: the bits of leaf d at level index li of f that hold its output address,
+ * for a leaf whose output for input ia is (d & mask) | (ia's bits below its size); 0 for a
+ * leaf whose address is encoded otherwise (short-format supersections). */
+u64 pt_leaf_addr_mask(const struct pt_format *f, u64 d, unsigned li);
+
 extern const struct pt_format pt_short;	  /* short-descriptor, 4 KiB pages, 1 MiB sections */
 extern const struct pt_format pt_lpae_s1; /* LPAE stage 1, 4 KiB granule */
 extern const struct pt_format pt_lpae_s2; /* LPAE stage 2, 4 KiB granule */

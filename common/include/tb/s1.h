@@ -40,6 +40,15 @@ enum s1_fault {
 #define S1_PERM_PL0_X BIT(5)
 #define S1_PERM_SETS  (S1_PERM_PL0_X << 1) /* the number of sets: every S1_PERM_* value */
 
+/* s1_perm_needed: the S1_PERM_* bit that an access of kind acc at PL0 (pl0) or PL1 needs. */
+static inline u32 s1_perm_needed(enum s1_access acc, bool pl0)
+{
+	_Static_assert(S1_PERM_PL1_R == BIT(S1_READ) && S1_PERM_PL1_W == BIT(S1_WRITE) &&
+			   S1_PERM_PL1_X == BIT(S1_EXEC) && S1_PERM_PL0_R == S1_PERM_PL1_R << 3,
+		       "S1_PERM_* by access kind, PL0's three bits above PL1's");
+	return BIT((u32)acc + (pl0 ? 3u : 0u));
+}
+
 struct s1_result {
 	enum s1_fault fault;
 	u32 fsr;		 /* the DFSR/IFSR value (without WnR) for a fault */
