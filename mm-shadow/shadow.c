@@ -39,11 +39,14 @@
 
 /* shadow_counters_refresh: the derived counters. Every shadow leaf is on exactly one
  * reverse-map chain (spt.c, I1): a leaf installed is one reverse-map insert, a leaf removed
- * one remove, so the hot paths count each once. */
+ * one remove, so the hot paths count each once; a caught page-table write is emulated or
+ * let through. */
 static void shadow_counters_refresh(void)
 {
 	shadow_values[SH_rmap_inserts] = shadow_values[SH_fills];
 	shadow_values[SH_rmap_removes] = shadow_values[SH_zaps];
+	shadow_values[SH_pt_writes_caught] =
+	    shadow_values[SH_pt_writes_emulated] + shadow_values[SH_pt_writes_deferred];
 }
 
 DEFINE_COUNTER_BLOCK_DERIVED(shadow, "shadow", SHADOW_COUNTERS, shadow_counters_refresh)
@@ -102,6 +105,8 @@ static struct {
 	struct vregs g;
 	struct shape_memo shapes[2];
 	u32 next_shape;
+	struct decode_cache decodes; /* the loads and stores caught (decode_guest) */
+	u32 fault_types[2];	     /* pt_fault_types of the short and LPAE formats */
 	struct spt_key key; /* the address space the guest runs in (guest_key), kept current */
 	u32 trampoline;	    /* host PA of the trampoline page */
 	/* Options. */
@@ -350,6 +355,8 @@ static int shadow_setup(struct vm *vm)
 	}
 	build_trampoline();
 	attrs_init();
+	sh.fault_types[0] = pt_fault_types(&pt_short);
+	sh.fault_types[1] = pt_fault_types(&pt_lpae_s1);
 	struct spt_config c = {
 	    .pool_pages = sh.pool_pages,
 	    .flood_writes = sh.flood,
@@ -457,24 +464,47 @@ static u32 guest_reg_cb(void *ctx, unsigned n)
 	return n == 16 ? v->tf->cpsr : vcpu_reg(v, n);
 }
 
-/* decode_guest: the A32 load/store at the guest's pc; false for Thumb or what the decoder
- * refuses. */
-static bool decode_guest(struct vcpu *v, u32 spsr, struct decoded_access *da)
+/* guest_insn: the A32 instruction at the guest's pc: read through the shadow leaf it was
+ * just fetched through, which an ATS1CPR from Hyp mode finds (the PL1&0 stage 1 that the
+ * hardware runs, B4.2.6; the guest's PAR is kept), else through a guest walk. False if
+ * neither can read it. */
+static inline bool guest_insn(struct vcpu *v, u32 *insn)
+{
+	u32 pc = v->tf->pc;
+	u64 par = read_par64();
+	write_ats1cpr(pc);
+	isb();
+	u64 at = read_par64();
+	write_par64(par);
+	if ((at & PAR_F) == 0) {
+		/* The shadow maps guest RAM only: its host copy, below 4 GiB, read directly. */
+		*insn = *(const u32 *)(uintptr_t)(((u32)at & (u32)PAR_PA_MASK) |
+						  (pc & PAGE_OFFSET_MASK));
+		return true;
+	}
+	return guest_read_insn(v, pc, insn);
+}
+
+/* A guest load or store, decoded (decode_guest): the addresses and the writeback value of
+ * its operations are bias more than da holds (a decoding kept in the cache). */
+struct ldst {
+	const struct decoded_access *da;
+	u32 bias;
+	struct decoded_access own; /* da, when the decoding is not the cache's */
+};
+
+/* decode_guest: the A32 load/store at the guest's pc into *l; false for Thumb or what the
+ * decoder refuses. */
+static bool decode_guest(struct vcpu *v, u32 spsr, struct ldst *l)
 {
 	u32 insn;
 	char err[128];
-	paddr_t ipa;
-	const u32 *p;
-	if ((spsr & PSR_T) != 0) {
+	if ((spsr & PSR_T) != 0 || !guest_insn(v, &insn)) {
 		return false;
 	}
-	/* The shadow leaf the instruction was just fetched through, else a guest walk. */
-	if (spt_translate(v->tf->pc, &ipa) && (p = vm_ipa_to_host(sh.vm, ipa, 4)) != NULL) {
-		insn = *p;
-	} else if (!guest_read_insn(v, v->tf->pc, &insn)) {
-		return false;
-	}
-	return decode_a32_ldst(insn, guest_reg_cb, v, da, err, sizeof(err));
+	l->da = decode_a32_cached(&sh.decodes, v->tf->pc, insn, guest_reg_cb, v, &l->bias, &l->own,
+				  err, sizeof(err));
+	return l->da != NULL;
 }
 
 /* store_value: the low size bytes of val stored at host (little-endian guest). */
@@ -487,51 +517,51 @@ static void store_value(u8 *host, u32 val, u32 size)
 	}
 }
 
-/* emulate_stores: perform, for the guest, the stores of da that its own tables allow (at
- * PL0 if pl0) but its shadow refused (a protected page table, or a page PL1 may write and
- * PL0 only read); the store tells the shadow store what changed. Then step past it. The
- * write that faulted, at far, is known to be allowed to far_ipa. */
-static void emulate_stores(struct vcpu *v, const struct decoded_access *da, bool pl0, u32 far,
-			   paddr_t far_ipa)
+/* emulate_across: emulate_stores of what emulate_in_page refuses: stores to other pages (each
+ * translated through the shadow, or the guest's walk). */
+static __attribute__((noinline)) void emulate_across(struct vcpu *v, const struct ldst *l, bool pl0,
+						     u32 far, paddr_t far_ipa, u8 *far_at)
 {
+	const struct decoded_access *da = l->da;
 	bool unpriv = pl0 || da->unprivileged;
 	paddr_t ipa[DECODE_MAX_OPS];
 	u8 *host[DECODE_MAX_OPS];
+	u32 addr[DECODE_MAX_OPS];
 	paddr_t far_page = ALIGN_DOWN(far_ipa, (paddr_t)PAGE_SIZE_4K);
-	u8 *far_host = vm_ipa_to_host(sh.vm, far_page, PAGE_SIZE_4K);
+	u8 *far_host = far_at - (far & PAGE_OFFSET_MASK);
 	/* Every address is translated before anything is stored: a store may change the very
 	 * descriptor that maps the next one (a table that maps itself), and the instruction
 	 * is translated as a whole. */
 	for (u32 i = 0; i < da->n; i++) {
 		const struct mem_op *op = &da->op[i];
 		struct s1_result r;
-		if (((op->addr ^ far) & ~PAGE_OFFSET_MASK) == 0 && far_host != NULL &&
-		    (op->addr & PAGE_OFFSET_MASK) + op->size <= PAGE_SIZE_4K && op->store) {
-			/* The page of the faulting write (STR, STRD, STM in one page). */
-			ipa[i] = far_page | (op->addr & PAGE_OFFSET_MASK);
-			host[i] = far_host + (op->addr & PAGE_OFFSET_MASK);
+		addr[i] = op->addr + l->bias;
+		if (((addr[i] ^ far) & ~PAGE_OFFSET_MASK) == 0 &&
+		    (addr[i] & PAGE_OFFSET_MASK) + op->size <= PAGE_SIZE_4K && op->store) {
+			/* The page of the faulting write. */
+			ipa[i] = far_page | (addr[i] & PAGE_OFFSET_MASK);
+			host[i] = far_host + (addr[i] & PAGE_OFFSET_MASK);
 			continue;
 		}
-		if (i > 0 && (op->addr ^ da->op[i - 1].addr) < PAGE_SIZE_4K &&
-		    ipa[i - 1] != (paddr_t)-1) {
+		if (i > 0 && (addr[i] ^ addr[i - 1]) < PAGE_SIZE_4K && ipa[i - 1] != (paddr_t)-1) {
 			/* The page of the previous access (STRD, STM): the same translation. */
 			ipa[i] = ALIGN_DOWN(ipa[i - 1], (paddr_t)PAGE_SIZE_4K) |
-				 (op->addr & PAGE_OFFSET_MASK);
-		} else if (!spt_write_granted(op->addr, unpriv, &ipa[i])) {
+				 (addr[i] & PAGE_OFFSET_MASK);
+		} else if (!spt_write_granted(addr[i], unpriv, &ipa[i])) {
 			/* Not shadowed, or a page whose writes PL1 alone may do (AP = 0b010). */
-			bool ok = op->store && s1_translate(guest_state(), &vm_guest_mem, op->addr,
+			bool ok = op->store && s1_translate(guest_state(), &vm_guest_mem, addr[i],
 							    S1_WRITE, unpriv, &r) == S1_OK;
 			ipa[i] = ok ? r.out : (paddr_t)-1;
 		}
 		if (!op->store || (host[i] = vm_ipa_to_host(sh.vm, ipa[i], op->size)) == NULL) {
 			hyp_fatal("cannot emulate %s at guest pc 0x%08x (access %u at 0x%08x)",
-				  da->mnemonic, v->tf->pc, i, op->addr);
+				  da->mnemonic, v->tf->pc, i, addr[i]);
 		}
-		if ((op->addr & PAGE_OFFSET_MASK) + op->size > PAGE_SIZE_4K) {
+		if ((addr[i] & PAGE_OFFSET_MASK) + op->size > PAGE_SIZE_4K) {
 			hyp_fatal(
 			    "%s at guest pc 0x%08x: an unaligned store across a page boundary "
 			    "(at 0x%08x) that the shadow module must emulate: not supported",
-			    da->mnemonic, v->tf->pc, op->addr);
+			    da->mnemonic, v->tf->pc, addr[i]);
 		}
 	}
 	for (u32 i = 0; i < da->n; i++) {
@@ -542,31 +572,76 @@ static void emulate_stores(struct vcpu *v, const struct decoded_access *da, bool
 		bool run_ends = i + 1 == da->n || ipa[i + 1] != ipa[i] + da->op[i].size ||
 				(ipa[i + 1] & PAGE_OFFSET_MASK) == 0;
 		if (run_ends) {
-			if (spt_frame_protected(ipa[first])) {
-				spt_guest_wrote(ipa[first],
-						(u32)(ipa[i] - ipa[first]) + da->op[i].size);
-			}
+			spt_guest_wrote(ipa[first], (u32)(ipa[i] - ipa[first]) + da->op[i].size);
 			first = i + 1;
 		}
 	}
+}
+
+/* emulate_in_page: the stores of da, bias more than it says, done for the guest if they all
+ * fall in the page of far, whose IPA is far_ipa and host address far_at; the shadow store
+ * told what changed. False (nothing done) if they do not. */
+static inline bool emulate_in_page(struct vcpu *v, const struct decoded_access *da, u32 bias,
+				   u32 far, paddr_t far_ipa, u8 *far_at)
+{
+	u32 first = da->op[0].addr + bias;
+	if (da->span == 0 || ((first ^ far) & ~PAGE_OFFSET_MASK) != 0 ||
+	    (first & PAGE_OFFSET_MASK) + da->span > PAGE_SIZE_4K) {
+		return false;
+	}
+	u8 *h = far_at + (first - far);
+	/* Were the descriptors it overwrites all fault entries (nothing built from them)? */
+	u32 dbytes = guest_lpae() ? 8 : 4, faults = sh.fault_types[dbytes == 8];
+	bool was_faults = true;
+	for (const u8 *d = h - (first & (dbytes - 1)); d < h + da->span; d += dbytes) {
+		was_faults &= ((faults >> (*(const u32 *)d & PT_TYPE_MASK)) & 1u) != 0;
+	}
+	for (u32 i = 0; i < da->n; i++) {
+		store_value(h, vcpu_reg(v, da->op[i].reg), da->op[i].size);
+		h += da->op[i].size;
+	}
+	if (was_faults) {
+		spt_guest_wrote_faults(far_ipa + (first - far), da->span);
+	} else {
+		spt_guest_wrote(far_ipa + (first - far), da->span);
+	}
+	return true;
+}
+
+/* step_past: the guest past the load/store da (bias more than it says), emulated. */
+static inline void step_past(struct vcpu *v, const struct decoded_access *da, u32 bias)
+{
 	if (da->writeback) {
-		vcpu_set_reg(v, da->wb_reg, da->wb_value);
+		vcpu_set_reg(v, da->wb_reg, da->wb_value + bias);
 	}
 	v->tf->pc += 4;
 }
 
+/* emulate_stores: perform, for the guest, the stores of l that its own tables allow (at
+ * PL0 if pl0) but its shadow refused (a protected page table, or a page PL1 may write and
+ * PL0 only read); the store tells the shadow store what changed. Then step past it. The
+ * write that faulted, at far, is known to be allowed to far_ipa, at host address far_at. */
+static void emulate_stores(struct vcpu *v, const struct ldst *l, bool pl0, u32 far, paddr_t far_ipa,
+			   u8 *far_at)
+{
+	if (!emulate_in_page(v, l->da, l->bias, far, far_ipa, far_at)) {
+		emulate_across(v, l, pl0, far, far_ipa, far_at);
+	}
+	step_past(v, l->da, l->bias);
+}
+
 /* pt_write: the guest wrote at far to one of its page tables (ipa), which the shadow
  * protects. */
-static void pt_write(struct vcpu *v, u32 spsr, bool pl0, u32 far, paddr_t ipa,
-		     const struct decoded_access *decoded)
+static void pt_write(struct vcpu *v, u32 spsr, bool pl0, u32 far, paddr_t ipa, u8 *host,
+		     const struct ldst *decoded)
 {
-	struct decoded_access da;
-	counter_inc(&shadow_values[SH_pt_writes_caught]);
+	struct ldst l;
 	if (sh.sync == SYNC_UNSYNC && spt_unsync(ipa)) {
+		counter_inc(&shadow_values[SH_pt_writes_deferred]);
 		return; /* the guest retries the store on a writable shadow */
 	}
-	if (decoded != NULL || decode_guest(v, spsr, &da)) {
-		emulate_stores(v, decoded != NULL ? decoded : &da, pl0, far, ipa);
+	if (decoded != NULL || decode_guest(v, spsr, &l)) {
+		emulate_stores(v, decoded != NULL ? decoded : &l, pl0, far, ipa, host);
 		counter_inc(&shadow_values[SH_pt_writes_emulated]);
 		if (spt_fixed_touched()) {
 			check_reserved_va();
@@ -576,6 +651,7 @@ static void pt_write(struct vcpu *v, u32 spsr, bool pl0, u32 far, paddr_t ipa,
 	/* Thumb, or an instruction the decoder refuses: out of sync until the next
 	 * maintenance, whatever the policy (the frame is compared then). With every snapshot
 	 * slot taken, the frames out of sync come back first, as at a TLB operation. */
+	counter_inc(&shadow_values[SH_pt_writes_deferred]);
 	if (spt_unsync(ipa)) {
 		return;
 	}
@@ -672,21 +748,37 @@ static void own_abort(struct vcpu *v, bool data, u32 hw_fsr, u32 far)
 /* caught_write: the fast path of a write to a protected guest page table, known from the
  * shadow leaf alone (it holds what the guest's tables granted): true if handled. LDRT and
  * STRT take the slow path, which checks them as PL0. */
-static bool caught_write(struct vcpu *v, u32 spsr, bool pl0, u32 far)
+static __attribute__((noinline)) bool caught_write(struct vcpu *v, u32 spsr, bool pl0, u32 far)
 {
 	paddr_t ipa;
-	struct decoded_access da;
-	if (!spt_write_granted(far, pl0, &ipa) || !spt_frame_protected(ipa)) {
+	struct ldst l;
+	u32 insn;
+	const struct decode_cached *e;
+	u8 *host = spt_caught_write(far, pl0, &ipa);
+	if (host == NULL) {
 		return false;
+	}
+	/* The most frequent: a PL1 store that trapped before, in one page, emulated. */
+	if (sh.sync == SYNC_EMULATE && !pl0 && (spsr & PSR_T) == 0 && guest_insn(v, &insn) &&
+	    (e = decode_cache_find(&sh.decodes, v->tf->pc, insn)) != NULL && !e->rel.unprivileged) {
+		u32 bias = vcpu_reg(v, e->base);
+		if (emulate_in_page(v, &e->rel, bias, far, ipa, host)) {
+			step_past(v, &e->rel, bias);
+			counter_inc(&shadow_values[SH_pt_writes_emulated]);
+			if (spt_fixed_touched()) {
+				check_reserved_va();
+			}
+			return true;
+		}
 	}
 	if (sh.sync == SYNC_UNSYNC || pl0) {
-		pt_write(v, spsr, pl0, far, ipa, NULL);
+		pt_write(v, spsr, pl0, far, ipa, host, NULL);
 		return true;
 	}
-	if (!decode_guest(v, spsr, &da) || da.unprivileged) {
+	if (!decode_guest(v, spsr, &l) || l.da->unprivileged) {
 		return false;
 	}
-	pt_write(v, spsr, pl0, far, ipa, &da);
+	pt_write(v, spsr, pl0, far, ipa, host, &l);
 	return true;
 }
 
@@ -697,16 +789,14 @@ static bool pl1_rw_pl0_ro(u32 perms)
 }
 
 /* refused_write: a data write the hardware refused (permission) though the guest's tables
- * allow it: a protected page table, a protection lifted since, or a PL1 store to a PL1-RW
+ * allow it: a protected page table, or a PL1 store to a PL1-RW
  * PL0-RO page. True if handled. */
 static bool refused_write(struct vcpu *v, u32 spsr, bool pl0, u32 far, const struct s1_result *r,
-			  const struct decoded_access *da)
+			  const struct ldst *da)
 {
-	if (vm_ipa_is_ram(sh.vm, r->out) && spt_frame_protected(r->out)) {
-		pt_write(v, spsr, pl0, far, r->out, da);
-		return true;
-	}
-	if (spt_make_writable(far)) {
+	u8 *host = vm_ipa_to_host(sh.vm, r->out, 1);
+	if (host != NULL && spt_frame_protected(r->out)) {
+		pt_write(v, spsr, pl0, far, r->out, host, da);
 		return true;
 	}
 	if (!pl0 && pl1_rw_pl0_ro(r->perms)) {
@@ -716,7 +806,7 @@ static bool refused_write(struct vcpu *v, u32 spsr, bool pl0, u32 far, const str
 			    "an instruction that cannot be emulated",
 			    far);
 		}
-		emulate_stores(v, da, false, far, r->out);
+		emulate_stores(v, da, false, far, r->out, host);
 		counter_inc(&shadow_values[SH_stores_emulated]);
 		return true;
 	}
@@ -741,12 +831,12 @@ static __attribute__((noinline)) void miss_outcome(struct vcpu *v, const struct 
 {
 	bool data = m->data, write = m->write, hw_perm = m->perm, pl0 = m->pl0;
 	u32 spsr = m->spsr, far = m->far;
-	struct decoded_access da;
+	struct ldst da;
 	bool decoded = false;
 	if (f == S1_OK && hw_perm && data && !pl0) {
 		/* PL1 code refused what its tables allow PL1: an LDRT/STRT (checked as PL0)? */
 		decoded = decode_guest(v, spsr, &da);
-		if (decoded && da.unprivileged) {
+		if (decoded && da.da->unprivileged) {
 			pl0 = true;
 			f = s1_translate(guest_state(), &vm_guest_mem, far, m->acc, true, r);
 		}
@@ -792,9 +882,6 @@ static __attribute__((noinline)) void miss_walk(struct vcpu *v, const struct mis
 {
 	if (spt_current() == SPT_NO_ROOT) {
 		build_space();
-	}
-	if (m->write && m->perm && caught_write(v, m->spsr, m->pl0, m->far)) {
-		return;
 	}
 	struct s1_result r;
 	enum s1_fault f = s1_translate(guest_state(), &vm_guest_mem, m->far, m->acc, m->pl0, &r);
@@ -865,11 +952,15 @@ static inline __attribute__((always_inline)) void trampoline(struct vcpu *v, boo
 		write_ifar(sh.g.ifar);
 	}
 
-	if (fsc_type == FSC_TRANSLATION && spt_fill_known(far, s1_perm_needed(acc, pl0))) {
-		if (sh.check_every != 0) {
-			known_check(far, acc, pl0);
+	if (fsc_type == FSC_TRANSLATION) {
+		if (spt_fill_known(far, s1_perm_needed(acc, pl0))) {
+			if (sh.check_every != 0) {
+				known_check(far, acc, pl0);
+			}
+			return; /* the most frequent: a page next to one shadowed before */
 		}
-		return; /* the most frequent: a page next to one shadowed before */
+	} else if (write && caught_write(v, spsr, pl0, far)) {
+		return; /* a write to a protected page table */
 	}
 	const struct miss m = {far, spsr, data, write, fsc_type == FSC_PERMISSION, pl0, acc};
 	miss_walk(v, &m);
@@ -1397,9 +1488,7 @@ static void shadow_guest_wrote(paddr_t ipa, u32 len)
 	while (len != 0) {
 		u32 chunk = PAGE_SIZE_4K - (u32)(ipa & PAGE_OFFSET_MASK);
 		chunk = chunk < len ? chunk : len;
-		if (spt_frame_protected(ipa)) {
-			spt_guest_wrote(ipa, chunk);
-		}
+		spt_guest_wrote(ipa, chunk);
 		ipa += chunk;
 		len -= chunk;
 	}

@@ -13,8 +13,9 @@
 	X(device_accesses)    /* accesses to non-RAM emulated (found by a miss) */                 \
 	X(pinned)	      /* abort-entry pages shadowed ahead */                               \
 	X(stores_emulated)    /* PL1 stores to PL1-RW/PL0-RO pages */                              \
-	X(pt_writes_caught)   /* writes to write-protected guest page tables */                    \
+	X(pt_writes_caught)   /* writes to write-protected guest page tables (derived) */          \
 	X(pt_writes_emulated) /* of which emulated (sync=emulate, or no snapshot slot) */          \
+	X(pt_writes_deferred) /* of which let through: their frame out of sync, or no table */     \
 	X(oos_marks)	      /* frames made out of sync (sync=unsync) */                          \
 	X(resyncs)	      /* out-of-sync frames brought back */                                \
 	X(resync_changes)     /* out-of-sync descriptors found changed (resync, or a fill) */      \

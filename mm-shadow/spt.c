@@ -41,6 +41,7 @@ struct spt_src {
 	u8 cover;	/* log2 VA span of them all (above a page: see zap_page) */
 	u8 dshift;	/* log2 descriptor size */
 	bool used;	/* slot in use */
+	bool fixed;	/* its VA range holds the fixed page's */
 	bool marked;	/* spt_guest_wrote: to be handled */
 	u32 prev, next; /* the frame's chain (source ids, 0: none) */
 	u32 mark_va;	/* the VA range a marked write shaped */
@@ -299,9 +300,23 @@ static u32 src_ipa(const struct spt_src *src)
 	return s.c.ram_ipa + (src->frame << 12) + src->off;
 }
 
+/* Source ids: page * SPT_SRC_STRIDE + slot + 1 (0: none), a power of two apart. */
+#define SPT_SRC_STRIDE 4u
+_Static_assert(SPT_PAGE_SRCS <= SPT_SRC_STRIDE, "source slots per page");
+
+static inline u32 src_id(u32 pg, u32 k)
+{
+	return pg * SPT_SRC_STRIDE + k + 1;
+}
+
+static inline u32 src_page(u32 id)
+{
+	return (id - 1) / SPT_SRC_STRIDE;
+}
+
 static struct spt_src *src_at(u32 id)
 {
-	return &s.pages[(id - 1) / SPT_PAGE_SRCS].src[(id - 1) % SPT_PAGE_SRCS];
+	return &s.pages[src_page(id)].src[(id - 1) % SPT_SRC_STRIDE];
 }
 
 static void oos_release(u32 frame);
@@ -321,7 +336,7 @@ static void epoch_advance(void)
 static void src_unlink(u32 pg, u32 k)
 {
 	struct spt_src *src = &s.pages[pg].src[k];
-	u32 id = pg * SPT_PAGE_SRCS + k + 1;
+	u32 id = src_id(pg, k);
 	struct spt_frame *f = &s.frames[src->frame];
 	if (src->prev != 0) {
 		src_at(src->prev)->next = src->next;
@@ -335,8 +350,12 @@ static void src_unlink(u32 pg, u32 k)
 	src->used = false;
 	epoch_advance();
 	SPT_ASSERT(f->nsrc > 0);
-	if (--f->nsrc == 0 && f->oos != 0) {
-		oos_release(src->frame);
+	if (--f->nsrc == 0) { /* no page table any more: its leaves writable again (I3) */
+		if (f->oos != 0) {
+			oos_release(src->frame); /* they are already */
+		} else {
+			frame_set_ro(src->frame, false);
+		}
 	}
 }
 
@@ -394,8 +413,9 @@ static bool src_attach(u32 pg, u32 va, paddr_t ipa, const struct spt_shape *shap
 				.cover = (u8)cover,
 				.dshift = shape->desc_bytes == 8 ? 3 : 2,
 				.used = true,
+				.fixed = s.c.fixed_va - first_va < BIT(cover),
 				.next = f->srcs};
-	u32 id = pg * SPT_PAGE_SRCS + free_k + 1;
+	u32 id = src_id(pg, free_k);
 	if (f->srcs != 0) {
 		src_at(f->srcs)->prev = id;
 	}
@@ -1017,10 +1037,46 @@ bool spt_fill_known(u32 va, u32 need)
 
 /* current_leaf: the current root's descriptor slot for va, NULL if it has no level-3
  * table there. */
-static u64 *current_leaf(u32 va)
+static inline __attribute__((always_inline)) u64 *current_leaf(u32 va)
 {
-	u32 pg = s.current == SPT_EMPTY ? SPT_NO_PAGE : leaf_page(s.current, va);
-	return pg == SPT_NO_PAGE ? NULL : &table(pg)[(va >> 12) % SPT_ENTRIES];
+	u64 d1 = s.cur_l1[va >> lvl_entry[1]], d2;
+	if ((d1 & LPAE_VALID) == 0 ||
+	    ((d2 = table_at(d1)[(va >> lvl_entry[2]) % SPT_ENTRIES]) & LPAE_VALID) == 0) {
+		return NULL;
+	}
+	return &table_at(d2)[(va >> lvl_entry[3]) % SPT_ENTRIES];
+}
+
+/* leaf_ipa: the guest IPA that leaf d maps va to. */
+static inline paddr_t leaf_ipa(u64 d, u32 va)
+{
+	/* 32-bit arithmetic: guest RAM and its host copy lie below 4 GiB (spt_init). */
+	return s.c.ram_ipa + (((u32)d & (u32)LPAE_OA_MASK) - (u32)s.c.ram_host) +
+	       (va & PAGE_OFFSET_MASK);
+}
+
+/* leaf_host: the host address that guest leaf d maps va to. */
+static inline u8 *leaf_host(u64 d, u32 va)
+{
+	return (u8 *)(uintptr_t)(((u32)d & (u32)LPAE_OA_MASK) | (va & PAGE_OFFSET_MASK));
+}
+
+u8 *spt_caught_write(u32 va, bool pl0, paddr_t *ipa)
+{
+	const u64 *dp = current_leaf(va);
+	if (dp == NULL) {
+		return NULL;
+	}
+	u64 d = *dp;
+	/* AP[1] (bit 6) grants PL0 access (B3.7.1): with the write granted, PL0 may write. A
+	 * leaf read-only where the guest grants the write maps a protected frame (I3). */
+	u64 need = LPAE_VALID | SPTE_SW_WRITABLE | SPTE_AP_RO |
+		   (pl0 ? (u64)LPAE_AP_RW_ALL << LPAE_AP_SHIFT : 0);
+	if ((d & need) != need) {
+		return NULL;
+	}
+	*ipa = leaf_ipa(d, va);
+	return leaf_host(d, va);
 }
 
 bool spt_filled_as(u32 va, paddr_t ipa, u64 attrs)
@@ -1034,12 +1090,6 @@ u64 spt_mapped(u32 va)
 {
 	const u64 *d = current_leaf(va);
 	return d == NULL ? 0 : *d;
-}
-
-/* leaf_ipa: the guest IPA that leaf d maps va to. */
-static paddr_t leaf_ipa(u64 d, u32 va)
-{
-	return s.c.ram_ipa + ((d & LPAE_OA_MASK) - s.c.ram_host) + (va & PAGE_OFFSET_MASK);
 }
 
 bool spt_translate(u32 va, paddr_t *ipa)
@@ -1064,21 +1114,6 @@ bool spt_write_granted(u32 va, bool pl0, paddr_t *ipa)
 	return true;
 }
 
-bool spt_make_writable(u32 va)
-{
-	u64 *d = current_leaf(va);
-	if (d == NULL || (*d & LPAE_VALID) == 0 || (*d & SPTE_SW_WRITABLE) == 0) {
-		return false;
-	}
-	const struct spt_frame *f = &s.frames[frame_of_leaf(*d)];
-	if (f->nsrc != 0 && f->oos == 0) {
-		return false; /* a protected page table (I3): its writes are caught instead */
-	}
-	*d &= ~SPTE_AP_RO;
-	spt_hw_flush_va(va & ~PAGE_OFFSET_MASK, hw_asid(s.current));
-	return true;
-}
-
 /* ---- coherence with the guest's tables ---- */
 
 bool spt_frame_protected(paddr_t ipa)
@@ -1095,29 +1130,48 @@ static void zap_shaped(u32 id, u32 va, u64 size)
 	if (va <= s.c.fixed_va && s.c.fixed_va - va < size) {
 		s.fixed_touched = true;
 	}
-	zap_range(s.pages[(id - 1) / SPT_PAGE_SRCS].root, va, size);
+	zap_range(s.pages[src_page(id)].root, va, size);
+}
+
+/* src_range: the VA range [*va, *va + *size) that source src shaped with bytes [off, off +
+ * bytes) of its frame; false if it has none of them. */
+static inline bool src_range(const struct spt_src *src, u32 off, u32 bytes, u32 *va, u32 *size)
+{
+	u32 lo = off > src->off ? off : src->off;
+	u32 hi = off + bytes < (u32)src->off + src->len ? off + bytes : (u32)src->off + src->len;
+	if (lo >= hi) {
+		return false;
+	}
+	u32 first = (lo - src->off) >> src->dshift;
+	u32 last = (hi - 1 - src->off) >> src->dshift;
+	*va = src->va + (first << src->shift);
+	*size = (last - first + 1) << src->shift;
+	return true;
 }
 
 /* frame_wrote: bytes at off in frame changed: the shadow each source derived from them is
- * removed. Marked first, then handled one at a time from the chain's head, since each
- * removal may unlink sources (its own page's, or whole pages' below it). */
+ * removed. A removal of one page (the most frequent: a leaf descriptor) unlinks no source
+ * (zap_page) and is done at once; larger ones are marked, then handled one at a time from
+ * the chain's head, since each may unlink sources (its own page's, or whole pages' below
+ * it). */
 static void frame_wrote(u32 frame, u32 off, u32 bytes)
 {
+	bool marked = false;
+	u32 va, size;
 	for (u32 id = s.frames[frame].srcs; id != 0; id = src_at(id)->next) {
 		struct spt_src *src = src_at(id);
-		u32 lo = off > src->off ? off : src->off;
-		u32 hi =
-		    off + bytes < (u32)src->off + src->len ? off + bytes : (u32)src->off + src->len;
-		if (lo < hi) {
-			u32 first = (lo - src->off) >> src->dshift;
-			u32 last = (hi - 1 - src->off) >> src->dshift;
-			src->marked = true;
-			src->mark_va = src->va + (first << src->shift);
-			src->mark_size = (last - first + 1) << src->shift;
+		if (!src_range(src, off, bytes, &va, &size)) {
+			continue;
+		}
+		if (size == PAGE_SIZE_4K) {
+			zap_shaped(id, va, size);
+		} else {
+			src->marked = marked = true;
+			src->mark_va = va;
+			src->mark_size = size;
 		}
 	}
-	u32 id = s.frames[frame].srcs;
-	while (id != 0) {
+	for (u32 id = s.frames[frame].srcs; marked && id != 0;) {
 		struct spt_src *src = src_at(id);
 		if (!src->marked) {
 			id = src->next;
@@ -1144,18 +1198,49 @@ static void frame_unshadow(u32 frame)
 		zap_shaped(id, src->va, BIT64(src->cover));
 		SPT_ASSERT(s.frames[frame].srcs != id);
 	}
-	frame_set_ro(frame, false);
+	/* Its last source gone, its leaves are writable again (src_unlink). */
+}
+
+/* written_frame: the frame of a guest write at ipa (bytes in one frame) if the write is
+ * the store's business: a page table in sync, not unshadowed by this write (flooding);
+ * SPT_NO_PAGE otherwise. */
+static inline u32 written_frame(paddr_t ipa, u32 bytes)
+{
+	u32 frame = frame_of_ipa(ipa); /* s.nframes or more for an IPA below RAM */
+	SPT_ASSERT((ipa & PAGE_OFFSET_MASK) + bytes <= PAGE_SIZE_4K);
+	if (frame >= s.nframes || s.frames[frame].nsrc == 0 || s.frames[frame].oos != 0) {
+		return SPT_NO_PAGE; /* no page table, or out of sync: compared at the resync */
+	}
+	if (s.c.flood_writes != 0 && ++s.frames[frame].flood >= s.c.flood_writes) {
+		frame_unshadow(frame);
+		return SPT_NO_PAGE;
+	}
+	return frame;
 }
 
 void spt_guest_wrote(paddr_t ipa, u32 bytes)
 {
-	u32 frame = frame_of_ipa(ipa);
-	SPT_ASSERT(frame < s.nframes && (ipa & PAGE_OFFSET_MASK) + bytes <= PAGE_SIZE_4K);
-	if (s.c.flood_writes != 0 && ++s.frames[frame].flood >= s.c.flood_writes) {
-		frame_unshadow(frame);
+	u32 frame = written_frame(ipa, bytes);
+	if (frame != SPT_NO_PAGE) {
+		frame_wrote(frame, (u32)ipa & PAGE_OFFSET_MASK, bytes);
+	}
+}
+
+void spt_guest_wrote_faults(paddr_t ipa, u32 bytes)
+{
+	u32 frame = written_frame(ipa, bytes), va, size;
+	if (frame == SPT_NO_PAGE) {
 		return;
 	}
-	frame_wrote(frame, (u32)ipa & PAGE_OFFSET_MASK, bytes);
+	/* Nothing to remove (I2: every shadow was built through descriptors that hold what
+	 * its walk read); the guest may now map the fixed page's VA. */
+	for (u32 id = s.frames[frame].srcs; id != 0; id = src_at(id)->next) {
+		const struct spt_src *src = src_at(id);
+		if (src->fixed && src_range(src, (u32)ipa & PAGE_OFFSET_MASK, bytes, &va, &size) &&
+		    va <= s.c.fixed_va && s.c.fixed_va - va < size) {
+			s.fixed_touched = true;
+		}
+	}
 }
 
 bool spt_fixed_touched(void)
@@ -1341,8 +1426,13 @@ static const char *check_table(u32 pg, u32 r, u32 *leaves)
 			return "a leaf maps memory outside the guest's RAM";
 		}
 		struct spt_frame *f = &s.frames[frame_of_leaf(d)];
-		if (f->nsrc != 0 && f->oos == 0 && (d & SPTE_AP_RO) == 0) {
+		bool wp = f->nsrc != 0 && f->oos == 0;
+		if (wp && (d & SPTE_AP_RO) == 0) {
 			return "a leaf maps a write-protected page-table frame writable";
+		}
+		if (!wp &&
+		    (d & (SPTE_AP_RO | SPTE_SW_WRITABLE)) == (SPTE_AP_RO | SPTE_SW_WRITABLE)) {
+			return "a leaf denies a write the guest grants to a frame not protected";
 		}
 		(*leaves)++;
 	}
@@ -1379,8 +1469,7 @@ const char *spt_check(void)
 		u32 nsrc = 0;
 		for (u32 id = f->srcs; id != 0; id = src_at(id)->next) {
 			const struct spt_src *src = src_at(id);
-			if (!src->used || src->frame != fr ||
-			    s.pages[(id - 1) / SPT_PAGE_SRCS].level == 0) {
+			if (!src->used || src->frame != fr || s.pages[src_page(id)].level == 0) {
 				return "a source chain holds a source of another frame or a free "
 				       "page";
 			}

@@ -110,21 +110,27 @@ u64 spt_mapped(u32 va);
 /* spt_translate: the IPA the current root's leaf maps va to; false if none. A leaf holds
  * what the guest's tables said when it was built, which a TLB entry may too (B3.10.1). */
 bool spt_translate(u32 va, paddr_t *ipa);
+/* spt_caught_write: was a write to va (at PL0 if pl0) refused by write protection alone:
+ * the current root's leaf for va grants it (the guest's tables did when it was built) and
+ * its frame is a page table in sync? The host address it writes to, the IPA in *ipa; NULL
+ * otherwise. */
+u8 *spt_caught_write(u32 va, bool pl0, paddr_t *ipa);
 /* spt_write_granted: like spt_translate, if the guest's tables granted a write to va (at
  * PL0 if pl0) when the leaf was built, whatever write protection does to it now. */
 bool spt_write_granted(u32 va, bool pl0, paddr_t *ipa);
-/* spt_make_writable: the current root's leaf for va writable again (the write protection
- * it had was lifted); false if there is no leaf or the guest did not grant the write. */
-bool spt_make_writable(u32 va);
 
 /* Write protection: is the guest frame of ipa a page-table frame (some shadow was built
  * from it) and in sync (its shadow entries read-only)? */
 bool spt_frame_protected(paddr_t ipa);
 /* spt_guest_wrote: the guest's descriptors at [ipa, ipa+bytes) changed (a caught write,
- * emulated): every shadow entry built from them is removed, or, at the frame's
+ * emulated; nothing to do unless its frame is a page table in sync): every shadow entry
+ * built from them is removed, or, at the frame's
  * config.flood_writes-th write since a fill last went through it, every shadow built from
  * the frame (it is no page table any more: shadow.unshadowed). */
 void spt_guest_wrote(paddr_t ipa, u32 bytes);
+/* spt_guest_wrote_faults: spt_guest_wrote of a write that changed only descriptors that
+ * were fault entries at every level (nothing was built from them): nothing to remove. */
+void spt_guest_wrote_faults(paddr_t ipa, u32 bytes);
 /* spt_fixed_touched: did a guest write since the last call change descriptors that
  * translate the fixed page's VA (the guest may now map it)? Clears the flag. */
 bool spt_fixed_touched(void);

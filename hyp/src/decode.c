@@ -191,8 +191,22 @@ static bool decode_block(u32 insn, decode_reg_fn reg, void *ctx, struct decoded_
 	return true;
 }
 
-bool decode_a32_ldst(u32 insn, decode_reg_fn reg, void *ctx, struct decoded_access *out, char *err,
-		     size_t errlen)
+/* store_span: decoded_access.span of out. */
+static u32 store_span(const struct decoded_access *out)
+{
+	u32 span = 0;
+	for (u32 i = 0; i < out->n; i++) {
+		if (!out->op[i].store || out->op[i].addr != out->op[0].addr + span) {
+			return 0;
+		}
+		span += out->op[i].size;
+	}
+	return span;
+}
+
+/* decode_any: decode_a32_ldst without the span. */
+static bool decode_any(u32 insn, decode_reg_fn reg, void *ctx, struct decoded_access *out,
+		       char *err, size_t errlen)
 {
 	/* Only the header: each operation is written whole as it is added (on the path of
 	 * every caught page-table write, zeroing 16 operations costs more than decoding). */
@@ -225,4 +239,60 @@ bool decode_a32_ldst(u32 insn, decode_reg_fn reg, void *ctx, struct decoded_acce
 		return fail(err, errlen, insn, "coprocessor load/store (VLDR/VSTR/LDC/STC)");
 	}
 	return fail(err, errlen, insn, "not a load/store instruction");
+}
+
+bool decode_a32_ldst(u32 insn, decode_reg_fn reg, void *ctx, struct decoded_access *out, char *err,
+		     size_t errlen)
+{
+	if (!decode_any(insn, reg, ctx, out, err, errlen)) {
+		return false;
+	}
+	out->span = store_span(out);
+	return true;
+}
+
+/* A decode_reg_fn that reads the base register as zero and notes any other register read. */
+struct base_probe {
+	decode_reg_fn reg;
+	void *ctx;
+	unsigned base;
+	bool other; /* a register other than the base was read */
+};
+
+static u32 probe_reg(void *ctx, unsigned n)
+{
+	struct base_probe *b = ctx;
+	if (n == b->base) {
+		return 0;
+	}
+	b->other = true;
+	return b->reg(b->ctx, n);
+}
+
+const struct decoded_access *decode_a32_cached(struct decode_cache *c, u32 pc, u32 insn,
+					       decode_reg_fn reg, void *ctx, u32 *bias,
+					       struct decoded_access *own, char *err, size_t errlen)
+{
+	const struct decode_cached *hit = decode_cache_find(c, pc, insn);
+	if (hit != NULL) {
+		*bias = reg(ctx, hit->base);
+		return &hit->rel;
+	}
+	struct decode_cached *e = &c->e[(pc >> 2) % DECODE_CACHE_ENTRIES];
+	/* Every form this decoder accepts addresses memory from Rn (A5.3, A5.2.8, A5.5). */
+	struct base_probe probe = {reg, ctx, RN(insn), false};
+	e->valid = false;
+	if (!decode_a32_ldst(insn, probe_reg, &probe, &e->rel, err, errlen)) {
+		return NULL;
+	}
+	*bias = 0;
+	if (probe.other) { /* a register offset: decoded again, with the base, not kept */
+		return decode_a32_ldst(insn, reg, ctx, own, err, errlen) ? own : NULL;
+	}
+	e->valid = true;
+	e->base = (u8)RN(insn);
+	e->pc = pc;
+	e->insn = insn;
+	*bias = reg(ctx, e->base);
+	return &e->rel;
 }

@@ -131,6 +131,95 @@ static void expect_refused(u32 insn, const char *needle)
 	}
 }
 
+/* span: the bytes stored from the first address when every operation stores the next. */
+static void test_span(void **state)
+{
+	(void)state;
+	setup_regs();
+	decode_ok(0xe5801000); /* str r1, [r0] */
+	assert_int_equal(acc.span, 4);
+	decode_ok(0xe1c020f8); /* strd r2, r3, [r0, #8] */
+	assert_int_equal(acc.span, 8);
+	decode_ok(0xe880000e); /* stm r0, {r1, r2, r3} */
+	assert_int_equal(acc.span, 12);
+	decode_ok(0xe900000e); /* stmdb r0, {r1, r2, r3}: ascending from r0 - 12 */
+	assert_int_equal(acc.span, 12);
+	decode_ok(0xe5c01000); /* strb r1, [r0] */
+	assert_int_equal(acc.span, 1);
+	decode_ok(0xe5901000); /* ldr r1, [r0] */
+	assert_int_equal(acc.span, 0);
+	decode_ok(0xe1c020d8); /* ldrd r2, r3, [r0, #8] */
+	assert_int_equal(acc.span, 0);
+}
+
+/* decode_same: a and b are the same decoding once b's addresses are bias more. */
+static void decode_same(const struct decoded_access *a, const struct decoded_access *b, u32 bias)
+{
+	assert_string_equal(a->mnemonic, b->mnemonic);
+	assert_int_equal(a->n, b->n);
+	for (u32 i = 0; i < a->n; i++) {
+		assert_int_equal(a->op[i].addr, b->op[i].addr + bias);
+		assert_int_equal(a->op[i].size, b->op[i].size);
+		assert_int_equal(a->op[i].store, b->op[i].store);
+		assert_int_equal(a->op[i].reg, b->op[i].reg);
+	}
+	assert_int_equal(a->writeback, b->writeback);
+	if (a->writeback) {
+		assert_int_equal(a->wb_reg, b->wb_reg);
+		assert_int_equal(a->wb_value, b->wb_value + bias);
+	}
+	assert_int_equal(a->unprivileged, b->unprivileged);
+	assert_int_equal(a->span, b->span);
+}
+
+/* cached: decode_a32_cached of insn at pc equals decode_a32_ldst with the same registers;
+ * returns whether the decoding came from (or went into) the cache. */
+static bool cached(struct decode_cache *c, u32 pc, u32 insn)
+{
+	struct decoded_access own, direct;
+	u32 bias = 0xdeadbeef;
+	const struct decoded_access *d =
+	    decode_a32_cached(c, pc, insn, reg, NULL, &bias, &own, err, sizeof(err));
+	if (d == NULL) {
+		fail_msg("0x%08x: %s", insn, err);
+	}
+	assert_true(decode_a32_ldst(insn, reg, NULL, &direct, err, sizeof(err)));
+	decode_same(&direct, d, bias);
+	return d != &own;
+}
+
+static void test_cache(void **state)
+{
+	(void)state;
+	static struct decode_cache c;
+	setup_regs();
+	/* Immediate offsets, block transfers and PC-relative forms are kept, and hold for any
+	 * base register value. */
+	assert_true(cached(&c, 0x8000, 0xe1c020f8)); /* strd r2, r3, [r0, #8] */
+	assert_non_null(decode_cache_find(&c, 0x8000, 0xe1c020f8));
+	regs[0] = 0x12345678;
+	assert_true(cached(&c, 0x8000, 0xe1c020f8));
+	assert_true(cached(&c, 0x8004, 0xe5201004)); /* str r1, [r0, #-4]! */
+	regs[0] = 0x10;
+	assert_true(cached(&c, 0x8004, 0xe5201004));
+	assert_true(cached(&c, 0x8008, 0xe92d000e)); /* push {r1, r2, r3} */
+	assert_true(cached(&c, 0x800c, 0xe58f1010)); /* str r1, [pc, #16] */
+	/* Another instruction at the same address: decoded afresh. */
+	assert_null(decode_cache_find(&c, 0x8000, 0xe5801000));
+	assert_true(cached(&c, 0x8000, 0xe5801000)); /* str r1, [r0] */
+	assert_null(decode_cache_find(&c, 0x8000, 0xe1c020f8));
+	/* A register offset depends on another register: decoded, never kept. */
+	regs[2] = 3;
+	assert_false(cached(&c, 0x8010, 0xe7801102)); /* str r1, [r0, r2, lsl #2] */
+	assert_null(decode_cache_find(&c, 0x8010, 0xe7801102));
+	/* A refused instruction is reported, and leaves no entry. */
+	u32 bias;
+	struct decoded_access own;
+	assert_null(decode_a32_cached(&c, 0x8014, 0xe1a00000, reg, NULL, &bias, &own, err,
+				      sizeof(err))); /* mov r0, r0 */
+	assert_null(decode_cache_find(&c, 0x8014, 0xe1a00000));
+}
+
 static void test_refused(void **state)
 {
 	(void)state;
@@ -153,10 +242,9 @@ static void test_refused(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_str_forms),
-	    cmocka_unit_test(test_extra_forms),
-	    cmocka_unit_test(test_block_forms),
-	    cmocka_unit_test(test_refused),
+	    cmocka_unit_test(test_str_forms),	cmocka_unit_test(test_extra_forms),
+	    cmocka_unit_test(test_block_forms), cmocka_unit_test(test_span),
+	    cmocka_unit_test(test_cache),	cmocka_unit_test(test_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

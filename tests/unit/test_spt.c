@@ -360,7 +360,12 @@ static void test_no_writable_leaf_on_a_protected_frame(void **state)
 	lpae_fill(0x1000, L3_TABLE_A + 0x1000, TTBR_A, 0x40101000, L3_TABLE_A, ATTR_RW);
 	lpae_fill(0x200000, RAM_IPA + 0x5000, TTBR_A, 0x40101000, L3_TABLE_A + 0x1000, ATTR_RW);
 	assert_true(spt_mapped(0x1000) & AP_RO_BIT);
-	assert_false(spt_make_writable(0x1000));
+	check();
+	/* The level-2 entry it was read through changes: the shadows built from the frame go,
+	 * and with its last source, its write protection (I3). */
+	spt_guest_wrote(0x40101000 + 8, 8);
+	assert_false(spt_frame_protected(L3_TABLE_A + 0x1000));
+	assert_true(mapped(0x1000) && (spt_mapped(0x1000) & AP_RO_BIT) == 0);
 	check();
 }
 
@@ -526,11 +531,150 @@ static void test_fill_memo(void **state)
 	check();
 }
 
+/* A guest LPAE page descriptor of ipa with attrs, and the leaf kind spt_fill records of it
+ * (PERM: the one permission bit these tests grant). */
+#define PERM	     BIT(0)
+#define PAGE_OA_MASK (LPAE_OA_MASK & ~(u64)0xfff)
+
+static u64 page_d(u32 ipa, u64 attrs)
+{
+	return ipa | LPAE_VALID | LPAE_TYPE_TABLE | attrs;
+}
+
+/* put_desc: the guest's 8-byte descriptor at ipa is d. */
+static void put_desc(u32 ipa, u64 d)
+{
+	memcpy(ram + (ipa - RAM_IPA), &d, 8);
+}
+
+/* known_fill: lpae_fill of va through l2 and L3_TABLE_A, whose descriptor for va it writes,
+ * recording the leaf's kind. */
+static void known_fill(u32 va, u32 ipa, u32 l2, u64 attrs)
+{
+	u64 d = page_d(ipa, attrs);
+	put_desc(L3_TABLE_A + 8 * ((va >> 12) & 511), d);
+	struct spt_fill f = {.va = va, .ipa = ipa, .attrs = attrs, .nsrc = 3};
+	const paddr_t src[3] = {(u32)TTBR_A + 8 * (va >> 30), l2 + 8 * ((va >> 21) & 511),
+				L3_TABLE_A + 8 * ((va >> 12) & 511)};
+	f.shape = &lpae_shape;
+	f.src = src;
+	f.kind = (struct spt_leaf_kind){d & ~PAGE_OA_MASK, PAGE_OA_MASK, 0xfff, PERM, attrs};
+	spt_fill(&f);
+}
+
+/* The store shadows a miss alone when the memo of its shadow table knows the walk: a leaf
+ * of the memo's kind in the same last table, granting the access, mapping RAM. */
+static void test_fill_known(void **state)
+{
+	(void)state;
+	const u32 l2 = 0x40101000u;
+	setup(64);
+	spt_select(&(struct spt_key){.ttbr0 = TTBR_A, .asid = ASID_A, .mmu = true});
+	known_fill(0x1000, RAM_IPA + 0x5000, l2, ATTR_RW);
+	put_desc(L3_TABLE_A + 8 * 2, page_d(RAM_IPA + 0x6000, ATTR_RW));
+	assert_true(spt_fill_known(0x2abc, PERM));
+	paddr_t ipa;
+	assert_true(spt_translate(0x2abc, &ipa) && ipa == RAM_IPA + 0x6abc);
+	assert_true(spt_filled_as(0x2000, RAM_IPA + 0x6000, ATTR_RW));
+	/* Not the memo's kind, no leaf, a permission it does not grant, not RAM. */
+	put_desc(L3_TABLE_A + 8 * 3, page_d(RAM_IPA + 0x7000, ATTR_RO));
+	assert_false(spt_fill_known(0x3000, PERM));
+	assert_false(spt_fill_known(0x4000, PERM));
+	put_desc(L3_TABLE_A + 8 * 5, page_d(RAM_IPA + 0x8000, ATTR_RW));
+	assert_false(spt_fill_known(0x5000, PERM << 1));
+	put_desc(L3_TABLE_A + 8 * 6, page_d(RAM_IPA + RAM_SIZE, ATTR_RW));
+	assert_false(spt_fill_known(0x6000, PERM));
+	assert_false(mapped(0x3000) || mapped(0x4000) || mapped(0x5000) || mapped(0x6000));
+	/* No shadow table for the VA: nothing known. */
+	assert_false(spt_fill_known(0x200000, PERM));
+	/* A frame out of sync: its descriptors may have changed unseen. */
+	assert_true(spt_unsync(l2));
+	assert_false(spt_fill_known(0x5000, PERM));
+	spt_resync();
+	assert_true(spt_fill_known(0x5000, PERM));
+	/* A source gone voids the memo. */
+	spt_guest_wrote(l2, 8);
+	assert_false(mapped(0x1000));
+	put_desc(L3_TABLE_A + 8 * 1, page_d(RAM_IPA + 0x5000, ATTR_RW));
+	lpae_fill(0x7000, RAM_IPA + 0x9000, TTBR_A, l2, L3_TABLE_A, ATTR_RW);
+	assert_false(spt_fill_known(0x1000, PERM)); /* that fill recorded no kind */
+	check();
+}
+
+/* A short-descriptor memo holds for the 1 MiB its level-1 entry translates, not for the
+ * other half of the 2 MiB shadow table. */
+static void test_fill_known_short_halves(void **state)
+{
+	(void)state;
+	const u32 l1 = 0x40100000u, l2a = 0x40101000u, l2b = 0x40101400u;
+	setup(64);
+	spt_select(&(struct spt_key){.ttbr0 = l1, .asid = ASID_A, .mmu = true});
+	const u32 d1 = RAM_IPA + 0x5000 + 2, d2 = RAM_IPA + 0x6000 + 2; /* small pages */
+	memcpy(ram + (l2a + 4 * 2 - RAM_IPA), &d2, 4);
+	memcpy(ram + (l2b + 4 * 2 - RAM_IPA), &d2, 4);
+	struct spt_fill f = {.va = 0x1000, .ipa = RAM_IPA + 0x5000, .attrs = ATTR_RW, .nsrc = 2};
+	const paddr_t src[2] = {l1, l2a + 4};
+	memcpy(ram + (l2a + 4 - RAM_IPA), &d1, 4);
+	f.shape = &short_shape;
+	f.src = src;
+	f.kind = (struct spt_leaf_kind){d1 & 0xfff, 0xfffff000u, 0xfff, PERM, ATTR_RW};
+	spt_fill(&f);
+	assert_true(spt_fill_known(0x2000, PERM));
+	assert_false(spt_fill_known(0x102000, PERM)); /* through the other level-1 entry */
+	check();
+}
+
+/* A write refused by write protection alone: the leaf grants it, its frame is a table. */
+static void test_caught_write(void **state)
+{
+	(void)state;
+	const u32 l2 = 0x40101000u, alias = 0x3000;
+	setup(64);
+	spt_select(&(struct spt_key){.ttbr0 = TTBR_A, .asid = ASID_A, .mmu = true});
+	lpae_fill(0x1000, RAM_IPA + 0x5000, TTBR_A, l2, L3_TABLE_A, ATTR_RW);
+	lpae_fill(alias, L3_TABLE_A, TTBR_A, l2, L3_TABLE_A, ATTR_RW);
+	lpae_fill(0x4000, L3_TABLE_A, TTBR_A, l2, L3_TABLE_A, ATTR_RO);
+	paddr_t ipa = 0;
+	u8 *host = spt_caught_write(alias + 0x18, false, &ipa);
+	assert_true(host == ram + (L3_TABLE_A - RAM_IPA) + 0x18 && ipa == L3_TABLE_A + 0x18);
+	assert_null(spt_caught_write(alias, true, &ipa));   /* the guest grants PL1 only */
+	assert_null(spt_caught_write(0x4000, false, &ipa)); /* nor a write */
+	assert_null(spt_caught_write(0x1000, false, &ipa)); /* not a page table */
+	assert_null(spt_caught_write(0x5000, false, &ipa)); /* no leaf */
+	check();
+}
+
+/* Writes over fault entries remove nothing; they count towards flooding, and note the
+ * fixed page's VA when they may map it. */
+static void test_guest_wrote_faults(void **state)
+{
+	(void)state;
+	const u32 l2 = 0x40101000u, top = 0xffe01000u;
+	setup_flood(64, 3);
+	spt_select(&(struct spt_key){.ttbr0 = TTBR_A, .asid = ASID_A, .mmu = true});
+	lpae_fill(0x1000, RAM_IPA + 0x5000, TTBR_A, l2, L3_TABLE_A, ATTR_RW);
+	lpae_fill(top, RAM_IPA + 0x6000, TTBR_A, l2 + 0x1000, L3_TABLE_A + 0x1000, ATTR_RW);
+	spt_guest_wrote_faults(L3_TABLE_A + 8 * 7, 8);
+	assert_true(mapped(0x1000) && !spt_fixed_touched());
+	spt_guest_wrote_faults(L3_TABLE_A + 0x1000 + 8 * ((FIXED_VA >> 12) & 511), 8);
+	assert_true(mapped(top) && spt_fixed_touched());
+	spt_guest_wrote_faults(L3_TABLE_A + 8 * 8, 8);
+	assert_true(spt_frame_protected(L3_TABLE_A));
+	spt_guest_wrote_faults(L3_TABLE_A + 8 * 9, 8); /* the third: unshadowed */
+	assert_false(spt_frame_protected(L3_TABLE_A) || mapped(0x1000));
+	assert_false(spt_fixed_touched());
+	check();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_fill_and_fixed_page),
 	    cmocka_unit_test(test_fill_memo),
+	    cmocka_unit_test(test_fill_known),
+	    cmocka_unit_test(test_fill_known_short_halves),
+	    cmocka_unit_test(test_caught_write),
+	    cmocka_unit_test(test_guest_wrote_faults),
 	    cmocka_unit_test(test_reverse_map_and_write_protection),
 	    cmocka_unit_test(test_unsync_and_resync),
 	    cmocka_unit_test(test_guest_writes_remove_exactly),

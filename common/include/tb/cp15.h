@@ -64,6 +64,10 @@ CP15_REG32(par32, 0, c7, c4, 0)
 CP15_REG64(ttbr0_64, 0, c2)
 CP15_REG64(ttbr1_64, 1, c2)
 CP15_REG64(par64, 0, c7)
+/* PAR in its 64-bit format (B4.1.113, after a translation in a long-descriptor regime): F,
+ * set for a fault, and PA[39:12]. */
+#define PAR_F	    BIT64(0)
+#define PAR_PA_MASK (MASK64(40) & ~MASK64(12))
 /* Address translation operations (B4.2.4), write-only. */
 CP15_REG32(ats1cpr, 0, c7, c8, 0)
 CP15_REG32(ats1cpw, 0, c7, c8, 1)

@@ -61,6 +61,21 @@ static inline enum pt_kind pt_desc_kind(const struct pt_format *f, u64 d, unsign
 	return (enum pt_kind)f->level[li].kind[d & PT_TYPE_MASK];
 }
 
+/* pt_fault_types: the descriptor types that are fault entries at every level of format f
+ * (bit t for type t): no walk goes through such a descriptor. */
+static inline u32 pt_fault_types(const struct pt_format *f)
+{
+	u32 types = BIT(PT_TYPES) - 1u;
+	for (unsigned li = 0; li < f->nlevels; li++) {
+		for (u32 t = 0; t < PT_TYPES; t++) {
+			if (f->level[li].kind[t] != PT_INVALID) {
+				types &= ~BIT(t);
+			}
+		}
+	}
+	return types;
+}
+
 /* pt_next_table: the table a PT_TABLE descriptor d of format f points to. */
 static inline paddr_t pt_next_table(const struct pt_format *f, u64 d)
 {

@@ -24,6 +24,8 @@ struct decoded_access {
 	u8 wb_reg;
 	u32 wb_value;
 	bool unprivileged; /* LDRT/STRT/LDRBT/STRBT/LDRHT/STRHT/LDRSBT/LDRSHT: checked as PL0 */
+	u32 span; /* bytes stored from op[0].addr up when every operation stores right after
+		   * the one before (STR, STRD, STM); 0 otherwise */
 };
 
 /* reg_fn: value of register n (0..15) as the instruction reads it (r15 = pc + 8). */
@@ -33,5 +35,36 @@ typedef u32 (*decode_reg_fn)(void *ctx, unsigned n);
  * is not a load/store the hypervisor can emulate. */
 bool decode_a32_ldst(u32 insn, decode_reg_fn reg, void *ctx, struct decoded_access *out, char *err,
 		     size_t errlen);
+
+/* A cache of decodings by instruction address, for the instructions that trap again and
+ * again (stores to write-protected page tables). An entry is an instruction's decoding with
+ * its base register as zero: it holds for any base value when decoding read no other
+ * register (immediate and PC-relative offsets, block transfers), so it is kept only then. */
+#define DECODE_CACHE_ENTRIES 8
+
+struct decode_cache {
+	struct decode_cached {
+		bool valid;
+		u8 base; /* the base register (Rn) */
+		u32 pc, insn;
+		struct decoded_access rel; /* addresses and writeback value relative to base */
+	} e[DECODE_CACHE_ENTRIES];
+};
+
+/* decode_cache_find: the entry of c for insn fetched from pc, NULL if c has none. */
+static inline const struct decode_cached *decode_cache_find(const struct decode_cache *c, u32 pc,
+							    u32 insn)
+{
+	const struct decode_cached *e = &c->e[(pc >> 2) % DECODE_CACHE_ENTRIES];
+	return e->valid && e->pc == pc && e->insn == insn ? e : NULL;
+}
+
+/* decode_a32_cached: decode_a32_ldst of insn, fetched from pc, through cache c: the
+ * decoding, in c or else in *own, whose addresses and writeback value are *bias more than it
+ * holds; NULL (with err) if the instruction is refused. */
+const struct decoded_access *decode_a32_cached(struct decode_cache *c, u32 pc, u32 insn,
+					       decode_reg_fn reg, void *ctx, u32 *bias,
+					       struct decoded_access *own, char *err,
+					       size_t errlen);
 
 #endif
