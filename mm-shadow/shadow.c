@@ -106,7 +106,8 @@ static struct {
 	struct shape_memo shapes[2];
 	u32 next_shape;
 	struct decode_cache decodes; /* the loads and stores caught (decode_guest) */
-	u32 fault_types[2];	     /* pt_fault_types of the short and LPAE formats */
+	u32 desc_bytes;		     /* of the guest's format (format_changed) */
+	u32 fault_types;	     /* its pt_fault_types */
 	struct spt_key key; /* the address space the guest runs in (guest_key), kept current */
 	u32 trampoline;	    /* host PA of the trampoline page */
 	/* Options. */
@@ -120,7 +121,7 @@ static struct {
 /* ---- what the store asks of the hypervisor ---- */
 
 /* The descriptor write completes before the TLB maintenance (B3.10.1); every trap path
- * ends with a DSB (shadow_trap), which completes the maintenance before the guest runs. */
+ * ends with a DSB (shadow_trap_done), which completes the maintenance before the guest runs. */
 void spt_hw_flush_va(u32 va, u32 hw_asid)
 {
 	dsb();
@@ -297,10 +298,20 @@ static void program_hardware(void)
 	isb();
 }
 
+/* format_set: what caught writes need of the guest's translation-table format (TTBCR.EAE):
+ * its descriptor size and the types that are fault entries at every level. */
+static void format_set(void)
+{
+	const struct pt_format *f = guest_lpae() ? &pt_lpae_s1 : &pt_short;
+	sh.desc_bytes = f->desc_bytes;
+	sh.fault_types = pt_fault_types(f);
+}
+
 /* regime_changed: what every address space's translation depends on changed (TTBR1,
  * TTBCR, TEX remap, the access flag): no shadow is valid any more. */
 static void regime_changed(void)
 {
+	format_set();
 	check_reserved_va();
 	spt_drop_roots();
 	switch_space();
@@ -345,6 +356,7 @@ static int shadow_setup(struct vm *vm)
 {
 	sh.vm = vm;
 	memset(&sh.g, 0, sizeof(sh.g));
+	format_set();
 	/* The guest's reset state, just written by the core (vcpu_reset). */
 	sh.g.s1.sctlr = read_sctlr();
 	sh.g.prrr = read_prrr();
@@ -355,8 +367,6 @@ static int shadow_setup(struct vm *vm)
 	}
 	build_trampoline();
 	attrs_init();
-	sh.fault_types[0] = pt_fault_types(&pt_short);
-	sh.fault_types[1] = pt_fault_types(&pt_lpae_s1);
 	struct spt_config c = {
 	    .pool_pages = sh.pool_pages,
 	    .flood_writes = sh.flood,
@@ -439,7 +449,7 @@ static void fill(u32 va, const struct s1_result *r)
 							MASK(r->size_shift), r->perms, f.attrs};
 		}
 	}
-	spt_fill(&f); /* the DSB that completes it ends the trap (shadow_trap) */
+	spt_fill(&f); /* the DSB that completes it ends the trap (shadow_trap_done) */
 }
 
 /* known_check: with shadow.check set, the leaf that the store installed alone for a miss
@@ -581,8 +591,10 @@ static __attribute__((noinline)) void emulate_across(struct vcpu *v, const struc
 /* emulate_in_page: the stores of da, bias more than it says, done for the guest if they all
  * fall in the page of far, whose IPA is far_ipa and host address far_at; the shadow store
  * told what changed. False (nothing done) if they do not. */
-static inline bool emulate_in_page(struct vcpu *v, const struct decoded_access *da, u32 bias,
-				   u32 far, paddr_t far_ipa, u8 *far_at)
+static inline __attribute__((always_inline)) bool emulate_in_page(struct vcpu *v,
+								  const struct decoded_access *da,
+								  u32 bias, u32 far,
+								  paddr_t far_ipa, u8 *far_at)
 {
 	u32 first = da->op[0].addr + bias;
 	if (da->span == 0 || ((first ^ far) & ~PAGE_OFFSET_MASK) != 0 ||
@@ -591,14 +603,20 @@ static inline bool emulate_in_page(struct vcpu *v, const struct decoded_access *
 	}
 	u8 *h = far_at + (first - far);
 	/* Were the descriptors it overwrites all fault entries (nothing built from them)? */
-	u32 dbytes = guest_lpae() ? 8 : 4, faults = sh.fault_types[dbytes == 8];
+	u32 dbytes = sh.desc_bytes, faults = sh.fault_types;
 	bool was_faults = true;
 	for (const u8 *d = h - (first & (dbytes - 1)); d < h + da->span; d += dbytes) {
 		was_faults &= ((faults >> (*(const u32 *)d & PT_TYPE_MASK)) & 1u) != 0;
 	}
-	for (u32 i = 0; i < da->n; i++) {
-		store_value(h, vcpu_reg(v, da->op[i].reg), da->op[i].size);
-		h += da->op[i].size;
+	if ((first & 3) == 0 && da->span == 4 * da->n) { /* words: STR, STRD, STM */
+		for (u32 i = 0; i < da->n; i++) {
+			((u32 *)h)[i] = vcpu_reg(v, da->op[i].reg);
+		}
+	} else {
+		for (u32 i = 0; i < da->n; i++) {
+			store_value(h + (da->op[i].addr - da->op[0].addr),
+				    vcpu_reg(v, da->op[i].reg), da->op[i].size);
+		}
 	}
 	if (was_faults) {
 		spt_guest_wrote_faults(far_ipa + (first - far), da->span);
@@ -745,20 +763,36 @@ static void own_abort(struct vcpu *v, bool data, u32 hw_fsr, u32 far)
 	counter_inc(&shadow_values[SH_genuine_faults]);
 }
 
-/* caught_write: the fast path of a write to a protected guest page table, known from the
- * shadow leaf alone (it holds what the guest's tables granted): true if handled. LDRT and
- * STRT take the slow path, which checks them as PL0. */
+/* caught_write_slow: caught_write of a write to ipa (host address host) that is not a PL1
+ * store the decode cache knows, all in far's page. */
+static __attribute__((noinline)) bool caught_write_slow(struct vcpu *v, u32 spsr, bool pl0, u32 far,
+							paddr_t ipa, u8 *host)
+{
+	struct ldst l;
+	if (sh.sync == SYNC_UNSYNC || pl0) {
+		pt_write(v, spsr, pl0, far, ipa, host, NULL);
+		return true;
+	}
+	if (!decode_guest(v, spsr, &l) || l.da->unprivileged) {
+		return false;
+	}
+	pt_write(v, spsr, pl0, far, ipa, host, &l);
+	return true;
+}
+
+/* caught_write: a write to a protected guest page table, known from the shadow leaf alone
+ * (it holds what the guest's tables granted): true if handled. LDRT and STRT take the slow
+ * path, which checks them as PL0. */
 static __attribute__((noinline)) bool caught_write(struct vcpu *v, u32 spsr, bool pl0, u32 far)
 {
 	paddr_t ipa;
-	struct ldst l;
 	u32 insn;
 	const struct decode_cached *e;
 	u8 *host = spt_caught_write(far, pl0, &ipa);
 	if (host == NULL) {
 		return false;
 	}
-	/* The most frequent: a PL1 store that trapped before, in one page, emulated. */
+	/* The most frequent: a PL1 store that trapped before, all in one page, emulated. */
 	if (sh.sync == SYNC_EMULATE && !pl0 && (spsr & PSR_T) == 0 && guest_insn(v, &insn) &&
 	    (e = decode_cache_find(&sh.decodes, v->tf->pc, insn)) != NULL && !e->rel.unprivileged) {
 		u32 bias = vcpu_reg(v, e->base);
@@ -771,15 +805,7 @@ static __attribute__((noinline)) bool caught_write(struct vcpu *v, u32 spsr, boo
 			return true;
 		}
 	}
-	if (sh.sync == SYNC_UNSYNC || pl0) {
-		pt_write(v, spsr, pl0, far, ipa, host, NULL);
-		return true;
-	}
-	if (!decode_guest(v, spsr, &l) || l.da->unprivileged) {
-		return false;
-	}
-	pt_write(v, spsr, pl0, far, ipa, host, &l);
-	return true;
+	return caught_write_slow(v, spsr, pl0, far, ipa, host);
 }
 
 /* pl1_rw_pl0_ro: the short format's "PL1 read/write, PL0 read-only" (no LPAE encoding). */
@@ -1415,37 +1441,47 @@ static __attribute__((noinline)) void check_store(void)
 	}
 }
 
-static void shadow_trap(struct vcpu *v, u32 hsr)
+/* shadow_trap_done: the end of every trap the module handles. */
+static inline __attribute__((always_inline)) void shadow_trap_done(void)
 {
-	switch (hsr_ec(hsr)) {
-	case EC_CP15_32:
-		if ((hsr & (CP32_CRN_MASK | ISS_CP_READ)) == CP32_TLB_WRITE) {
-			tlb_trap(v, hsr);
-		} else {
-			cp15_32(v, hsr);
-		}
-		break;
-	case EC_CP15_64:
-		cp15_64(v, hsr);
-		break;
-	case EC_HVC:
-		if (hsr == HSR_TRAMPOLINE(HVC_DABT) && from_trampoline(v, VEC_DABT)) {
-			trampoline_dabt(v); /* the most frequent trap: misses */
-		} else if (hsr == HSR_TRAMPOLINE(HVC_PABT) && from_trampoline(v, VEC_PABT)) {
-			trampoline_pabt(v);
-		} else {
-			trap_core(v, hsr); /* SMCCC; any other HVC is refused there */
-			return;
-		}
-		break;
-	default:
-		trap_core(v, hsr);
-		return;
-	}
 	dsb(); /* the TLB maintenance of this trap is complete before the guest runs */
 	if (sh.check_every != 0 && --sh.check_countdown == 0) {
 		check_store();
 	}
+}
+
+/* shadow_hvc: the trampoline's HVCs (the guest's aborts); any other goes to the core
+ * (SMCCC; any other HVC is refused there). */
+static void shadow_hvc(struct vcpu *v, u32 hsr)
+{
+	if (hsr == HSR_TRAMPOLINE(HVC_DABT) && from_trampoline(v, VEC_DABT)) {
+		trampoline_dabt(v); /* the most frequent trap: misses */
+	} else if (hsr == HSR_TRAMPOLINE(HVC_PABT) && from_trampoline(v, VEC_PABT)) {
+		trampoline_pabt(v);
+	} else {
+		trap_core(v, hsr);
+		return;
+	}
+	shadow_trap_done();
+}
+
+/* shadow_cp15_32: a trapped MCR/MRC: TLB maintenance (HCR.TTLB), or a translation register
+ * (HCR.TVM, HSTR). */
+static void shadow_cp15_32(struct vcpu *v, u32 hsr)
+{
+	if ((hsr & (CP32_CRN_MASK | ISS_CP_READ)) == CP32_TLB_WRITE) {
+		tlb_trap(v, hsr);
+	} else {
+		cp15_32(v, hsr);
+	}
+	shadow_trap_done();
+}
+
+/* shadow_cp15_64: a trapped MCRR/MRRC (TTBR0/TTBR1). */
+static void shadow_cp15_64(struct vcpu *v, u32 hsr)
+{
+	cp15_64(v, hsr);
+	shadow_trap_done();
 }
 
 static bool shadow_va_to_ipa(struct vcpu *v UNUSED, u32 va, bool write UNUSED, paddr_t *ipa)
@@ -1498,6 +1534,13 @@ static void shadow_guest_wrote(paddr_t ipa, u32 len)
 	}
 }
 
+static const struct mm_trap shadow_traps[] = {
+    {EC_CP15_32, shadow_cp15_32},
+    {EC_CP15_64, shadow_cp15_64},
+    {EC_HVC, shadow_hvc},
+    {0, NULL},
+};
+
 static const struct mm_module shadow_module = {
     .name = "shadow",
     .options_help =
@@ -1512,8 +1555,7 @@ static const struct mm_module shadow_module = {
 	"                              trap (default 0: never; 1: after every trap, slow)",
     .parse_option = shadow_option,
     .setup = shadow_setup,
-    .ec_mask = BIT64(EC_CP15_32) | BIT64(EC_CP15_64) | BIT64(EC_HVC),
-    .trap = shadow_trap,
+    .traps = shadow_traps,
     .va_to_ipa = shadow_va_to_ipa,
     .guest_reg = shadow_guest_reg,
     .guest_wrote = shadow_guest_wrote,

@@ -1207,7 +1207,7 @@ static void frame_unshadow(u32 frame)
 static inline u32 written_frame(paddr_t ipa, u32 bytes)
 {
 	u32 frame = frame_of_ipa(ipa); /* s.nframes or more for an IPA below RAM */
-	SPT_ASSERT((ipa & PAGE_OFFSET_MASK) + bytes <= PAGE_SIZE_4K);
+	SPT_ASSERT(((u32)ipa & PAGE_OFFSET_MASK) + bytes <= PAGE_SIZE_4K);
 	if (frame >= s.nframes || s.frames[frame].nsrc == 0 || s.frames[frame].oos != 0) {
 		return SPT_NO_PAGE; /* no page table, or out of sync: compared at the resync */
 	}

@@ -263,14 +263,19 @@ static bool stage2_va_to_ipa(struct vcpu *v UNUSED, u32 va, bool write UNUSED, p
 	return guest_s1_translate(va, ipa);
 }
 
+static const struct mm_trap stage2_traps[] = {
+    {EC_DABT_LOW, stage2_trap},
+    {EC_PABT_LOW, stage2_trap},
+    {0, NULL},
+};
+
 static const struct mm_module stage2_module = {
     .name = "stage2",
     .options_help = "  stage2.fill=lazy|eager  map guest RAM on first touch (default) or at boot\n"
 		    "  stage2.page=4k|2m       largest stage-2 mapping (default 2m)",
     .parse_option = stage2_option,
     .setup = stage2_setup,
-    .ec_mask = BIT64(EC_DABT_LOW) | BIT64(EC_PABT_LOW),
-    .trap = stage2_trap,
+    .traps = stage2_traps,
     .va_to_ipa = stage2_va_to_ipa,
     .counters = &stage2_block,
 };

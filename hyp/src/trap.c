@@ -93,8 +93,17 @@ _Static_assert(offsetof(struct vcpu, tf) == 0, "entry.S: hyp_vcpu.tf");
 void trap_init(const struct mm_module *mm)
 {
 	for (u32 ec = 0; ec < EC_COUNT; ec++) {
-		trap_routes[ec].handle = ((mm->ec_mask >> ec) & 1) != 0 ? mm->trap : core_route(ec);
+		trap_routes[ec].handle = core_route(ec);
 		trap_routes[ec].class = class_of(ec);
+	}
+	for (const struct mm_trap *t = mm->traps; t->handle != NULL; t++) {
+		if (t->ec >= EC_COUNT) {
+			hyp_fatal(
+			    "memory module %s: a handler for exception class 0x%x, which does "
+			    "not exist",
+			    mm->name, t->ec);
+		}
+		trap_routes[t->ec].handle = t->handle;
 	}
 }
 

@@ -2,8 +2,9 @@
  * on the guest's own LPAE tables: a shadow miss (first touch of a page), a page-table write
  * (a descriptor stored through a mapping of the guest's own level-3 table, a batch of n
  * ending with a TLBIALL: under shadow.sync=emulate with shadow.flood=0 each is caught and
- * emulated; the other settings let most through), a trapped TLBIMVA of a shadowed page, and
- * a switch to a cached root (TTBR0 written back to an address space already shadowed).
+ * emulated; the other settings let most through), a trapped TLBIMVA of a shadowed page, a
+ * shadowed page's descriptor rewritten (each caught write removes a shadow entry), and a
+ * switch to a cached root (TTBR0 written back to an address space already shadowed).
  * Hypervisor only; n=<ops per phase>, at most 1000. Prints "COST <event> <per-op> <ops>
  * <event-count>", the cost of an empty snapshot bracket subtracted. */
 #include "rt.h"
@@ -34,10 +35,12 @@ static int i_hyp;
 static u64 bracket;
 static struct pt_regime regime;
 
-static const char *const phases[] = {"shadow_miss", "pt_write", "tlbimva", "root_switch"};
+static const char *const phases[] = {"shadow_miss", "pt_write", "tlbimva", "pt_remap",
+				     "root_switch"};
 
 /* measured: does this run measure phase event? only=<event> measures one (for profiling);
- * the others do not run, except the misses that shadow the pages the TLBIMVAs name. */
+ * the others do not run, except the misses that shadow the pages the TLBIMVAs and the
+ * remaps name. */
 static bool measured(const char *event)
 {
 	for (u32 i = 0; i < ARRAY_SIZE(phases); i++) {
@@ -149,6 +152,25 @@ static void tlbimvas(u32 n)
 	report("tlbimva", n, "shadow.tlbi_mva");
 }
 
+/* pt_remaps: the descriptor of each page the misses shadowed rewritten read-only (as an
+ * mprotect does) through the alias of its (write-protected) table, then one TLB operation:
+ * each caught write removes a shadow entry. */
+static void pt_remaps(u32 n)
+{
+	const u64 ro = ((u64)LPAE_AP_RO_PL1 << LPAE_AP_SHIFT) |
+		       ((u64)LPAE_SH_INNER << LPAE_SH_SHIFT) | LPAE_AF | LPAE_NG;
+	rt_snapshot(s0);
+	for (u32 i = 0; i < n; i++) {
+		u32 slot = miss_slot(i);
+		u64 d = pt_lpae_s1.make_leaf(frame(slot), 2, ro);
+		__asm__ volatile("strd %0, %H0, [%1]" ::"r"(d), "r"(ALIAS_VA + slot * 8)
+				 : "memory");
+	}
+	rt_tlb_flush_all();
+	rt_snapshot(s1);
+	report("pt_remap", n, "shadow.pt_writes_caught");
+}
+
 /* root_switches: both address spaces shadowed once, then n switches between them. */
 static void root_switches(u32 n)
 {
@@ -191,7 +213,7 @@ int main(void)
 
 	/* First touch of n pages: one shadow miss and fill each (the TLBIMVAs below are of
 	 * shadowed pages, as the event is defined). */
-	if (measured("shadow_miss") || measured("tlbimva")) {
+	if (measured("shadow_miss") || measured("tlbimva") || measured("pt_remap")) {
 		rt_snapshot(s0);
 		for (u32 i = 0; i < n; i++) {
 			sum +=
@@ -207,6 +229,9 @@ int main(void)
 	}
 	if (measured("tlbimva")) {
 		tlbimvas(n);
+	}
+	if (measured("pt_remap")) {
+		pt_remaps(n);
 	}
 	if (measured("root_switch")) {
 		root_switches(n);

@@ -9,6 +9,12 @@
 #include "hyp/vm.h"
 #include "tb/types.h"
 
+/* An exception class (HSR.EC) a module handles, and its handler. */
+struct mm_trap {
+	u32 ec;
+	void (*handle)(struct vcpu *v, u32 hsr);
+};
+
 struct mm_module {
 	const char *name;
 	/* One line per option, for error messages and docs. */
@@ -19,11 +25,11 @@ struct mm_module {
 	 * the vCPU's registers have been reset) and OR into vm->hcr / vm->hstr the trap bits the
 	 * module needs. 0 or a negative error. */
 	int (*setup)(struct vm *vm);
-	/* ec_mask: bit n set = traps with EC n go to the module's trap() instead of the core. */
-	u64 ec_mask;
-	/* trap: handle a trap of an EC in ec_mask; one it does not want goes to trap_core()
+	/* traps: the exception classes the module handles instead of the core, each with its
+	 * handler, up to one whose handler is NULL. The trap entry calls a handler directly
+	 * (entry.S, a table by HSR.EC); one that does not want a trap gives it to trap_core()
 	 * (trap.h). The guest resumes at v->tf->pc. */
-	void (*trap)(struct vcpu *v, u32 hsr);
+	const struct mm_trap *traps;
 	/* va_to_ipa: the IPA the guest's current stage 1 gives va for a read (or write); false if
 	 * the guest's own translation faults. */
 	bool (*va_to_ipa)(struct vcpu *v, u32 va, bool write, paddr_t *ipa);

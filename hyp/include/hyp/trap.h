@@ -42,7 +42,7 @@ bool guest_s1_translate(u32 va, paddr_t *ipa);
 bool guest_read_insn(struct vcpu *v, u32 pc, u32 *insn);
 
 struct mm_module;
-/* trap_init: route every exception class to the module (its ec_mask) or the core. */
+/* trap_init: route every exception class to the module (its traps) or the core. */
 void trap_init(const struct mm_module *mm);
 /* trap_counters_refresh: fold the per-class trap counts into the "trap" counter block. */
 void trap_counters_refresh(void);
