@@ -22,7 +22,8 @@ BOUNDS = {
 # description, bound or None).
 SHADOW_COMMAND = 'make run GUEST=shcost MM=shadow HYP="shadow.sync={sync}" APPEND="n=1000"'
 SHADOW_ROWS = [
-    ("shadow_miss", None, "shadow miss (first touch of a page: trampoline, guest walk, fill)", 250),
+    ("shadow_miss", None, "shadow miss (first touch of a page: trampoline, fill from the memo "
+     "or a guest walk)", 250),
     ("pt_write", 0, "caught page-table write, each (STRD of a new descriptor over a fault "
      "entry of a write-protected guest table, `shadow.flood=0`: every one caught; the "
      "batch's closing TLBIALL included)", 300),
