@@ -578,13 +578,18 @@ static __attribute__((noinline)) void emulate_across(struct vcpu *v, const struc
 		store_value(host[i], vcpu_reg(v, da->op[i].reg), da->op[i].size);
 	}
 	/* The shadow store learns of each run of bytes written in one frame once. */
+	bool fixed = false;
 	for (u32 i = 0, first = 0; i < da->n; i++) {
 		bool run_ends = i + 1 == da->n || ipa[i + 1] != ipa[i] + da->op[i].size ||
 				(ipa[i + 1] & PAGE_OFFSET_MASK) == 0;
 		if (run_ends) {
-			spt_guest_wrote(ipa[first], (u32)(ipa[i] - ipa[first]) + da->op[i].size);
+			fixed |= spt_guest_wrote(ipa[first],
+						 (u32)(ipa[i] - ipa[first]) + da->op[i].size);
 			first = i + 1;
 		}
+	}
+	if (fixed) {
+		check_reserved_va();
 	}
 }
 
@@ -618,10 +623,9 @@ static inline __attribute__((always_inline)) bool emulate_in_page(struct vcpu *v
 				    vcpu_reg(v, da->op[i].reg), da->op[i].size);
 		}
 	}
-	if (was_faults) {
-		spt_guest_wrote_faults(far_ipa + (first - far), da->span);
-	} else {
-		spt_guest_wrote(far_ipa + (first - far), da->span);
+	paddr_t ipa = far_ipa + (first - far);
+	if (was_faults ? spt_guest_wrote_faults(ipa, da->span) : spt_guest_wrote(ipa, da->span)) {
+		check_reserved_va(); /* the guest may now map the trampoline's VA */
 	}
 	return true;
 }
@@ -661,9 +665,6 @@ static void pt_write(struct vcpu *v, u32 spsr, bool pl0, u32 far, paddr_t ipa, u
 	if (decoded != NULL || decode_guest(v, spsr, &l)) {
 		emulate_stores(v, decoded != NULL ? decoded : &l, pl0, far, ipa, host);
 		counter_inc(&shadow_values[SH_pt_writes_emulated]);
-		if (spt_fixed_touched()) {
-			check_reserved_va();
-		}
 		return;
 	}
 	/* Thumb, or an instruction the decoder refuses: out of sync until the next
@@ -799,9 +800,6 @@ static __attribute__((noinline)) bool caught_write(struct vcpu *v, u32 spsr, boo
 		if (emulate_in_page(v, &e->rel, bias, far, ipa, host)) {
 			step_past(v, &e->rel, bias);
 			counter_inc(&shadow_values[SH_pt_writes_emulated]);
-			if (spt_fixed_touched()) {
-				check_reserved_va();
-			}
 			return true;
 		}
 	}
@@ -1521,15 +1519,16 @@ static bool shadow_guest_reg(struct vcpu *v UNUSED, enum guest_reg reg, u64 *val
  * shadows of the protected frames' descriptors go (frames out of sync: their resync). */
 static void shadow_guest_wrote(paddr_t ipa, u32 len)
 {
+	bool fixed = false;
 	while (len != 0) {
 		u32 chunk = PAGE_SIZE_4K - (u32)(ipa & PAGE_OFFSET_MASK);
 		chunk = chunk < len ? chunk : len;
-		spt_guest_wrote(ipa, chunk);
+		fixed |= spt_guest_wrote(ipa, chunk);
 		ipa += chunk;
 		len -= chunk;
 	}
 	dsb(); /* the removals' TLB maintenance complete before the guest runs */
-	if (spt_fixed_touched()) {
+	if (fixed) {
 		check_reserved_va();
 	}
 }

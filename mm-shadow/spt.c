@@ -8,7 +8,8 @@
  *      page), registered on the chain of their frame: a change to any of them is seen;
  *   I3 a frame with sources and not out of sync has no writable leaf (write protection);
  *   I4 a page's nvalid counts its valid entries; the free list holds every unused page;
- *      every source chain holds exactly its frame's sources, counted in its nsrc;
+ *      every source chain holds exactly its frame's sources, counted in its nsrc (and
+ *      those whose range holds the fixed page's VA in its nfixed);
  *   I5 a level-3 page's fill memo, while current, names one of the page's own sources
  *      (spt_check verifies the leaf run; the upper descriptors are covered by I2);
  *   I6 every leaf equals what a walk of the guest's tables gave when it was built from
@@ -88,7 +89,10 @@ struct spt_frame {
 	u16 nsrc;
 	u8 oos;	  /* out-of-sync slot + 1 */
 	u8 flood; /* writes caught since a fill last read one of its descriptors (frame_unshadow) */
+	u16 nfixed; /* of its sources, those whose range holds the fixed page's VA */
+	u16 unused;
 };
+_Static_assert(sizeof(struct spt_frame) == 16, "frames indexed by a shift");
 
 struct spt_root {
 	struct spt_key key;
@@ -348,6 +352,7 @@ static void src_unlink(u32 pg, u32 k)
 		src_at(src->next)->prev = src->prev;
 	}
 	src->used = false;
+	f->nfixed -= src->fixed ? 1 : 0;
 	epoch_advance();
 	SPT_ASSERT(f->nsrc > 0);
 	if (--f->nsrc == 0) { /* no page table any more: its leaves writable again (I3) */
@@ -420,6 +425,7 @@ static bool src_attach(u32 pg, u32 va, paddr_t ipa, const struct spt_shape *shap
 		src_at(f->srcs)->prev = id;
 	}
 	f->srcs = id;
+	f->nfixed += src->fixed ? 1 : 0;
 	if (f->nsrc++ == 0 && f->oos == 0) {
 		f->flood = 0;
 		frame_set_ro(frame, true);
@@ -1124,7 +1130,7 @@ bool spt_frame_protected(paddr_t ipa)
 }
 
 /* zap_shaped: remove the shadow of [va, va + size), a range source id shaped, from its
- * root, noting whether it held the fixed page's VA (spt_fixed_touched). */
+ * root, noting whether it held the fixed page's VA (fixed_touched). */
 static void zap_shaped(u32 id, u32 va, u64 size)
 {
 	if (va <= s.c.fixed_va && s.c.fixed_va - va < size) {
@@ -1201,6 +1207,8 @@ static void frame_unshadow(u32 frame)
 	/* Its last source gone, its leaves are writable again (src_unlink). */
 }
 
+static bool fixed_touched(void);
+
 /* written_frame: the frame of a guest write at ipa (bytes in one frame) if the write is
  * the store's business: a page table in sync, not unshadowed by this write (flooding);
  * SPT_NO_PAGE otherwise. */
@@ -1218,32 +1226,37 @@ static inline u32 written_frame(paddr_t ipa, u32 bytes)
 	return frame;
 }
 
-void spt_guest_wrote(paddr_t ipa, u32 bytes)
+bool spt_guest_wrote(paddr_t ipa, u32 bytes)
 {
 	u32 frame = written_frame(ipa, bytes);
 	if (frame != SPT_NO_PAGE) {
 		frame_wrote(frame, (u32)ipa & PAGE_OFFSET_MASK, bytes);
 	}
+	return fixed_touched();
 }
 
-void spt_guest_wrote_faults(paddr_t ipa, u32 bytes)
+bool spt_guest_wrote_faults(paddr_t ipa, u32 bytes)
 {
 	u32 frame = written_frame(ipa, bytes), va, size;
 	if (frame == SPT_NO_PAGE) {
-		return;
+		return fixed_touched();
 	}
 	/* Nothing to remove (I2: every shadow was built through descriptors that hold what
 	 * its walk read); the guest may now map the fixed page's VA. */
-	for (u32 id = s.frames[frame].srcs; id != 0; id = src_at(id)->next) {
+	for (u32 id = s.frames[frame].nfixed != 0 ? s.frames[frame].srcs : 0; id != 0;
+	     id = src_at(id)->next) {
 		const struct spt_src *src = src_at(id);
 		if (src->fixed && src_range(src, (u32)ipa & PAGE_OFFSET_MASK, bytes, &va, &size) &&
 		    va <= s.c.fixed_va && s.c.fixed_va - va < size) {
 			s.fixed_touched = true;
 		}
 	}
+	return fixed_touched();
 }
 
-bool spt_fixed_touched(void)
+/* fixed_touched: did the guest's writes since the last call change descriptors that
+ * translate the fixed page's VA (the guest may now map it)? Clears the flag. */
+static bool fixed_touched(void)
 {
 	bool t = s.fixed_touched;
 	s.fixed_touched = false;
@@ -1310,7 +1323,7 @@ static __attribute__((noinline)) bool resync_frames(void)
 		}
 		counter_inc(&shadow_values[SH_resyncs]);
 	}
-	return spt_fixed_touched();
+	return fixed_touched();
 }
 
 bool spt_resync(void)
@@ -1466,7 +1479,7 @@ const char *spt_check(void)
 			}
 			chained++;
 		}
-		u32 nsrc = 0;
+		u32 nsrc = 0, nfixed = 0;
 		for (u32 id = f->srcs; id != 0; id = src_at(id)->next) {
 			const struct spt_src *src = src_at(id);
 			if (!src->used || src->frame != fr || s.pages[src_page(id)].level == 0) {
@@ -1474,8 +1487,9 @@ const char *spt_check(void)
 				       "page";
 			}
 			nsrc++;
+			nfixed += src->fixed ? 1 : 0;
 		}
-		if (nsrc != f->nsrc) {
+		if (nsrc != f->nsrc || nfixed != f->nfixed) {
 			return "a frame's source count is wrong";
 		}
 		if (f->oos != 0 && (f->nsrc == 0 || s.oos_frame[f->oos - 1] != fr + 1)) {

@@ -124,24 +124,22 @@ bool spt_write_granted(u32 va, bool pl0, paddr_t *ipa);
 bool spt_frame_protected(paddr_t ipa);
 /* spt_guest_wrote: the guest's descriptors at [ipa, ipa+bytes) changed (a caught write,
  * emulated; nothing to do unless its frame is a page table in sync): every shadow entry
- * built from them is removed, or, at the frame's
- * config.flood_writes-th write since a fill last went through it, every shadow built from
- * the frame (it is no page table any more: shadow.unshadowed). */
-void spt_guest_wrote(paddr_t ipa, u32 bytes);
+ * built from them is removed, or, at the frame's config.flood_writes-th write since a fill
+ * last went through it, every shadow built from the frame (it is no page table any more:
+ * shadow.unshadowed). True if the changed descriptors translate the fixed page's VA (the
+ * guest may now map it). */
+bool spt_guest_wrote(paddr_t ipa, u32 bytes);
 /* spt_guest_wrote_faults: spt_guest_wrote of a write that changed only descriptors that
  * were fault entries at every level (nothing was built from them): nothing to remove. */
-void spt_guest_wrote_faults(paddr_t ipa, u32 bytes);
-/* spt_fixed_touched: did a guest write since the last call change descriptors that
- * translate the fixed page's VA (the guest may now map it)? Clears the flag. */
-bool spt_fixed_touched(void);
+bool spt_guest_wrote_faults(paddr_t ipa, u32 bytes);
 /* spt_unsync: lift the write protection of the frame of ipa until the next spt_resync,
  * keeping a snapshot of it; false if no snapshot slot is free (emulate instead). */
 bool spt_unsync(paddr_t ipa);
 /* spt_resync: bring every out-of-sync frame back: the descriptors that differ from its
  * snapshot have their shadows removed (all of the frame's, and it is no page table any
- * more, from the config.flood_writes-th), and the frame is write-protected again. Returns
- * spt_fixed_touched(). After it no shadow entry is stale (spt.c, I6): this is all that
- * the guest's TLB maintenance asks of the store, whatever entries it names. */
+ * more, from the config.flood_writes-th), and the frame is write-protected again. True if a
+ * changed descriptor translates the fixed page's VA. After it no shadow entry is stale (spt.c, I6):
+ * this is all that the guest's TLB maintenance asks of the store, whatever entries it names. */
 bool spt_resync(void);
 
 /* spt_drop_roots: forget every root (the guest's translation regime itself changed). */

@@ -654,15 +654,14 @@ static void test_guest_wrote_faults(void **state)
 	spt_select(&(struct spt_key){.ttbr0 = TTBR_A, .asid = ASID_A, .mmu = true});
 	lpae_fill(0x1000, RAM_IPA + 0x5000, TTBR_A, l2, L3_TABLE_A, ATTR_RW);
 	lpae_fill(top, RAM_IPA + 0x6000, TTBR_A, l2 + 0x1000, L3_TABLE_A + 0x1000, ATTR_RW);
-	spt_guest_wrote_faults(L3_TABLE_A + 8 * 7, 8);
-	assert_true(mapped(0x1000) && !spt_fixed_touched());
-	spt_guest_wrote_faults(L3_TABLE_A + 0x1000 + 8 * ((FIXED_VA >> 12) & 511), 8);
-	assert_true(mapped(top) && spt_fixed_touched());
-	spt_guest_wrote_faults(L3_TABLE_A + 8 * 8, 8);
+	assert_false(spt_guest_wrote_faults(L3_TABLE_A + 8 * 7, 8));
+	assert_true(mapped(0x1000));
+	assert_true(spt_guest_wrote_faults(L3_TABLE_A + 0x1000 + 8 * ((FIXED_VA >> 12) & 511), 8));
+	assert_true(mapped(top));
+	assert_false(spt_guest_wrote_faults(L3_TABLE_A + 8 * 8, 8));
 	assert_true(spt_frame_protected(L3_TABLE_A));
-	spt_guest_wrote_faults(L3_TABLE_A + 8 * 9, 8); /* the third: unshadowed */
+	assert_false(spt_guest_wrote_faults(L3_TABLE_A + 8 * 9, 8)); /* the third: unshadowed */
 	assert_false(spt_frame_protected(L3_TABLE_A) || mapped(0x1000));
-	assert_false(spt_fixed_touched());
 	check();
 }
 
