@@ -990,7 +990,7 @@ static inline __attribute__((always_inline)) void trampoline(struct vcpu *v, boo
 	miss_walk(v, &m);
 }
 
-static __attribute__((noinline)) void trampoline_dabt(struct vcpu *v)
+static inline __attribute__((always_inline)) void trampoline_dabt(struct vcpu *v)
 {
 	trampoline(v, true);
 }
