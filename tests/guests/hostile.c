@@ -1768,6 +1768,40 @@ static int case_hcwrite(void)
 	return ok ? 0 : 1;
 }
 
+/* ---- case stalewr (review demonstration) ---- */
+
+/* case_stalewr: (run with HYP=shadow.sync=unsync) ALIAS_VA maps page A PL1 read/write,
+ * PL0 read-only (short AP=0b010: shadowed read-only); it is read (shadowed, its table
+ * protected), then its descriptor is rewritten without TLB maintenance (the table goes
+ * out of sync) to map the UART page with the same permissions, and a PL1 store of 'Q'
+ * goes through ALIAS_VA. Architecturally the store reaches page A (old translation) or
+ * the UART (new one): the guest reports page A's word. */
+static int case_stalewr(void)
+{
+	u32 page_a = rt_ram_base() + SCRATCH + 16 * PAGE;
+	*(volatile u32 *)(uintptr_t)page_a = TAG_PAGE_A;
+	u64 pl1rw_pl0ro = (1u << SD_SEC_TEX_SHIFT) | SD_SEC_C | SD_SEC_B |
+			  (2u << SD_SEC_AP_SHIFT) | (DOMAIN_RAM << SD_DOMAIN_SHIFT);
+	u64 dev_pl1rw_pl0ro = SD_SEC_B | (2u << SD_SEC_AP_SHIFT) | (DOMAIN_RAM << SD_DOMAIN_SHIFT);
+	space_new();
+	map_ram_and_uart();
+	map(ALIAS_VA, page_a, PAGE, pl1rw_pl0ro, 12);
+	struct pt_walk w;
+	pt_walk(&sp.r, &mem, ALIAS_VA, &w);
+	paddr_t desc = w.desc_pa[w.depth - 1];
+	mmu_on();
+	struct outcome before = probe_read(ALIAS_VA);
+	*(volatile u32 *)(uintptr_t)desc = (u32)sp.r.fmt->make_leaf(RT_UART, 1, dev_pl1rw_pl0ro);
+	dsb();
+	struct outcome o = probe_write(ALIAS_VA, 'Q');
+	u32 a_now = *(volatile u32 *)(uintptr_t)page_a;
+	mmu_off();
+	rt_printf("\nhostile stalewr: before: %s 0x%08x; store: %s; page A now 0x%08x (%s)\n",
+		  before.aborted ? "abort" : "read", before.value, o.aborted ? "abort" : "done",
+		  a_now, a_now == 'Q' ? "old translation" : "not there: the UART must have printed Q");
+	return 0;
+}
+
 /* ---- dispatch ---- */
 
 struct hostile_case {
@@ -1780,7 +1814,7 @@ static const struct hostile_case cases[] = {
     {"tramp-map", case_tramp_map}, {"tramp-late", case_tramp_late}, {"tramp-peek", case_tramp_peek},
     {"vectors", case_vectors},	   {"tlbflood", case_tlbflood},	    {"cp15", case_cp15},
     {"smccc", case_smccc},	   {"hvcimm", case_hvcimm},	    {"exhaust", case_exhaust},
-    {"scan", case_scan},	   {"hcwrite", case_hcwrite},
+    {"scan", case_scan},	   {"hcwrite", case_hcwrite}, {"stalewr", case_stalewr},
 };
 
 /* main: run the case named by case=. */

@@ -220,6 +220,19 @@ static void test_cache(void **state)
 	assert_null(decode_cache_find(&c, 0x8014, 0xe1a00000));
 }
 
+/* review: a register offset whose Rm is the base register reads no other register, yet
+ * the address is not base + constant: the cache must not keep it. */
+static void test_cache_rm_is_rn(void **state)
+{
+	(void)state;
+	static struct decode_cache c;
+	setup_regs();
+	regs[0] = 0x1000;
+	cached(&c, 0x9000, 0xe7801000); /* str r1, [r0, r0]: 0x2000 */
+	cached(&c, 0x9004, 0xe18010b0); /* strh r1, [r0, r0]: 0x2000 */
+	cached(&c, 0x9008, 0xe7801080); /* str r1, [r0, r0, lsl #1]: 0x3000 */
+}
+
 static void test_refused(void **state)
 {
 	(void)state;
@@ -244,7 +257,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_str_forms),	cmocka_unit_test(test_extra_forms),
 	    cmocka_unit_test(test_block_forms), cmocka_unit_test(test_span),
-	    cmocka_unit_test(test_cache),	cmocka_unit_test(test_refused),
+	    cmocka_unit_test(test_cache),	cmocka_unit_test(test_refused), cmocka_unit_test(test_cache_rm_is_rn),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
