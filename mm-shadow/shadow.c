@@ -823,7 +823,7 @@ static bool refused_write(struct vcpu *v, u32 spsr, bool pl0, u32 far, const str
 		pt_write(v, spsr, pl0, far, r->out, host, da);
 		return true;
 	}
-	if (!pl0 && pl1_rw_pl0_ro(r->perms)) {
+	if (!pl0 && host != NULL && pl1_rw_pl0_ro(r->perms)) {
 		if (da == NULL) {
 			hyp_fatal(
 			    "PL1 store at VA 0x%08x to a PL1 read/write, PL0 read-only page by "

@@ -256,13 +256,15 @@ struct base_probe {
 	decode_reg_fn reg;
 	void *ctx;
 	unsigned base;
-	bool other; /* a register other than the base was read */
+	bool base_read; /* the base was read once already */
+	bool other;	/* a register other than the base was read, or the base twice */
 };
 
 static u32 probe_reg(void *ctx, unsigned n)
 {
 	struct base_probe *b = ctx;
-	if (n == b->base) {
+	if (n == b->base && !b->base_read) {
+		b->base_read = true; /* the address's base (A register offset reads it again) */
 		return 0;
 	}
 	b->other = true;
@@ -280,7 +282,7 @@ const struct decoded_access *decode_a32_cached(struct decode_cache *c, u32 pc, u
 	}
 	struct decode_cached *e = &c->e[(pc >> 2) % DECODE_CACHE_ENTRIES];
 	/* Every form this decoder accepts addresses memory from Rn (A5.3, A5.2.8, A5.5). */
-	struct base_probe probe = {reg, ctx, RN(insn), false};
+	struct base_probe probe = {reg, ctx, RN(insn), false, false};
 	e->valid = false;
 	if (!decode_a32_ldst(insn, probe_reg, &probe, &e->rel, err, errlen)) {
 		return NULL;
