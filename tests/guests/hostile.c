@@ -1780,8 +1780,8 @@ static int case_stalewr(void)
 {
 	u32 page_a = rt_ram_base() + SCRATCH + 16 * PAGE;
 	*(volatile u32 *)(uintptr_t)page_a = TAG_PAGE_A;
-	u64 pl1rw_pl0ro = (1u << SD_SEC_TEX_SHIFT) | SD_SEC_C | SD_SEC_B |
-			  (2u << SD_SEC_AP_SHIFT) | (DOMAIN_RAM << SD_DOMAIN_SHIFT);
+	u64 pl1rw_pl0ro = (1u << SD_SEC_TEX_SHIFT) | SD_SEC_C | SD_SEC_B | (2u << SD_SEC_AP_SHIFT) |
+			  (DOMAIN_RAM << SD_DOMAIN_SHIFT);
 	u64 dev_pl1rw_pl0ro = SD_SEC_B | (2u << SD_SEC_AP_SHIFT) | (DOMAIN_RAM << SD_DOMAIN_SHIFT);
 	space_new();
 	map_ram_and_uart();
@@ -1798,7 +1798,8 @@ static int case_stalewr(void)
 	mmu_off();
 	rt_printf("\nhostile stalewr: before: %s 0x%08x; store: %s; page A now 0x%08x (%s)\n",
 		  before.aborted ? "abort" : "read", before.value, o.aborted ? "abort" : "done",
-		  a_now, a_now == 'Q' ? "old translation" : "not there: the UART must have printed Q");
+		  a_now,
+		  a_now == 'Q' ? "old translation" : "not there: the UART must have printed Q");
 	return 0;
 }
 
@@ -1814,7 +1815,7 @@ static const struct hostile_case cases[] = {
     {"tramp-map", case_tramp_map}, {"tramp-late", case_tramp_late}, {"tramp-peek", case_tramp_peek},
     {"vectors", case_vectors},	   {"tlbflood", case_tlbflood},	    {"cp15", case_cp15},
     {"smccc", case_smccc},	   {"hvcimm", case_hvcimm},	    {"exhaust", case_exhaust},
-    {"scan", case_scan},	   {"hcwrite", case_hcwrite}, {"stalewr", case_stalewr},
+    {"scan", case_scan},	   {"hcwrite", case_hcwrite},	    {"stalewr", case_stalewr},
 };
 
 /* main: run the case named by case=. */

@@ -255,9 +255,10 @@ static void test_refused(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_str_forms),	cmocka_unit_test(test_extra_forms),
-	    cmocka_unit_test(test_block_forms), cmocka_unit_test(test_span),
-	    cmocka_unit_test(test_cache),	cmocka_unit_test(test_refused), cmocka_unit_test(test_cache_rm_is_rn),
+	    cmocka_unit_test(test_str_forms),	   cmocka_unit_test(test_extra_forms),
+	    cmocka_unit_test(test_block_forms),	   cmocka_unit_test(test_span),
+	    cmocka_unit_test(test_cache),	   cmocka_unit_test(test_refused),
+	    cmocka_unit_test(test_cache_rm_is_rn),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
