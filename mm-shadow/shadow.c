@@ -487,7 +487,7 @@ static inline bool guest_insn(struct vcpu *v, u32 *insn)
 	u64 at = read_par64();
 	write_par64(par);
 	if ((at & PAR_F) == 0) {
-		/* The shadow maps guest RAM only: its host copy, below 4 GiB, read directly. */
+		/* The shadow maps guest RAM (below 4 GiB, read directly) and the trampoline. */
 		*insn = *(const u32 *)(uintptr_t)(((u32)at & (u32)PAR_PA_MASK) |
 						  (pc & PAGE_OFFSET_MASK));
 		return true;
@@ -646,6 +646,11 @@ static inline void step_past(struct vcpu *v, const struct decoded_access *da, u3
 static void emulate_stores(struct vcpu *v, const struct ldst *l, bool pl0, u32 far, paddr_t far_ipa,
 			   u8 *far_at)
 {
+	if (far_at == NULL) {
+		hyp_fatal("shadow module: a store at VA 0x%08x (IPA 0x%08llx) to emulate, which is "
+			  "not guest RAM",
+			  far, far_ipa);
+	}
 	if (!emulate_in_page(v, l->da, l->bias, far, far_ipa, far_at)) {
 		emulate_across(v, l, pl0, far, far_ipa, far_at);
 	}

@@ -1387,7 +1387,7 @@ static bool memo_ok(const struct spt_page *p)
 		return true;
 	}
 	/* The descriptors spt_fill_known reads for the VAs the memo is for lie in the run. */
-	u32 lo_va = p->va | (p->memo_va & ~MASK(page_span_shift(3)) & p->memo_vmask);
+	u32 lo_va = p->va | (p->memo_va & MASK(page_span_shift(3)) & p->memo_vmask);
 	u32 hi_va = lo_va | (MASK(page_span_shift(3)) & ~p->memo_vmask);
 	uintptr_t run = (uintptr_t)s.c.ram_host + (p->memo_lo - s.c.ram_ipa);
 	uintptr_t first =

@@ -220,17 +220,17 @@ static void test_cache(void **state)
 	assert_null(decode_cache_find(&c, 0x8014, 0xe1a00000));
 }
 
-/* review: a register offset whose Rm is the base register reads no other register, yet
- * the address is not base + constant: the cache must not keep it. */
+/* A register offset whose Rm is the base register reads no other register, yet the
+ * address is not the base plus a constant: decoded right, and not kept. */
 static void test_cache_rm_is_rn(void **state)
 {
 	(void)state;
 	static struct decode_cache c;
 	setup_regs();
 	regs[0] = 0x1000;
-	cached(&c, 0x9000, 0xe7801000); /* str r1, [r0, r0]: 0x2000 */
-	cached(&c, 0x9004, 0xe18010b0); /* strh r1, [r0, r0]: 0x2000 */
-	cached(&c, 0x9008, 0xe7801080); /* str r1, [r0, r0, lsl #1]: 0x3000 */
+	assert_false(cached(&c, 0x9000, 0xe7801000)); /* str r1, [r0, r0]: 0x2000 */
+	assert_false(cached(&c, 0x9004, 0xe18010b0)); /* strh r1, [r0, r0]: 0x2000 */
+	assert_false(cached(&c, 0x9008, 0xe7801080)); /* str r1, [r0, r0, lsl #1]: 0x3000 */
 }
 
 static void test_refused(void **state)
