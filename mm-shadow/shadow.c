@@ -106,8 +106,6 @@ static struct {
 	struct shape_memo shapes[2];
 	u32 next_shape;
 	struct decode_cache decodes; /* the loads and stores caught (decode_guest) */
-	u32 desc_bytes;		     /* of the guest's format (format_changed) */
-	u32 fault_types;	     /* its pt_fault_types */
 	struct spt_key key; /* the address space the guest runs in (guest_key), kept current */
 	u32 trampoline;	    /* host PA of the trampoline page */
 	/* Options. */
@@ -303,8 +301,7 @@ static void program_hardware(void)
 static void format_set(void)
 {
 	const struct pt_format *f = guest_lpae() ? &pt_lpae_s1 : &pt_short;
-	sh.desc_bytes = f->desc_bytes;
-	sh.fault_types = pt_fault_types(f);
+	spt_set_format(f->desc_bytes, pt_fault_types(f));
 }
 
 /* regime_changed: what every address space's translation depends on changed (TTBR1,
@@ -596,10 +593,8 @@ static __attribute__((noinline)) void emulate_across(struct vcpu *v, const struc
 /* emulate_in_page: the stores of da, bias more than it says, done for the guest if they all
  * fall in the page of far, whose IPA is far_ipa and host address far_at; the shadow store
  * told what changed. False (nothing done) if they do not. */
-static inline __attribute__((always_inline)) bool emulate_in_page(struct vcpu *v,
-								  const struct decoded_access *da,
-								  u32 bias, u32 far,
-								  paddr_t far_ipa, u8 *far_at)
+static inline bool emulate_in_page(struct vcpu *v, const struct decoded_access *da, u32 bias,
+				   u32 far, paddr_t far_ipa, u8 *far_at)
 {
 	u32 first = da->op[0].addr + bias;
 	if (da->span == 0 || ((first ^ far) & ~PAGE_OFFSET_MASK) != 0 ||
@@ -607,24 +602,11 @@ static inline __attribute__((always_inline)) bool emulate_in_page(struct vcpu *v
 		return false;
 	}
 	u8 *h = far_at + (first - far);
-	/* Were the descriptors it overwrites all fault entries (nothing built from them)? */
-	u32 dbytes = sh.desc_bytes, faults = sh.fault_types;
-	bool was_faults = true;
-	for (const u8 *d = h - (first & (dbytes - 1)); d < h + da->span; d += dbytes) {
-		was_faults &= ((faults >> (*(const u32 *)d & PT_TYPE_MASK)) & 1u) != 0;
+	for (u32 i = 0; i < da->n; i++) {
+		store_value(h + (da->op[i].addr - da->op[0].addr), vcpu_reg(v, da->op[i].reg),
+			    da->op[i].size);
 	}
-	if ((first & 3) == 0 && da->span == 4 * da->n) { /* words: STR, STRD, STM */
-		for (u32 i = 0; i < da->n; i++) {
-			((u32 *)h)[i] = vcpu_reg(v, da->op[i].reg);
-		}
-	} else {
-		for (u32 i = 0; i < da->n; i++) {
-			store_value(h + (da->op[i].addr - da->op[0].addr),
-				    vcpu_reg(v, da->op[i].reg), da->op[i].size);
-		}
-	}
-	paddr_t ipa = far_ipa + (first - far);
-	if (was_faults ? spt_guest_wrote_faults(ipa, da->span) : spt_guest_wrote(ipa, da->span)) {
+	if (spt_guest_wrote(far_ipa + (first - far), da->span)) {
 		check_reserved_va(); /* the guest may now map the trampoline's VA */
 	}
 	return true;
@@ -794,19 +776,33 @@ static __attribute__((noinline)) bool caught_write(struct vcpu *v, u32 spsr, boo
 	paddr_t ipa;
 	u32 insn;
 	const struct decode_cached *e;
-	u8 *host = spt_caught_write(far, pl0, &ipa);
-	if (host == NULL) {
-		return false;
-	}
-	/* The most frequent: a PL1 store that trapped before, all in one page, emulated. */
+	/* The most frequent: a PL1 store of words, which trapped before, all in one page: the
+	 * store writes them (spt_write_words). */
 	if (sh.sync == SYNC_EMULATE && !pl0 && (spsr & PSR_T) == 0 && guest_insn(v, &insn) &&
-	    (e = decode_cache_find(&sh.decodes, v->tf->pc, insn)) != NULL && !e->rel.unprivileged) {
-		u32 bias = vcpu_reg(v, e->base);
-		if (emulate_in_page(v, &e->rel, bias, far, ipa, host)) {
-			step_past(v, &e->rel, bias);
+	    (e = decode_cache_find(&sh.decodes, v->tf->pc, insn)) != NULL && !e->rel.unprivileged &&
+	    e->rel.span == 4 * e->rel.n) {
+		const struct decoded_access *da = &e->rel;
+		u32 bias = vcpu_reg(v, e->base), val[DECODE_MAX_OPS];
+		for (u32 i = 0; i < da->n; i++) {
+			val[i] = vcpu_reg(v, da->op[i].reg);
+		}
+		const struct spt_words w = {da->op[0].addr + bias, da->n, val};
+		enum spt_write done = spt_write_words(far, pl0, &w);
+		if (done == SPT_WRITE_NO) {
+			return false;
+		}
+		if (done != SPT_WRITE_OTHER) {
+			if (done == SPT_WRITE_FIXED) {
+				check_reserved_va(); /* the guest may now map the trampoline's VA */
+			}
+			step_past(v, da, bias);
 			counter_inc(&shadow_values[SH_pt_writes_emulated]);
 			return true;
 		}
+	}
+	u8 *host = spt_caught_write(far, pl0, &ipa);
+	if (host == NULL) {
+		return false;
 	}
 	return caught_write_slow(v, spsr, pl0, far, ipa, host);
 }

@@ -121,9 +121,11 @@ static struct {
 	u32 oos_frame[SPT_MAX_OOS]; /* frame + 1 */
 	paddr_t snap[SPT_MAX_OOS];
 	bool fixed_touched;
-	u32 noos;      /* out-of-sync frames */
-	u32 src_epoch; /* changes whenever a source is unlinked (see spt_page.memo_epoch) */
-	u8 flood_sink; /* the flood count of no frame (spt_page.memo_flood) */
+	u32 noos;	 /* out-of-sync frames */
+	u32 src_epoch;	 /* changes whenever a source is unlinked (see spt_page.memo_epoch) */
+	u8 flood_sink;	 /* the flood count of no frame (spt_page.memo_flood) */
+	u32 desc_bytes;	 /* of the guest's format (spt_set_format) */
+	u32 fault_types; /* its descriptor types that are fault entries at every level */
 } s;
 
 /* The store's tables are LPAE with T0SZ = 0 (B3.6.4): by level, the log2 VA span of one
@@ -1209,49 +1211,77 @@ static void frame_unshadow(u32 frame)
 
 static bool fixed_touched(void);
 
-/* written_frame: the frame of a guest write at ipa (bytes in one frame) if the write is
- * the store's business: a page table in sync, not unshadowed by this write (flooding);
- * SPT_NO_PAGE otherwise. */
-static inline u32 written_frame(paddr_t ipa, u32 bytes)
+/* frame_written: a write to bytes at off in frame, a page table in sync, changed its
+ * descriptors (all fault entries before it if faults): count it towards flooding and remove
+ * what was built from them (nothing for fault entries: I2, no walk went through them, but
+ * note whether they translate the fixed page's VA). True if the guest may now map the
+ * fixed page's VA. */
+static inline __attribute__((always_inline)) bool frame_written(u32 frame, u32 off, u32 bytes,
+								bool faults)
 {
-	u32 frame = frame_of_ipa(ipa); /* s.nframes or more for an IPA below RAM */
-	SPT_ASSERT(((u32)ipa & PAGE_OFFSET_MASK) + bytes <= PAGE_SIZE_4K);
-	if (frame >= s.nframes || s.frames[frame].nsrc == 0 || s.frames[frame].oos != 0) {
-		return SPT_NO_PAGE; /* no page table, or out of sync: compared at the resync */
-	}
+	u32 va, size;
 	if (s.c.flood_writes != 0 && ++s.frames[frame].flood >= s.c.flood_writes) {
 		frame_unshadow(frame);
-		return SPT_NO_PAGE;
+	} else if (!faults) {
+		frame_wrote(frame, off, bytes);
+	} else {
+		for (u32 id = s.frames[frame].nfixed != 0 ? s.frames[frame].srcs : 0; id != 0;
+		     id = src_at(id)->next) {
+			const struct spt_src *src = src_at(id);
+			if (src->fixed && src_range(src, off, bytes, &va, &size) &&
+			    va <= s.c.fixed_va && s.c.fixed_va - va < size) {
+				s.fixed_touched = true;
+			}
+		}
 	}
-	return frame;
+	return fixed_touched();
 }
 
 bool spt_guest_wrote(paddr_t ipa, u32 bytes)
 {
-	u32 frame = written_frame(ipa, bytes);
-	if (frame != SPT_NO_PAGE) {
-		frame_wrote(frame, (u32)ipa & PAGE_OFFSET_MASK, bytes);
+	u32 frame = frame_of_ipa(ipa); /* s.nframes or more for an IPA below RAM */
+	SPT_ASSERT(((u32)ipa & PAGE_OFFSET_MASK) + bytes <= PAGE_SIZE_4K);
+	if (frame >= s.nframes || s.frames[frame].nsrc == 0 || s.frames[frame].oos != 0) {
+		return fixed_touched(); /* no page table, or out of sync: compared at the resync */
 	}
-	return fixed_touched();
+	return frame_written(frame, (u32)ipa & PAGE_OFFSET_MASK, bytes, false);
 }
 
-bool spt_guest_wrote_faults(paddr_t ipa, u32 bytes)
+void spt_set_format(u32 desc_bytes, u32 fault_types)
 {
-	u32 frame = written_frame(ipa, bytes), va, size;
-	if (frame == SPT_NO_PAGE) {
-		return fixed_touched();
+	SPT_ASSERT(desc_bytes == 4 || desc_bytes == 8);
+	s.desc_bytes = desc_bytes;
+	s.fault_types = fault_types;
+}
+
+enum spt_write spt_write_words(u32 far, bool pl0, const struct spt_words *w)
+{
+	const u64 *dp = current_leaf(far);
+	/* AP[1] (bit 6) grants PL0 access (B3.7.1); a leaf read-only where the guest grants the
+	 * write maps a protected frame (I3). */
+	u64 need = LPAE_VALID | SPTE_SW_WRITABLE | SPTE_AP_RO |
+		   (pl0 ? (u64)LPAE_AP_RW_ALL << LPAE_AP_SHIFT : 0);
+	if (dp == NULL || (*dp & need) != need) {
+		return SPT_WRITE_NO;
 	}
-	/* Nothing to remove (I2: every shadow was built through descriptors that hold what
-	 * its walk read); the guest may now map the fixed page's VA. */
-	for (u32 id = s.frames[frame].nfixed != 0 ? s.frames[frame].srcs : 0; id != 0;
-	     id = src_at(id)->next) {
-		const struct spt_src *src = src_at(id);
-		if (src->fixed && src_range(src, (u32)ipa & PAGE_OFFSET_MASK, bytes, &va, &size) &&
-		    va <= s.c.fixed_va && s.c.fixed_va - va < size) {
-			s.fixed_touched = true;
-		}
+	u32 off = w->va & PAGE_OFFSET_MASK, bytes = 4 * w->n;
+	if (((w->va ^ far) & ~PAGE_OFFSET_MASK) != 0 || off + bytes > PAGE_SIZE_4K ||
+	    (off & 3) != 0) {
+		return SPT_WRITE_OTHER;
 	}
-	return fixed_touched();
+	u32 *h = (u32 *)(uintptr_t)(((u32)*dp & (u32)LPAE_OA_MASK) | off);
+	/* Were the descriptors the words overwrite all fault entries (nothing built from
+	 * them)? Each is read at its first word, whichever of its words is written. */
+	bool faults = true;
+	for (const u32 *d = h - ((off & (s.desc_bytes - 1)) >> 2); d < h + w->n;
+	     d += s.desc_bytes / 4) {
+		faults &= ((s.fault_types >> (*d & PT_TYPE_MASK)) & 1u) != 0;
+	}
+	for (u32 i = 0; i < w->n; i++) {
+		h[i] = w->val[i];
+	}
+	return frame_written(frame_of_leaf(*dp), off, bytes, faults) ? SPT_WRITE_FIXED
+								     : SPT_WRITE_DONE;
 }
 
 /* fixed_touched: did the guest's writes since the last call change descriptors that

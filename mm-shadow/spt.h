@@ -129,9 +129,32 @@ bool spt_frame_protected(paddr_t ipa);
  * shadow.unshadowed). True if the changed descriptors translate the fixed page's VA (the
  * guest may now map it). */
 bool spt_guest_wrote(paddr_t ipa, u32 bytes);
-/* spt_guest_wrote_faults: spt_guest_wrote of a write that changed only descriptors that
- * were fault entries at every level (nothing was built from them): nothing to remove. */
-bool spt_guest_wrote_faults(paddr_t ipa, u32 bytes);
+/* spt_set_format: the guest's translation-table format, for spt_write_words: its
+ * descriptor size (4 or 8) and the types that are fault entries at every level (bit t for
+ * type t: pt_fault_types). */
+void spt_set_format(u32 desc_bytes, u32 fault_types);
+
+/* A store instruction's words, as the module decoded them: n words, one after the other
+ * from va, their values in val. */
+struct spt_words {
+	u32 va;
+	u32 n;
+	const u32 *val;
+};
+
+enum spt_write {
+	SPT_WRITE_NO,	 /* not a write that write protection alone refused: nothing done */
+	SPT_WRITE_OTHER, /* one, but not all its words in the faulting page: nothing done */
+	SPT_WRITE_DONE,	 /* done: the words written, the shadows they change removed */
+	SPT_WRITE_FIXED, /* done, and the guest may now map the fixed page's VA */
+};
+
+/* spt_write_words: a write at far (at PL0 if pl0) that the hardware refused. If write
+ * protection alone refused it (spt_caught_write) and w's words all fall in far's page,
+ * the store writes them to guest RAM and removes what was built from the descriptors they
+ * change (spt_guest_wrote: nothing, when each descriptor they overwrite was a fault entry
+ * of the format spt_set_format gave, since no walk went through it). */
+enum spt_write spt_write_words(u32 far, bool pl0, const struct spt_words *w);
 /* spt_unsync: lift the write protection of the frame of ipa until the next spt_resync,
  * keeping a snapshot of it; false if no snapshot slot is free (emulate instead). */
 bool spt_unsync(paddr_t ipa);

@@ -644,24 +644,70 @@ static void test_caught_write(void **state)
 	check();
 }
 
-/* Writes over fault entries remove nothing; they count towards flooding, and note the
- * fixed page's VA when they may map it. */
-static void test_guest_wrote_faults(void **state)
+/* Writes over fault entries (spt_write_words) remove nothing; they count towards flooding,
+ * and tell when they may map the fixed page's VA. */
+static void test_writes_over_fault_entries(void **state)
 {
 	(void)state;
-	const u32 l2 = 0x40101000u, top = 0xffe01000u;
+	const u32 l2 = 0x40101000u, top = 0xffe01000u, alias = 0x3000, alias_top = 0x4000;
+	const u32 zero[2] = {0, 0};
 	setup_flood(64, 3);
+	spt_set_format(8, BIT(0) | BIT(2));
 	spt_select(&(struct spt_key){.ttbr0 = TTBR_A, .asid = ASID_A, .mmu = true});
 	lpae_fill(0x1000, RAM_IPA + 0x5000, TTBR_A, l2, L3_TABLE_A, ATTR_RW);
 	lpae_fill(top, RAM_IPA + 0x6000, TTBR_A, l2 + 0x1000, L3_TABLE_A + 0x1000, ATTR_RW);
-	assert_false(spt_guest_wrote_faults(L3_TABLE_A + 8 * 7, 8));
+	lpae_fill(alias, L3_TABLE_A, TTBR_A, l2, L3_TABLE_A, ATTR_RW);
+	lpae_fill(alias_top, L3_TABLE_A + 0x1000, TTBR_A, l2, L3_TABLE_A, ATTR_RW);
+	struct spt_words w = {alias + 8 * 7, 2, zero};
+	assert_int_equal(spt_write_words(w.va, false, &w), SPT_WRITE_DONE);
 	assert_true(mapped(0x1000));
-	assert_true(spt_guest_wrote_faults(L3_TABLE_A + 0x1000 + 8 * ((FIXED_VA >> 12) & 511), 8));
+	w.va = alias_top + 8 * ((FIXED_VA >> 12) & 511);
+	assert_int_equal(spt_write_words(w.va, false, &w), SPT_WRITE_FIXED);
 	assert_true(mapped(top));
-	assert_false(spt_guest_wrote_faults(L3_TABLE_A + 8 * 8, 8));
+	w.va = alias + 8 * 8;
+	assert_int_equal(spt_write_words(w.va, false, &w), SPT_WRITE_DONE);
 	assert_true(spt_frame_protected(L3_TABLE_A));
-	assert_false(spt_guest_wrote_faults(L3_TABLE_A + 8 * 9, 8)); /* the third: unshadowed */
+	w.va = alias + 8 * 9; /* the third write to the table: unshadowed */
+	assert_int_equal(spt_write_words(w.va, false, &w), SPT_WRITE_DONE);
 	assert_false(spt_frame_protected(L3_TABLE_A) || mapped(0x1000));
+	check();
+}
+
+/* The store performs a caught write of words itself: into a protected table through a leaf
+ * that grants the write, in the faulting page; over fault entries it removes nothing, over
+ * a descriptor something was built from it removes that. */
+static void test_write_words(void **state)
+{
+	(void)state;
+	const u32 l2 = 0x40101000u, alias = 0x3000;
+	setup(64);
+	spt_set_format(8, BIT(0) | BIT(2)); /* LPAE: types 0b00 and 0b10 are faults everywhere */
+	spt_select(&(struct spt_key){.ttbr0 = TTBR_A, .asid = ASID_A, .mmu = true});
+	put_desc(L3_TABLE_A + 8 * 1, page_d(RAM_IPA + 0x5000, ATTR_RW));
+	lpae_fill(0x1000, RAM_IPA + 0x5000, TTBR_A, l2, L3_TABLE_A, ATTR_RW);
+	lpae_fill(alias, L3_TABLE_A, TTBR_A, l2, L3_TABLE_A, ATTR_RW);
+	lpae_fill(0x4000, RAM_IPA + 0x9000, TTBR_A, l2, L3_TABLE_A, ATTR_RO);
+	const u32 d[2] = {0x40007003u, 0};
+	/* A new descriptor over a fault entry: written, nothing removed. */
+	struct spt_words w = {alias + 8 * 7, 2, d};
+	assert_int_equal(spt_write_words(alias + 8 * 7, false, &w), SPT_WRITE_DONE);
+	assert_memory_equal(ram + (L3_TABLE_A - RAM_IPA) + 8 * 7, d, 8);
+	assert_true(mapped(0x1000));
+	/* Over the descriptor of 0x1000: its shadow goes. */
+	w.va = alias + 8 * 1;
+	assert_int_equal(spt_write_words(alias + 8 * 1, false, &w), SPT_WRITE_DONE);
+	assert_false(mapped(0x1000));
+	/* Not a write protection alone refused (no grant to PL0, none at all, no table), or
+	 * words outside the faulting page: nothing done. */
+	w.va = alias + 8 * 9;
+	assert_int_equal(spt_write_words(alias + 8 * 9, true, &w), SPT_WRITE_NO);
+	assert_int_equal(spt_write_words(0x4000, false, &w), SPT_WRITE_NO);
+	assert_int_equal(spt_write_words(0x5000, false, &w), SPT_WRITE_NO);
+	w.va = alias + 4096 - 4;
+	assert_int_equal(spt_write_words(alias + 4096 - 4, false, &w), SPT_WRITE_OTHER);
+	u64 nine;
+	memcpy(&nine, ram + (L3_TABLE_A - RAM_IPA) + 8 * 9, 8);
+	assert_true(nine == 0);
 	check();
 }
 
@@ -673,7 +719,8 @@ int main(void)
 	    cmocka_unit_test(test_fill_known),
 	    cmocka_unit_test(test_fill_known_short_halves),
 	    cmocka_unit_test(test_caught_write),
-	    cmocka_unit_test(test_guest_wrote_faults),
+	    cmocka_unit_test(test_writes_over_fault_entries),
+	    cmocka_unit_test(test_write_words),
 	    cmocka_unit_test(test_reverse_map_and_write_protection),
 	    cmocka_unit_test(test_unsync_and_resync),
 	    cmocka_unit_test(test_guest_writes_remove_exactly),
