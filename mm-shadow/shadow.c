@@ -74,11 +74,12 @@ DEFINE_COUNTER_BLOCK_DERIVED(shadow, "shadow", SHADOW_COUNTERS, shadow_counters_
 /* SCTLR bits that change how the guest's tables are read: TEX remap, access flag. */
 #define SCTLR_TRANSLATION (SCTLR_TRE | SCTLR_AFE | SCTLR_WXN | SCTLR_UWXN)
 #define ASID_MASK	  0xffu
-/* The guest modes a miss is taken from without ado: every one but Abort mode (and Hyp and
- * Monitor, never the guest's), a bit for each 5-bit mode number. */
-#define MISS_MODES                                                                                 \
+/* The modes a guest can run in (not Hyp or Monitor), a bit for each 5-bit mode number, and
+ * those a miss is taken from without ado: every one but Abort mode. */
+#define GUEST_MODES                                                                                \
 	(BIT(PSR_MODE_USR) | BIT(PSR_MODE_FIQ) | BIT(PSR_MODE_IRQ) | BIT(PSR_MODE_SVC) |           \
-	 BIT(PSR_MODE_UND) | BIT(PSR_MODE_SYS))
+	 BIT(PSR_MODE_ABT) | BIT(PSR_MODE_UND) | BIT(PSR_MODE_SYS))
+#define MISS_MODES (GUEST_MODES & ~BIT(PSR_MODE_ABT))
 
 enum sync_policy {
 	SYNC_EMULATE, /* caught page-table writes are emulated at once */
@@ -524,8 +525,8 @@ static void store_value(u8 *host, u32 val, u32 size)
 	}
 }
 
-/* emulate_across: emulate_stores of what emulate_in_page refuses: stores to other pages (each
- * translated through the shadow, or the guest's walk). */
+/* emulate_across: emulate_stores without the step: each store in the page of the faulting
+ * write, or translated through the shadow, or the guest's walk. */
 static __attribute__((noinline)) void emulate_across(struct vcpu *v, const struct ldst *l, bool pl0,
 						     u32 far, paddr_t far_ipa, u8 *far_at)
 {
@@ -590,28 +591,6 @@ static __attribute__((noinline)) void emulate_across(struct vcpu *v, const struc
 	}
 }
 
-/* emulate_in_page: the stores of da, bias more than it says, done for the guest if they all
- * fall in the page of far, whose IPA is far_ipa and host address far_at; the shadow store
- * told what changed. False (nothing done) if they do not. */
-static inline bool emulate_in_page(struct vcpu *v, const struct decoded_access *da, u32 bias,
-				   u32 far, paddr_t far_ipa, u8 *far_at)
-{
-	u32 first = da->op[0].addr + bias;
-	if (da->span == 0 || ((first ^ far) & ~PAGE_OFFSET_MASK) != 0 ||
-	    (first & PAGE_OFFSET_MASK) + da->span > PAGE_SIZE_4K) {
-		return false;
-	}
-	u8 *h = far_at + (first - far);
-	for (u32 i = 0; i < da->n; i++) {
-		store_value(h + (da->op[i].addr - da->op[0].addr), vcpu_reg(v, da->op[i].reg),
-			    da->op[i].size);
-	}
-	if (spt_guest_wrote(far_ipa + (first - far), da->span)) {
-		check_reserved_va(); /* the guest may now map the trampoline's VA */
-	}
-	return true;
-}
-
 /* step_past: the guest past the load/store da (bias more than it says), emulated. */
 static inline void step_past(struct vcpu *v, const struct decoded_access *da, u32 bias)
 {
@@ -633,9 +612,7 @@ static void emulate_stores(struct vcpu *v, const struct ldst *l, bool pl0, u32 f
 			  "not guest RAM",
 			  far, far_ipa);
 	}
-	if (!emulate_in_page(v, l->da, l->bias, far, far_ipa, far_at)) {
-		emulate_across(v, l, pl0, far, far_ipa, far_at);
-	}
+	emulate_across(v, l, pl0, far, far_ipa, far_at);
 	step_past(v, l->da, l->bias);
 }
 
@@ -945,7 +922,7 @@ static __attribute__((noinline)) bool abort_unusual(struct vcpu *v, bool data, u
 
 /* trampoline: an abort the guest took at its own exception level (a data abort if data),
  * reported by the trampoline's HVC: a miss to fill, a device access, or a genuine fault to
- * deliver. Compiled once per kind (trampoline_dabt, trampoline_pabt). */
+ * deliver. Compiled once per kind (into shadow_hvc, and trampoline_pabt). */
 static inline __attribute__((always_inline)) void trampoline(struct vcpu *v, bool data)
 {
 	u32 lr, spsr;
@@ -989,11 +966,6 @@ static inline __attribute__((always_inline)) void trampoline(struct vcpu *v, boo
 	}
 	const struct miss m = {far, spsr, data, write, fsc_type == FSC_PERMISSION, pl0, acc};
 	miss_walk(v, &m);
-}
-
-static inline __attribute__((always_inline)) void trampoline_dabt(struct vcpu *v)
-{
-	trampoline(v, true);
 }
 
 static __attribute__((noinline)) void trampoline_pabt(struct vcpu *v)
@@ -1416,18 +1388,7 @@ static bool from_trampoline(const struct vcpu *v, u32 slot)
 /* guest_mode_ok: a CPSR the guest may be resumed with (a PL0/PL1 mode, A32 or Thumb). */
 static bool guest_mode_ok(u32 cpsr)
 {
-	switch (cpsr & PSR_MODE_MASK) {
-	case PSR_MODE_USR:
-	case PSR_MODE_FIQ:
-	case PSR_MODE_IRQ:
-	case PSR_MODE_SVC:
-	case PSR_MODE_ABT:
-	case PSR_MODE_UND:
-	case PSR_MODE_SYS:
-		return true;
-	default:
-		return false;
-	}
+	return ((GUEST_MODES >> (cpsr & PSR_MODE_MASK)) & 1u) != 0;
 }
 
 /* check_store: the periodic verification of the store's invariants (shadow.check). */
@@ -1454,7 +1415,7 @@ static inline __attribute__((always_inline)) void shadow_trap_done(void)
 static void shadow_hvc(struct vcpu *v, u32 hsr)
 {
 	if (hsr == HSR_TRAMPOLINE(HVC_DABT) && from_trampoline(v, VEC_DABT)) {
-		trampoline_dabt(v); /* the most frequent trap: misses */
+		trampoline(v, true); /* the most frequent trap: misses (compiled in here) */
 	} else if (hsr == HSR_TRAMPOLINE(HVC_PABT) && from_trampoline(v, VEC_PABT)) {
 		trampoline_pabt(v);
 	} else {

@@ -62,7 +62,7 @@ struct spt_page {
 	 * upper descriptors, to a descriptor of the same leaf-table run, needs no source
 	 * lookup (fill_once). While no frame is out of sync as well, the upper descriptors
 	 * hold what that walk read (write protection: a write to one unlinks the sources of
-	 * what it shaped), so a miss in their range starts at the last level (spt_hint). */
+	 * what it shaped), so a miss in their range starts at the last level (spt_fill_known). */
 	u32 memo_epoch; /* 0: none */
 	u8 memo_depth;
 	u8 memo_eshift;	   /* log2 VA span of one descriptor of the last level */
@@ -182,6 +182,12 @@ static inline u32 page_span_shift(u32 lvl)
 static inline u64 page_desc(paddr_t pa, u64 attrs)
 {
 	return pa | LPAE_VALID | LPAE_TYPE_TABLE | attrs;
+}
+
+/* holds_fixed: does [va, va + size) hold the fixed page's VA? */
+static inline bool holds_fixed(u32 va, u64 size)
+{
+	return va <= s.c.fixed_va && s.c.fixed_va - va < size;
 }
 
 static u32 hw_asid(u32 root)
@@ -420,7 +426,7 @@ static bool src_attach(u32 pg, u32 va, paddr_t ipa, const struct spt_shape *shap
 				.cover = (u8)cover,
 				.dshift = shape->desc_bytes == 8 ? 3 : 2,
 				.used = true,
-				.fixed = s.c.fixed_va - first_va < BIT(cover),
+				.fixed = holds_fixed(first_va, BIT64(cover)),
 				.next = f->srcs};
 	u32 id = src_id(pg, free_k);
 	if (f->srcs != 0) {
@@ -811,7 +817,6 @@ static inline bool memo_hit(const struct spt_page *p, const struct spt_fill *f)
 	return true;
 }
 
-/* memo_kind_set: the leaf kind k, the latest that a fill through the memo of p found. */
 /* leaf_attrs: attrs (a leaf's, as the module asks) with the store's: SPTE_SW_WRITABLE where
  * the guest grants the write. */
 static inline u64 leaf_attrs(u64 attrs)
@@ -819,10 +824,18 @@ static inline u64 leaf_attrs(u64 attrs)
 	return (attrs & SPTE_AP_RO) == 0 ? attrs | SPTE_SW_WRITABLE : attrs;
 }
 
+/* memo_kind_set: the leaf kind k, the latest that a fill through the memo of p found. */
 static void memo_kind_set(struct spt_page *p, const struct spt_leaf_kind *k)
 {
 	p->memo_kind = *k;
 	p->memo_kind.attrs = leaf_attrs(k->attrs);
+}
+
+/* memo_desc: the host address of the guest descriptor where the memo of p says a walk of
+ * va ends. */
+static inline uintptr_t memo_desc(const struct spt_page *p, u32 va)
+{
+	return p->memo_table + (((va >> p->memo_eshift) & p->memo_imask) << p->memo_dshift);
 }
 
 /* memo_set: f's sources are all attached to level-3 page pg and its parent (at src[k] of
@@ -1014,6 +1027,8 @@ bool spt_fill_known(u32 va, u32 need)
 	if (s.noos != 0) {
 		return false; /* out of sync: a table descriptor may have changed unseen */
 	}
+	/* current_leaf's walk, written out: through it, the slot's page costs every miss two
+	 * more instructions. */
 	u64 d1 = s.cur_l1[va >> lvl_entry[1]], d2;
 	if ((d1 & LPAE_VALID) == 0 ||
 	    ((d2 = table_at(d1)[(va >> lvl_entry[2]) % SPT_ENTRIES]) & LPAE_VALID) == 0) {
@@ -1028,8 +1043,7 @@ bool spt_fill_known(u32 va, u32 need)
 	}
 	/* The descriptor lies in the memo's leaf run (memo_ok), in guest RAM. A leaf of the
 	 * memo's kind below 4 GiB matches its key in both words. */
-	const u32 *dh = (const u32 *)(p->memo_table +
-				      (((va >> p->memo_eshift) & p->memo_imask) << p->memo_dshift));
+	const u32 *dh = (const u32 *)memo_desc(p, va);
 	u32 lo = dh[0], hi = p->memo_dshift == 3 ? dh[1] : 0, mlo = (u32)k->addr_mask;
 	if ((lo & ~mlo) != (u32)k->key || hi != (u32)(k->key >> 32)) {
 		return false; /* another kind of leaf (or none), or above 4 GiB */
@@ -1069,22 +1083,32 @@ static inline u8 *leaf_host(u64 d, u32 va)
 	return (u8 *)(uintptr_t)(((u32)d & (u32)LPAE_OA_MASK) | (va & PAGE_OFFSET_MASK));
 }
 
-u8 *spt_caught_write(u32 va, bool pl0, paddr_t *ipa)
+/* write_grant: the bits of a leaf that say the guest granted a write to it (at PL0 if pl0)
+ * when it was built: AP[1] (bit 6) grants PL0 access (B3.7.1), and with the write granted,
+ * PL0 may write. */
+static inline u64 write_grant(bool pl0)
+{
+	return LPAE_VALID | SPTE_SW_WRITABLE | (pl0 ? (u64)LPAE_AP_RW_ALL << LPAE_AP_SHIFT : 0);
+}
+
+/* caught_leaf: the current root's leaf for va if a write to it (at PL0 if pl0) was refused
+ * by write protection alone: a leaf read-only where the guest grants the write maps a
+ * protected frame (I3). NULL otherwise. */
+static inline __attribute__((always_inline)) const u64 *caught_leaf(u32 va, bool pl0)
 {
 	const u64 *dp = current_leaf(va);
+	u64 need = write_grant(pl0) | SPTE_AP_RO;
+	return dp == NULL || (*dp & need) != need ? NULL : dp;
+}
+
+u8 *spt_caught_write(u32 va, bool pl0, paddr_t *ipa)
+{
+	const u64 *dp = caught_leaf(va, pl0);
 	if (dp == NULL) {
 		return NULL;
 	}
-	u64 d = *dp;
-	/* AP[1] (bit 6) grants PL0 access (B3.7.1): with the write granted, PL0 may write. A
-	 * leaf read-only where the guest grants the write maps a protected frame (I3). */
-	u64 need = LPAE_VALID | SPTE_SW_WRITABLE | SPTE_AP_RO |
-		   (pl0 ? (u64)LPAE_AP_RW_ALL << LPAE_AP_SHIFT : 0);
-	if ((d & need) != need) {
-		return NULL;
-	}
-	*ipa = leaf_ipa(d, va);
-	return leaf_host(d, va);
+	*ipa = leaf_ipa(*dp, va);
+	return leaf_host(*dp, va);
 }
 
 bool spt_filled_as(u32 va, paddr_t ipa, u64 attrs)
@@ -1113,9 +1137,7 @@ bool spt_translate(u32 va, paddr_t *ipa)
 bool spt_write_granted(u32 va, bool pl0, paddr_t *ipa)
 {
 	u64 d = spt_mapped(va);
-	/* AP[1] (bit 6) grants PL0 access (B3.7.1): with the write granted, PL0 may write. */
-	bool pl0_ok = (d & ((u64)LPAE_AP_RW_ALL << LPAE_AP_SHIFT)) != 0;
-	if ((d & LPAE_VALID) == 0 || (d & SPTE_SW_WRITABLE) == 0 || (pl0 && !pl0_ok)) {
+	if ((d & write_grant(pl0)) != write_grant(pl0)) {
 		return false;
 	}
 	*ipa = leaf_ipa(d, va);
@@ -1135,7 +1157,7 @@ bool spt_frame_protected(paddr_t ipa)
  * root, noting whether it held the fixed page's VA (fixed_touched). */
 static void zap_shaped(u32 id, u32 va, u64 size)
 {
-	if (va <= s.c.fixed_va && s.c.fixed_va - va < size) {
+	if (holds_fixed(va, size)) {
 		s.fixed_touched = true;
 	}
 	zap_range(s.pages[src_page(id)].root, va, size);
@@ -1229,7 +1251,7 @@ static inline __attribute__((always_inline)) bool frame_written(u32 frame, u32 o
 		     id = src_at(id)->next) {
 			const struct spt_src *src = src_at(id);
 			if (src->fixed && src_range(src, off, bytes, &va, &size) &&
-			    va <= s.c.fixed_va && s.c.fixed_va - va < size) {
+			    holds_fixed(va, size)) {
 				s.fixed_touched = true;
 			}
 		}
@@ -1256,12 +1278,8 @@ void spt_set_format(u32 desc_bytes, u32 fault_types)
 
 enum spt_write spt_write_words(u32 far, bool pl0, const struct spt_words *w)
 {
-	const u64 *dp = current_leaf(far);
-	/* AP[1] (bit 6) grants PL0 access (B3.7.1); a leaf read-only where the guest grants the
-	 * write maps a protected frame (I3). */
-	u64 need = LPAE_VALID | SPTE_SW_WRITABLE | SPTE_AP_RO |
-		   (pl0 ? (u64)LPAE_AP_RW_ALL << LPAE_AP_SHIFT : 0);
-	if (dp == NULL || (*dp & need) != need) {
+	const u64 *dp = caught_leaf(far, pl0);
+	if (dp == NULL) {
 		return SPT_WRITE_NO;
 	}
 	u32 off = w->va & PAGE_OFFSET_MASK, bytes = 4 * w->n;
@@ -1420,10 +1438,7 @@ static bool memo_ok(const struct spt_page *p)
 	u32 lo_va = p->va | (p->memo_va & MASK(page_span_shift(3)) & p->memo_vmask);
 	u32 hi_va = lo_va | (MASK(page_span_shift(3)) & ~p->memo_vmask);
 	uintptr_t run = (uintptr_t)s.c.ram_host + (p->memo_lo - s.c.ram_ipa);
-	uintptr_t first =
-	    p->memo_table + (((lo_va >> p->memo_eshift) & p->memo_imask) << p->memo_dshift);
-	uintptr_t last =
-	    p->memo_table + (((hi_va >> p->memo_eshift) & p->memo_imask) << p->memo_dshift);
+	uintptr_t first = memo_desc(p, lo_va), last = memo_desc(p, hi_va);
 	if (first < run || last + BIT(p->memo_dshift) > run + p->memo_len) {
 		return false;
 	}

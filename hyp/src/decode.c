@@ -280,7 +280,7 @@ const struct decoded_access *decode_a32_cached(struct decode_cache *c, u32 pc, u
 		*bias = reg(ctx, hit->base);
 		return &hit->rel;
 	}
-	struct decode_cached *e = &c->e[(pc >> 2) % DECODE_CACHE_ENTRIES];
+	struct decode_cached *e = &c->e[decode_cache_index(pc)];
 	/* Every form this decoder accepts addresses memory from Rn (A5.3, A5.2.8, A5.5). */
 	struct base_probe probe = {reg, ctx, RN(insn), false, false};
 	e->valid = false;

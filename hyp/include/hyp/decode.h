@@ -51,11 +51,17 @@ struct decode_cache {
 	} e[DECODE_CACHE_ENTRIES];
 };
 
+/* decode_cache_index: the entry of a cache that an instruction fetched from pc may hold. */
+static inline u32 decode_cache_index(u32 pc)
+{
+	return (pc >> 2) % DECODE_CACHE_ENTRIES;
+}
+
 /* decode_cache_find: the entry of c for insn fetched from pc, NULL if c has none. */
 static inline const struct decode_cached *decode_cache_find(const struct decode_cache *c, u32 pc,
 							    u32 insn)
 {
-	const struct decode_cached *e = &c->e[(pc >> 2) % DECODE_CACHE_ENTRIES];
+	const struct decode_cached *e = &c->e[decode_cache_index(pc)];
 	return e->valid && e->pc == pc && e->insn == insn ? e : NULL;
 }
 
