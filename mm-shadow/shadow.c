@@ -479,15 +479,11 @@ static u32 guest_reg_cb(void *ctx, unsigned n)
 static inline bool guest_insn(struct vcpu *v, u32 *insn)
 {
 	u32 pc = v->tf->pc;
-	u64 par = read_par64();
-	write_ats1cpr(pc);
-	isb();
-	u64 at = read_par64();
-	write_par64(par);
-	if ((at & PAR_F) == 0) {
-		/* The shadow maps guest RAM (below 4 GiB, read directly) and the trampoline. */
-		*insn = *(const u32 *)(uintptr_t)(((u32)at & (u32)PAR_PA_MASK) |
-						  (pc & PAGE_OFFSET_MASK));
+	u32 at = ats1cpr_par_kept(pc);
+	if ((at & (u32)PAR_F) == 0) {
+		/* The shadow maps guest RAM (below 4 GiB, read directly: PA[39:32] are zero)
+		 * and the trampoline. */
+		*insn = *(const u32 *)(uintptr_t)((at & (u32)PAR_PA_MASK) | (pc & PAGE_OFFSET_MASK));
 		return true;
 	}
 	return guest_read_insn(v, pc, insn);
@@ -756,14 +752,13 @@ static __attribute__((noinline)) bool caught_write(struct vcpu *v, u32 spsr, boo
 	/* The most frequent: a PL1 store of words, which trapped before, all in one page: the
 	 * store writes them (spt_write_words). */
 	if (sh.sync == SYNC_EMULATE && !pl0 && (spsr & PSR_T) == 0 && guest_insn(v, &insn) &&
-	    (e = decode_cache_find(&sh.decodes, v->tf->pc, insn)) != NULL && !e->rel.unprivileged &&
-	    e->rel.span == 4 * e->rel.n) {
+	    (e = decode_cache_find(&sh.decodes, v->tf->pc, insn)) != NULL && e->words != 0) {
 		const struct decoded_access *da = &e->rel;
 		u32 bias = vcpu_reg(v, e->base), val[DECODE_MAX_OPS];
-		for (u32 i = 0; i < da->n; i++) {
+		for (u32 i = 0; i < e->words; i++) {
 			val[i] = vcpu_reg(v, da->op[i].reg);
 		}
-		const struct spt_words w = {da->op[0].addr + bias, da->n, val};
+		const struct spt_words w = {da->op[0].addr + bias, e->words, val};
 		enum spt_write done = spt_write_words(far, pl0, &w);
 		if (done == SPT_WRITE_NO) {
 			return false;

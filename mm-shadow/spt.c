@@ -1163,6 +1163,20 @@ static void zap_shaped(u32 id, u32 va, u64 size)
 	zap_range(s.pages[src_page(id)].root, va, size);
 }
 
+/* zap_leaf_of: remove the leaf at va that source id shaped with one descriptor of a page
+ * (zap_page without its walk: such a source belongs to the level-3 page holding the leaf). */
+static inline __attribute__((always_inline)) void zap_leaf_of(u32 id, u32 va)
+{
+	u32 pg = src_page(id), slot = (va >> 12) % SPT_ENTRIES;
+	SPT_ASSERT(s.pages[pg].level == 3 && ((va ^ s.pages[pg].va) >> lvl_span[3]) == 0);
+	if (holds_fixed(va, PAGE_SIZE_4K)) {
+		s.fixed_touched = true;
+	}
+	if ((table(pg)[slot] & (LPAE_VALID | SPTE_SW_FIXED)) == LPAE_VALID) {
+		spt_hw_flush_va(leaf_remove(pg, slot), hw_asid(s.pages[pg].root));
+	}
+}
+
 /* src_range: the VA range [*va, *va + *size) that source src shaped with bytes [off, off +
  * bytes) of its frame; false if it has none of them. */
 static inline bool src_range(const struct spt_src *src, u32 off, u32 bytes, u32 *va, u32 *size)
@@ -1194,7 +1208,7 @@ static void frame_wrote(u32 frame, u32 off, u32 bytes)
 			continue;
 		}
 		if (size == PAGE_SIZE_4K) {
-			zap_shaped(id, va, size);
+			zap_leaf_of(id, va);
 		} else {
 			src->marked = marked = true;
 			src->mark_va = va;

@@ -293,6 +293,7 @@ const struct decoded_access *decode_a32_cached(struct decode_cache *c, u32 pc, u
 	}
 	e->valid = true;
 	e->base = (u8)RN(insn);
+	e->words = !e->rel.unprivileged && e->rel.span == 4 * e->rel.n ? (u8)e->rel.n : 0;
 	e->pc = pc;
 	e->insn = insn;
 	*bias = reg(ctx, e->base);

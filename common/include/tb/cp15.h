@@ -71,6 +71,23 @@ CP15_REG64(par64, 0, c7)
 /* Address translation operations (B4.2.4), write-only. */
 CP15_REG32(ats1cpr, 0, c7, c8, 0)
 CP15_REG32(ats1cpw, 0, c7, c8, 1)
+
+/* ats1cpr_par_kept: PAR[31:0] (64-bit format) that an ATS1CPR of va gives, PAR itself left
+ * as it was: in one asm block, so nothing is spilled between (B4.2.4: the result is
+ * visible after an ISB). */
+static inline u32 ats1cpr_par_kept(u32 va)
+{
+	u32 lo, hi, at, at_hi;
+	__asm__ volatile("mrrc p15, 0, %0, %1, c7\n\t"
+			 "mcr p15, 0, %4, c7, c8, 0\n\t"
+			 "isb\n\t"
+			 "mrrc p15, 0, %2, %3, c7\n\t"
+			 "mcrr p15, 0, %0, %1, c7"
+			 : "=&r"(lo), "=&r"(hi), "=&r"(at), "=&r"(at_hi)
+			 : "r"(va)
+			 : "memory");
+	return at;
+}
 /* PMU (B4.1.116-). */
 CP15_REG32(pmcr, 0, c9, c12, 0)
 CP15_REG32(pmcntenset, 0, c9, c12, 1)

@@ -46,6 +46,9 @@ struct decode_cache {
 	struct decode_cached {
 		bool valid;
 		u8 base; /* the base register (Rn) */
+		/* A privileged store of words, one after the other from op[0].addr (STR,
+		 * STRD, STM of words): how many, else 0. */
+		u8 words;
 		u32 pc, insn;
 		struct decoded_access rel; /* addresses and writeback value relative to base */
 	} e[DECODE_CACHE_ENTRIES];
