@@ -1193,6 +1193,27 @@ static inline bool src_range(const struct spt_src *src, u32 off, u32 bytes, u32 
 	return true;
 }
 
+/* desc_wrote: frame_wrote for a write within the descriptor at off in frame, when each
+ * source holding it shaped one page from it (a level-3 run: by far the most frequent);
+ * false as soon as one shaped more, for frame_wrote to finish (what was removed already,
+ * it does not find again). */
+static inline __attribute__((always_inline)) bool desc_wrote(u32 frame, u32 off)
+{
+	for (u32 id = s.frames[frame].srcs; id != 0;) {
+		const struct spt_src *src = src_at(id);
+		u32 rel = off - src->off, this = id;
+		id = src->next;
+		if (rel >= src->len) {
+			continue;
+		}
+		if (src->shift != lvl_entry[3]) {
+			return false;
+		}
+		zap_leaf_of(this, src->va + ((rel >> src->dshift) << lvl_entry[3]));
+	}
+	return true;
+}
+
 /* frame_wrote: bytes at off in frame changed: the shadow each source derived from them is
  * removed. A removal of one page (the most frequent: a leaf descriptor) unlinks no source
  * (zap_page) and is done at once; larger ones are marked, then handled one at a time from
@@ -1202,6 +1223,9 @@ static void frame_wrote(u32 frame, u32 off, u32 bytes)
 {
 	bool marked = false;
 	u32 va, size;
+	if (((off ^ (off + bytes - 1)) & ~(s.desc_bytes - 1)) == 0 && desc_wrote(frame, off)) {
+		return;
+	}
 	for (u32 id = s.frames[frame].srcs; id != 0; id = src_at(id)->next) {
 		struct spt_src *src = src_at(id);
 		if (!src_range(src, off, bytes, &va, &size)) {
