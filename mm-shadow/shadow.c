@@ -483,7 +483,8 @@ static inline bool guest_insn(struct vcpu *v, u32 *insn)
 	if ((at & (u32)PAR_F) == 0) {
 		/* The shadow maps guest RAM (below 4 GiB, read directly: PA[39:32] are zero)
 		 * and the trampoline. */
-		*insn = *(const u32 *)(uintptr_t)((at & (u32)PAR_PA_MASK) | (pc & PAGE_OFFSET_MASK));
+		*insn =
+		    *(const u32 *)(uintptr_t)((at & (u32)PAR_PA_MASK) | (pc & PAGE_OFFSET_MASK));
 		return true;
 	}
 	return guest_read_insn(v, pc, insn);
@@ -755,10 +756,16 @@ static __attribute__((noinline)) bool caught_write(struct vcpu *v, u32 spsr, boo
 	    (e = decode_cache_find(&sh.decodes, v->tf->pc, insn)) != NULL && e->words != 0) {
 		const struct decoded_access *da = &e->rel;
 		u32 bias = vcpu_reg(v, e->base), val[DECODE_MAX_OPS];
-		for (u32 i = 0; i < e->words; i++) {
-			val[i] = vcpu_reg(v, da->op[i].reg);
+		const u32 *vals = val;
+		if (e->words_run != DECODE_NO_RUN) {
+			vals =
+			    &v->tf->r[e->words_run]; /* STR, STRD: read where the trap saved them */
+		} else {
+			for (u32 i = 0; i < e->words; i++) {
+				val[i] = vcpu_reg(v, da->op[i].reg);
+			}
 		}
-		const struct spt_words w = {da->op[0].addr + bias, e->words, val};
+		const struct spt_words w = {da->op[0].addr + bias, e->words, vals};
 		enum spt_write done = spt_write_words(far, pl0, &w);
 		if (done == SPT_WRITE_NO) {
 			return false;

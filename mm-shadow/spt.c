@@ -978,7 +978,7 @@ static __attribute__((noinline)) void fill_recover(const struct spt_fill *f)
 	SPT_ASSERT(fill_once(f));
 }
 
-static void frame_wrote(u32 frame, u32 off, u32 bytes);
+static inline void frame_wrote(u32 frame, u32 off, u32 bytes);
 static const u32 *frame_host(u32 frame);
 
 /* desc_changed: does a descriptor of words words (1 or 2) differ between now and its
@@ -1163,17 +1163,19 @@ static void zap_shaped(u32 id, u32 va, u64 size)
 	zap_range(s.pages[src_page(id)].root, va, size);
 }
 
-/* zap_leaf_of: remove the leaf at va that source id shaped with one descriptor of a page
- * (zap_page without its walk: such a source belongs to the level-3 page holding the leaf). */
-static inline __attribute__((always_inline)) void zap_leaf_of(u32 id, u32 va)
+/* zap_leaf_of: remove the leaf at va that source src of page pg shaped with one descriptor
+ * of a page (zap_page without its walk: attach_sources gives such a source to the level-3
+ * page holding the leaf). */
+static inline __attribute__((always_inline)) void zap_leaf_of(const struct spt_src *src, u32 pg,
+							      u32 va)
 {
-	u32 pg = src_page(id), slot = (va >> 12) % SPT_ENTRIES;
-	SPT_ASSERT(s.pages[pg].level == 3 && ((va ^ s.pages[pg].va) >> lvl_span[3]) == 0);
-	if (holds_fixed(va, PAGE_SIZE_4K)) {
+	u32 slot = (va >> 12) % SPT_ENTRIES;
+	if (src->fixed && holds_fixed(va, PAGE_SIZE_4K)) {
 		s.fixed_touched = true;
 	}
 	if ((table(pg)[slot] & (LPAE_VALID | SPTE_SW_FIXED)) == LPAE_VALID) {
-		spt_hw_flush_va(leaf_remove(pg, slot), hw_asid(s.pages[pg].root));
+		leaf_remove(pg, slot);
+		spt_hw_flush_va(va, hw_asid(s.pages[pg].root));
 	}
 }
 
@@ -1201,7 +1203,7 @@ static inline __attribute__((always_inline)) bool desc_wrote(u32 frame, u32 off)
 {
 	for (u32 id = s.frames[frame].srcs; id != 0;) {
 		const struct spt_src *src = src_at(id);
-		u32 rel = off - src->off, this = id;
+		u32 rel = off - src->off, pg = src_page(id);
 		id = src->next;
 		if (rel >= src->len) {
 			continue;
@@ -1209,30 +1211,26 @@ static inline __attribute__((always_inline)) bool desc_wrote(u32 frame, u32 off)
 		if (src->shift != lvl_entry[3]) {
 			return false;
 		}
-		zap_leaf_of(this, src->va + ((rel >> src->dshift) << lvl_entry[3]));
+		zap_leaf_of(src, pg, src->va + ((rel >> src->dshift) << lvl_entry[3]));
 	}
 	return true;
 }
 
-/* frame_wrote: bytes at off in frame changed: the shadow each source derived from them is
- * removed. A removal of one page (the most frequent: a leaf descriptor) unlinks no source
- * (zap_page) and is done at once; larger ones are marked, then handled one at a time from
- * the chain's head, since each may unlink sources (its own page's, or whole pages' below
- * it). */
-static void frame_wrote(u32 frame, u32 off, u32 bytes)
+/* frame_wrote_ranges: frame_wrote, in general. A removal of one page unlinks no source
+ * (zap_leaf_of) and is done at once; larger ones are marked, then handled one at a time
+ * from the chain's head, since each may unlink sources (its own page's, or whole pages'
+ * below it). */
+static __attribute__((noinline)) void frame_wrote_ranges(u32 frame, u32 off, u32 bytes)
 {
 	bool marked = false;
 	u32 va, size;
-	if (((off ^ (off + bytes - 1)) & ~(s.desc_bytes - 1)) == 0 && desc_wrote(frame, off)) {
-		return;
-	}
 	for (u32 id = s.frames[frame].srcs; id != 0; id = src_at(id)->next) {
 		struct spt_src *src = src_at(id);
 		if (!src_range(src, off, bytes, &va, &size)) {
 			continue;
 		}
 		if (size == PAGE_SIZE_4K) {
-			zap_leaf_of(id, va);
+			zap_leaf_of(src, src_page(id), va);
 		} else {
 			src->marked = marked = true;
 			src->mark_va = va;
@@ -1248,6 +1246,15 @@ static void frame_wrote(u32 frame, u32 off, u32 bytes)
 		src->marked = false;
 		zap_shaped(id, src->mark_va, src->mark_size);
 		id = s.frames[frame].srcs;
+	}
+}
+
+/* frame_wrote: bytes at off in frame changed: the shadow each source derived from them is
+ * removed. Within one descriptor of level-3 runs, desc_wrote does it. */
+static inline __attribute__((always_inline)) void frame_wrote(u32 frame, u32 off, u32 bytes)
+{
+	if (((off ^ (off + bytes - 1)) & ~(s.desc_bytes - 1)) != 0 || !desc_wrote(frame, off)) {
+		frame_wrote_ranges(frame, off, bytes);
 	}
 }
 

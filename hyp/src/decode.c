@@ -271,6 +271,19 @@ static u32 probe_reg(void *ctx, unsigned n)
 	return b->reg(b->ctx, n);
 }
 
+/* words_run: the first of the consecutive registers of r0-r7 whose values da stores, one
+ * per operation in order; DECODE_NO_RUN if they are not such a run. */
+static u8 words_run(const struct decoded_access *da)
+{
+	u32 first = da->op[0].reg;
+	for (u32 i = 0; i < da->n; i++) {
+		if (da->op[i].reg != first + i || first + i > 7) {
+			return DECODE_NO_RUN;
+		}
+	}
+	return (u8)first;
+}
+
 const struct decoded_access *decode_a32_cached(struct decode_cache *c, u32 pc, u32 insn,
 					       decode_reg_fn reg, void *ctx, u32 *bias,
 					       struct decoded_access *own, char *err, size_t errlen)
@@ -294,6 +307,7 @@ const struct decoded_access *decode_a32_cached(struct decode_cache *c, u32 pc, u
 	e->valid = true;
 	e->base = (u8)RN(insn);
 	e->words = !e->rel.unprivileged && e->rel.span == 4 * e->rel.n ? (u8)e->rel.n : 0;
+	e->words_run = words_run(&e->rel);
 	e->pc = pc;
 	e->insn = insn;
 	*bias = reg(ctx, e->base);

@@ -41,14 +41,18 @@ bool decode_a32_ldst(u32 insn, decode_reg_fn reg, void *ctx, struct decoded_acce
  * its base register as zero: it holds for any base value when decoding read no other
  * register (immediate and PC-relative offsets, block transfers), so it is kept only then. */
 #define DECODE_CACHE_ENTRIES 8
+#define DECODE_NO_RUN	     0xffu
 
 struct decode_cache {
 	struct decode_cached {
 		bool valid;
 		u8 base; /* the base register (Rn) */
 		/* A privileged store of words, one after the other from op[0].addr (STR,
-		 * STRD, STM of words): how many, else 0. */
+		 * STRD, STM of words): how many, else 0; and when they are the values of
+		 * consecutive registers of r0-r7 (no mode banks them), the first of them,
+		 * else DECODE_NO_RUN. */
 		u8 words;
+		u8 words_run;
 		u32 pc, insn;
 		struct decoded_access rel; /* addresses and writeback value relative to base */
 	} e[DECODE_CACHE_ENTRIES];
