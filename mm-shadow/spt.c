@@ -1195,23 +1195,23 @@ static inline bool src_range(const struct spt_src *src, u32 off, u32 bytes, u32 
 	return true;
 }
 
-/* desc_wrote: frame_wrote for a write within the descriptor at off in frame, when each
- * source holding it shaped one page from it (a level-3 run: by far the most frequent);
- * false as soon as one shaped more, for frame_wrote to finish (what was removed already,
- * it does not find again). */
-static inline __attribute__((always_inline)) bool desc_wrote(u32 frame, u32 off)
+/* desc_wrote: frame_wrote for bytes [off, off + bytes) of frame, when they lie within one
+ * descriptor of each source holding them and each of those shaped one page from it (a
+ * level-3 run: by far the most frequent); false as soon as one does not, for
+ * frame_wrote_ranges to finish (what was removed already, it does not find again). */
+static inline __attribute__((always_inline)) bool desc_wrote(u32 frame, u32 off, u32 bytes)
 {
 	for (u32 id = s.frames[frame].srcs; id != 0;) {
 		const struct spt_src *src = src_at(id);
 		u32 rel = off - src->off, pg = src_page(id);
 		id = src->next;
-		if (rel >= src->len) {
-			continue;
+		if (((off ^ (off + bytes - 1)) >> src->dshift) != 0 || src->shift != lvl_entry[3]) {
+			return false; /* several descriptors (runs are aligned), or more than a page
+				       */
 		}
-		if (src->shift != lvl_entry[3]) {
-			return false;
+		if (rel < src->len) {
+			zap_leaf_of(src, pg, src->va + ((rel >> src->dshift) << lvl_entry[3]));
 		}
-		zap_leaf_of(src, pg, src->va + ((rel >> src->dshift) << lvl_entry[3]));
 	}
 	return true;
 }
@@ -1253,7 +1253,7 @@ static __attribute__((noinline)) void frame_wrote_ranges(u32 frame, u32 off, u32
  * removed. Within one descriptor of level-3 runs, desc_wrote does it. */
 static inline __attribute__((always_inline)) void frame_wrote(u32 frame, u32 off, u32 bytes)
 {
-	if (((off ^ (off + bytes - 1)) & ~(s.desc_bytes - 1)) != 0 || !desc_wrote(frame, off)) {
+	if (!desc_wrote(frame, off, bytes)) {
 		frame_wrote_ranges(frame, off, bytes);
 	}
 }

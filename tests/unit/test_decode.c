@@ -233,6 +233,40 @@ static void test_cache_rm_is_rn(void **state)
 	assert_false(cached(&c, 0x9008, 0xe7801080)); /* str r1, [r0, r0, lsl #1]: 0x3000 */
 }
 
+/* entry: the cache's entry for insn at pc, after decoding it through the cache. */
+static const struct decode_cached *entry(struct decode_cache *c, u32 pc, u32 insn)
+{
+	assert_true(cached(c, pc, insn));
+	const struct decode_cached *e = decode_cache_find(c, pc, insn);
+	assert_non_null(e);
+	return e;
+}
+
+/* An entry says whether it is a privileged store of words, and whether their values are a
+ * run of r0-r7 (read in place by the shadow module's caught writes). */
+static void test_cache_words(void **state)
+{
+	(void)state;
+	static struct decode_cache c;
+	setup_regs();
+	const struct decode_cached *e = entry(&c, 0xa000, 0xe1c020f8); /* strd r2, r3, [r0, #8] */
+	assert_true(e->words == 2 && e->words_run == 2);
+	e = entry(&c, 0xa004, 0xe5801000); /* str r1, [r0] */
+	assert_true(e->words == 1 && e->words_run == 1);
+	e = entry(&c, 0xa008, 0xe92d000e); /* push {r1, r2, r3} */
+	assert_true(e->words == 3 && e->words_run == 1);
+	e = entry(&c, 0xa00c, 0xe880000a); /* stm r0, {r1, r3}: not a run */
+	assert_true(e->words == 2 && e->words_run == DECODE_NO_RUN);
+	e = entry(&c, 0xa010, 0xe5809000); /* str r9, [r0]: banked in FIQ mode */
+	assert_true(e->words == 1 && e->words_run == DECODE_NO_RUN);
+	e = entry(&c, 0xa014, 0xe5c01000); /* strb r1, [r0]: not words */
+	assert_int_equal(e->words, 0);
+	e = entry(&c, 0xa018, 0xe4a01004); /* strt r1, [r0], #4: checked as PL0 */
+	assert_int_equal(e->words, 0);
+	e = entry(&c, 0xa01c, 0xe5901000); /* ldr r1, [r0]: a load */
+	assert_int_equal(e->words, 0);
+}
+
 static void test_refused(void **state)
 {
 	(void)state;
@@ -258,7 +292,7 @@ int main(void)
 	    cmocka_unit_test(test_str_forms),	   cmocka_unit_test(test_extra_forms),
 	    cmocka_unit_test(test_block_forms),	   cmocka_unit_test(test_span),
 	    cmocka_unit_test(test_cache),	   cmocka_unit_test(test_refused),
-	    cmocka_unit_test(test_cache_rm_is_rn),
+	    cmocka_unit_test(test_cache_rm_is_rn), cmocka_unit_test(test_cache_words),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

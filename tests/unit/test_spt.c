@@ -711,6 +711,36 @@ static void test_write_words(void **state)
 	check();
 }
 
+/* A write of part of a leaf descriptor removes its shadow; one over several removes each
+ * of theirs, and nothing else. */
+static void test_write_words_over_leaves(void **state)
+{
+	(void)state;
+	const u32 l2 = 0x40101000u, alias = 0x3000;
+	const u32 d[4] = {0, 0, 0, 0};
+	setup(64);
+	spt_set_format(8, BIT(0) | BIT(2));
+	spt_select(&(struct spt_key){.ttbr0 = TTBR_A, .asid = ASID_A, .mmu = true});
+	for (u32 va = 0x10000; va < 0x15000; va += 0x1000) {
+		put_desc(L3_TABLE_A + 8 * (va >> 12), page_d(RAM_IPA + 0x20000 + va, ATTR_RW));
+		lpae_fill(va, RAM_IPA + 0x20000 + va, TTBR_A, l2, L3_TABLE_A, ATTR_RW);
+	}
+	lpae_fill(alias, L3_TABLE_A, TTBR_A, l2, L3_TABLE_A, ATTR_RW);
+	/* The high word of 0x10000's descriptor. */
+	struct spt_words w = {alias + 8 * 0x10 + 4, 1, d};
+	nflush = 0;
+	assert_int_equal(spt_write_words(w.va, false, &w), SPT_WRITE_DONE);
+	assert_false(mapped(0x10000));
+	assert_true(nflush == 1 && flushes[0].va == 0x10000);
+	assert_true(mapped(0x11000) && mapped(0x12000));
+	/* The descriptors of 0x12000 and 0x13000 (an STM of four words). */
+	w = (struct spt_words){alias + 8 * 0x12, 4, d};
+	assert_int_equal(spt_write_words(w.va, false, &w), SPT_WRITE_DONE);
+	assert_false(mapped(0x12000) || mapped(0x13000));
+	assert_true(mapped(0x11000) && mapped(0x14000) && mapped(alias));
+	check();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -721,6 +751,7 @@ int main(void)
 	    cmocka_unit_test(test_caught_write),
 	    cmocka_unit_test(test_writes_over_fault_entries),
 	    cmocka_unit_test(test_write_words),
+	    cmocka_unit_test(test_write_words_over_leaves),
 	    cmocka_unit_test(test_reverse_map_and_write_protection),
 	    cmocka_unit_test(test_unsync_and_resync),
 	    cmocka_unit_test(test_guest_writes_remove_exactly),

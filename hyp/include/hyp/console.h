@@ -12,15 +12,18 @@
 void console_putc(char c);
 void console_write(const char *s, u32 len);
 void hyp_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A function a debugger stops at by its symbol (the integrity tests):
+ * kept whole and global under link-time optimisation. */
+#define HYP_STOP_POINT __attribute__((noinline, used, externally_visible))
 /* hyp_exit: run the integrity check, print the counters and end the emulator with status
  * (HYP_EXIT_FATAL instead if the check failed). */
-__attribute__((noreturn)) void hyp_exit(int status);
+HYP_STOP_POINT __attribute__((noreturn)) void hyp_exit(int status);
 /* hyp_require_integrity: run the integrity check; if it fails, end the run with
  * HYP_EXIT_FATAL. */
-void hyp_require_integrity(void);
+HYP_STOP_POINT void hyp_require_integrity(void);
 /* hyp_fatal: print "[hyp] FATAL: ...", the guest's state, run the integrity check, print
  * the counters and end with HYP_EXIT_FATAL. */
-__attribute__((noreturn, format(printf, 1, 2))) void hyp_fatal(const char *fmt, ...);
+HYP_STOP_POINT __attribute__((noreturn, format(printf, 1, 2))) void hyp_fatal(const char *fmt, ...);
 /* hyp_bad_input: print "[hyp] error: ..." and end with HYP_EXIT_BADINPUT. */
 __attribute__((noreturn, format(printf, 1, 2))) void hyp_bad_input(const char *fmt, ...);
 /* HYP_ASSERT: check an invariant; a failure names it. */
