@@ -96,6 +96,9 @@ void trap_init(const struct mm_module *mm)
 		trap_routes[ec].handle = core_route(ec);
 		trap_routes[ec].class = class_of(ec);
 	}
+	if (mm->traps == NULL) {
+		hyp_fatal("memory module %s: no table of trap handlers (mm_module.traps)", mm->name);
+	}
 	for (const struct mm_trap *t = mm->traps; t->handle != NULL; t++) {
 		if (t->ec >= EC_COUNT) {
 			hyp_fatal(
