@@ -97,7 +97,8 @@ void trap_init(const struct mm_module *mm)
 		trap_routes[ec].class = class_of(ec);
 	}
 	if (mm->traps == NULL) {
-		hyp_fatal("memory module %s: no table of trap handlers (mm_module.traps)", mm->name);
+		hyp_fatal("memory module %s: no table of trap handlers (mm_module.traps)",
+			  mm->name);
 	}
 	for (const struct mm_trap *t = mm->traps; t->handle != NULL; t++) {
 		if (t->ec >= EC_COUNT) {
