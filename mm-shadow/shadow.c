@@ -354,7 +354,6 @@ static int shadow_setup(struct vm *vm)
 {
 	sh.vm = vm;
 	memset(&sh.g, 0, sizeof(sh.g));
-	format_set();
 	/* The guest's reset state, just written by the core (vcpu_reset). */
 	sh.g.s1.sctlr = read_sctlr();
 	sh.g.prrr = read_prrr();
@@ -380,6 +379,7 @@ static int shadow_setup(struct vm *vm)
 	if (!spt_init(&c)) {
 		return -1;
 	}
+	format_set(); /* the reset's format (TTBCR.EAE = 0), into the store spt_init emptied */
 	sh.check_countdown = sh.check_every;
 	write_prrr(MAIR_SHADOW); /* MAIR0 of the shadow tables */
 	write_ttbcr(TTBCR_EAE);

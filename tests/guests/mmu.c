@@ -1,8 +1,10 @@
 /* Turns on its own stage-1 MMU (fmt=short: short-descriptor sections and pages; fmt=lpae:
  * LPAE blocks and pages), built with the project's shared table builder, then checks that
  * mappings translate, that its own translation and permission faults reach it with the
- * right FSR, that device accesses (with and without syndrome) still work, and that an
- * unassigned physical address gives an external abort. */
+ * right FSR, that device accesses (with and without syndrome) still work, that a
+ * descriptor rewritten again and again by one store instruction keeps its mapping, and that
+ * an unassigned physical address gives an external abort. ttbcr=reset (fmt=short): TTBCR
+ * is left at its reset value, never written. */
 #include "rt.h"
 #include "rt_pt.h"
 #include "tb/arm.h"
@@ -116,6 +118,28 @@ static void store(u32 va, u32 v)
 	__asm__ volatile("str %1, [%0]" ::"r"(va), "r"(v) : "memory");
 }
 
+/* store_again: store v at va, from one instruction whatever the caller (a hypervisor that
+ * caches what it decoded at a PC sees it again). */
+static __attribute__((noinline)) void store_again(u32 va, u32 v)
+{
+	store(va, v);
+}
+
+/* rewrite_desc: the last-level descriptor that maps va (in a table the guest reaches
+ * through the identity map of RAM) written with its own value, times times. */
+static void rewrite_desc(const struct pt_regime *r, u32 va, u32 times)
+{
+	struct pt_walk w;
+	if (pt_walk(r, &rt_pt_mem, va, &w) != PT_OK) {
+		rt_printf("mmu: no walk for 0x%08x\n", va);
+		rt_exit(1);
+	}
+	u32 at = (u32)w.desc_pa[w.depth - 1], d = load(at);
+	for (u32 i = 0; i < times; i++) {
+		store_again(at, d);
+	}
+}
+
 static void expect_fault(const char *what, u32 va, bool write)
 {
 	fault_fsr = 0;
@@ -167,7 +191,9 @@ int main(void)
 		write_ttbcr(TTBCR_EAE | (LPAE_SH_INNER << 12) | (RGN_WBWA << 10) | (RGN_WBWA << 8));
 		write_ttbr0_64(r.root);
 	} else {
-		write_ttbcr(0);
+		if (!rt_arg_is("ttbcr", "reset")) {
+			write_ttbcr(0);
+		}
 		write_ttbr0((u32)r.root);
 		write_dacr(0x41); /* domains 0 and 3: client */
 	}
@@ -180,6 +206,9 @@ int main(void)
 		  load(ram + 8 * MiB + 0x100) == 0x5ec71011u ? "ok" : "WRONG");
 	store(ALIAS_PAGE_VA + 0x10, 0x9a9e0001u);
 	rt_printf("page alias: %s\n", load(ram + 9 * MiB + 0x3010) == 0x9a9e0001u ? "ok" : "WRONG");
+	rewrite_desc(&r, ALIAS_PAGE_VA, 3);
+	rt_printf("page alias, its descriptor rewritten: %s\n",
+		  load(ALIAS_PAGE_VA + 0x10) == 0x9a9e0001u ? "ok" : "WRONG");
 	store(PREMADE_PA + 0x10, 0x77665544u);
 	rt_printf("premade table: %s\n", load(PREMADE_VA + 0x10) == 0x77665544u ? "ok" : "WRONG");
 	store(ram + 9 * MiB + 0x4000, 0x12345678u);

@@ -22,6 +22,7 @@ COMPARED = {
     "uart": "",
     "reset": "",
     "mmu-short": "fmt=short",
+    "mmu-short-ttbcr-reset": "fmt=short ttbcr=reset",  # the caught writes' format from reset
     "mmu-lpae": "fmt=lpae",
     "s1diff": "",
 }
