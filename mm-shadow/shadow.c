@@ -758,8 +758,8 @@ static __attribute__((noinline)) bool caught_write(struct vcpu *v, u32 spsr, boo
 		u32 bias = vcpu_reg(v, e->base), val[DECODE_MAX_OPS];
 		const u32 *vals = val;
 		if (e->words_run != DECODE_NO_RUN) {
-			vals =
-			    &v->tf->r[e->words_run]; /* STR, STRD: read where the trap saved them */
+			/* A run of r0-r7 (STR, STRD, STM): read where the trap saved them. */
+			vals = &v->tf->r[e->words_run];
 		} else {
 			for (u32 i = 0; i < e->words; i++) {
 				val[i] = vcpu_reg(v, da->op[i].reg);

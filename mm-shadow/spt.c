@@ -1430,6 +1430,9 @@ bool spt_resync(void)
 bool spt_init(const struct spt_config *c)
 {
 	memset(&s, 0, sizeof(s));
+	/* No format yet: every word written counts as a descriptor that is no fault entry
+	 * (spt_write_words removes whatever was built from it). */
+	s.desc_bytes = 4;
 	s.c = *c;
 	s.nframes = c->ram_size >> 12;
 	u32 leaves = c->pool_pages * SPT_ENTRIES;

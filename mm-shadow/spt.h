@@ -79,8 +79,9 @@ struct spt_fill {
 	struct spt_leaf_kind kind;     /* of the leaf it ended at (nsrc != 0) */
 };
 
-/* spt_init: the store, empty, with no guest format yet (spt_set_format: before any
- * spt_write_words); false if memory for it cannot be allocated. */
+/* spt_init: the store, empty, with no guest format yet (spt_set_format; until then
+ * spt_write_words takes no descriptor for a fault entry); false if memory for it cannot be
+ * allocated. */
 bool spt_init(const struct spt_config *c);
 /* spt_select: the root of key k, made current; built (evicting the least recently used
  * root if the cache is full) if absent. Returns the hardware TTBR0 value to run it with. */

@@ -711,6 +711,24 @@ static void test_write_words(void **state)
 	check();
 }
 
+/* Before the guest's format is set, a caught write is performed and takes no descriptor
+ * for a fault entry. */
+static void test_write_words_before_format(void **state)
+{
+	(void)state;
+	const u32 l2 = 0x40101000u, alias = 0x3000;
+	const u32 d[2] = {0, 0};
+	setup(64); /* no spt_set_format */
+	spt_select(&(struct spt_key){.ttbr0 = TTBR_A, .asid = ASID_A, .mmu = true});
+	lpae_fill(0x1000, RAM_IPA + 0x5000, TTBR_A, l2, L3_TABLE_A, ATTR_RW);
+	lpae_fill(alias, L3_TABLE_A, TTBR_A, l2, L3_TABLE_A, ATTR_RW);
+	struct spt_words w = {alias + 8 * 1, 2, d}; /* the guest's descriptor was 0 */
+	assert_int_equal(spt_write_words(w.va, false, &w), SPT_WRITE_DONE);
+	assert_false(mapped(0x1000));
+	assert_true(mapped(alias));
+	check();
+}
+
 /* A write of part of a leaf descriptor removes its shadow; one over several removes each
  * of theirs, and nothing else. */
 static void test_write_words_over_leaves(void **state)
@@ -741,6 +759,58 @@ static void test_write_words_over_leaves(void **state)
 	check();
 }
 
+/* short_page_fill: a 4 KiB short-descriptor small page at va, through the level-1 table
+ * l1 and the level-2 table l2. */
+static void short_page_fill(u32 va, u32 ipa, u32 l1, u32 l2)
+{
+	struct spt_fill f = {.va = va, .ipa = ipa, .attrs = ATTR_RW, .nsrc = 2};
+	const paddr_t src[2] = {l1 + 4 * (va >> 20), l2 + 4 * ((va >> 12) & 255)};
+	f.shape = &short_shape;
+	f.src = src;
+	spt_fill(&f);
+}
+
+/* A write within one short-descriptor level-2 descriptor removes the leaf it shaped in each
+ * 1 MiB half of a 2 MiB shadow table that the table maps (aliases too); a write across two
+ * removes both of theirs; nothing else goes. */
+static void test_short_writes_remove_their_leaves(void **state)
+{
+	(void)state;
+	const u32 l1 = 0x40100000u, l2a = 0x40101000u, l2b = 0x40101400u;
+	setup(64);
+	spt_select(&(struct spt_key){.ttbr0 = l1, .asid = ASID_A, .mmu = true});
+	for (u32 va = 0x3000; va < 0x6000; va += 0x1000) {
+		short_page_fill(va, RAM_IPA + 0x20000 + va, l1, l2a);
+		short_page_fill(0x100000 + va, RAM_IPA + 0x30000 + va, l1, l2b); /* upper half */
+		short_page_fill(0x300000 + va, RAM_IPA + 0x30000 + va, l1, l2b); /* alias */
+	}
+	spt_guest_wrote(l2b + 4 * 3 + 2, 2); /* half of the descriptor of 0x103000 */
+	assert_false(mapped(0x103000) || mapped(0x303000));
+	assert_true(mapped(0x3000) && mapped(0x104000) && mapped(0x304000));
+	spt_guest_wrote(l2a + 4 * 4 + 2, 4); /* across the descriptors of 0x4000 and 0x5000 */
+	assert_false(mapped(0x4000) || mapped(0x5000));
+	assert_true(mapped(0x3000) && mapped(0x104000) && mapped(0x105000));
+	check();
+}
+
+/* A write to the descriptor of the fixed page's VA, or to part of it, says that the guest
+ * may now map it, and leaves the fixed page. */
+static void test_write_over_the_fixed_pages_descriptor(void **state)
+{
+	(void)state;
+	const u32 l2 = 0x40101000u, l3 = L3_TABLE_A + 0x1000;
+	setup(64);
+	spt_select(&(struct spt_key){.ttbr0 = TTBR_A, .asid = ASID_A, .mmu = true});
+	lpae_fill(0xffe01000u, RAM_IPA + 0x5000, TTBR_A, l2, l3, ATTR_RW);
+	assert_true(spt_guest_wrote(l3 + 8 * 511 + 4, 4));
+	assert_true(spt_guest_wrote(l3 + 8 * 511, 8));
+	assert_false(spt_guest_wrote(l3 + 8 * 2, 8));
+	assert_true(mapped(FIXED_VA) && mapped(0xffe01000u));
+	assert_true(spt_guest_wrote(l3 + 8 * 510, 16)); /* across it and the one before */
+	assert_true(mapped(FIXED_VA));
+	check();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -752,6 +822,9 @@ int main(void)
 	    cmocka_unit_test(test_writes_over_fault_entries),
 	    cmocka_unit_test(test_write_words),
 	    cmocka_unit_test(test_write_words_over_leaves),
+	    cmocka_unit_test(test_write_words_before_format),
+	    cmocka_unit_test(test_short_writes_remove_their_leaves),
+	    cmocka_unit_test(test_write_over_the_fixed_pages_descriptor),
 	    cmocka_unit_test(test_reverse_map_and_write_protection),
 	    cmocka_unit_test(test_unsync_and_resync),
 	    cmocka_unit_test(test_guest_writes_remove_exactly),

@@ -12,9 +12,10 @@
 void console_putc(char c);
 void console_write(const char *s, u32 len);
 void hyp_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* A function a debugger stops at by its symbol (the integrity tests):
- * kept whole and global under link-time optimisation. */
-#define HYP_STOP_POINT __attribute__((noinline, used, externally_visible))
+/* A function a debugger stops at by its symbol (the integrity tests): kept whole and
+ * global under link-time optimisation, and called under its own name (noipa: no inlining,
+ * and no clone such as .constprop or .isra that callers would call instead). */
+#define HYP_STOP_POINT __attribute__((noipa, used, externally_visible))
 /* hyp_exit: run the integrity check, print the counters and end the emulator with status
  * (HYP_EXIT_FATAL instead if the check failed). */
 HYP_STOP_POINT __attribute__((noreturn)) void hyp_exit(int status);
