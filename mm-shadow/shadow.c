@@ -442,9 +442,15 @@ static void fill(u32 va, const struct s1_result *r)
 		const struct pt_format *fmt = r->regime.fmt;
 		u64 mask =
 		    pt_leaf_addr_mask(fmt, r->walk.leaf, r->regime.start + r->walk.depth - 1);
+		u32 hi_ignored = (u32)(fmt->leaf_ignored >> 32);
 		if (mask != 0) {
-			f.kind = (struct spt_leaf_kind){r->walk.leaf & ~mask, mask,
-							MASK(r->size_shift), r->perms, f.attrs};
+			f.kind =
+			    (struct spt_leaf_kind){r->walk.leaf & ~mask & ~((u64)hi_ignored << 32),
+						   mask,
+						   MASK(r->size_shift),
+						   r->perms,
+						   f.attrs,
+						   hi_ignored};
 		}
 	}
 	spt_fill(&f); /* the DSB that completes it ends the trap (shadow_trap_done) */

@@ -1042,10 +1042,10 @@ bool spt_fill_known(u32 va, u32 need)
 		return false;
 	}
 	/* The descriptor lies in the memo's leaf run (memo_ok), in guest RAM. A leaf of the
-	 * memo's kind below 4 GiB matches its key in both words. */
+	 * memo's kind below 4 GiB matches its key in both words, the ignored bits aside. */
 	const u32 *dh = (const u32 *)memo_desc(p, va);
 	u32 lo = dh[0], hi = p->memo_dshift == 3 ? dh[1] : 0, mlo = (u32)k->addr_mask;
-	if ((lo & ~mlo) != (u32)k->key || hi != (u32)(k->key >> 32)) {
+	if ((lo & ~mlo) != (u32)k->key || (hi & ~k->hi_ignored) != (u32)(k->key >> 32)) {
 		return false; /* another kind of leaf (or none), or above 4 GiB */
 	}
 	u32 out = (lo & mlo) | (va & k->va_low), frame = (out - s.c.ram_ipa) >> 12;

@@ -55,9 +55,11 @@ struct spt_shape {
 };
 
 /* A kind of guest leaf, as the module's permission model judged one that a walk ended at:
- * its descriptor without the output-address bits (key), those bits (addr_mask; 0: none,
- * the kind is unknown), the VA bits below its size, everything it grants (perms, the
- * module's bits) and the shadow attributes for that. Kept with the fill memo, for the
+ * its descriptor without the output-address bits and the bits of its high word that
+ * translation ignores (key), the address bits (addr_mask; 0: none, the kind is unknown),
+ * those ignored bits (hi_ignored: software use, which guests such as Linux set per page),
+ * the VA bits below its size, everything it grants (perms, the module's bits) and the
+ * shadow attributes for that. Kept with the fill memo, for the
  * store to shadow, alone, the leaves of the same kind in the same last table
  * (spt_fill_known). The judgement holds while the walk's table descriptors and the
  * translation regime do (spt_key; spt_drop_roots when the regime changes). */
@@ -66,6 +68,7 @@ struct spt_leaf_kind {
 	u32 va_low;
 	u32 perms;
 	u64 attrs;
+	u32 hi_ignored;
 };
 
 /* A shadow leaf to install, with the guest descriptors it was derived from. */

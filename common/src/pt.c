@@ -81,6 +81,7 @@ const struct pt_format pt_short = {
 		       SD_LARGE_SHIFT, 0)},
     .table_mask = SD_L1_TABLE_BASE,
     .oa_mask = MASK64(32), /* 32-bit output addresses, supersections aside */
+    .leaf_ignored = 0,
     .big_leaf_out = sd_super_out,
     .make_table = sd_make_table,
     .make_leaf = sd_make_leaf,
@@ -119,6 +120,7 @@ static u64 lpae_make_leaf(paddr_t pa, unsigned li, u64 attrs)
 			  LPAE_LEVEL(3, 12, true)},                     \
 		.table_mask = LPAE_OA_MASK,                             \
 		.oa_mask = LPAE_OA_MASK,                                \
+		.leaf_ignored = LPAE_LEAF_IGNORED,                      \
 		.big_leaf_out = NULL,                                   \
 		.make_table = lpae_make_table,                          \
 		.make_leaf = lpae_make_leaf,                            \

@@ -558,7 +558,10 @@ static void known_fill(u32 va, u32 ipa, u32 l2, u64 attrs)
 				L3_TABLE_A + 8 * ((va >> 12) & 511)};
 	f.shape = &lpae_shape;
 	f.src = src;
-	f.kind = (struct spt_leaf_kind){d & ~PAGE_OA_MASK, PAGE_OA_MASK, 0xfff, PERM, attrs};
+	/* As shadow.c's fill records it: the bits translation ignores are no part of it. */
+	f.kind = (struct spt_leaf_kind){
+	    d & ~PAGE_OA_MASK & ~LPAE_LEAF_IGNORED, PAGE_OA_MASK, 0xfff, PERM, attrs,
+	    (u32)(LPAE_LEAF_IGNORED >> 32)};
 	spt_fill(&f);
 }
 
@@ -585,6 +588,13 @@ static void test_fill_known(void **state)
 	put_desc(L3_TABLE_A + 8 * 6, page_d(RAM_IPA + RAM_SIZE, ATTR_RW));
 	assert_false(spt_fill_known(0x6000, PERM));
 	assert_false(mapped(0x3000) || mapped(0x4000) || mapped(0x5000) || mapped(0x6000));
+	/* Bits translation ignores (software use, B3.6.2) do not make another kind; XN does. */
+	put_desc(L3_TABLE_A + 8 * 7,
+		 page_d(RAM_IPA + 0xa000, ATTR_RW) | BIT64(55) | BIT64(58) | BIT64(63));
+	assert_true(spt_fill_known(0x7000, PERM));
+	assert_true(spt_filled_as(0x7000, RAM_IPA + 0xa000, ATTR_RW));
+	put_desc(L3_TABLE_A + 8 * 8, page_d(RAM_IPA + 0xb000, ATTR_RW) | LPAE_XN);
+	assert_false(spt_fill_known(0x8000, PERM));
 	/* No shadow table for the VA: nothing known. */
 	assert_false(spt_fill_known(0x200000, PERM));
 	/* A frame out of sync: its descriptors may have changed unseen. */
@@ -617,7 +627,7 @@ static void test_fill_known_short_halves(void **state)
 	memcpy(ram + (l2a + 4 - RAM_IPA), &d1, 4);
 	f.shape = &short_shape;
 	f.src = src;
-	f.kind = (struct spt_leaf_kind){d1 & 0xfff, 0xfffff000u, 0xfff, PERM, ATTR_RW};
+	f.kind = (struct spt_leaf_kind){d1 & 0xfff, 0xfffff000u, 0xfff, PERM, ATTR_RW, 0};
 	spt_fill(&f);
 	assert_true(spt_fill_known(0x2000, PERM));
 	assert_false(spt_fill_known(0x102000, PERM)); /* through the other level-1 entry */

@@ -40,6 +40,10 @@
 #define LPAE_CONTIG BIT64(52)
 #define LPAE_PXN    BIT64(53)
 #define LPAE_XN	    BIT64(54)
+/* The bits of a block or page descriptor that translation ignores: [58:55] reserved for
+ * software use, [63:59] IGNORED (B3.6.2). */
+#define LPAE_LEAF_IGNORED_SHIFT 55
+#define LPAE_LEAF_IGNORED	(~MASK64(LPAE_LEAF_IGNORED_SHIFT))
 /* Table descriptor attributes (stage 1 only). */
 #define LPAE_PXNTABLE	   BIT64(59)
 #define LPAE_XNTABLE	   BIT64(60)

@@ -41,8 +41,9 @@ struct pt_format {
 	u8 desc_shift; /* log2(desc_bytes) */
 	u8 nlevels;
 	struct pt_level level[PT_MAX_LEVELS];
-	u64 table_mask; /* the next table's address bits in a table descriptor */
-	u64 oa_mask;	/* a leaf's output address bits (those below its size aside) */
+	u64 table_mask;	  /* the next table's address bits in a table descriptor */
+	u64 oa_mask;	  /* a leaf's output address bits (those below its size aside) */
+	u64 leaf_ignored; /* a leaf's bits that translation ignores (software use) */
 	/* big_leaf_out: output base and *size_shift of a leaf with its level's big_leaf bit set
 	 * (short-format supersections); NULL in formats without such leaves. */
 	paddr_t (*big_leaf_out)(u64 desc, u32 *size_shift);

@@ -49,6 +49,9 @@ void ptx_random_leaf(struct ptx_leaf *l, enum ptx_win w, u32 shift, u32 pa)
 	l->pxn = ptx_chance(10);
 	l->ng = w == WIN_USER || ptx_chance(40); /* the user window holds nG entries only */
 	l->af = !ptx.lpae || ptx_chance(93);
+	/* Software bits, as Linux sets them per page: no other kind of leaf (spt_fill_known). */
+	l->ignored =
+	    ptx.lpae && ptx_chance(30) ? (u16)ptx_below(1u << (64 - LPAE_LEAF_IGNORED_SHIFT)) : 0;
 }
 
 void ptx_random_table(struct ptx_table *t, u32 pa)

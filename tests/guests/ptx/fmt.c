@@ -204,7 +204,7 @@ static u64 lpae_attrs(const struct ptx_leaf *l)
 	return ((u64)lpae_attrindx[l->attr] << LPAE_ATTRINDX_SHIFT) |
 	       ((u64)l->perm << LPAE_AP_SHIFT) | ((u64)LPAE_SH_INNER << LPAE_SH_SHIFT) |
 	       (l->af ? LPAE_AF : 0) | (l->ng ? LPAE_NG : 0) | (l->pxn ? LPAE_PXN : 0) |
-	       (l->xn ? LPAE_XN : 0);
+	       (l->xn ? LPAE_XN : 0) | ((u64)l->ignored << LPAE_LEAF_IGNORED_SHIFT);
 }
 
 u64 ptx_leaf_desc(const struct ptx_entry *e, const struct ptx_leaf *l)

@@ -100,6 +100,7 @@ struct ptx_leaf {
 	u8 attr;       /* memory-type variant, PTX_ATTRS of them, all Normal write-back */
 	u8 domain;     /* short sections */
 	bool xn, pxn, ng, af;
+	u16 ignored; /* LPAE: bits [63:55], which translation ignores (B3.6.2) */
 };
 #define PTX_ATTRS 4u
 
