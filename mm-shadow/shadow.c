@@ -444,13 +444,14 @@ static void fill(u32 va, const struct s1_result *r)
 		    pt_leaf_addr_mask(fmt, r->walk.leaf, r->regime.start + r->walk.depth - 1);
 		u32 hi_ignored = (u32)(fmt->leaf_ignored >> 32);
 		if (mask != 0) {
-			f.kind =
-			    (struct spt_leaf_kind){r->walk.leaf & ~mask & ~((u64)hi_ignored << 32),
-						   mask,
-						   MASK(r->size_shift),
-						   r->perms,
-						   f.attrs,
-						   hi_ignored};
+			f.kind = (struct spt_leaf_kind){
+			    .key = r->walk.leaf & ~mask & ~((u64)hi_ignored << 32),
+			    .attrs = f.attrs,
+			    .addr_mask = (u32)mask,
+			    .va_low = MASK(r->size_shift),
+			    .perms = r->perms,
+			    .hi_ignored = hi_ignored,
+			};
 		}
 	}
 	spt_fill(&f); /* the DSB that completes it ends the trap (shadow_trap_done) */

@@ -1044,7 +1044,7 @@ bool spt_fill_known(u32 va, u32 need)
 	/* The descriptor lies in the memo's leaf run (memo_ok), in guest RAM. A leaf of the
 	 * memo's kind below 4 GiB matches its key in both words, the ignored bits aside. */
 	const u32 *dh = (const u32 *)memo_desc(p, va);
-	u32 lo = dh[0], hi = p->memo_dshift == 3 ? dh[1] : 0, mlo = (u32)k->addr_mask;
+	u32 lo = dh[0], hi = p->memo_dshift == 3 ? dh[1] : 0, mlo = k->addr_mask;
 	if ((lo & ~mlo) != (u32)k->key || (hi & ~k->hi_ignored) != (u32)(k->key >> 32)) {
 		return false; /* another kind of leaf (or none), or above 4 GiB */
 	}

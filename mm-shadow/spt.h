@@ -56,20 +56,24 @@ struct spt_shape {
 
 /* A kind of guest leaf, as the module's permission model judged one that a walk ended at:
  * its descriptor without the output-address bits and the bits of its high word that
- * translation ignores (key), the address bits (addr_mask; 0: none, the kind is unknown),
- * those ignored bits (hi_ignored: software use, which guests such as Linux set per page),
- * the VA bits below its size, everything it grants (perms, the module's bits) and the
- * shadow attributes for that. Kept with the fill memo, for the
+ * translation ignores (key), the shadow attributes for what it grants (attrs), the
+ * address bits of its low word (addr_mask; 0: none, the kind is unknown: the key keeps
+ * those of the high word clear, so that no leaf above 4 GiB matches), the VA bits below its
+ * size, everything it grants (perms, the module's bits) and those ignored bits
+ * (hi_ignored: software use, which guests such as Linux set per page). 32 bytes, copied
+ * on every fill: no memset or memcpy call. Kept with the fill memo, for the
  * store to shadow, alone, the leaves of the same kind in the same last table
  * (spt_fill_known). The judgement holds while the walk's table descriptors and the
  * translation regime do (spt_key; spt_drop_roots when the regime changes). */
 struct spt_leaf_kind {
-	u64 key, addr_mask;
+	u64 key;
+	u64 attrs;
+	u32 addr_mask;
 	u32 va_low;
 	u32 perms;
-	u64 attrs;
 	u32 hi_ignored;
 };
+_Static_assert(sizeof(struct spt_leaf_kind) == 32, "copied inline");
 
 /* A shadow leaf to install, with the guest descriptors it was derived from. */
 struct spt_fill {

@@ -559,9 +559,12 @@ static void known_fill(u32 va, u32 ipa, u32 l2, u64 attrs)
 	f.shape = &lpae_shape;
 	f.src = src;
 	/* As shadow.c's fill records it: the bits translation ignores are no part of it. */
-	f.kind = (struct spt_leaf_kind){
-	    d & ~PAGE_OA_MASK & ~LPAE_LEAF_IGNORED, PAGE_OA_MASK, 0xfff, PERM, attrs,
-	    (u32)(LPAE_LEAF_IGNORED >> 32)};
+	f.kind = (struct spt_leaf_kind){.key = d & ~PAGE_OA_MASK & ~LPAE_LEAF_IGNORED,
+					.attrs = attrs,
+					.addr_mask = (u32)PAGE_OA_MASK,
+					.va_low = 0xfff,
+					.perms = PERM,
+					.hi_ignored = (u32)(LPAE_LEAF_IGNORED >> 32)};
 	spt_fill(&f);
 }
 
@@ -627,7 +630,11 @@ static void test_fill_known_short_halves(void **state)
 	memcpy(ram + (l2a + 4 - RAM_IPA), &d1, 4);
 	f.shape = &short_shape;
 	f.src = src;
-	f.kind = (struct spt_leaf_kind){d1 & 0xfff, 0xfffff000u, 0xfff, PERM, ATTR_RW, 0};
+	f.kind = (struct spt_leaf_kind){.key = d1 & 0xfff,
+					.attrs = ATTR_RW,
+					.addr_mask = 0xfffff000u,
+					.va_low = 0xfff,
+					.perms = PERM};
 	spt_fill(&f);
 	assert_true(spt_fill_known(0x2000, PERM));
 	assert_false(spt_fill_known(0x102000, PERM)); /* through the other level-1 entry */
