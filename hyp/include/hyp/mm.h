@@ -26,9 +26,10 @@ struct mm_module {
 	 * module needs. 0 or a negative error. */
 	int (*setup)(struct vm *vm);
 	/* traps: the exception classes the module handles instead of the core, each with its
-	 * handler, up to one whose handler is NULL. The trap entry calls a handler directly
-	 * (entry.S, a table by HSR.EC); one that does not want a trap gives it to trap_core()
-	 * (trap.h). The guest resumes at v->tf->pc. */
+	 * handler, up to one whose handler is NULL (required: trap_init refuses a module
+	 * without it; one that handles none gives only the NULL entry). The trap entry calls
+	 * a handler directly (entry.S, a table by HSR.EC); one that does not want a trap gives
+	 * it to trap_core() (trap.h). The guest resumes at v->tf->pc. */
 	const struct mm_trap *traps;
 	/* va_to_ipa: the IPA the guest's current stage 1 gives va for a read (or write); false if
 	 * the guest's own translation faults. */
