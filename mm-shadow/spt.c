@@ -39,7 +39,7 @@ struct spt_src {
 	u16 off, len;	/* the descriptors' bytes in the frame */
 	u32 va;		/* VA translated by the first of them */
 	u8 shift;	/* log2 VA span of one descriptor */
-	u8 cover;	/* log2 VA span of them all (above a page: see zap_page) */
+	u8 cover;	/* log2 VA span of them all (above a page: src_attach) */
 	u8 dshift;	/* log2 descriptor size */
 	bool used;	/* slot in use */
 	bool fixed;	/* its VA range holds the fixed page's */
@@ -545,25 +545,9 @@ static void zap_root(u32 r, struct zap *z)
 	}
 }
 
-static inline u32 leaf_page(u32 r, u32 va);
-
-/* zap_page: zap_range for one page: no table is freed and no source dropped, since every
- * source spans more than a page. */
-static void zap_page(u32 r, u32 va)
-{
-	u32 pg = leaf_page(r, va), slot = (va >> 12) % SPT_ENTRIES;
-	if (pg != SPT_NO_PAGE && (table(pg)[slot] & (LPAE_VALID | SPTE_SW_FIXED)) == LPAE_VALID) {
-		spt_hw_flush_va(leaf_remove(pg, slot), hw_asid(r));
-	}
-}
-
 /* zap_range: remove the leaves of [va, va + size) in root r. */
 static void zap_range(u32 r, u64 va, u64 size)
 {
-	if (size == PAGE_SIZE_4K) {
-		zap_page(r, (u32)va);
-		return;
-	}
 	struct zap z = {.va = va, .size = size};
 	zap_root(r, &z);
 }
@@ -1164,8 +1148,9 @@ static void zap_shaped(u32 id, u32 va, u64 size)
 }
 
 /* zap_leaf_of: remove the leaf at va that source src of page pg shaped with one descriptor
- * of a page (zap_page without its walk: attach_sources gives such a source to the level-3
- * page holding the leaf). */
+ * of a page, and its TLB entry: no table is freed and no source dropped, since every source
+ * spans more than a page (attach_sources gives such a source to the level-3 page holding
+ * the leaf, so no walk from the root finds it). */
 static inline __attribute__((always_inline)) void zap_leaf_of(const struct spt_src *src, u32 pg,
 							      u32 va)
 {
@@ -1205,9 +1190,9 @@ static inline __attribute__((always_inline)) bool desc_wrote(u32 frame, u32 off,
 		const struct spt_src *src = src_at(id);
 		u32 rel = off - src->off, pg = src_page(id);
 		id = src->next;
+		/* Not within one descriptor (runs are aligned), or one that shaped more: */
 		if (((off ^ (off + bytes - 1)) >> src->dshift) != 0 || src->shift != lvl_entry[3]) {
-			return false; /* several descriptors (runs are aligned), or more than a page
-				       */
+			return false;
 		}
 		if (rel < src->len) {
 			zap_leaf_of(src, pg, src->va + ((rel >> src->dshift) << lvl_entry[3]));
