@@ -28,6 +28,8 @@
  *   thumb-str010  a T32 store at PL1 to a page PL1 may write and PL0 only read (fmt=short)
  *   tramp-forge  a branch to VA 0xfffff010 from Abort mode, set up as a data abort would
  *   abtregs   LR_abt and SPSR_abt written, then a page touched for the first time
+ *   pinlost   an abort taken with the shadow pool full (shadow.pool=16) and the Abort-mode
+ *             stack in a 2 MiB region not touched before (fmt=short)
  * Every access is checked against what the guest knows: its own translation (the stage-1
  * model, common/src/s1.c, reading only guest RAM) says whether it must reach guest RAM (and
  * read what the identity mapping reads there), the emulated UART (known register values),
@@ -2103,6 +2105,45 @@ static int case_thumb_str010(void)
 	return ok ? 0 : 1;
 }
 
+#define PIN_FILL_REGIONS 8u  /* 2 MiB regions touched: with shadow.pool=16, the pool is full */
+#define PIN_STACK_REGION 15u /* the region of RAM (of 16 in 32 MiB) the Abort-mode stack is in */
+#define PIN_FAULT_VA	 0x70000000u /* mapped by nothing */
+
+/* abt_sp_swap: SP_abt set to new_sp; the old one returned. */
+static u32 abt_sp_swap(u32 new_sp)
+{
+	u32 old;
+	__asm__ volatile("mrs	r12, cpsr\n"
+			 "cps	#0x17\n"
+			 "mov	%0, sp\n"
+			 "mov	sp, %1\n"
+			 "msr	cpsr_c, r12\n"
+			 : "=&r"(old)
+			 : "r"(new_sp)
+			 : "r12", "memory");
+	return old;
+}
+
+/* case_pinlost: an abort delivered while the table pool is full (run under shadow with
+ * shadow.pool=16), with the Abort-mode stack in a 2 MiB region nothing has touched: the
+ * handler's entry runs as natively (fmt=short). */
+static int case_pinlost(void)
+{
+	u32 stack = rt_ram_base() + PIN_STACK_REGION * BLOCK + BLOCK / 2;
+	space_new();
+	map_ram_and_uart();
+	mmu_on();
+	u32 old_sp = abt_sp_swap(stack);
+	for (u32 i = 1; i <= PIN_FILL_REGIONS; i++) {
+		(void)*(volatile u32 *)(uintptr_t)(rt_ram_base() + i * BLOCK);
+	}
+	struct outcome o = probe_read(PIN_FAULT_VA);
+	abt_sp_swap(old_sp);
+	mmu_off();
+	rt_printf("hostile pinlost: %s at 0x%08x\n", o.aborted ? "abort" : "no abort", o.far);
+	return o.aborted && o.far == PIN_FAULT_VA ? 0 : 1;
+}
+
 /* ---- dispatch ---- */
 
 struct hostile_case {
@@ -2133,6 +2174,7 @@ static const struct hostile_case cases[] = {
     {"abtregs", case_abtregs},
     {"thumb-ldrt", case_thumb_ldrt},
     {"thumb-str010", case_thumb_str010},
+    {"pinlost", case_pinlost},
 };
 
 /* main: run the case named by case=. */

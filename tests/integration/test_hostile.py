@@ -89,9 +89,10 @@ CASES = {
                      Survives("hostile thumb-str010: the store landed")),
     "tramp-forge": ("case=tramp-forge", Survives("hostile tramp-forge: back in SVC mode")),
     "abtregs": ("case=abtregs", Survives("after a first touch: kept")),
+    "pinlost": ("case=pinlost fmt=short", Survives("hostile pinlost: abort at 0x70000000")),
 }
 # Hypervisor options of a case under the shadow module.
-SHADOW_HYP = {"stalewr": "shadow.sync=unsync"}
+SHADOW_HYP = {"stalewr": "shadow.sync=unsync", "pinlost": "shadow.pool=16"}
 
 # What the shadow module cannot hide (docs/shadow-design.md, "Limits"): its trampoline page
 # is mapped for PL1 at a VA the guest must not map, so a guest that reads or fetches there
@@ -118,6 +119,9 @@ SHADOW_DEFECTS = {
                     "cannot be decoded, and the hypervisor stops (A32 stores are emulated)",
     "tramp-forge": "a guest that branches to the trampoline's abort slot from Abort mode is "
                    "taken for an abort: the refill of a valid leaf stops the run naming I6",
+    "pinlost": "pin_abort_entry's later pins can exhaust the pool: fill_recover empties the "
+               "root, the vector page pinned first with it, and the handler's entry misses in "
+               "Abort mode",
     "abtregs": "every shadow miss puts back LR_abt and SPSR_abt of the last abort delivered, "
                "not what the guest wrote since",
 }
