@@ -21,6 +21,15 @@
  *   scan      searches all of guest RAM for the marker
  *   hcwrite   has the testbed SNAPSHOT call write over a live table of its own (fmt): the
  *             hypervisor's write must unmap what it unmaps, as a write of the guest's would
+ *   stalewr   a PL1 store through a stale shadow of a PL1-RW PL0-RO page
+ *   align     its first abort an alignment fault; thumbexc: one with SCTLR.TE set
+ *   stmcross  an STM from a page of its own tables into a page it does not map (fmt)
+ *   thumb-ldrt  a T32 LDRT of RAM mapped for PL1 only (fmt=lpae)
+ *   thumb-str010  a T32 store at PL1 to a page PL1 may write and PL0 only read (fmt=short)
+ *   tramp-forge  a branch to VA 0xfffff010 from Abort mode, set up as a data abort would
+ *   abtregs   LR_abt and SPSR_abt written, then a page touched for the first time
+ *   pinlost   an abort taken with the shadow pool full (shadow.pool=16) and the Abort-mode
+ *             stack in a 2 MiB region not touched before (fmt=short)
  * Every access is checked against what the guest knows: its own translation (the stage-1
  * model, common/src/s1.c, reading only guest RAM) says whether it must reach guest RAM (and
  * read what the identity mapping reads there), the emulated UART (known register values),
@@ -1805,6 +1814,336 @@ static int case_stalewr(void)
 	return before.aborted || o.aborted ? 1 : 0;
 }
 
+/* ---- cases of review 7: what the guest sees natively, which the shadow module must keep ---- */
+
+#define UNALIGNED_OFFSET 2u	/* an LDM from here takes an alignment fault (A3.2.1) */
+#define FSR_SD_ALIGNMENT 0x001u /* short-descriptor FS 0b00001 (B3.13.3 table B3-11) */
+
+/* probe_ldm: LDM of one word from va: word alignment required whatever SCTLR.A says. */
+static struct outcome probe_ldm(u32 va)
+{
+	u32 v = POISON;
+	arm();
+	__asm__ volatile("ldm %1, {%0}" : "+r"(v) : "r"(va) : "memory");
+	struct outcome o = disarm();
+	o.value = v;
+	return o;
+}
+
+/* case_align: the guest's first abort is an alignment fault (MMU off, short format): its
+ * handler's entry (vector, Abort-mode stack) runs on pages nothing has touched yet. */
+static int case_align(void)
+{
+	u32 va = rt_ram_base() + SCRATCH + UNALIGNED_OFFSET;
+	struct outcome o = probe_ldm(va);
+	bool ok = o.aborted && o.fsr == FSR_SD_ALIGNMENT && o.far == va;
+	rt_printf("hostile align: %s, fsr 0x%03x, far %s\n",
+		  o.aborted ? "alignment fault" : "no abort", o.fsr, o.far == va ? "ok" : "WRONG");
+	return ok ? 0 : 1;
+}
+
+/* A vector page whose data-abort slot tells the instruction set it runs in: as A32 the
+ * slot is "mov r2, #1" and the next one "subs pc, lr, #4"; as T32 the same word is
+ * "movs r0, #1; b.n" to a "subs pc, lr, #4" at THUMB_HANDLER (0x12 + 4 + 0x740). */
+#define INSN_MOV_R2_1	     0xe3a02001u
+#define INSN_SUBS_PC_LR_4    0xe25ef004u
+#define T32_SUBS_PC_LR_4_HW1 0xf3deu /* T1 encoding, first halfword */
+#define T32_SUBS_PC_LR_4_HW2 0x8f04u
+#define THUMB_HANDLER	     0x756u
+#define RAN_THUMB	     1u /* r0 set: the T32 reading ran */
+#define RAN_A32		     2u /* r2 set: the A32 reading ran */
+
+/* make_state_vectors: the vector page above at page (its other slots unused). */
+static void make_state_vectors(u32 page)
+{
+	volatile u32 *v = (volatile u32 *)(uintptr_t)page;
+	volatile u16 *t = (volatile u16 *)(uintptr_t)(page + THUMB_HANDLER);
+	v[VEC_DABT / 4] = INSN_MOV_R2_1;
+	v[VEC_DABT / 4 + 1] = INSN_SUBS_PC_LR_4;
+	t[0] = T32_SUBS_PC_LR_4_HW1;
+	t[1] = T32_SUBS_PC_LR_4_HW2;
+	sync_code(page, THUMB_HANDLER + 4);
+}
+
+/* abort_state: take an alignment fault at va through the state vectors; which reading of
+ * the data-abort slot ran (RAN_THUMB, RAN_A32, or 0 if none). */
+static u32 abort_state(u32 va)
+{
+	register u32 r0 __asm__("r0") = 0;
+	register u32 r2 __asm__("r2") = 0;
+	register u32 r3 __asm__("r3") = va;
+	__asm__ volatile("ldm r3, {r1}" : "+r"(r0), "+r"(r2) : "r"(r3) : "r1", "memory", "cc");
+	return (r0 != 0 ? RAN_THUMB : 0) | (r2 != 0 ? RAN_A32 : 0);
+}
+
+/* case_thumbexc: SCTLR.TE set (exceptions taken to T32, B1.8.3) and an alignment fault:
+ * the abort vector must run as T32. */
+static int case_thumbexc(void)
+{
+	u32 page = rt_ram_base() + SCRATCH, old_vbar = read_vbar();
+	make_state_vectors(page);
+	write_vbar(page);
+	write_sctlr(read_sctlr() | SCTLR_TE);
+	isb();
+	u32 ran = abort_state(rt_ram_base() + SCRATCH + PAGE + UNALIGNED_OFFSET);
+	write_sctlr(read_sctlr() & ~SCTLR_TE);
+	write_vbar(old_vbar);
+	isb();
+	rt_printf("hostile thumbexc: the abort handler ran as %s\n", ran == RAN_THUMB ? "T32"
+								     : ran == RAN_A32 ? "A32"
+										      : "neither");
+	return ran == RAN_THUMB ? 0 : 1;
+}
+
+/* probe_stm2: STM of a then b at va (the second word 4 bytes on). */
+static struct outcome probe_stm2(u32 va, u32 a, u32 b)
+{
+	register u32 r1 __asm__("r1") = a;
+	register u32 r2 __asm__("r2") = b;
+	arm();
+	__asm__ volatile("stm %0, {%1, %2}" ::"r"(va), "r"(r1), "r"(r2) : "memory");
+	return disarm();
+}
+
+/* case_stmcross: an STM whose first word goes to a page of one of the guest's own tables
+ * (write-protected under shadow tables) and whose second word goes to the next page, which
+ * the guest does not map: the guest must take the translation fault of the second word
+ * (fmt=). */
+static int case_stmcross(void)
+{
+	space_new();
+	map_ram_and_uart();
+	/* A page that makes the leaf table of ALIAS_VA's MiB, then ALIAS_VA mapped to it. */
+	map(ALIAS_VA + 2 * PAGE, rt_ram_base() + SCRATCH, PAGE, sp.a->ram, 12);
+	struct pt_walk w;
+	pt_walk(&sp.r, &mem, ALIAS_VA + 2 * PAGE, &w);
+	paddr_t table = ALIGN_DOWN(w.desc_pa[w.depth - 1], (paddr_t)PAGE);
+	map(ALIAS_VA, table, PAGE, sp.a->ram, 12);
+	mmu_on();
+	struct outcome first = probe_read(ALIAS_VA); /* the table's frame now shapes a shadow */
+	u32 last = *(volatile u32 *)(uintptr_t)(table + PAGE - 4);
+	struct expect e = predict(ALIAS_VA + PAGE, S1_WRITE);
+	struct outcome o = probe_stm2(ALIAS_VA + PAGE - 4, last, POISON);
+	mmu_off();
+	bool ok = !first.aborted && e.kind == EXP_ABORT && o.aborted && o.fsr == e.fsr &&
+		  o.far == ALIAS_VA + PAGE;
+	rt_printf("hostile stmcross: %s, fsr 0x%03x (expected 0x%03x), far 0x%08x\n",
+		  o.aborted ? "abort" : "no abort", o.fsr, e.fsr, o.far);
+	return ok ? 0 : 1;
+}
+
+/* forge_trampoline_entry(far, fsr): what an abort would leave (DFAR, DFSR, Abort mode,
+ * LR_abt = here + 8, SPSR_abt = the caller's SVC-mode CPSR), then a branch to VA 0xfffff010,
+ * the shadow module's data-abort slot. Natively (nothing mapped there) the fetch aborts and
+ * on_forge_abort resumes at the label; either way it returns to its caller in SVC mode. */
+void forge_trampoline_entry(u32 far, u32 fsr);
+__asm__(".text\n"
+	".balign 4\n"
+	".global forge_trampoline_entry\n"
+	"forge_trampoline_entry:\n"
+	"	mcr	p15, 0, r0, c6, c0, 0\n" /* DFAR */
+	"	mcr	p15, 0, r1, c5, c0, 0\n" /* DFSR */
+	"	isb\n"
+	"	mrs	r2, cpsr\n"
+	"	adr	r3, 1f\n"
+	"	add	r3, r3, #8\n" /* a data abort's LR: the instruction + 8 */
+	"	cps	#0x17\n"
+	"	msr	spsr_fsxc, r2\n"
+	"	mov	lr, r3\n"
+	"	movw	r12, #0xf010\n"
+	"	movt	r12, #0xffff\n"
+	"	bx	r12\n"
+	"1:	bx	lr\n");
+
+#define FORGED_FSR 0x007u /* a translation fault in both formats (short FS 0b00111, long L3) */
+
+static volatile bool forge_aborted;
+
+/* on_forge_abort: the fetch at 0xfffff010 aborted (in Abort mode): resume at the label of
+ * forge_trampoline_entry (r3 - 8) in its caller's mode (r2). */
+static bool on_forge_abort(u32 vector, struct rt_frame *f)
+{
+	if (vector != VEC_PABT) {
+		return false;
+	}
+	forge_aborted = true;
+	f->pc = f->r[3] - 8;
+	f->spsr = f->r[2];
+	return true;
+}
+
+/* case_tramp_forge: the guest enters the shadow module's trampoline slot itself, from Abort
+ * mode, as a data abort at a VA it has touched would (MMU off). */
+static int case_tramp_forge(void)
+{
+	u32 far = (u32)(uintptr_t)&forge_trampoline_entry; /* a page in use: shadowed */
+	u32 cpsr;
+	rt_set_handler(on_forge_abort);
+	forge_trampoline_entry(far, FORGED_FSR);
+	rt_set_handler(on_exception);
+	__asm__ volatile("mrs %0, cpsr" : "=r"(cpsr));
+	bool svc = (cpsr & PSR_MODE_MASK) == PSR_MODE_SVC;
+	rt_printf("hostile tramp-forge: back in %s mode (the fetch %s)\n", svc ? "SVC" : "another",
+		  forge_aborted ? "aborted" : "did not abort");
+	return svc ? 0 : 1;
+}
+
+#define ABT_LR_TAG   0x1234abcdu
+#define ABT_SPSR_TAG (BIT(30) | BIT(29) | PSR_A | PSR_I | PSR_F | PSR_MODE_SVC) /* Z, C */
+#define FRESH_PAGE   40u /* a page of the scratch area no case touches before */
+
+/* abt_regs_write: LR_abt and SPSR_abt set from SVC mode (through Abort mode). */
+static void abt_regs_write(u32 lr, u32 spsr)
+{
+	__asm__ volatile("mrs	r12, cpsr\n"
+			 "cps	#0x17\n"
+			 "mov	lr, %0\n"
+			 "msr	spsr_fsxc, %1\n"
+			 "msr	cpsr_c, r12\n" ::"r"(lr),
+			 "r"(spsr)
+			 : "r12", "lr", "memory");
+}
+
+/* abt_regs_read: LR_abt and SPSR_abt, read from SVC mode (through Abort mode). */
+static void abt_regs_read(u32 *lr, u32 *spsr)
+{
+	u32 l, s;
+	__asm__ volatile("mrs	r12, cpsr\n"
+			 "cps	#0x17\n"
+			 "mov	%0, lr\n"
+			 "mrs	%1, spsr\n"
+			 "msr	cpsr_c, r12\n"
+			 : "=&r"(l), "=&r"(s)
+			 :
+			 : "r12", "lr", "memory");
+	*lr = l;
+	*spsr = s;
+}
+
+/* case_abtregs: LR_abt and SPSR_abt, which the guest may use as it likes outside an abort
+ * handler, hold what it wrote across the first touch of a page (MMU off). */
+static int case_abtregs(void)
+{
+	u32 lr, spsr;
+	abt_regs_write(ABT_LR_TAG, ABT_SPSR_TAG);
+	(void)*(volatile u32 *)(uintptr_t)(rt_ram_base() + SCRATCH + FRESH_PAGE * PAGE);
+	abt_regs_read(&lr, &spsr);
+	bool ok = lr == ABT_LR_TAG && spsr == ABT_SPSR_TAG;
+	rt_printf("hostile abtregs: LR_abt 0x%08x, SPSR_abt 0x%08x after a first touch: %s\n", lr,
+		  spsr, ok ? "kept" : "CHANGED");
+	return ok ? 0 : 1;
+}
+
+/* thumb_ldrt(va): LDRT r0, [r0] in T32 (a load checked as PL0, A8.8.92), r0 returned. */
+u32 thumb_ldrt(u32 va);
+__asm__(".text\n"
+	".balign 4\n"
+	".global thumb_ldrt\n"
+	".type thumb_ldrt, %function\n"
+	".thumb\n"
+	".thumb_func\n"
+	"thumb_ldrt:\n"
+	"	ldrt	r0, [r0]\n" /* a 32-bit encoding (T1): the abort handler steps 4 bytes */
+	"	bx	lr\n"
+	".arm\n");
+
+/* case_thumb_ldrt: PL1 T32 code loads with LDRT from RAM that the guest maps for PL1 only
+ * (fmt=lpae: AP[2:1] = 0b00): the guest must take the permission fault of a PL0 access. */
+static int case_thumb_ldrt(void)
+{
+	u32 va = rt_ram_base() + SCRATCH + 3 * PAGE;
+	struct s1_result r;
+	space_new();
+	map_ram_and_uart();
+	mmu_on();
+	struct s1_state st = guest_state();
+	enum s1_fault want = s1_translate(&st, &mem, va, S1_READ, true, &r);
+	(void)*(volatile u32 *)(uintptr_t)va; /* shadowed for PL1 first */
+	arm();
+	u32 v = thumb_ldrt(va);
+	struct outcome o = disarm();
+	mmu_off();
+	bool ok = want == S1_FAULT_PERMISSION && o.aborted && o.fsr == r.fsr && o.far == va;
+	rt_printf("hostile thumb-ldrt: %s, fsr 0x%03x (expected 0x%03x), far %s, r0 0x%08x\n",
+		  o.aborted ? "abort" : "no abort", o.fsr, r.fsr, o.far == va ? "ok" : "WRONG", v);
+	return ok ? 0 : 1;
+}
+
+/* thumb_str(va, v): STR r1, [r0] in T32 (a 16-bit encoding). */
+void thumb_str(u32 va, u32 v);
+__asm__(".text\n"
+	".balign 4\n"
+	".global thumb_str\n"
+	".type thumb_str, %function\n"
+	".thumb\n"
+	".thumb_func\n"
+	"thumb_str:\n"
+	"	str	r1, [r0]\n"
+	"	bx	lr\n"
+	".arm\n");
+
+#define TAG_THUMB_STORE 0x7b5701a0u
+
+/* case_thumb_str010: PL1 T32 code stores to a page it maps PL1 read/write, PL0 read-only
+ * (short AP = 0b010): the store must land (fmt=short). */
+static int case_thumb_str010(void)
+{
+	u32 page = rt_ram_base() + SCRATCH + 16 * PAGE;
+	u64 pl1rw_pl0ro = (1u << SD_SEC_TEX_SHIFT) | SD_SEC_C | SD_SEC_B | (2u << SD_SEC_AP_SHIFT) |
+			  (DOMAIN_RAM << SD_DOMAIN_SHIFT);
+	*(volatile u32 *)(uintptr_t)page = 0;
+	space_new();
+	map_ram_and_uart();
+	map(ALIAS_VA, page, PAGE, pl1rw_pl0ro, 12);
+	mmu_on();
+	arm();
+	thumb_str(ALIAS_VA, TAG_THUMB_STORE);
+	struct outcome o = disarm();
+	mmu_off();
+	bool ok = !o.aborted && *(volatile u32 *)(uintptr_t)page == TAG_THUMB_STORE;
+	rt_printf("hostile thumb-str010: the store %s\n", ok ? "landed" : "did NOT land");
+	return ok ? 0 : 1;
+}
+
+#define PIN_FILL_REGIONS 8u  /* 2 MiB regions touched: with shadow.pool=16, the pool is full */
+#define PIN_STACK_REGION 15u /* the region of RAM (of 16 in 32 MiB) the Abort-mode stack is in */
+#define PIN_FAULT_VA	 0x70000000u /* mapped by nothing */
+
+/* abt_sp_swap: SP_abt set to new_sp; the old one returned. */
+static u32 abt_sp_swap(u32 new_sp)
+{
+	u32 old;
+	__asm__ volatile("mrs	r12, cpsr\n"
+			 "cps	#0x17\n"
+			 "mov	%0, sp\n"
+			 "mov	sp, %1\n"
+			 "msr	cpsr_c, r12\n"
+			 : "=&r"(old)
+			 : "r"(new_sp)
+			 : "r12", "memory");
+	return old;
+}
+
+/* case_pinlost: an abort delivered while the table pool is full (run under shadow with
+ * shadow.pool=16), with the Abort-mode stack in a 2 MiB region nothing has touched: the
+ * handler's entry runs as natively (fmt=short). */
+static int case_pinlost(void)
+{
+	u32 stack = rt_ram_base() + PIN_STACK_REGION * BLOCK + BLOCK / 2;
+	space_new();
+	map_ram_and_uart();
+	mmu_on();
+	u32 old_sp = abt_sp_swap(stack);
+	for (u32 i = 1; i <= PIN_FILL_REGIONS; i++) {
+		(void)*(volatile u32 *)(uintptr_t)(rt_ram_base() + i * BLOCK);
+	}
+	struct outcome o = probe_read(PIN_FAULT_VA);
+	abt_sp_swap(old_sp);
+	mmu_off();
+	rt_printf("hostile pinlost: %s at 0x%08x\n", o.aborted ? "abort" : "no abort", o.far);
+	return o.aborted && o.far == PIN_FAULT_VA ? 0 : 1;
+}
+
 /* ---- dispatch ---- */
 
 struct hostile_case {
@@ -1813,11 +2152,29 @@ struct hostile_case {
 };
 
 static const struct hostile_case cases[] = {
-    {"escape", case_escape},	   {"loops", case_loops},	    {"ttbr", case_ttbr},
-    {"tramp-map", case_tramp_map}, {"tramp-late", case_tramp_late}, {"tramp-peek", case_tramp_peek},
-    {"vectors", case_vectors},	   {"tlbflood", case_tlbflood},	    {"cp15", case_cp15},
-    {"smccc", case_smccc},	   {"hvcimm", case_hvcimm},	    {"exhaust", case_exhaust},
-    {"scan", case_scan},	   {"hcwrite", case_hcwrite},	    {"stalewr", case_stalewr},
+    {"escape", case_escape},
+    {"loops", case_loops},
+    {"ttbr", case_ttbr},
+    {"tramp-map", case_tramp_map},
+    {"tramp-late", case_tramp_late},
+    {"tramp-peek", case_tramp_peek},
+    {"vectors", case_vectors},
+    {"tlbflood", case_tlbflood},
+    {"cp15", case_cp15},
+    {"smccc", case_smccc},
+    {"hvcimm", case_hvcimm},
+    {"exhaust", case_exhaust},
+    {"scan", case_scan},
+    {"hcwrite", case_hcwrite},
+    {"stalewr", case_stalewr},
+    {"align", case_align},
+    {"thumbexc", case_thumbexc},
+    {"stmcross", case_stmcross},
+    {"tramp-forge", case_tramp_forge},
+    {"abtregs", case_abtregs},
+    {"thumb-ldrt", case_thumb_ldrt},
+    {"thumb-str010", case_thumb_str010},
+    {"pinlost", case_pinlost},
 };
 
 /* main: run the case named by case=. */
