@@ -653,38 +653,65 @@ static void pt_write(struct vcpu *v, u32 spsr, bool pl0, u32 far, paddr_t ipa, u
 	}
 }
 
-/* pin: shadow the page of va now if the guest maps it to RAM (reads at PL1). */
-static void pin(u32 va)
+/* pin: shadow the page of va now if the guest maps it to RAM (reads at PL1) and it is not
+ * shadowed yet; true if it filled it. */
+static bool pin(u32 va)
 {
 	struct s1_result r;
-	if (ALIGN_DOWN(va, PAGE_SIZE_4K) != SHADOW_TRAMPOLINE_VA &&
+	if (ALIGN_DOWN(va, PAGE_SIZE_4K) != SHADOW_TRAMPOLINE_VA && spt_mapped(va) == 0 &&
 	    s1_translate(guest_state(), &vm_guest_mem, va, S1_READ, false, &r) == S1_OK &&
-	    vm_ipa_is_ram(sh.vm, r.out) && spt_mapped(va) == 0) {
+	    vm_ipa_is_ram(sh.vm, r.out)) {
 		fill(va, &r);
 		counter_inc(&shadow_values[SH_pinned]);
+		return true;
 	}
+	return false;
 }
 
-/* pin_abort_entry: the guest is about to run its abort handler, in Abort mode, where a
- * miss could not be made invisible: shadow its vector, the vector's branch target and its
- * abort-mode stack first (the pages a handler's entry touches before it saves LR_abt). */
-static void pin_abort_entry(struct vcpu *v, bool data)
+#define ABORT_ENTRY_PAGES 6u
+
+/* abort_entry_pages: the VAs whose pages a handler's entry touches before it saves LR_abt:
+ * its vector, the vector's branch target (the stub, across a page) and its abort-mode
+ * stack. Their number. */
+static u32 abort_entry_pages(struct vcpu *v, bool data, u32 va[ABORT_ENTRY_PAGES])
 {
-	u32 slot = guest_vectors() + (data ? VEC_DABT : VEC_PABT);
+	u32 slot = guest_vectors() + (data ? VEC_DABT : VEC_PABT), n = 0, sp;
 	paddr_t ipa;
-	pin(slot);
+	va[n++] = slot;
+	pin(slot); /* read below */
 	if (shadow_va_to_ipa(v, slot, false, &ipa)) {
 		const u32 *insn = vm_ipa_to_host(sh.vm, ipa, 4);
 		if (insn != NULL && (*insn & INSN_B_MASK) == INSN_B_AL) {
 			u32 target = slot + 8 + (u32)((s32)(*insn << 8) >> 6);
-			for (u32 off = 0; off <= 128; off += 64) { /* the stub, across a page */
-				pin(target + off);
+			for (u32 off = 0; off <= 128; off += 64) {
+				va[n++] = target + off;
 			}
 		}
 	}
-	u32 sp = vcpu_abort_mode_sp(v);
-	pin(sp - 4);
-	pin(sp - 256);
+	sp = vcpu_abort_mode_sp(v);
+	va[n++] = sp - 4;
+	va[n++] = sp - 256;
+	return n;
+}
+
+/* pin_abort_entry: the guest is about to run its abort handler, in Abort mode, where a
+ * miss could not be made invisible: shadow the pages its entry touches first. A pin that
+ * needs a table when the pool is full can empty the current root, the pins before it with
+ * it (the store's recovery): while a pass fills anything, another checks them all. */
+static void pin_abort_entry(struct vcpu *v, bool data)
+{
+	u32 va[ABORT_ENTRY_PAGES];
+	u32 n = abort_entry_pages(v, data, va);
+	bool filled = true;
+	/* Bounded: a pass after a recovery pins these pages into a root that holds them
+	 * alone. A pool too small even for that leaves one unpinned, and its miss in Abort
+	 * mode stops the run with a message. */
+	for (u32 pass = 0; filled && pass < 3; pass++) {
+		filled = false;
+		for (u32 i = 0; i < n; i++) {
+			filled |= pin(va[i]);
+		}
+	}
 }
 
 /* guest_denies: would the guest's own MMU refuse this access (a genuine fault)? */
@@ -695,10 +722,27 @@ static bool guest_denies(u32 far, bool data, bool write, bool pl0)
 			    data ? (write ? S1_WRITE : S1_READ) : S1_EXEC, pl0, &r) != S1_OK;
 }
 
+/* abort_delivered: an abort was just delivered to the guest (it is about to run its
+ * vector in Abort mode): shadow what its handler's entry touches, and keep its fault and
+ * abort-mode registers as it was given them (a later miss puts them back). */
+static void abort_delivered(struct vcpu *v, bool data)
+{
+	pin_abort_entry(v, data);
+	if (data) {
+		sh.g.dfsr = read_dfsr();
+		sh.g.dfar = read_dfar();
+	} else {
+		sh.g.ifsr = read_ifsr();
+		sh.g.ifar = read_ifar();
+	}
+	vcpu_abort_mode_regs(v, &sh.g.lr_abt, &sh.g.spsr_abt);
+}
+
 /* own_abort: an abort that is the guest's own whatever its tables say (alignment, debug,
- * external): the hardware entered Abort mode exactly as for the guest; give it the fault
- * status in its own format and run its vector. */
-static void own_abort(struct vcpu *v, bool data, u32 hw_fsr, u32 far)
+ * external), which the hardware took at the trampoline (lr, spsr: its LR_abt and
+ * SPSR_abt): given to the guest as its own hardware would, in its own fault-status format
+ * and instruction set (SCTLR.TE, which the hardware's SCTLR does not hold). */
+static void own_abort(struct vcpu *v, bool data, u32 hw_fsr, u32 far, u32 lr, u32 spsr)
 {
 	u32 fsc = hw_fsr & ISS_FSC_MASK, fsr;
 	bool lpae = (sh.g.s1.ttbcr & TTBCR_EAE) != 0;
@@ -718,17 +762,11 @@ static void own_abort(struct vcpu *v, bool data, u32 hw_fsr, u32 far)
 			  fsc, far);
 	}
 	fsr |= hw_fsr & (FSR_WNR | FSR_EXT);
-	if (data) {
-		write_dfsr(fsr);
-		sh.g.dfsr = fsr;
-		sh.g.dfar = far;
-	} else {
-		write_ifsr(fsr);
-		sh.g.ifsr = fsr;
-		sh.g.ifar = far;
-	}
-	vcpu_abort_mode_regs(v, &sh.g.lr_abt, &sh.g.spsr_abt);
-	v->tf->pc = guest_vectors() + (data ? VEC_DABT : VEC_PABT);
+	/* Back at the aborted instruction (B1.9.7, B1.9.8), then the abort taken afresh. */
+	v->tf->pc = lr - (data ? 8 : 4);
+	v->tf->cpsr = spsr;
+	guest_inject_abort(v, data, fsr, far);
+	abort_delivered(v, data);
 	counter_inc(&shadow_values[SH_genuine_faults]);
 }
 
@@ -874,17 +912,8 @@ static __attribute__((noinline)) void miss_outcome(struct vcpu *v, const struct 
 	if ((v->tf->cpsr & PSR_MODE_MASK) == PSR_MODE_ABT &&
 	    (spsr & PSR_MODE_MASK) != PSR_MODE_ABT) {
 		/* An abort was delivered (genuine, or an external abort the core injected). */
-		pin_abort_entry(v, v->tf->pc == guest_vectors() + VEC_DABT);
+		abort_delivered(v, v->tf->pc == guest_vectors() + VEC_DABT);
 	}
-	/* The guest's fault and abort-mode registers now hold what it was given. */
-	if (data) {
-		sh.g.dfsr = read_dfsr();
-		sh.g.dfar = read_dfar();
-	} else {
-		sh.g.ifsr = read_ifsr();
-		sh.g.ifar = read_ifar();
-	}
-	vcpu_abort_mode_regs(v, &sh.g.lr_abt, &sh.g.spsr_abt);
 }
 
 /* miss_walk: miss m, undone, that the store could not shadow alone: resolved by the
@@ -903,11 +932,11 @@ static __attribute__((noinline)) void miss_walk(struct vcpu *v, const struct mis
 	miss_outcome(v, m, f, &r);
 }
 
-/* abort_unusual: an abort whose status (hw_fsr) is not a translation or permission fault,
+/* abort_unusual: an abort (status hw_fsr, LR_abt lr) whose status is not a translation or permission fault,
  * taken from a mode that is not expected, or taken in Abort mode: true if it was the
  * guest's own (delivered); a miss otherwise. */
 static __attribute__((noinline)) bool abort_unusual(struct vcpu *v, bool data, u32 hw_fsr, u32 far,
-						    u32 spsr)
+						    u32 lr, u32 spsr)
 {
 	u32 fsc_type = hw_fsr & FSC_TYPE_MASK;
 	bool write = data && (hw_fsr & FSR_WNR) != 0;
@@ -915,7 +944,7 @@ static __attribute__((noinline)) bool abort_unusual(struct vcpu *v, bool data, u
 		hyp_fatal("abort from an impossible guest mode (SPSR_abt 0x%08x)", spsr);
 	}
 	if (fsc_type != FSC_TRANSLATION && fsc_type != FSC_PERMISSION) {
-		own_abort(v, data, hw_fsr, far);
+		own_abort(v, data, hw_fsr, far, lr, spsr);
 		return true;
 	}
 	if ((spsr & PSR_MODE_MASK) == PSR_MODE_ABT &&
@@ -941,7 +970,7 @@ static inline __attribute__((always_inline)) void trampoline(struct vcpu *v, boo
 	u32 fsc_type = hw_fsr & FSC_TYPE_MASK, mode = spsr & PSR_MODE_MASK;
 	if ((fsc_type != FSC_TRANSLATION && fsc_type != FSC_PERMISSION) ||
 	    ((MISS_MODES >> mode) & 1u) == 0) {
-		if (abort_unusual(v, data, hw_fsr, far, spsr)) {
+		if (abort_unusual(v, data, hw_fsr, far, lr, spsr)) {
 			return;
 		}
 	}

@@ -107,9 +107,6 @@ SHADOW_BUGS = {
 # Defects of the shadow module found by review 7 (branch review7): each case runs as natively
 # under stage 2 and fails under shadow tables until the module is mended.
 SHADOW_DEFECTS = {
-    "align": "own_abort delivers an alignment fault without pinning the handler's entry "
-             "pages: its first Abort-mode access misses and the hypervisor stops",
-    "thumbexc": "own_abort ignores SCTLR.TE: the abort vector runs as A32",
     **{f"stmcross-{fmt}": "emulate_across stops the hypervisor when another word of the "
                           "store faults natively (it must deliver that abort)"
        for fmt in ("short", "lpae")},
@@ -119,9 +116,6 @@ SHADOW_DEFECTS = {
                     "cannot be decoded, and the hypervisor stops (A32 stores are emulated)",
     "tramp-forge": "a guest that branches to the trampoline's abort slot from Abort mode is "
                    "taken for an abort: the refill of a valid leaf stops the run naming I6",
-    "pinlost": "pin_abort_entry's later pins can exhaust the pool: fill_recover empties the "
-               "root, the vector page pinned first with it, and the handler's entry misses in "
-               "Abort mode",
     "abtregs": "every shadow miss puts back LR_abt and SPSR_abt of the last abort delivered, "
                "not what the guest wrote since",
 }
