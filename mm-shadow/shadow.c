@@ -529,9 +529,13 @@ static void store_value(u8 *host, u32 val, u32 size)
 	}
 }
 
+static void abort_delivered(struct vcpu *v, bool data);
+
 /* emulate_across: emulate_stores without the step: each store in the page of the faulting
- * write, or translated through the shadow, or the guest's walk. */
-static __attribute__((noinline)) void emulate_across(struct vcpu *v, const struct ldst *l, bool pl0,
+ * write, or translated through the shadow, or the guest's walk. False if one of them
+ * faults in the guest's tables: the guest then takes that abort, and nothing is stored
+ * (an aborted STM or STRD may leave memory as it was, B1.9.8). */
+static __attribute__((noinline)) bool emulate_across(struct vcpu *v, const struct ldst *l, bool pl0,
 						     u32 far, paddr_t far_ipa, u8 *far_at)
 {
 	const struct decoded_access *da = l->da;
@@ -561,9 +565,14 @@ static __attribute__((noinline)) void emulate_across(struct vcpu *v, const struc
 				 (addr[i] & PAGE_OFFSET_MASK);
 		} else if (!spt_write_granted(addr[i], unpriv, &ipa[i])) {
 			/* Not shadowed, or a page whose writes PL1 alone may do (AP = 0b010). */
-			bool ok = op->store && s1_translate(guest_state(), &vm_guest_mem, addr[i],
-							    S1_WRITE, unpriv, &r) == S1_OK;
-			ipa[i] = ok ? r.out : (paddr_t)-1;
+			if (op->store && s1_translate(guest_state(), &vm_guest_mem, addr[i],
+						      S1_WRITE, unpriv, &r) != S1_OK) {
+				guest_inject_abort(v, true, r.fsr | FSR_WNR, addr[i]);
+				abort_delivered(v, true);
+				counter_inc(&shadow_values[SH_genuine_faults]);
+				return false;
+			}
+			ipa[i] = op->store ? r.out : (paddr_t)-1;
 		}
 		if (!op->store || (host[i] = vm_ipa_to_host(sh.vm, ipa[i], op->size)) == NULL) {
 			hyp_fatal("cannot emulate %s at guest pc 0x%08x (access %u at 0x%08x)",
@@ -593,6 +602,7 @@ static __attribute__((noinline)) void emulate_across(struct vcpu *v, const struc
 	if (fixed) {
 		check_reserved_va();
 	}
+	return true;
 }
 
 /* step_past: the guest past the load/store da (bias more than it says), emulated. */
@@ -616,8 +626,9 @@ static void emulate_stores(struct vcpu *v, const struct ldst *l, bool pl0, u32 f
 			  "not guest RAM",
 			  far, far_ipa);
 	}
-	emulate_across(v, l, pl0, far, far_ipa, far_at);
-	step_past(v, l->da, l->bias);
+	if (emulate_across(v, l, pl0, far, far_ipa, far_at)) {
+		step_past(v, l->da, l->bias);
+	}
 }
 
 /* pt_write: the guest wrote at far to one of its page tables (ipa), which the shadow

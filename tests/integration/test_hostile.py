@@ -107,9 +107,6 @@ SHADOW_BUGS = {
 # Defects of the shadow module found by review 7 (branch review7): each case runs as natively
 # under stage 2 and fails under shadow tables until the module is mended.
 SHADOW_DEFECTS = {
-    **{f"stmcross-{fmt}": "emulate_across stops the hypervisor when another word of the "
-                          "store faults natively (it must deliver that abort)"
-       for fmt in ("short", "lpae")},
     "thumb-ldrt": "a T32 LDRT is not recognized as a PL0 access: miss_outcome refills a valid "
                   "leaf and the store stops the run naming I6",
     "thumb-str010": "a T32 store at PL1 to a PL1-RW PL0-RO page (AP=0b010, shadowed read-only) "
