@@ -894,9 +894,11 @@ static __attribute__((noinline)) void miss_outcome(struct vcpu *v, const struct 
 	struct ldst da;
 	bool decoded = false;
 	if (f == S1_OK && hw_perm && data && !pl0) {
-		/* PL1 code refused what its tables allow PL1: an LDRT/STRT (checked as PL0)? */
+		/* PL1 code refused what its tables allow PL1: an LDRT/STRT (checked as PL0)?
+		 * Decoded; else (Thumb) inferred: only an access checked as PL0 is refused by
+		 * a leaf that allows it at PL1. */
 		decoded = decode_guest(v, spsr, &da);
-		if (decoded && da.da->unprivileged) {
+		if (decoded ? da.da->unprivileged : spt_pl1_allows(far, write)) {
 			pl0 = true;
 			f = s1_translate(guest_state(), &vm_guest_mem, far, m->acc, true, r);
 		}
@@ -943,9 +945,9 @@ static __attribute__((noinline)) void miss_walk(struct vcpu *v, const struct mis
 	miss_outcome(v, m, f, &r);
 }
 
-/* abort_unusual: an abort (status hw_fsr, LR_abt lr) whose status is not a translation or permission fault,
- * taken from a mode that is not expected, or taken in Abort mode: true if it was the
- * guest's own (delivered); a miss otherwise. */
+/* abort_unusual: an abort (status hw_fsr, LR_abt lr) whose status is not a translation or
+ * permission fault, taken from a mode that is not expected, or taken in Abort mode: true if it was
+ * the guest's own (delivered); a miss otherwise. */
 static __attribute__((noinline)) bool abort_unusual(struct vcpu *v, bool data, u32 hw_fsr, u32 far,
 						    u32 lr, u32 spsr)
 {

@@ -10,6 +10,7 @@
 	X(misses_prefetch)    /* and instruction side */                                           \
 	X(fills)	      /* shadow leaves installed */                                        \
 	X(genuine_faults)     /* aborts delivered to the guest */                                  \
+	X(spurious)	      /* aborts whose leaf was already as the guest's tables give it */    \
 	X(device_accesses)    /* accesses to non-RAM emulated (found by a miss) */                 \
 	X(pinned)	      /* abort-entry pages shadowed ahead */                               \
 	X(stores_emulated)    /* PL1 stores to PL1-RW/PL0-RO pages */                              \

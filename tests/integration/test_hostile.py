@@ -107,12 +107,8 @@ SHADOW_BUGS = {
 # Defects of the shadow module found by review 7 (branch review7): each case runs as natively
 # under stage 2 and fails under shadow tables until the module is mended.
 SHADOW_DEFECTS = {
-    "thumb-ldrt": "a T32 LDRT is not recognized as a PL0 access: miss_outcome refills a valid "
-                  "leaf and the store stops the run naming I6",
     "thumb-str010": "a T32 store at PL1 to a PL1-RW PL0-RO page (AP=0b010, shadowed read-only) "
                     "cannot be decoded, and the hypervisor stops (A32 stores are emulated)",
-    "tramp-forge": "a guest that branches to the trampoline's abort slot from Abort mode is "
-                   "taken for an abort: the refill of a valid leaf stops the run naming I6",
     "abtregs": "every shadow miss puts back LR_abt and SPSR_abt of the last abort delivered, "
                "not what the guest wrote since",
 }

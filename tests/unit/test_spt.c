@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -53,8 +55,15 @@ void spt_hw_flush_asid(u32 hw_asid)
 	}
 }
 
+/* A child process that expects the store to stop (expect_panic) exits with this status. */
+#define PANIC_STATUS 3
+static bool panic_exits;
+
 void spt_panic(const char *what)
 {
+	if (panic_exits) {
+		_exit(PANIC_STATUS);
+	}
 	fail_msg("%s", what);
 	abort();
 }
@@ -159,6 +168,55 @@ static void test_fill_and_fixed_page(void **state)
 	assert_int_equal(ipa, RAM_IPA + 0x5abc);
 	assert_false(spt_translate(FIXED_VA, &ipa)); /* not guest memory */
 	assert_int_equal(shadow_values[SH_fills], 1);
+	check();
+}
+
+/* expect_panic: the LPAE fill of va -> ipa (test_spurious_fill's tables) stops the store
+ * (spt_panic), in a child process; the store here is left as it was. */
+static void expect_panic(u32 va, u32 ipa)
+{
+	pid_t child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		panic_exits = true;
+		lpae_fill(va, ipa, TTBR_A, 0x40101000, L3_TABLE_A, ATTR_RW);
+		_exit(0);
+	}
+	int status;
+	assert_int_equal(waitpid(child, &status, 0), child);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == PANIC_STATUS);
+}
+
+/* A fill of a page already shadowed as the fill would shadow it (an abort that did not come
+ * from its leaf: a guest entering the trampoline's slot itself, or a stale TLB entry)
+ * changes nothing but flushes the page's TLB entry; the same again and again with no other
+ * fill in between stops the run (it would never progress). */
+static void test_spurious_fill(void **state)
+{
+	(void)state;
+	setup(64);
+	spt_select(&(struct spt_key){.ttbr0 = TTBR_A, .asid = ASID_A, .mmu = true});
+	lpae_fill(0x1000, RAM_IPA + 0x5000, TTBR_A, 0x40101000, L3_TABLE_A, ATTR_RW);
+	u64 d = spt_mapped(0x1000);
+	nflush = 0;
+	for (u32 i = 1; i <= 4; i++) {
+		lpae_fill(0x1000, RAM_IPA + 0x5000, TTBR_A, 0x40101000, L3_TABLE_A, ATTR_RW);
+		assert_int_equal(shadow_values[SH_spurious], i);
+	}
+	assert_true(spt_mapped(0x1000) == d);
+	assert_int_equal(shadow_values[SH_fills], 1);
+	assert_int_equal(nflush, 4);
+	assert_int_equal(flushes[0].va, 0x1000);
+	assert_int_equal(flushes[0].asid, spt_current() + 1);
+	check();
+	/* The fifth in a row with no fill in between: stopped. */
+	expect_panic(0x1000, RAM_IPA + 0x5000);
+	/* Another page filled in between: the run starts again. */
+	lpae_fill(0x2000, RAM_IPA + 0x6000, TTBR_A, 0x40101000, L3_TABLE_A, ATTR_RW);
+	lpae_fill(0x1000, RAM_IPA + 0x5000, TTBR_A, 0x40101000, L3_TABLE_A, ATTR_RW);
+	assert_int_equal(shadow_values[SH_spurious], 5);
+	/* A fill that would give a page another leaf than it has: a stale leaf (I6). */
+	expect_panic(0x1000, RAM_IPA + 0x7000);
 	check();
 }
 
@@ -842,6 +900,7 @@ int main(void)
 	    cmocka_unit_test(test_write_words_before_format),
 	    cmocka_unit_test(test_short_writes_remove_their_leaves),
 	    cmocka_unit_test(test_write_over_the_fixed_pages_descriptor),
+	    cmocka_unit_test(test_spurious_fill),
 	    cmocka_unit_test(test_reverse_map_and_write_protection),
 	    cmocka_unit_test(test_unsync_and_resync),
 	    cmocka_unit_test(test_guest_writes_remove_exactly),
