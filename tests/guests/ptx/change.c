@@ -111,13 +111,14 @@ void ptx_change(const struct ptx_entry *e, u64 new)
 		ptx_fail("descriptor at 0x%08x: 0x%llx -> 0x%llx breaks the change rules", e->pa,
 			 old, new);
 	}
-	u32 alias = ptx_chance(ALIAS_PCT) ? ptx_alias_va(e->pa) : 0;
-	if (alias != 0) {
+	u32 va = ptx_chance(ALIAS_PCT) ? ptx_alias_va(e->pa) : 0;
+	if (va != 0) {
 		isb(); /* the alias may have been mapped just now */
 	}
-	ptx_desc_store(alias != 0 ? alias : e->pa, new);
+	const char *form = ptx_desc_write(e, &va, old, new);
 	dsb(); /* the walks see the new descriptor */
-	ptx_note("desc 0x%08x%s: 0x%llx -> 0x%llx", e->pa, alias != 0 ? " (alias)" : "", old, new);
+	ptx_note("desc 0x%08x%s: 0x%llx -> 0x%llx (%s)", e->pa, va != e->pa ? " (alias)" : "", old,
+		 new, form);
 	ptx_changed(e, old, new);
 }
 

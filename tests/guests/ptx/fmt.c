@@ -120,7 +120,9 @@ u64 ptx_desc_read(u32 pa)
 	return *(volatile u32 *)(uintptr_t)pa;
 }
 
-void ptx_desc_store(u32 va, u64 d)
+/* desc_store: one single-copy-atomic store of a descriptor at va (STR / STRD): the fixed
+ * tables, written before the MMU is on (changes: ptx_desc_write). */
+static void desc_store(u32 va, u64 d)
 {
 	if (ptx.lpae) {
 		/* STRD of an 8-byte aligned doubleword is single-copy atomic with LPAE (A3.5.3). */
@@ -248,7 +250,7 @@ static u32 table_frames(u32 *next, u32 bytes, u32 base_va, u32 stride, enum ptx_
 /* put: a fixed descriptor. */
 static void put(u32 table, u32 index, u64 d)
 {
-	ptx_desc_store(table + index * ptx_desc_bytes(), d);
+	desc_store(table + index * ptx_desc_bytes(), d);
 }
 
 /* fixed_leaf: the fixed mappings' attributes (Normal WBWA, domain 0, global). */

@@ -7,6 +7,7 @@
  *   change.c  every descriptor change, with its break-before-make and staleness bookkeeping
  *   access.c  accesses at PL1 and PL0, their expected outcome, faults, the trace
  *   ops.c     the random operations
+ *   store.c   the store forms that write a descriptor
  *   user.S    the user-mode trampoline */
 #ifndef PTX_H
 #define PTX_H
@@ -52,7 +53,8 @@ enum ptx_win { WIN_USER, WIN_KERN, WIN_COUNT };
 
 struct ptx_state {
 	bool lpae, verbose;
-	bool forget; /* sabotage: TLB maintenance modelled but not done (forget=1) */
+	bool forget;  /* sabotage: TLB maintenance modelled but not done (forget=1) */
+	bool thumbro; /* Thumb stores through PL1-write, PL0-read-only aliases too (store.c) */
 	u32 seed, steps, step;
 	u32 ram, ram_size, small_pool, big_pool;
 	/* translation registers as the guest wrote them */
@@ -123,8 +125,6 @@ void ptx_slot_entry(enum ptx_win w, u32 as, u32 slot, struct ptx_entry *e);
 /* ptx_page_entry: the page entry for page; false if its slot holds no table. */
 bool ptx_page_entry(enum ptx_win w, u32 as, u32 page, struct ptx_entry *e);
 u64 ptx_desc_read(u32 pa);
-/* ptx_desc_store: one single-copy-atomic store of a descriptor at va (STR / STRD). */
-void ptx_desc_store(u32 va, u64 d);
 enum pt_kind ptx_kind(const struct ptx_entry *e, u64 d);
 /* ptx_leaf_shift: log2 of the size a leaf descriptor maps. */
 u32 ptx_leaf_shift(const struct ptx_entry *e, u64 d);
@@ -216,6 +216,12 @@ struct ptx_recent {
 void ptx_remember(u32 va, u32 pa, u32 size, u32 as);
 const struct ptx_recent *ptx_recent(u32 i);
 #define PTX_RECENT 32u
+
+/* ---- store.c ---- */
+/* ptx_desc_write: write new over old (ptx_change_ok) at e, through the VA *va (a second
+ * mapping of e->pa, or 0: the identity map) in a random store form; the form's name, and in
+ * *va the VA written through. Transient states a TLB may hold are made stale (ptx_stale). */
+const char *ptx_desc_write(const struct ptx_entry *e, u32 *va, u64 old, u64 new);
 
 /* ---- access.c ---- */
 void ptx_access_init(void);
