@@ -99,6 +99,9 @@ SHADOW_HYP = {"stalewr": "shadow.sync=unsync", "pinlost": "shadow.pool=16"}
 # without mapping it sees the trampoline, not a fault. Visible, yet no escape: the page
 # holds only the trampoline's code and the guest's own vector addresses.
 SHADOW_BUGS = {
+    "abtregs": "documented limit of the shadow module: LR_abt and SPSR_abt that the guest "
+               "writes itself are replaced at its next shadow miss by those of its last abort "
+               "(the abort reporting the miss overwrites them; the guest's writes do not trap)",
     "tramp-peek": "documented limit of the shadow module: the trampoline page at VA 0xfffff000 "
                   "is visible to a PL1 guest that reads or fetches there without mapping it",
 }
@@ -109,8 +112,6 @@ SHADOW_BUGS = {
 SHADOW_DEFECTS = {
     "thumb-str010": "a T32 store at PL1 to a PL1-RW PL0-RO page (AP=0b010, shadowed read-only) "
                     "cannot be decoded, and the hypervisor stops (A32 stores are emulated)",
-    "abtregs": "every shadow miss puts back LR_abt and SPSR_abt of the last abort delivered, "
-               "not what the guest wrote since",
 }
 
 
