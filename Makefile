@@ -131,7 +131,7 @@ $(BENCH_BIN): $(BENCH_ELF)
 
 # ---- host programs: image checker and unit tests ----
 HOST_HYP_SRC := hyp/src/options.c hyp/src/loader.c hyp/src/guest_dtb.c hyp/src/decode.c \
-	hyp/src/syndrome.c
+	hyp/src/decode_t32.c hyp/src/syndrome.c
 IMGCHECK := $(BUILD)/host/imgcheck
 $(IMGCHECK): hyp/tools/imgcheck.c hyp/src/loader.c $(COMMON_SRC)
 	@mkdir -p $(dir $@)

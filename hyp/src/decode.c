@@ -1,6 +1,6 @@
 /* Decoding of A32 load/store instructions for MMIO emulation without a syndrome.
  * Encodings: ARM ARM A5.3 (word/byte), A5.2.8 (extra load/store), A5.5 (block transfer). */
-#include "hyp/decode.h"
+#include "decode_ops.h"
 #include "tb/fmt.h"
 #include "tb/str.h"
 
@@ -17,6 +17,7 @@
 #define COND_UNCONDITIONAL 0xf /* cond 0b1111: the unconditional space (A5.7) */
 #define REG_CPSR	   16  /* decode_reg_fn index for the CPSR (carry for RRX) */
 #define CPSR_C		   BIT(29)
+#define DECODE_A32_LENGTH  4 /* bytes of an A32 instruction */
 
 static u32 ror32(u32 v, u32 n)
 {
@@ -45,24 +46,68 @@ static u32 shifted_reg(u32 insn, decode_reg_fn reg, void *ctx)
 	}
 }
 
+void decode_begin(struct decoded_access *out, u8 length)
+{
+	out->n = 0;
+	out->writeback = false;
+	out->wb_reg = 0;
+	out->wb_value = 0;
+	out->unprivileged = false;
+	out->mnemonic = "?";
+	out->length = length;
+	out->span = 0;
+}
+
+void decode_op(struct decoded_access *out, u32 addr, u8 size, bool store, bool sign, unsigned r)
+{
+	struct mem_op *op = &out->op[out->n++];
+	op->addr = addr;
+	op->size = size;
+	op->store = store;
+	op->sign_extend = sign;
+	op->reg = (u8)r;
+}
+
+u32 decode_address(struct decoded_access *out, const struct decode_indexed *a)
+{
+	u32 offset_addr = a->add ? a->base + a->offset : a->base - a->offset;
+	out->writeback = a->wback;
+	out->wb_reg = (u8)a->n;
+	out->wb_value = offset_addr;
+	return a->index ? offset_addr : a->base;
+}
+
+void decode_list(struct decoded_access *out, u32 list, unsigned n, u32 base, bool increment,
+		 bool before, bool wback, bool load)
+{
+	u32 bytes = DECODE_WORD * (u32)__builtin_popcount(list);
+	u32 lowest = increment ? base : base - bytes;
+	/* IB starts a word above the base, DA ends at the base (LDMIB, LDMDA). */
+	u32 start = increment == before ? lowest + DECODE_WORD : lowest;
+	for (unsigned r = 0; r < 16; r++) {
+		if ((list & BIT(r)) != 0) {
+			decode_op(out, start + DECODE_WORD * out->n, DECODE_WORD, !load, false, r);
+		}
+	}
+	out->writeback = wback;
+	out->wb_reg = (u8)n;
+	out->wb_value = increment ? base + bytes : base - bytes;
+}
+
 /* single: fill out for a one- or two-register transfer at base +/- offset with P/U/W. */
 static void single(u32 insn, u32 offset, decode_reg_fn reg, void *ctx, struct decoded_access *out,
 		   u8 size, bool sign, unsigned nregs)
 {
-	u32 base = reg(ctx, RN(insn));
-	u32 offset_addr = U_BIT(insn) ? base + offset : base - offset;
-	u32 addr = P_BIT(insn) ? offset_addr : base;
-	out->n = nregs;
+	struct decode_indexed a = {.n = RN(insn),
+				   .base = reg(ctx, RN(insn)),
+				   .offset = offset,
+				   .index = P_BIT(insn) != 0,
+				   .add = U_BIT(insn) != 0,
+				   .wback = !P_BIT(insn) || W_BIT(insn)};
+	u32 addr = decode_address(out, &a);
 	for (unsigned i = 0; i < nregs; i++) {
-		out->op[i].addr = addr + 4 * i;
-		out->op[i].size = size;
-		out->op[i].store = L_BIT(insn) == 0;
-		out->op[i].sign_extend = sign;
-		out->op[i].reg = (u8)(RT(insn) + i);
+		decode_op(out, addr + DECODE_WORD * i, size, L_BIT(insn) == 0, sign, RT(insn) + i);
 	}
-	out->writeback = !P_BIT(insn) || W_BIT(insn);
-	out->wb_reg = (u8)RN(insn);
-	out->wb_value = offset_addr;
 	out->unprivileged = !P_BIT(insn) && W_BIT(insn);
 }
 
@@ -161,29 +206,8 @@ static bool decode_block(u32 insn, decode_reg_fn reg, void *ctx, struct decoded_
 	if (load && (list & BIT(15)) != 0) {
 		return fail(err, errlen, insn, "LDM loading the PC from a device");
 	}
-	u32 base = reg(ctx, RN(insn));
-	u32 start;
-	if (U_BIT(insn)) {
-		start = P_BIT(insn) ? base + 4 : base; /* IB : IA */
-	} else {
-		start = P_BIT(insn) ? base - 4 * count : base - 4 * count + 4; /* DB : DA */
-	}
-	out->n = 0;
-	for (unsigned r = 0; r < 16; r++) {
-		if ((list & BIT(r)) == 0) {
-			continue;
-		}
-		struct mem_op *op = &out->op[out->n];
-		op->addr = start + 4 * out->n;
-		op->size = 4;
-		op->store = !load;
-		op->sign_extend = false;
-		op->reg = (u8)r;
-		out->n++;
-	}
-	out->writeback = W_BIT(insn) != 0;
-	out->wb_reg = (u8)RN(insn);
-	out->wb_value = U_BIT(insn) ? base + 4 * count : base - 4 * count;
+	decode_list(out, list, RN(insn), reg(ctx, RN(insn)), U_BIT(insn) != 0, P_BIT(insn) != 0,
+		    W_BIT(insn) != 0, load);
 	if (unpredictable_writeback(out)) {
 		return fail(err, errlen, insn,
 			    "UNPREDICTABLE writeback (to the PC or a loaded register)");
@@ -191,8 +215,7 @@ static bool decode_block(u32 insn, decode_reg_fn reg, void *ctx, struct decoded_
 	return true;
 }
 
-/* store_span: decoded_access.span of out. */
-static u32 store_span(const struct decoded_access *out)
+u32 decode_store_span(const struct decoded_access *out)
 {
 	u32 span = 0;
 	for (u32 i = 0; i < out->n; i++) {
@@ -208,14 +231,7 @@ static u32 store_span(const struct decoded_access *out)
 static bool decode_any(u32 insn, decode_reg_fn reg, void *ctx, struct decoded_access *out,
 		       char *err, size_t errlen)
 {
-	/* Only the header: each operation is written whole as it is added (on the path of
-	 * every caught page-table write, zeroing 16 operations costs more than decoding). */
-	out->n = 0;
-	out->writeback = false;
-	out->wb_reg = 0;
-	out->wb_value = 0;
-	out->unprivileged = false;
-	out->mnemonic = "?";
+	decode_begin(out, DECODE_A32_LENGTH);
 	if (BITS(insn, 31, 28) == COND_UNCONDITIONAL) {
 		return fail(err, errlen, insn, "unconditional-space instruction (PLD, SRS, ...)");
 	}
@@ -247,7 +263,7 @@ bool decode_a32_ldst(u32 insn, decode_reg_fn reg, void *ctx, struct decoded_acce
 	if (!decode_any(insn, reg, ctx, out, err, errlen)) {
 		return false;
 	}
-	out->span = store_span(out);
+	out->span = decode_store_span(out);
 	return true;
 }
 

@@ -1,4 +1,4 @@
-/* Decoding of A32 load/store instructions whose data abort carries no syndrome (ISV=0:
+/* Decoding of A32 and T32 load/store instructions whose data abort carries no syndrome (ISV=0:
  * writeback forms, LDRD/STRD, LDM/STM; B3.13.6 "ISS encoding for Data Abort"). Pure: register
  * values come from a callback, so it is tested on the host. */
 #ifndef HYP_DECODE_H
@@ -24,17 +24,35 @@ struct decoded_access {
 	u8 wb_reg;
 	u32 wb_value;
 	bool unprivileged; /* LDRT/STRT/LDRBT/STRBT/LDRHT/STRHT/LDRSBT/LDRSHT: checked as PL0 */
-	u32 span; /* bytes stored from op[0].addr up when every operation stores right after
-		   * the one before (STR, STRD, STM); 0 otherwise */
+	u32 span;  /* bytes stored from op[0].addr up when every operation stores right after
+		    * the one before (STR, STRD, STM); 0 otherwise */
+	u8 length; /* bytes of the instruction (4 for A32, 2 or 4 for T32): the caller steps
+		    * past it */
 };
 
-/* reg_fn: value of register n (0..15) as the instruction reads it (r15 = pc + 8). */
+/* reg_fn: value of register n (0..15) as the instruction reads it (A32: r15 = pc + 8; the T32
+ * decoder never asks for r15). */
 typedef u32 (*decode_reg_fn)(void *ctx, unsigned n);
 
 /* decode_a32_ldst: decode insn; false with the reason in err (naming the instruction) when it
  * is not a load/store the hypervisor can emulate. */
 bool decode_a32_ldst(u32 insn, decode_reg_fn reg, void *ctx, struct decoded_access *out, char *err,
 		     size_t errlen);
+
+/* decode_t32_is_32bit: whether the T32 instruction whose first halfword is hw1 is 32 bits
+ * long (hw1[15:11] is 0b11101, 0b11110 or 0b11111; A6.1); else it is 16 bits. */
+#define DECODE_T32_WIDE_SHIFT 11
+#define DECODE_T32_WIDE_FIRST 0x1d /* 0b11101, the lowest hw1[15:11] of a 32-bit instruction */
+static inline bool decode_t32_is_32bit(u16 hw1)
+{
+	return (unsigned)(hw1 >> DECODE_T32_WIDE_SHIFT) >= DECODE_T32_WIDE_FIRST;
+}
+
+/* decode_t32_ldst: decode_a32_ldst for the T32 instruction hw1 (and hw2 when it is 32 bits
+ * long; ignored otherwise) at address pc: the PC reads as pc + 4 (Align(pc + 4, 4) in the
+ * literal forms, A8.8.64), reg is never asked for it. */
+bool decode_t32_ldst(u16 hw1, u16 hw2, u32 pc, decode_reg_fn reg, void *ctx,
+		     struct decoded_access *out, char *err, size_t errlen);
 
 /* A cache of decodings by instruction address, for the instructions that trap again and
  * again (stores to write-protected page tables). An entry is an instruction's decoding with
