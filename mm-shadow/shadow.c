@@ -19,9 +19,9 @@
  *     (HCR.TTLB) brings the out-of-sync frames back, which removes every stale shadow
  *     entry: the others are what a walk gives now (spt.c, I6).
  * Not handled (docs/shadow-design.md): guest ATS operations (not trapped: they translate
- * through the shadow), device accesses from Thumb code, big-endian guests, and misses
- * taken while the guest runs in Abort mode: the hardware abort that reports the miss
- * overwrites LR_abt/SPSR_abt, so such a miss stops the run with a message. */
+ * through the shadow), big-endian guests, and misses taken while the guest runs in Abort
+ * mode: the hardware abort that reports the miss overwrites LR_abt/SPSR_abt, so such a miss
+ * stops the run with a message. */
 #include "shadow.h"
 #include "hyp/console.h"
 #include "hyp/decode.h"
@@ -505,17 +505,21 @@ struct ldst {
 	struct decoded_access own; /* da, when the decoding is not the cache's */
 };
 
-/* decode_guest: the A32 load/store at the guest's pc into *l; false for Thumb or what the
- * decoder refuses. */
+/* decode_guest: the load/store at the guest's pc into *l (A32 through the decode cache,
+ * T32 decoded each time); false for what the decoders refuse. */
 static bool decode_guest(struct vcpu *v, u32 spsr, struct ldst *l)
 {
 	u32 insn;
 	char err[128];
-	if ((spsr & PSR_T) != 0 || !guest_insn(v, &insn)) {
-		return false;
+	if ((spsr & PSR_T) != 0) {
+		l->da = guest_decode_access(v, &l->own, err, sizeof(err)) ? &l->own : NULL;
+		l->bias = 0;
+	} else {
+		l->da = guest_insn(v, &insn)
+			    ? decode_a32_cached(&sh.decodes, v->tf->pc, insn, guest_reg_cb, v,
+						&l->bias, &l->own, err, sizeof(err))
+			    : NULL;
 	}
-	l->da = decode_a32_cached(&sh.decodes, v->tf->pc, insn, guest_reg_cb, v, &l->bias, &l->own,
-				  err, sizeof(err));
 	return l->da != NULL;
 }
 
@@ -605,13 +609,20 @@ static __attribute__((noinline)) bool emulate_across(struct vcpu *v, const struc
 	return true;
 }
 
-/* step_past: the guest past the load/store da (bias more than it says), emulated. */
-static inline void step_past(struct vcpu *v, const struct decoded_access *da, u32 bias)
+/* write_back: the base register update of the load/store da (bias more than it says). */
+static inline void write_back(struct vcpu *v, const struct decoded_access *da, u32 bias)
 {
 	if (da->writeback) {
 		vcpu_set_reg(v, da->wb_reg, da->wb_value + bias);
 	}
-	v->tf->pc += 4;
+}
+
+/* step_past: the guest past the load/store da (bias more than it says), emulated, in
+ * either instruction set. */
+static inline void step_past(struct vcpu *v, const struct decoded_access *da, u32 bias)
+{
+	write_back(v, da, bias);
+	vcpu_step(v, da->length);
 }
 
 /* emulate_stores: perform, for the guest, the stores of l that its own tables allow (at
@@ -646,7 +657,7 @@ static void pt_write(struct vcpu *v, u32 spsr, bool pl0, u32 far, paddr_t ipa, u
 		counter_inc(&shadow_values[SH_pt_writes_emulated]);
 		return;
 	}
-	/* Thumb, or an instruction the decoder refuses: out of sync until the next
+	/* An instruction the decoders refuse: out of sync until the next
 	 * maintenance, whatever the policy (the frame is compared then). With every snapshot
 	 * slot taken, the frames out of sync come back first, as at a TLB operation. */
 	counter_inc(&shadow_values[SH_pt_writes_deferred]);
@@ -830,7 +841,8 @@ static __attribute__((noinline)) bool caught_write(struct vcpu *v, u32 spsr, boo
 			if (done == SPT_WRITE_FIXED) {
 				check_reserved_va(); /* the guest may now map the trampoline's VA */
 			}
-			step_past(v, da, bias);
+			write_back(v, da, bias);
+			v->tf->pc += 4; /* an A32 store (above) */
 			counter_inc(&shadow_values[SH_pt_writes_emulated]);
 			return true;
 		}
@@ -895,8 +907,8 @@ static __attribute__((noinline)) void miss_outcome(struct vcpu *v, const struct 
 	bool decoded = false;
 	if (f == S1_OK && hw_perm && data && !pl0) {
 		/* PL1 code refused what its tables allow PL1: an LDRT/STRT (checked as PL0)?
-		 * Decoded; else (Thumb) inferred: only an access checked as PL0 is refused by
-		 * a leaf that allows it at PL1. */
+		 * Decoded; else (an instruction the decoders refuse) inferred: only an access
+		 * checked as PL0 is refused by a leaf that allows it at PL1. */
 		decoded = decode_guest(v, spsr, &da);
 		if (decoded ? da.da->unprivileged : spt_pl1_allows(far, write)) {
 			pl0 = true;

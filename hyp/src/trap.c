@@ -9,6 +9,7 @@
 #include "hyp/syndrome.h"
 #include "tb/arm.h"
 #include "tb/cp15.h"
+#include "tb/fmt.h"
 #include "tb/lpae.h"
 #include "tb/pt.h"
 #include "tb/s1.h"
@@ -237,18 +238,34 @@ bool guest_s1_translate(u32 va, paddr_t *ipa)
 	return true;
 }
 
-bool guest_read_insn(struct vcpu *v, u32 pc, u32 *insn)
+/* guest_code_at: the host address of the aligned instruction unit of `bytes` bytes (4: A32,
+ * 2: a T32 halfword) at guest va, through the guest's own translation; NULL if none. */
+static const void *guest_code_at(struct vcpu *v, u32 va, u32 bytes)
 {
 	paddr_t ipa;
-	if (!hyp_vm.mm->va_to_ipa(v, pc, false, &ipa)) {
-		return false;
+	if (!hyp_vm.mm->va_to_ipa(v, va, false, &ipa) || (ipa & (bytes - 1)) != 0) {
+		return NULL;
 	}
-	const u32 *p = vm_ipa_to_host(&hyp_vm, ipa, 4);
-	if (p == NULL || (ipa & 3) != 0) {
-		return false;
+	return vm_ipa_to_host(&hyp_vm, ipa, bytes);
+}
+
+bool guest_read_insn(struct vcpu *v, u32 pc, u32 *insn)
+{
+	const u32 *p = guest_code_at(v, pc, 4);
+	if (p != NULL) {
+		*insn = *p;
 	}
-	*insn = *p;
-	return true;
+	return p != NULL;
+}
+
+/* guest_read_half: the halfword of a T32 instruction at guest va; false if it cannot. */
+static bool guest_read_half(struct vcpu *v, u32 va, u16 *half)
+{
+	const u16 *p = guest_code_at(v, va, 2);
+	if (p != NULL) {
+		*half = *p;
+	}
+	return p != NULL;
 }
 
 /* reg_cb: decode_reg_fn over the vCPU (index 16 = CPSR). */
@@ -256,6 +273,26 @@ static u32 reg_cb(void *ctx, unsigned n)
 {
 	struct vcpu *v = ctx;
 	return n == 16 ? v->tf->cpsr : vcpu_reg(v, n);
+}
+
+bool guest_decode_access(struct vcpu *v, struct decoded_access *acc, char *err, size_t errlen)
+{
+	u32 pc = v->tf->pc, insn;
+	u16 hw1, hw2 = 0;
+	if ((v->tf->cpsr & PSR_T) == 0) {
+		if (!guest_read_insn(v, pc, &insn)) {
+			tb_snprintf(err, errlen, "cannot fetch the A32 instruction at 0x%08x", pc);
+			return false;
+		}
+		return decode_a32_ldst(insn, reg_cb, v, acc, err, errlen);
+	}
+	/* A6.1: a T32 instruction is one halfword, or two (each may lie in another page). */
+	if (!guest_read_half(v, pc, &hw1) ||
+	    (decode_t32_is_32bit(hw1) && !guest_read_half(v, pc + 2, &hw2))) {
+		tb_snprintf(err, errlen, "cannot fetch the T32 instruction at 0x%08x", pc);
+		return false;
+	}
+	return decode_t32_ldst(hw1, hw2, pc, reg_cb, v, acc, err, errlen);
 }
 
 /* mmio_do: one access to device d at offset off; loads write the destination register. */
@@ -301,24 +338,14 @@ static void emulate_from_syndrome(struct vcpu *v, const struct mmio_device *d, u
 	mmio_do(v, d, off, &op);
 }
 
-/* emulate_decoded: an access without syndrome (ISV=0): decode the instruction (A32 only). */
+/* emulate_decoded: an access without syndrome (ISV=0): decode the instruction (A32 or
+ * T32), perform it, and step past it. */
 static __attribute__((noinline, cold)) void
 emulate_decoded(struct vcpu *v, const struct mmio_device *d, paddr_t fault_ipa, u32 far)
 {
 	char err[128];
-	u32 insn;
 	struct decoded_access acc;
-	if ((v->tf->cpsr & PSR_T) != 0) {
-		hyp_fatal("device access at IPA 0x%08llx without syndrome from Thumb code: "
-			  "only A32 instructions are decoded",
-			  (unsigned long long)fault_ipa);
-	}
-	if (!guest_read_insn(v, v->tf->pc, &insn)) {
-		hyp_fatal(
-		    "cannot fetch the guest instruction at 0x%08x to emulate its device access",
-		    v->tf->pc);
-	}
-	if (!decode_a32_ldst(insn, reg_cb, v, &acc, err, sizeof(err))) {
+	if (!guest_decode_access(v, &acc, err, sizeof(err))) {
 		hyp_fatal("%s at guest pc 0x%08x (device %s, IPA 0x%08llx)", err, v->tf->pc,
 			  d->name, (unsigned long long)fault_ipa);
 	}
@@ -337,6 +364,7 @@ emulate_decoded(struct vcpu *v, const struct mmio_device *d, paddr_t fault_ipa, 
 	if (acc.writeback) {
 		vcpu_set_reg(v, acc.wb_reg, acc.wb_value);
 	}
+	vcpu_step(v, acc.length);
 }
 
 /* emulate_slow: every case but a device access with a full syndrome. */
@@ -359,7 +387,6 @@ static __attribute__((noinline)) void emulate_slow(struct vcpu *v, const struct 
 		vcpu_skip_insn(v, hsr);
 	} else {
 		emulate_decoded(v, d, ipa, far);
-		v->tf->pc += 4; /* only A32 is decoded */
 	}
 }
 

@@ -105,14 +105,12 @@ static bool number_arg(const char *key, u32 def, u32 *v)
 /* parse_args: seed, fmt, steps, verbose from the command line; false if malformed. */
 static bool parse_args(void)
 {
-	u32 verbose, forget, thumbro;
+	u32 verbose, forget;
 	bool ok = number_arg("seed", DEFAULT_SEED, &ptx.seed) &&
 		  number_arg("steps", DEFAULT_STEPS, &ptx.steps) &&
-		  number_arg("verbose", 0, &verbose) && number_arg("forget", 0, &forget) &&
-		  number_arg("thumbro", 0, &thumbro);
+		  number_arg("verbose", 0, &verbose) && number_arg("forget", 0, &forget);
 	ptx.verbose = verbose != 0;
 	ptx.forget = forget != 0;
-	ptx.thumbro = thumbro != 0;
 	ptx.lpae = rt_arg_is("fmt", "lpae");
 	return ok && ptx.steps <= MAX_STEPS &&
 	       (ptx.lpae || rt_arg_is("fmt", "short") || !arg_present("fmt"));
@@ -122,7 +120,7 @@ int main(void)
 {
 	if (!parse_args()) {
 		rt_printf("ptx: usage: seed=<n> fmt=short|lpae steps=<n up to %u> [verbose=1] "
-			  "[forget=1] [thumbro=1]\n",
+			  "[forget=1]\n",
 			  MAX_STEPS);
 		return 2;
 	}

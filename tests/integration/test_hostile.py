@@ -96,22 +96,16 @@ SHADOW_HYP = {"stalewr": "shadow.sync=unsync", "pinlost": "shadow.pool=16"}
 
 # What the shadow module cannot hide (docs/shadow-design.md, "Limits"): its trampoline page
 # is mapped for PL1 at a VA the guest must not map, so a guest that reads or fetches there
-# without mapping it sees the trampoline, not a fault. Visible, yet no escape: the page
-# holds only the trampoline's code and the guest's own vector addresses.
+# without mapping it sees the trampoline, not a fault (visible, yet no escape: the page
+# holds only the trampoline's code and the guest's own vector addresses); and the abort
+# that reports a miss overwrites LR_abt and SPSR_abt, whose values the guest may have
+# changed since its last abort without a trap.
 SHADOW_BUGS = {
     "abtregs": "documented limit of the shadow module: LR_abt and SPSR_abt that the guest "
                "writes itself are replaced at its next shadow miss by those of its last abort "
                "(the abort reporting the miss overwrites them; the guest's writes do not trap)",
     "tramp-peek": "documented limit of the shadow module: the trampoline page at VA 0xfffff000 "
                   "is visible to a PL1 guest that reads or fetches there without mapping it",
-}
-
-
-# Defects of the shadow module found by review 7 (branch review7): each case runs as natively
-# under stage 2 and fails under shadow tables until the module is mended.
-SHADOW_DEFECTS = {
-    "thumb-str010": "a T32 store at PL1 to a PL1-RW PL0-RO page (AP=0b010, shadowed read-only) "
-                    "cannot be decoded, and the hypervisor stops (A32 stores are emulated)",
 }
 
 
@@ -126,8 +120,6 @@ def params():
             marks = []
             if mm == "shadow" and case in SHADOW_BUGS:
                 marks.append(pytest.mark.xfail(reason=SHADOW_BUGS[case], strict=True))
-            if mm == "shadow" and case in SHADOW_DEFECTS:
-                marks.append(pytest.mark.xfail(reason=SHADOW_DEFECTS[case], strict=True))
             yield pytest.param(case, mm, id=f"{case}-{mm}", marks=marks)
 
 
@@ -260,11 +252,3 @@ def test_stale_store_lands(results, mm):
     line = next(ln for ln in out.splitlines() if ln.startswith("hostile stalewr: "))
     assert line.endswith("page A took it") or (
         line.endswith("page A unchanged") and out[:out.index(line)].rstrip("\r\n").endswith("Q")), out
-
-
-@pytest.mark.parametrize("case", sorted(SHADOW_DEFECTS))
-def test_defect_cases_state_native_behaviour(case):
-    """The review-7 cases expect what the guest sees on QEMU without a hypervisor."""
-    r = run("hostile", "native", CASES[case][0], mem=MEM)
-    assert r.rc == 0, r.out
-    assert CASES[case][1].summary in r.guest, r.out

@@ -114,14 +114,12 @@ def test_every_store_form_writes_descriptors(fmt):
     assert any(alias for alias, _ in writes), "no descriptor written through a second mapping"
 
 
-@pytest.mark.xfail(strict=True, reason="the shadow module stops at a Thumb store to a page "
-                   "PL1 may write and PL0 only read (docs/testing.md, thumbro=1)")
 @pytest.mark.parametrize("mode", ptxcheck.MODES[2:], ids=lambda m: m.label)
 def test_thumb_stores_through_pl0_read_only_aliases(mode):
-    """thumbro=1: Thumb stores through second mappings that PL1 may write and PL0 only read
-    (short format AP=0b010). The shadow module stops at the first (a known defect, kept as a
-    strict expected failure so that its fix is noticed: then make thumbro=1 the default)."""
-    append = "seed=1 fmt=short steps=540 thumbro=1"
+    """Thumb stores through second mappings that PL1 may write and PL0 only read (short
+    format AP=0b010: shadowed read-only, so PL1's stores are emulated, T32 decoded): the
+    first of seed 1 is at step 539, where the shadow module stopped before it decoded T32."""
+    append = "seed=1 fmt=short steps=540"
     ref = run("ptx", "native", append)
     res = run("ptx", mode.mm, append, hyp=mode.hyp)
     assert ptxcheck.mismatch(1, "short", ptxcheck.MODES[0], ref, mode, res) is None

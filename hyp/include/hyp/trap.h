@@ -20,13 +20,19 @@ static inline bool trapped_condition_passed(const struct vcpu *v, u32 hsr)
 }
 /* vcpu_it_step: advance the guest's Thumb IT state past one instruction. */
 void vcpu_it_step(struct vcpu *v);
-/* vcpu_skip_insn: step the guest past the trapped instruction (advancing a Thumb IT block). */
-static inline void vcpu_skip_insn(struct vcpu *v, u32 hsr)
+/* vcpu_step: step the guest past its instruction of `bytes` bytes (advancing a Thumb IT
+ * block). */
+static inline void vcpu_step(struct vcpu *v, u32 bytes)
 {
-	v->tf->pc += (hsr & HSR_IL) ? 4 : 2;
+	v->tf->pc += bytes;
 	if ((v->tf->cpsr & PSR_T) != 0) {
 		vcpu_it_step(v);
 	}
+}
+/* vcpu_skip_insn: step the guest past the trapped instruction. */
+static inline void vcpu_skip_insn(struct vcpu *v, u32 hsr)
+{
+	vcpu_step(v, (hsr & HSR_IL) ? 4 : 2);
 }
 /* guest_inject_abort: take a data or prefetch abort in the guest with fsr/far, as the
  * architecture does on exception entry (B1.9.6-B1.9.8). */
@@ -40,6 +46,11 @@ extern struct pt_mem vm_guest_mem; /* its window: guest RAM, set by vm_boot */
 bool guest_s1_translate(u32 va, paddr_t *ipa);
 /* guest_read_insn: fetch the 32-bit A32 instruction at the guest's pc; false if it cannot. */
 bool guest_read_insn(struct vcpu *v, u32 pc, u32 *insn);
+/* guest_decode_access: the load/store at the guest's pc, fetched and decoded in its
+ * instruction set (A32 or T32, CPSR.T) into *acc; false with the reason in err if it cannot
+ * be fetched or is not one the decoders emulate. */
+struct decoded_access;
+bool guest_decode_access(struct vcpu *v, struct decoded_access *acc, char *err, size_t errlen);
 
 struct mm_module;
 /* trap_init: route every exception class to the module (its traps) or the core. */

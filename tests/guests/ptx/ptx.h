@@ -53,8 +53,7 @@ enum ptx_win { WIN_USER, WIN_KERN, WIN_COUNT };
 
 struct ptx_state {
 	bool lpae, verbose;
-	bool forget;  /* sabotage: TLB maintenance modelled but not done (forget=1) */
-	bool thumbro; /* Thumb stores through PL1-write, PL0-read-only aliases too (store.c) */
+	bool forget; /* sabotage: TLB maintenance modelled but not done (forget=1) */
 	u32 seed, steps, step;
 	u32 ram, ram_size, small_pool, big_pool;
 	/* translation registers as the guest wrote them */

@@ -573,27 +573,15 @@ static bool walk_reads(u32 va, u32 pa)
 	return false;
 }
 
-/* pl0_read_only: does va map a page that PL1 may write and PL0 only read (short format
- * AP=0b010)? */
-static bool pl0_read_only(u32 va)
-{
-	struct s1_result r;
-	ptx_model(va, S1_WRITE, false, &r);
-	return (r.perms & (S1_PERM_PL0_R | S1_PERM_PL0_W)) == S1_PERM_PL0_R;
-}
-
 /* plan: j for writing new over old at e with form f, through alias (0: the identity map);
  * the transient states it may leave in t; false if f cannot do this change safely. */
 static bool plan(const struct ptx_entry *e, const struct form *f, u32 alias, u64 old, u64 new,
 		 struct job *j, u64 *t, u32 *nt)
 {
 	bool several = f->words != 0 || f->piece != 0 || f->pair;
-	/* The shadow module stops at a PL1 store it cannot decode (Thumb) to a PL1-write,
-	 * PL0-read-only page (docs/testing.md): made only with thumbro=1. */
-	bool refused = f->thumb && !ptx.thumbro && alias != 0 && pl0_read_only(alias);
 	j->name = f->name;
 	j->new = new;
-	j->va = alias != 0 && !refused && !(several && walk_reads(alias, e->pa)) ? alias : e->pa;
+	j->va = alias != 0 && !(several && walk_reads(alias, e->pa)) ? alias : e->pa;
 	j->start = j->va;
 	j->n = ptx_desc_bytes() / WORD_BYTES;
 	j->words[0] = lo(new);
