@@ -27,6 +27,7 @@
  *   thumb-ldrt  a T32 LDRT of RAM mapped for PL1 only (fmt=lpae)
  *   thumb-str010  a T32 store at PL1 to a page PL1 may write and PL0 only read (fmt=short)
  *   tramp-forge  a branch to VA 0xfffff010 from Abort mode, set up as a data abort would
+ *                (n=N: N times in a row)
  *   abtregs   LR_abt and SPSR_abt written, then a page touched for the first time
  *   pinlost   an abort taken with the shadow pool full (shadow.pool=16) and the Abort-mode
  *             stack in a 2 MiB region not touched before (fmt=short)
@@ -1973,13 +1974,17 @@ static bool on_forge_abort(u32 vector, struct rt_frame *f)
 }
 
 /* case_tramp_forge: the guest enters the shadow module's trampoline slot itself, from Abort
- * mode, as a data abort at a VA it has touched would (MMU off). */
+ * mode, as a data abort at a VA it has touched would (MMU off); n=N: N times in a row (each
+ * time natively a prefetch abort the guest resumes from). */
 static int case_tramp_forge(void)
 {
 	u32 far = (u32)(uintptr_t)&forge_trampoline_entry; /* a page in use: shadowed */
-	u32 cpsr;
+	u32 cpsr, n = 1;
+	rt_arg_u32("n", &n);
 	rt_set_handler(on_forge_abort);
-	forge_trampoline_entry(far, FORGED_FSR);
+	for (u32 i = 0; i < n; i++) {
+		forge_trampoline_entry(far, FORGED_FSR);
+	}
 	rt_set_handler(on_exception);
 	__asm__ volatile("mrs %0, cpsr" : "=r"(cpsr));
 	bool svc = (cpsr & PSR_MODE_MASK) == PSR_MODE_SVC;
