@@ -27,7 +27,8 @@
  *   thumb-ldrt  a T32 LDRT of RAM mapped for PL1 only (fmt=lpae)
  *   thumb-str010  a T32 store at PL1 to a page PL1 may write and PL0 only read (fmt=short)
  *   tramp-forge  a branch to VA 0xfffff010 from Abort mode, set up as a data abort would
- *                (n=N: N times in a row)
+ *                (n=N: N times in a row); tramp-forge-perm: one of a write permission
+ *                fault at a page mapped for PL1 only, at a BX (fmt=lpae)
  *   abtregs   LR_abt and SPSR_abt written, then a page touched for the first time
  *   pinlost   an abort taken with the shadow pool full (shadow.pool=16) and the Abort-mode
  *             stack in a 2 MiB region not touched before (fmt=short)
@@ -1958,16 +1959,17 @@ __asm__(".text\n"
 
 #define FORGED_FSR 0x007u /* a translation fault in both formats (short FS 0b00111, long L3) */
 
-static volatile bool forge_aborted;
+static volatile u32 forge_vector; /* the abort that followed a forged entry, 0 if none */
 
-/* on_forge_abort: the fetch at 0xfffff010 aborted (in Abort mode): resume at the label of
+/* on_forge_abort: the abort that followed a forged trampoline entry (natively the fetch at
+ * 0xfffff010, in Abort mode), its vector noted: resume at the label of
  * forge_trampoline_entry (r3 - 8) in its caller's mode (r2). */
 static bool on_forge_abort(u32 vector, struct rt_frame *f)
 {
-	if (vector != VEC_PABT) {
+	if (vector != VEC_PABT && vector != VEC_DABT) {
 		return false;
 	}
-	forge_aborted = true;
+	forge_vector = vector;
 	f->pc = f->r[3] - 8;
 	f->spsr = f->r[2];
 	return true;
@@ -1981,6 +1983,7 @@ static int case_tramp_forge(void)
 	u32 far = (u32)(uintptr_t)&forge_trampoline_entry; /* a page in use: shadowed */
 	u32 cpsr, n = 1;
 	rt_arg_u32("n", &n);
+	forge_vector = 0;
 	rt_set_handler(on_forge_abort);
 	for (u32 i = 0; i < n; i++) {
 		forge_trampoline_entry(far, FORGED_FSR);
@@ -1989,8 +1992,40 @@ static int case_tramp_forge(void)
 	__asm__ volatile("mrs %0, cpsr" : "=r"(cpsr));
 	bool svc = (cpsr & PSR_MODE_MASK) == PSR_MODE_SVC;
 	rt_printf("hostile tramp-forge: back in %s mode (the fetch %s)\n", svc ? "SVC" : "another",
-		  forge_aborted ? "aborted" : "did not abort");
-	return svc ? 0 : 1;
+		  forge_vector == VEC_PABT   ? "aborted"
+		  : forge_vector == VEC_DABT ? "gave a DATA ABORT"
+					     : "did not abort");
+	return svc && forge_vector != VEC_DABT ? 0 : 1;
+}
+
+/* FORGED_PERM_WRITE_FSR: a write's permission fault at level 3 in both formats (short FS
+ * 0b01111, long 0b001111; WnR). */
+#define FORGED_PERM_WRITE_FSR (BIT(11) | 0x00fu)
+
+/* case_tramp_forge_perm: with the MMU on (fmt=lpae), the guest forges at the trampoline's
+ * data-abort slot a write permission fault at a page it maps for PL1 only (RW, shadowed),
+ * reported at an instruction that is no load or store (the label's BX). Natively the branch
+ * to VA 0xfffff010, which the guest does not map, takes a prefetch abort; a forged entry may
+ * get an exception return at most (docs/shadow-design.md), never a data abort. */
+static int case_tramp_forge_perm(void)
+{
+	u32 va = rt_ram_base() + SCRATCH + 3 * PAGE;
+	space_new();
+	map_ram_and_uart();
+	mmu_on();
+	*(volatile u32 *)(uintptr_t)va = 0; /* shadowed, writable at PL1 */
+	forge_vector = 0;
+	rt_set_handler(on_forge_abort);
+	forge_trampoline_entry(va, FORGED_PERM_WRITE_FSR);
+	rt_set_handler(on_exception);
+	mmu_off();
+	bool dabt = forge_vector == VEC_DABT;
+	rt_printf("hostile tramp-forge-perm: %s (the forged entry gave %s)\n",
+		  dabt ? "a DATA ABORT" : "no data abort",
+		  forge_vector == VEC_PABT ? "a prefetch abort"
+		  : dabt		   ? "a data abort"
+					   : "no abort");
+	return dabt ? 1 : 0;
 }
 
 #define ABT_LR_TAG   0x1234abcdu
@@ -2176,6 +2211,7 @@ static const struct hostile_case cases[] = {
     {"thumbexc", case_thumbexc},
     {"stmcross", case_stmcross},
     {"tramp-forge", case_tramp_forge},
+    {"tramp-forge-perm", case_tramp_forge_perm},
     {"abtregs", case_abtregs},
     {"thumb-ldrt", case_thumb_ldrt},
     {"thumb-str010", case_thumb_str010},

@@ -90,6 +90,8 @@ CASES = {
     "tramp-forge": ("case=tramp-forge", Survives("hostile tramp-forge: back in SVC mode")),
     "tramp-forge5": ("case=tramp-forge n=5",
                      Survives("hostile tramp-forge: back in SVC mode")),
+    "tramp-forge-perm": ("case=tramp-forge-perm fmt=lpae",
+                         Survives("hostile tramp-forge-perm: no data abort")),
     "abtregs": ("case=abtregs", Survives("after a first touch: kept")),
     "pinlost": ("case=pinlost fmt=short", Survives("hostile pinlost: abort at 0x70000000")),
 }
@@ -115,6 +117,10 @@ SHADOW_DEFECTS = {
     "tramp-forge5": "defect: five forged trampoline entries in a row at one page (each a "
                     "spurious abort, no fill in between) stop the run as 'no progress' "
                     "(spt.c leaf_spurious), though the guest progresses each time",
+    "tramp-forge-perm": "defect: a forged write permission fault at a PL1-only page, at an "
+                        "instruction the decoders refuse, is taken as checked at PL0 "
+                        "(shadow.c miss_outcome, spt_pl1_allows) and the guest is given a "
+                        "data abort: more than the exception return a forged entry may get",
 }
 
 
