@@ -22,7 +22,8 @@
  *   hcwrite   has the testbed SNAPSHOT call write over a live table of its own (fmt): the
  *             hypervisor's write must unmap what it unmaps, as a write of the guest's would
  *   stalewr   a PL1 store through a stale shadow of a PL1-RW PL0-RO page
- *   align     its first abort an alignment fault; thumbexc: one with SCTLR.TE set
+ *   align     its first abort an alignment fault; thumbexc: one with SCTLR.TE set;
+ *             thumbvec: one with a T32 vector branching (B.W) to another page (fmt)
  *   stmcross  an STM from a page of its own tables into a page it does not map (fmt)
  *   thumb-ldrt  a T32 LDRT of RAM mapped for PL1 only (fmt=lpae)
  *   thumb-str010  a T32 store at PL1 to a page PL1 may write and PL0 only read (fmt=short)
@@ -1897,6 +1898,57 @@ static int case_thumbexc(void)
 	return ran == RAN_THUMB ? 0 : 1;
 }
 
+/* A T32 vector page whose data-abort slot branches to a handler in another page: "movs r0,
+ * #1" then B.W (T4, A8.8.18) from slot + 2 to a "subs pc, lr, #4" FAR_HANDLER_PAGES on. */
+#define T32_MOVS_R0_1	  0x2001u
+#define T32_BW_HW1	  0xf000u /* 11110 S=0 imm10 */
+#define T32_BW_HW2	  0xb800u /* 10 J1=1 1 J2=1 imm11 (I1 = I2 = 0: forward, < 16 MiB) */
+#define T32_BW_IMM11_BITS 11u
+#define T32_BW_IMM10_MASK 0x3ffu
+#define T32_BW_IMM11_MASK 0x7ffu
+#define T32_PC_AHEAD	  4u /* a T32 branch's offset counts from its address + 4 */
+#define FAR_HANDLER_PAGES 5u
+
+/* make_far_vectors: at page, the vector page above; its handler written through alias (the
+ * guest's other VA of the handler's page), so its own VA is first fetched by the handler. */
+static void make_far_vectors(u32 page, u32 alias)
+{
+	volatile u16 *t = (volatile u16 *)(uintptr_t)(page + VEC_DABT);
+	volatile u16 *h = (volatile u16 *)(uintptr_t)alias;
+	u32 off = (FAR_HANDLER_PAGES * PAGE - (VEC_DABT + 2 + T32_PC_AHEAD)) >> 1;
+	t[0] = T32_MOVS_R0_1;
+	t[1] = (u16)(T32_BW_HW1 | ((off >> T32_BW_IMM11_BITS) & T32_BW_IMM10_MASK));
+	t[2] = (u16)(T32_BW_HW2 | (off & T32_BW_IMM11_MASK));
+	h[0] = T32_SUBS_PC_LR_4_HW1;
+	h[1] = T32_SUBS_PC_LR_4_HW2;
+	sync_code(page + VEC_DABT, 6);
+	sync_code(alias, 4);
+}
+
+/* case_thumbvec: SCTLR.TE set, a T32 data-abort vector that branches (B.W) to a handler in
+ * a page the guest never touched at its VA, then an alignment fault (fmt=: MMU on). Linux's
+ * Thumb-2 kernels have such vectors (a B.W to the stubs page). */
+static int case_thumbvec(void)
+{
+	u32 page = rt_ram_base() + SCRATCH, old_vbar = read_vbar();
+	space_new();
+	map_ram_and_uart();
+	map(ALIAS_VA, page + FAR_HANDLER_PAGES * PAGE, PAGE, sp.a->ram, 12);
+	mmu_on();
+	make_far_vectors(page, ALIAS_VA);
+	write_vbar(page);
+	write_sctlr(read_sctlr() | SCTLR_TE);
+	isb();
+	u32 ran = abort_state(page + PAGE + UNALIGNED_OFFSET);
+	write_sctlr(read_sctlr() & ~SCTLR_TE);
+	write_vbar(old_vbar);
+	isb();
+	mmu_off();
+	rt_printf("hostile thumbvec: the far T32 handler %s\n",
+		  ran == RAN_THUMB ? "ran" : "did NOT run");
+	return ran == RAN_THUMB ? 0 : 1;
+}
+
 /* probe_stm2: STM of a then b at va (the second word 4 bytes on). */
 static struct outcome probe_stm2(u32 va, u32 a, u32 b)
 {
@@ -2209,6 +2261,7 @@ static const struct hostile_case cases[] = {
     {"stalewr", case_stalewr},
     {"align", case_align},
     {"thumbexc", case_thumbexc},
+    {"thumbvec", case_thumbvec},
     {"stmcross", case_stmcross},
     {"tramp-forge", case_tramp_forge},
     {"tramp-forge-perm", case_tramp_forge_perm},

@@ -90,6 +90,7 @@ CASES = {
     "tramp-forge": ("case=tramp-forge", Survives("hostile tramp-forge: back in SVC mode")),
     "tramp-forge5": ("case=tramp-forge n=5",
                      Survives("hostile tramp-forge: back in SVC mode")),
+    "thumbvec": ("case=thumbvec fmt=short", Survives("hostile thumbvec: the far T32 handler ran")),
     "tramp-forge-perm": ("case=tramp-forge-perm fmt=lpae",
                          Survives("hostile tramp-forge-perm: no data abort")),
     "abtregs": ("case=abtregs", Survives("after a first touch: kept")),
@@ -121,6 +122,9 @@ SHADOW_DEFECTS = {
                         "instruction the decoders refuse, is taken as checked at PL0 "
                         "(shadow.c miss_outcome, spt_pl1_allows) and the guest is given a "
                         "data abort: more than the exception return a forged entry may get",
+    "thumbvec": "defect: with SCTLR.TE set, abort_entry_pages reads the vector as an A32 B "
+                "only, so a T32 B.W's target page is not pinned and its first fetch, in Abort "
+                "mode, stops the run (shadow.c abort_entry_pages)",
 }
 
 
