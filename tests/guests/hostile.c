@@ -22,11 +22,14 @@
  *   hcwrite   has the testbed SNAPSHOT call write over a live table of its own (fmt): the
  *             hypervisor's write must unmap what it unmaps, as a write of the guest's would
  *   stalewr   a PL1 store through a stale shadow of a PL1-RW PL0-RO page
- *   align     its first abort an alignment fault; thumbexc: one with SCTLR.TE set
+ *   align     its first abort an alignment fault; thumbexc: one with SCTLR.TE set;
+ *             thumbvec: one with a T32 vector branching (B.W) to another page (fmt)
  *   stmcross  an STM from a page of its own tables into a page it does not map (fmt)
  *   thumb-ldrt  a T32 LDRT of RAM mapped for PL1 only (fmt=lpae)
  *   thumb-str010  a T32 store at PL1 to a page PL1 may write and PL0 only read (fmt=short)
  *   tramp-forge  a branch to VA 0xfffff010 from Abort mode, set up as a data abort would
+ *                (n=N: N times in a row); tramp-forge-perm: one of a write permission
+ *                fault at a page mapped for PL1 only, at a BX (fmt=lpae)
  *   abtregs   LR_abt and SPSR_abt written, then a page touched for the first time
  *   pinlost   an abort taken with the shadow pool full (shadow.pool=16) and the Abort-mode
  *             stack in a 2 MiB region not touched before (fmt=short)
@@ -1895,6 +1898,57 @@ static int case_thumbexc(void)
 	return ran == RAN_THUMB ? 0 : 1;
 }
 
+/* A T32 vector page whose data-abort slot branches to a handler in another page: "movs r0,
+ * #1" then B.W (T4, A8.8.18) from slot + 2 to a "subs pc, lr, #4" FAR_HANDLER_PAGES on. */
+#define T32_MOVS_R0_1	  0x2001u
+#define T32_BW_HW1	  0xf000u /* 11110 S=0 imm10 */
+#define T32_BW_HW2	  0xb800u /* 10 J1=1 1 J2=1 imm11 (I1 = I2 = 0: forward, < 16 MiB) */
+#define T32_BW_IMM11_BITS 11u
+#define T32_BW_IMM10_MASK 0x3ffu
+#define T32_BW_IMM11_MASK 0x7ffu
+#define T32_PC_AHEAD	  4u /* a T32 branch's offset counts from its address + 4 */
+#define FAR_HANDLER_PAGES 5u
+
+/* make_far_vectors: at page, the vector page above; its handler written through alias (the
+ * guest's other VA of the handler's page), so its own VA is first fetched by the handler. */
+static void make_far_vectors(u32 page, u32 alias)
+{
+	volatile u16 *t = (volatile u16 *)(uintptr_t)(page + VEC_DABT);
+	volatile u16 *h = (volatile u16 *)(uintptr_t)alias;
+	u32 off = (FAR_HANDLER_PAGES * PAGE - (VEC_DABT + 2 + T32_PC_AHEAD)) >> 1;
+	t[0] = T32_MOVS_R0_1;
+	t[1] = (u16)(T32_BW_HW1 | ((off >> T32_BW_IMM11_BITS) & T32_BW_IMM10_MASK));
+	t[2] = (u16)(T32_BW_HW2 | (off & T32_BW_IMM11_MASK));
+	h[0] = T32_SUBS_PC_LR_4_HW1;
+	h[1] = T32_SUBS_PC_LR_4_HW2;
+	sync_code(page + VEC_DABT, 6);
+	sync_code(alias, 4);
+}
+
+/* case_thumbvec: SCTLR.TE set, a T32 data-abort vector that branches (B.W) to a handler in
+ * a page the guest never touched at its VA, then an alignment fault (fmt=: MMU on). Linux's
+ * Thumb-2 kernels have such vectors (a B.W to the stubs page). */
+static int case_thumbvec(void)
+{
+	u32 page = rt_ram_base() + SCRATCH, old_vbar = read_vbar();
+	space_new();
+	map_ram_and_uart();
+	map(ALIAS_VA, page + FAR_HANDLER_PAGES * PAGE, PAGE, sp.a->ram, 12);
+	mmu_on();
+	make_far_vectors(page, ALIAS_VA);
+	write_vbar(page);
+	write_sctlr(read_sctlr() | SCTLR_TE);
+	isb();
+	u32 ran = abort_state(page + PAGE + UNALIGNED_OFFSET);
+	write_sctlr(read_sctlr() & ~SCTLR_TE);
+	write_vbar(old_vbar);
+	isb();
+	mmu_off();
+	rt_printf("hostile thumbvec: the far T32 handler %s\n",
+		  ran == RAN_THUMB ? "ran" : "did NOT run");
+	return ran == RAN_THUMB ? 0 : 1;
+}
+
 /* probe_stm2: STM of a then b at va (the second word 4 bytes on). */
 static struct outcome probe_stm2(u32 va, u32 a, u32 b)
 {
@@ -1957,35 +2011,73 @@ __asm__(".text\n"
 
 #define FORGED_FSR 0x007u /* a translation fault in both formats (short FS 0b00111, long L3) */
 
-static volatile bool forge_aborted;
+static volatile u32 forge_vector; /* the abort that followed a forged entry, 0 if none */
 
-/* on_forge_abort: the fetch at 0xfffff010 aborted (in Abort mode): resume at the label of
+/* on_forge_abort: the abort that followed a forged trampoline entry (natively the fetch at
+ * 0xfffff010, in Abort mode), its vector noted: resume at the label of
  * forge_trampoline_entry (r3 - 8) in its caller's mode (r2). */
 static bool on_forge_abort(u32 vector, struct rt_frame *f)
 {
-	if (vector != VEC_PABT) {
+	if (vector != VEC_PABT && vector != VEC_DABT) {
 		return false;
 	}
-	forge_aborted = true;
+	forge_vector = vector;
 	f->pc = f->r[3] - 8;
 	f->spsr = f->r[2];
 	return true;
 }
 
 /* case_tramp_forge: the guest enters the shadow module's trampoline slot itself, from Abort
- * mode, as a data abort at a VA it has touched would (MMU off). */
+ * mode, as a data abort at a VA it has touched would (MMU off); n=N: N times in a row (each
+ * time natively a prefetch abort the guest resumes from). */
 static int case_tramp_forge(void)
 {
 	u32 far = (u32)(uintptr_t)&forge_trampoline_entry; /* a page in use: shadowed */
-	u32 cpsr;
+	u32 cpsr, n = 1;
+	rt_arg_u32("n", &n);
+	forge_vector = 0;
 	rt_set_handler(on_forge_abort);
-	forge_trampoline_entry(far, FORGED_FSR);
+	for (u32 i = 0; i < n; i++) {
+		forge_trampoline_entry(far, FORGED_FSR);
+	}
 	rt_set_handler(on_exception);
 	__asm__ volatile("mrs %0, cpsr" : "=r"(cpsr));
 	bool svc = (cpsr & PSR_MODE_MASK) == PSR_MODE_SVC;
 	rt_printf("hostile tramp-forge: back in %s mode (the fetch %s)\n", svc ? "SVC" : "another",
-		  forge_aborted ? "aborted" : "did not abort");
-	return svc ? 0 : 1;
+		  forge_vector == VEC_PABT   ? "aborted"
+		  : forge_vector == VEC_DABT ? "gave a DATA ABORT"
+					     : "did not abort");
+	return svc && forge_vector != VEC_DABT ? 0 : 1;
+}
+
+/* FORGED_PERM_WRITE_FSR: a write's permission fault at level 3 in both formats (short FS
+ * 0b01111, long 0b001111; WnR). */
+#define FORGED_PERM_WRITE_FSR (BIT(11) | 0x00fu)
+
+/* case_tramp_forge_perm: with the MMU on (fmt=lpae), the guest forges at the trampoline's
+ * data-abort slot a write permission fault at a page it maps for PL1 only (RW, shadowed),
+ * reported at an instruction that is no load or store (the label's BX). Natively the branch
+ * to VA 0xfffff010, which the guest does not map, takes a prefetch abort; a forged entry may
+ * get an exception return at most (docs/shadow-design.md), never a data abort. */
+static int case_tramp_forge_perm(void)
+{
+	u32 va = rt_ram_base() + SCRATCH + 3 * PAGE;
+	space_new();
+	map_ram_and_uart();
+	mmu_on();
+	*(volatile u32 *)(uintptr_t)va = 0; /* shadowed, writable at PL1 */
+	forge_vector = 0;
+	rt_set_handler(on_forge_abort);
+	forge_trampoline_entry(va, FORGED_PERM_WRITE_FSR);
+	rt_set_handler(on_exception);
+	mmu_off();
+	bool dabt = forge_vector == VEC_DABT;
+	rt_printf("hostile tramp-forge-perm: %s (the forged entry gave %s)\n",
+		  dabt ? "a DATA ABORT" : "no data abort",
+		  forge_vector == VEC_PABT ? "a prefetch abort"
+		  : dabt		   ? "a data abort"
+					   : "no abort");
+	return dabt ? 1 : 0;
 }
 
 #define ABT_LR_TAG   0x1234abcdu
@@ -2169,8 +2261,10 @@ static const struct hostile_case cases[] = {
     {"stalewr", case_stalewr},
     {"align", case_align},
     {"thumbexc", case_thumbexc},
+    {"thumbvec", case_thumbvec},
     {"stmcross", case_stmcross},
     {"tramp-forge", case_tramp_forge},
+    {"tramp-forge-perm", case_tramp_forge_perm},
     {"abtregs", case_abtregs},
     {"thumb-ldrt", case_thumb_ldrt},
     {"thumb-str010", case_thumb_str010},
