@@ -64,10 +64,17 @@ DEFINE_COUNTER_BLOCK_DERIVED(shadow, "shadow", SHADOW_COUNTERS, shadow_counters_
 /* A32 encodings of the trampoline page. */
 #define INSN_HVC(imm)	  (0xe1400070u | (((imm)&0xfff0u) << 4) | ((imm)&0xfu))
 #define INSN_LDR_PC_PC_18 0xe59ff018u /* ldr pc, [pc, #0x18]: the literal 0x20 bytes on */
-#define INSN_B_MASK	  0xff000000u /* B <label>, condition AL (A8.8.18) */
+#define INSN_B_MASK	  0xff000000u /* B <label>, condition AL (A8.8.18, encoding A1) */
 #define INSN_B_AL	  0xea000000u
-#define TRAMPOLINE_POOL	  8u	      /* word index of the literal pool */
-#define MAIR_SHADOW	  0x000004ffu /* attr 0: normal write-back, attr 1: device */
+/* T32 B (A8.8.18): encoding T2 (16 bits, imm11) and T4 (32 bits, S:I1:I2:imm10:imm11). */
+#define T16_B_MASK	0xf800u
+#define T16_B		0xe000u
+#define T32_B_HW1_MASK	0xf800u
+#define T32_B_HW1	0xf000u
+#define T32_B_HW2_MASK	0xd000u
+#define T32_B_HW2	0x9000u
+#define TRAMPOLINE_POOL 8u	    /* word index of the literal pool */
+#define MAIR_SHADOW	0x000004ffu /* attr 0: normal write-back, attr 1: device */
 /* SCTLR bits the hardware takes from the guest; TE and EE stay 0 (the trampoline is A32 and
  * the shadow tables little-endian), V stays 0 (the trampoline is at VBAR). */
 #define SCTLR_GUEST_PASSTHROUGH (SCTLR_A | SCTLR_C | BIT(11) | BIT(12))
@@ -457,6 +464,25 @@ static void fill(u32 va, const struct s1_result *r)
 	spt_fill(&f); /* the DSB that completes it ends the trap (shadow_trap_done) */
 }
 
+/* fill_miss: fill for a miss at va (access acc, at PL0 if pl0). A fill that found its leaf
+ * in place (spt_take_spurious: the abort came from a stale TLB entry, flushed, or from a
+ * guest that entered the trampoline's slot itself) resumes the guest, if the hardware now
+ * allows the access (a fetch checked as a read): were it still refused, the guest would
+ * abort there forever, and the run stops. */
+static void fill_miss(u32 va, const struct s1_result *r, enum s1_access acc, bool pl0)
+{
+	fill(va, r);
+	if (spt_take_spurious() && !ats1c_allows(va, acc == S1_WRITE, pl0)) {
+		hyp_fatal("the hardware refuses an access at VA 0x%08x (%s, PL%u) that its shadow "
+			  "leaf, what the guest's tables give, allows",
+			  va,
+			  acc == S1_WRITE  ? "write"
+			  : acc == S1_READ ? "read"
+					   : "fetch",
+			  pl0 ? 0u : 1u);
+	}
+}
+
 /* known_check: with shadow.check set, the leaf that the store installed alone for a miss
  * at far (spt_fill_known) is the one the guest's walk gives. */
 static __attribute__((noinline)) void known_check(u32 far, enum s1_access acc, bool pl0)
@@ -692,6 +718,31 @@ static bool pin(u32 va)
 
 #define ABORT_ENTRY_PAGES 6u
 
+/* vector_branch: the target of the unconditional branch that the word at vector slot
+ * holds, in the instruction set the vector runs in (T32 if thumb: SCTLR.TE); false if it
+ * holds none (A8.8.18: A1; T2 and T4, whose halfwords are the word's low and high). */
+static bool vector_branch(u32 slot, u32 word, bool thumb, u32 *target)
+{
+	u32 hw1 = word & 0xffffu, hw2 = word >> 16;
+	if (!thumb) {
+		*target = slot + 8 + (u32)((s32)(word << 8) >> 6);
+		return (word & INSN_B_MASK) == INSN_B_AL;
+	}
+	if ((hw1 & T16_B_MASK) == T16_B) {
+		*target = slot + 4 + (u32)((s32)(hw1 << 21) >> 20); /* imm11:'0' */
+		return true;
+	}
+	if ((hw1 & T32_B_HW1_MASK) != T32_B_HW1 || (hw2 & T32_B_HW2_MASK) != T32_B_HW2) {
+		return false;
+	}
+	u32 sign = BITS(hw1, 10, 10), i1 = ~(BITS(hw2, 13, 13) ^ sign) & 1u;
+	u32 i2 = ~(BITS(hw2, 11, 11) ^ sign) & 1u;
+	u32 imm = (sign << 24) | (i1 << 23) | (i2 << 22) | (BITS(hw1, 9, 0) << 12) |
+		  (BITS(hw2, 10, 0) << 1);
+	*target = slot + 4 + (u32)((s32)(imm << 7) >> 7); /* SignExtend(S:I1:I2:imm10:imm11:'0') */
+	return true;
+}
+
 /* abort_entry_pages: the VAs whose pages a handler's entry touches before it saves LR_abt:
  * its vector, the vector's branch target (the stub, across a page) and its abort-mode
  * stack. Their number. */
@@ -701,13 +752,13 @@ static u32 abort_entry_pages(struct vcpu *v, bool data, u32 va[ABORT_ENTRY_PAGES
 	paddr_t ipa;
 	va[n++] = slot;
 	pin(slot); /* read below */
-	if (shadow_va_to_ipa(v, slot, false, &ipa)) {
-		const u32 *insn = vm_ipa_to_host(sh.vm, ipa, 4);
-		if (insn != NULL && (*insn & INSN_B_MASK) == INSN_B_AL) {
-			u32 target = slot + 8 + (u32)((s32)(*insn << 8) >> 6);
-			for (u32 off = 0; off <= 128; off += 64) {
-				va[n++] = target + off;
-			}
+	const u32 *insn;
+	u32 target;
+	if (shadow_va_to_ipa(v, slot, false, &ipa) &&
+	    (insn = vm_ipa_to_host(sh.vm, ipa, 4)) != NULL &&
+	    vector_branch(slot, *insn, (sh.g.s1.sctlr & SCTLR_TE) != 0, &target)) {
+		for (u32 off = 0; off <= 128; off += 64) {
+			va[n++] = target + off;
 		}
 	}
 	sp = vcpu_abort_mode_sp(v);
@@ -907,10 +958,10 @@ static __attribute__((noinline)) void miss_outcome(struct vcpu *v, const struct 
 	bool decoded = false;
 	if (f == S1_OK && hw_perm && data && !pl0) {
 		/* PL1 code refused what its tables allow PL1: an LDRT/STRT (checked as PL0)?
-		 * Decoded; else (an instruction the decoders refuse) inferred: only an access
-		 * checked as PL0 is refused by a leaf that allows it at PL1. */
+		 * Both instruction sets' unprivileged forms are decoded; an instruction the
+		 * decoders refuse cannot be one, so its abort is spurious (fill_miss). */
 		decoded = decode_guest(v, spsr, &da);
-		if (decoded ? da.da->unprivileged : spt_pl1_allows(far, write)) {
+		if (decoded && da.da->unprivileged) {
 			pl0 = true;
 			f = s1_translate(guest_state(), &vm_guest_mem, far, m->acc, true, r);
 		}
@@ -920,7 +971,7 @@ static __attribute__((noinline)) void miss_outcome(struct vcpu *v, const struct 
 		return;
 	}
 	if (f == S1_OK && vm_ipa_is_ram(sh.vm, r->out)) {
-		fill(far, r);
+		fill_miss(far, r, m->acc, pl0);
 		return;
 	}
 	if (f == S1_OK) {
@@ -951,7 +1002,7 @@ static __attribute__((noinline)) void miss_walk(struct vcpu *v, const struct mis
 	struct s1_result r;
 	enum s1_fault f = s1_translate(guest_state(), &vm_guest_mem, m->far, m->acc, m->pl0, &r);
 	if (f == S1_OK && !m->perm && vm_ipa_is_ram(sh.vm, r.out)) {
-		fill(m->far, &r); /* a page of RAM not shadowed yet */
+		fill_miss(m->far, &r, m->acc, m->pl0); /* a page of RAM not shadowed yet */
 		return;
 	}
 	miss_outcome(v, m, f, &r);

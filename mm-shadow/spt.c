@@ -27,12 +27,11 @@
 #define SPTE_SW_FIXED	 BIT64(57) /* the fixed page: never removed */
 #define SPTE_AP_RO	 ((u64)LPAE_AP_RO_PL1 << LPAE_AP_SHIFT) /* AP[2]: read-only */
 
-#define SPT_ENTRIES	 512u
-#define SPT_PAGE_SRCS	 3u /* short format: level-1 pair + two level-2 tables per 2 MiB */
-#define SPT_NO_PAGE	 0xffffffffu
-#define SPT_HASH	 64u
-#define SPT_EMPTY	 SPT_MAX_ROOTS /* roots[] index of the empty root */
-#define SPT_SPURIOUS_MAX 4u	       /* spurious aborts in a row at one page (leaf_spurious) */
+#define SPT_ENTRIES   512u
+#define SPT_PAGE_SRCS 3u /* short format: level-1 pair + two level-2 tables per 2 MiB */
+#define SPT_NO_PAGE   0xffffffffu
+#define SPT_HASH      64u
+#define SPT_EMPTY     SPT_MAX_ROOTS /* roots[] index of the empty root */
 
 /* A run of guest descriptors in one frame that shaped a shadow page. */
 struct spt_src {
@@ -122,14 +121,12 @@ static struct {
 	u32 oos_frame[SPT_MAX_OOS]; /* frame + 1 */
 	paddr_t snap[SPT_MAX_OOS];
 	bool fixed_touched;
-	u32 noos;	    /* out-of-sync frames */
-	u32 src_epoch;	    /* changes whenever a source is unlinked (see spt_page.memo_epoch) */
-	u8 flood_sink;	    /* the flood count of no frame (spt_page.memo_flood) */
-	u32 spurious_va;    /* the page of the last spurious abort (leaf_spurious) */
-	u32 spurious_run;   /* how many before it at that page with no fill in between */
-	u64 spurious_fills; /* shadow.fills then */
-	u32 desc_bytes;	    /* of the guest's format (spt_set_format) */
-	u32 fault_types;    /* its descriptor types that are fault entries at every level */
+	u32 noos;	 /* out-of-sync frames */
+	u32 src_epoch;	 /* changes whenever a source is unlinked (see spt_page.memo_epoch) */
+	u8 flood_sink;	 /* the flood count of no frame (spt_page.memo_flood) */
+	bool spurious;	 /* a fill found its leaf in place (leaf_spurious) */
+	u32 desc_bytes;	 /* of the guest's format (spt_set_format) */
+	u32 fault_types; /* its descriptor types that are fault entries at every level */
 } s;
 
 /* The store's tables are LPAE with T0SZ = 0 (B3.6.4): by level, the log2 VA span of one
@@ -920,28 +917,20 @@ static inline u64 leaf_desc_of(u32 frame, u64 attrs)
 	return page_desc((u32)s.c.ram_host + (frame << 12), attrs);
 }
 
-/* leaf_spurious: a fill for va (page aligned) found its leaf in level-3 page l3 already
- * what the guest's tables give: the abort did not come from it, but from a stale TLB entry
- * (flushed) or a guest that entered the trampoline's slot itself, as an abort would. The
- * guest resumes; one that aborts again and again at that page with no leaf installed in
- * between would never progress, and is stopped. */
+/* leaf_spurious: a fill for va found its leaf in level-3 page l3 already what the guest's
+ * tables give: the abort did not come from it, but from a stale TLB entry (flushed here)
+ * or a guest that entered the trampoline's slot itself (spt_take_spurious). */
 static __attribute__((noinline)) void leaf_spurious(u32 l3, u32 va)
 {
 	spt_hw_flush_va(va, hw_asid(s.pages[l3].root));
 	counter_inc(&shadow_values[SH_spurious]);
-	bool again = va == s.spurious_va && shadow_values[SH_fills] == s.spurious_fills;
-	s.spurious_run = again ? s.spurious_run + 1 : 0;
-	s.spurious_va = va;
-	s.spurious_fills = shadow_values[SH_fills];
-	if (s.spurious_run >= SPT_SPURIOUS_MAX) {
-		spt_panic("the guest aborts again and again at a page whose shadow leaf is "
-			  "already what its tables give (no progress)");
-	}
+	s.spurious = true;
 }
 
 /* leaf_install: the leaf for va in level-3 page l3 maps guest frame `frame` (in RAM) with
- * attrs (leaf_attrs), read-only if the frame is a page table in sync. */
-static inline __attribute__((always_inline)) void leaf_install(u32 l3, u32 va, u32 frame, u64 attrs)
+ * attrs (leaf_attrs), read-only if the frame is a page table in sync; false if it already
+ * did (leaf_spurious). */
+static inline __attribute__((always_inline)) bool leaf_install(u32 l3, u32 va, u32 frame, u64 attrs)
 {
 	u64 *t = table(l3), d = leaf_desc_of(frame, attrs);
 	u32 slot = (va >> 12) % SPT_ENTRIES;
@@ -953,12 +942,13 @@ static inline __attribute__((always_inline)) void leaf_install(u32 l3, u32 va, u
 				  "shadowed otherwise");
 		}
 		leaf_spurious(l3, va);
-		return;
+		return false;
 	}
 	t[slot] = d;
 	s.pages[l3].nvalid++;
 	rmap_insert(frame, l3 * SPT_ENTRIES + slot);
 	counter_inc(&shadow_values[SH_fills]);
+	return true;
 }
 
 /* fill_once: spt_fill without recovery; false if the pool ran dry. */
@@ -1065,8 +1055,8 @@ bool spt_fill_known(u32 va, u32 need)
 		return false; /* not RAM */
 	}
 	memo_frames_used(p);
-	leaf_install(l3, va, frame, k->attrs);
-	return true;
+	/* A leaf in place: spurious, handled with the guest's walk (spt_take_spurious). */
+	return leaf_install(l3, va, frame, k->attrs);
 }
 
 /* current_leaf: the current root's descriptor slot for va, NULL if it has no level-3
@@ -1146,10 +1136,11 @@ bool spt_translate(u32 va, paddr_t *ipa)
 	return true;
 }
 
-bool spt_pl1_allows(u32 va, bool write)
+bool spt_take_spurious(void)
 {
-	u64 d = spt_mapped(va);
-	return (d & LPAE_VALID) != 0 && (!write || (d & SPTE_AP_RO) == 0);
+	bool was = s.spurious;
+	s.spurious = false;
+	return was;
 }
 
 bool spt_write_granted(u32 va, bool pl0, paddr_t *ipa)

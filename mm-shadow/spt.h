@@ -114,9 +114,10 @@ bool spt_fill_known(u32 va, u32 need);
 /* spt_filled_as: is the current root's leaf for va the one spt_fill would install now for
  * a page of ipa with attrs? (For checks.) */
 bool spt_filled_as(u32 va, paddr_t ipa, u64 attrs);
-/* spt_pl1_allows: does the current root's leaf for va let PL1 read it (write it if write)?
- * Then the hardware refuses such an access only when it is checked as PL0 (LDRT, STRT). */
-bool spt_pl1_allows(u32 va, bool write);
+/* spt_take_spurious: did a fill since the last call find its leaf already what it would
+ * install (a spurious abort: its TLB entry flushed, counted as shadow.spurious)? Clears it.
+ * spt_fill_known returns false for one. */
+bool spt_take_spurious(void);
 /* spt_mapped: the current root's leaf for va, 0 if none. */
 u64 spt_mapped(u32 va);
 /* spt_translate: the IPA the current root's leaf maps va to; false if none. A leaf holds

@@ -1898,8 +1898,8 @@ static int case_thumbexc(void)
 	return ran == RAN_THUMB ? 0 : 1;
 }
 
-/* A T32 vector page whose data-abort slot branches to a handler in another page: "movs r0,
- * #1" then B.W (T4, A8.8.18) from slot + 2 to a "subs pc, lr, #4" FAR_HANDLER_PAGES on. */
+/* A T32 vector page whose data-abort slot is a B.W (T4, A8.8.18), as the vectors of Linux's
+ * Thumb-2 kernels are, to a handler FAR_HANDLER_PAGES on: "movs r0, #1; subs pc, lr, #4". */
 #define T32_MOVS_R0_1	  0x2001u
 #define T32_BW_HW1	  0xf000u /* 11110 S=0 imm10 */
 #define T32_BW_HW2	  0xb800u /* 10 J1=1 1 J2=1 imm11 (I1 = I2 = 0: forward, < 16 MiB) */
@@ -1915,14 +1915,14 @@ static void make_far_vectors(u32 page, u32 alias)
 {
 	volatile u16 *t = (volatile u16 *)(uintptr_t)(page + VEC_DABT);
 	volatile u16 *h = (volatile u16 *)(uintptr_t)alias;
-	u32 off = (FAR_HANDLER_PAGES * PAGE - (VEC_DABT + 2 + T32_PC_AHEAD)) >> 1;
-	t[0] = T32_MOVS_R0_1;
-	t[1] = (u16)(T32_BW_HW1 | ((off >> T32_BW_IMM11_BITS) & T32_BW_IMM10_MASK));
-	t[2] = (u16)(T32_BW_HW2 | (off & T32_BW_IMM11_MASK));
-	h[0] = T32_SUBS_PC_LR_4_HW1;
-	h[1] = T32_SUBS_PC_LR_4_HW2;
-	sync_code(page + VEC_DABT, 6);
-	sync_code(alias, 4);
+	u32 off = (FAR_HANDLER_PAGES * PAGE - (VEC_DABT + T32_PC_AHEAD)) >> 1;
+	t[0] = (u16)(T32_BW_HW1 | ((off >> T32_BW_IMM11_BITS) & T32_BW_IMM10_MASK));
+	t[1] = (u16)(T32_BW_HW2 | (off & T32_BW_IMM11_MASK));
+	h[0] = T32_MOVS_R0_1;
+	h[1] = T32_SUBS_PC_LR_4_HW1;
+	h[2] = T32_SUBS_PC_LR_4_HW2;
+	sync_code(page + VEC_DABT, 4);
+	sync_code(alias, 6);
 }
 
 /* case_thumbvec: SCTLR.TE set, a T32 data-abort vector that branches (B.W) to a handler in

@@ -113,21 +113,6 @@ SHADOW_BUGS = {
                   "is visible to a PL1 guest that reads or fetches there without mapping it",
 }
 
-# Defects found by review 7b, open: each a strict xfail until fixed.
-SHADOW_DEFECTS = {
-    "tramp-forge5": "defect: five forged trampoline entries in a row at one page (each a "
-                    "spurious abort, no fill in between) stop the run as 'no progress' "
-                    "(spt.c leaf_spurious), though the guest progresses each time",
-    "tramp-forge-perm": "defect: a forged write permission fault at a PL1-only page, at an "
-                        "instruction the decoders refuse, is taken as checked at PL0 "
-                        "(shadow.c miss_outcome, spt_pl1_allows) and the guest is given a "
-                        "data abort: more than the exception return a forged entry may get",
-    "thumbvec": "defect: with SCTLR.TE set, abort_entry_pages reads the vector as an A32 B "
-                "only, so a T32 B.W's target page is not pinned and its first fetch, in Abort "
-                "mode, stops the run (shadow.c abort_entry_pages)",
-}
-
-
 def expectation(case, mm):
     exp = CASES[case][1]
     return exp[mm] if isinstance(exp, dict) else exp
@@ -139,8 +124,6 @@ def params():
             marks = []
             if mm == "shadow" and case in SHADOW_BUGS:
                 marks.append(pytest.mark.xfail(reason=SHADOW_BUGS[case], strict=True))
-            if mm == "shadow" and case in SHADOW_DEFECTS:
-                marks.append(pytest.mark.xfail(reason=SHADOW_DEFECTS[case], strict=True))
             yield pytest.param(case, mm, id=f"{case}-{mm}", marks=marks)
 
 

@@ -88,6 +88,31 @@ static inline u32 ats1cpr_par_kept(u32 va)
 			 : "memory");
 	return at;
 }
+/* ATS1C_PAR_KEPT(opc2, va): PAR[31:0] that the stage-1 address translation operation
+ * c7, c8, opc2 (0 ATS1CPR, 1 ATS1CPW, 2 ATS1CUR, 3 ATS1CUW: B4.2.4) gives for va, PAR itself
+ * left as it was. */
+#define ATS1C_PAR_KEPT(opc2, va)                                                                   \
+	({                                                                                         \
+		u32 lo_, hi_, at_, at_hi_;                                                         \
+		__asm__ volatile("mrrc p15, 0, %0, %1, c7\n\t"                                     \
+				 "mcr p15, 0, %4, c7, c8, " #opc2 "\n\t"                           \
+				 "isb\n\t"                                                         \
+				 "mrrc p15, 0, %2, %3, c7\n\t"                                     \
+				 "mcrr p15, 0, %0, %1, c7"                                         \
+				 : "=&r"(lo_), "=&r"(hi_), "=&r"(at_), "=&r"(at_hi_)               \
+				 : "r"(va)                                                         \
+				 : "memory");                                                      \
+		at_;                                                                               \
+	})
+
+/* ats1c_allows: does the current PL1&0 stage-1 translation let va be read (written if
+ * write) at PL1 (PL0 if pl0)? PAR kept. */
+static inline bool ats1c_allows(u32 va, bool write, bool pl0)
+{
+	u32 par = pl0 ? (write ? ATS1C_PAR_KEPT(3, va) : ATS1C_PAR_KEPT(2, va))
+		      : (write ? ATS1C_PAR_KEPT(1, va) : ATS1C_PAR_KEPT(0, va));
+	return (par & (u32)PAR_F) == 0;
+}
 /* PMU (B4.1.116-). */
 CP15_REG32(pmcr, 0, c9, c12, 0)
 CP15_REG32(pmcntenset, 0, c9, c12, 1)
