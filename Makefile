@@ -174,7 +174,7 @@ $(BUILD)/host/test_%: tests/unit/test_%.c tests/unit/testmem.h $(HOST_HYP_SRC) $
 FUZZ_CC := clang
 FUZZ_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Icommon/include -Ihyp/include -Itests/fuzz \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
-FUZZ_TARGETS := fdt loader walk
+FUZZ_TARGETS := fdt loader walk decode
 FUZZ_BINS := $(addprefix $(BUILD)/fuzz/fuzz_,$(FUZZ_TARGETS))
 # Seconds per target: FUZZ_TIME for make fuzz-host, FUZZ_SMOKE_TIME for the run in make test.
 FUZZ_TIME ?= 60
@@ -182,6 +182,7 @@ FUZZ_SMOKE_TIME ?= 10
 $(BUILD)/fuzz/fuzz_fdt: common/src/fdt.c
 $(BUILD)/fuzz/fuzz_loader: hyp/src/loader.c common/src/fmt.c
 $(BUILD)/fuzz/fuzz_walk: common/src/pt.c common/src/s1.c tests/fuzz/walk_input.h
+$(BUILD)/fuzz/fuzz_decode: hyp/src/decode.c hyp/src/decode_t32.c hyp/src/decode_ops.h common/src/fmt.c
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h
 	@mkdir -p $(dir $@)
 	@echo "  FUZZCC  $@"
