@@ -51,8 +51,8 @@ static void check_access(const struct decoded_access *a, u32 length)
 		u32 next = a->op[0].addr;
 		for (u32 i = 0; i < a->n; i++) {
 			FUZZ_CHECK(a->op[i].store && a->op[i].addr == next,
-				   "span %u, but op %u is not the store after the one before", a->span,
-				   i);
+				   "span %u, but op %u is not the store after the one before",
+				   a->span, i);
 			next += a->op[i].size;
 		}
 		FUZZ_CHECK(next - a->op[0].addr == a->span, "span %u over %u bytes", a->span,
