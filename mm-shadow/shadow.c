@@ -654,8 +654,9 @@ static inline void step_past(struct vcpu *v, const struct decoded_access *da, u3
 /* emulate_stores: perform, for the guest, the stores of l that its own tables allow (at
  * PL0 if pl0) but its shadow refused (a protected page table, or a page PL1 may write and
  * PL0 only read); the store tells the shadow store what changed. Then step past it. The
- * write that faulted, at far, is known to be allowed to far_ipa, at host address far_at. */
-static void emulate_stores(struct vcpu *v, const struct ldst *l, bool pl0, u32 far, paddr_t far_ipa,
+ * write that faulted, at far, is known to be allowed to far_ipa, at host address far_at.
+ * False if another of its stores faulted in the guest's tables instead (delivered). */
+static bool emulate_stores(struct vcpu *v, const struct ldst *l, bool pl0, u32 far, paddr_t far_ipa,
 			   u8 *far_at)
 {
 	if (far_at == NULL) {
@@ -663,9 +664,11 @@ static void emulate_stores(struct vcpu *v, const struct ldst *l, bool pl0, u32 f
 			  "not guest RAM",
 			  far, far_ipa);
 	}
-	if (emulate_across(v, l, pl0, far, far_ipa, far_at)) {
-		step_past(v, l->da, l->bias);
+	if (!emulate_across(v, l, pl0, far, far_ipa, far_at)) {
+		return false;
 	}
+	step_past(v, l->da, l->bias);
+	return true;
 }
 
 /* pt_write: the guest wrote at far to one of its page tables (ipa), which the shadow
@@ -679,8 +682,9 @@ static void pt_write(struct vcpu *v, u32 spsr, bool pl0, u32 far, paddr_t ipa, u
 		return; /* the guest retries the store on a writable shadow */
 	}
 	if (decoded != NULL || decode_guest(v, spsr, &l)) {
-		emulate_stores(v, decoded != NULL ? decoded : &l, pl0, far, ipa, host);
-		counter_inc(&shadow_values[SH_pt_writes_emulated]);
+		if (emulate_stores(v, decoded != NULL ? decoded : &l, pl0, far, ipa, host)) {
+			counter_inc(&shadow_values[SH_pt_writes_emulated]);
+		}
 		return;
 	}
 	/* An instruction the decoders refuse: out of sync until the next
@@ -929,8 +933,9 @@ static bool refused_write(struct vcpu *v, u32 spsr, bool pl0, u32 far, const str
 			    "an instruction that cannot be emulated",
 			    far);
 		}
-		emulate_stores(v, da, false, far, r->out, host);
-		counter_inc(&shadow_values[SH_stores_emulated]);
+		if (emulate_stores(v, da, false, far, r->out, host)) {
+			counter_inc(&shadow_values[SH_stores_emulated]);
+		}
 		return true;
 	}
 	/* A leaf built from a descriptor of an out-of-sync frame that changed since: the fill
