@@ -559,7 +559,7 @@ static void store_value(u8 *host, u32 val, u32 size)
 	}
 }
 
-static void abort_delivered(struct vcpu *v, bool data);
+static void deliver_abort(struct vcpu *v, bool data, u32 fsr, u32 far);
 
 /* emulate_across: emulate_stores without the step: each store in the page of the faulting
  * write, or translated through the shadow, or the guest's walk. False if one of them
@@ -597,9 +597,7 @@ static __attribute__((noinline)) bool emulate_across(struct vcpu *v, const struc
 			/* Not shadowed, or a page whose writes PL1 alone may do (AP = 0b010). */
 			if (op->store && s1_translate(guest_state(), &vm_guest_mem, addr[i],
 						      S1_WRITE, unpriv, &r) != S1_OK) {
-				guest_inject_abort(v, true, r.fsr | FSR_WNR, addr[i]);
-				abort_delivered(v, true);
-				counter_inc(&shadow_values[SH_genuine_faults]);
+				deliver_abort(v, true, r.fsr | FSR_WNR, addr[i]);
 				return false;
 			}
 			ipa[i] = op->store ? r.out : (paddr_t)-1;
@@ -815,6 +813,16 @@ static void abort_delivered(struct vcpu *v, bool data)
 	vcpu_abort_mode_regs(v, &sh.g.lr_abt, &sh.g.spsr_abt);
 }
 
+/* deliver_abort: give the guest, at the instruction the trap frame holds, the abort its own
+ * tables or hardware imply (status fsr in its format, address far), as its hardware takes
+ * it (guest_inject_abort), its handler's entry pinned; counted as a genuine fault. */
+static void deliver_abort(struct vcpu *v, bool data, u32 fsr, u32 far)
+{
+	guest_inject_abort(v, data, fsr, far);
+	abort_delivered(v, data);
+	counter_inc(&shadow_values[SH_genuine_faults]);
+}
+
 /* own_abort: an abort that is the guest's own whatever its tables say (alignment, debug,
  * external), which the hardware took at the trampoline (lr, spsr: its LR_abt and
  * SPSR_abt): given to the guest as its own hardware would, in its own fault-status format
@@ -842,9 +850,7 @@ static void own_abort(struct vcpu *v, bool data, u32 hw_fsr, u32 far, u32 lr, u3
 	/* Back at the aborted instruction (B1.9.7, B1.9.8), then the abort taken afresh. */
 	v->tf->pc = lr - (data ? 8 : 4);
 	v->tf->cpsr = spsr;
-	guest_inject_abort(v, data, fsr, far);
-	abort_delivered(v, data);
-	counter_inc(&shadow_values[SH_genuine_faults]);
+	deliver_abort(v, data, fsr, far);
 }
 
 /* caught_write_slow: caught_write of a write to ipa (host address host) that is not a PL1
