@@ -78,19 +78,18 @@ struct spt_page {
 	struct spt_leaf_kind memo_kind;
 };
 
-/* A leaf's links in its frame's reverse-map chain: leaf ids + 1 (0: none). */
+/* A node of the reverse map's chains (rmap_head): the next and previous node ids. */
 struct spt_rlink {
 	u32 next, prev;
 };
 
 struct spt_frame {
-	u32 rmap; /* first leaf id + 1 mapping the frame */
 	u32 srcs; /* first source id mapping it */
 	u16 nsrc;
 	u8 oos;	  /* out-of-sync slot + 1 */
 	u8 flood; /* writes caught since a fill last read one of its descriptors (frame_unshadow) */
 	u16 nfixed; /* of its sources, those whose range holds the fixed page's VA */
-	u16 unused;
+	u16 unused[3];
 };
 _Static_assert(sizeof(struct spt_frame) == 16, "frames indexed by a shift");
 
@@ -108,7 +107,8 @@ static struct {
 	paddr_t pool;
 	uintptr_t pool_host; /* the same, as an address */
 	struct spt_page *pages;
-	struct spt_rlink *rlink; /* reverse-map links by leaf id (page * 512 + slot) */
+	struct spt_rlink *rlink; /* reverse-map nodes: leaf ids (page * 512 + slot), then heads */
+	u32 nleaves;		 /* leaf ids: the first head's node id */
 	struct spt_frame *frames;
 	u32 nframes;
 	u32 free_head, nfree;
@@ -253,32 +253,39 @@ static void page_free(u32 pg)
 
 /* ---- the reverse map ---- */
 
-static inline void rmap_insert(u32 frame, u32 leaf)
+/* Each frame's leaves form a circular doubly linked chain through s.rlink, closed by the
+ * frame's head node (an empty chain: the head alone), so that no link is special and a
+ * leaf leaves its chain without knowing its frame. */
+
+/* rmap_head: the node id of frame's head. */
+static inline u32 rmap_head(u32 frame)
 {
-	struct spt_frame *f = &s.frames[frame];
-	struct spt_rlink *r = s.rlink;
-	r[leaf] = (struct spt_rlink){f->rmap, 0};
-	if (f->rmap != 0) {
-		r[f->rmap - 1].prev = leaf + 1;
-	}
-	f->rmap = leaf + 1; /* counted as shadow.fills (shadow.rmap_inserts is derived) */
+	return s.nleaves + frame;
 }
 
-static inline void rmap_remove(u32 frame, u32 leaf)
+/* rmap_insert: leaf (mapping frame) into frame's chain. */
+static inline void rmap_insert(u32 frame, u32 leaf)
+{
+	struct spt_rlink *r = s.rlink;
+	u32 head = rmap_head(frame), first = r[head].next;
+	r[leaf] = (struct spt_rlink){first, head};
+	r[first].prev = leaf;
+	r[head].next = leaf; /* counted as shadow.fills (shadow.rmap_inserts is derived) */
+}
+
+/* rmap_remove: leaf out of its frame's chain. */
+static inline void rmap_remove(u32 leaf)
 {
 	struct spt_rlink *r = s.rlink;
 	u32 prev = r[leaf].prev, next = r[leaf].next;
-	if (prev != 0) {
-		r[prev - 1].next = next;
-	} else {
-		SPT_ASSERT(s.frames[frame].rmap == leaf + 1);
-		s.frames[frame].rmap = next;
-	}
-	if (next != 0) {
-		r[next - 1].prev = prev;
-	}
+	r[prev].next = next;
+	r[next].prev = prev;
 	/* counted as shadow.zaps (shadow.rmap_removes is derived) */
 }
+
+/* for_each_rmap: l runs over the leaves mapping frame (the body must not remove them). */
+#define for_each_rmap(l, frame)                                                                    \
+	for (u32 l = s.rlink[rmap_head(frame)].next; l != rmap_head(frame); l = s.rlink[l].next)
 
 static u32 leaf_va(u32 leaf)
 {
@@ -294,13 +301,13 @@ static u64 *leaf_desc(u32 leaf)
  * write, writable again (!ro). */
 static void frame_set_ro(u32 frame, bool ro)
 {
-	for (u32 l = s.frames[frame].rmap; l != 0; l = s.rlink[l - 1].next) {
-		u64 *d = leaf_desc(l - 1);
+	for_each_rmap(l, frame)
+	{
+		u64 *d = leaf_desc(l);
 		u64 nd = ro ? (*d | SPTE_AP_RO) : (*d & SPTE_SW_WRITABLE) ? (*d & ~SPTE_AP_RO) : *d;
 		if (nd != *d) {
 			*d = nd;
-			spt_hw_flush_va(leaf_va(l - 1),
-					hw_asid(s.pages[(l - 1) / SPT_ENTRIES].root));
+			spt_hw_flush_va(leaf_va(l), hw_asid(s.pages[l / SPT_ENTRIES].root));
 		}
 	}
 }
@@ -462,10 +469,9 @@ static inline __attribute__((always_inline)) u32 leaf_remove(u32 pg, u32 slot)
 {
 	struct spt_page *p = &s.pages[pg];
 	u64 *t = table(pg);
-	u64 d = t[slot];
 	t[slot] = 0;
 	p->nvalid--;
-	rmap_remove(frame_of_leaf(d), pg * SPT_ENTRIES + slot);
+	rmap_remove(pg * SPT_ENTRIES + slot);
 	counter_inc(&shadow_values[SH_zaps]);
 	return p->va + (slot << 12);
 }
@@ -1449,7 +1455,9 @@ bool spt_init(const struct spt_config *c)
 	s.pool = c->alloc(c->pool_pages * PAGE_SIZE_4K);
 	s.pool_host = (uintptr_t)s.pool;
 	s.pages = (struct spt_page *)(uintptr_t)c->alloc(c->pool_pages * sizeof(struct spt_page));
-	s.rlink = (struct spt_rlink *)(uintptr_t)c->alloc(leaves * sizeof(struct spt_rlink));
+	s.nleaves = leaves;
+	s.rlink = (struct spt_rlink *)(uintptr_t)c->alloc((leaves + s.nframes) *
+							  sizeof(struct spt_rlink));
 	s.frames = (struct spt_frame *)(uintptr_t)c->alloc(s.nframes * sizeof(struct spt_frame));
 	bool ok = s.pool && s.pages && s.rlink && s.frames;
 	for (u32 i = 0; i < SPT_MAX_OOS && ok; i++) {
@@ -1462,6 +1470,10 @@ bool spt_init(const struct spt_config *c)
 	}
 	for (u32 pg = 0; pg < c->pool_pages; pg++) {
 		s.pages[pg].next_free = pg + 1 < c->pool_pages ? pg + 1 : SPT_NO_PAGE;
+	}
+	for (u32 fr = 0; fr < s.nframes; fr++) {
+		u32 head = rmap_head(fr);
+		s.rlink[head] = (struct spt_rlink){head, head};
 	}
 	for (u32 lvl = 1; lvl <= 3; lvl++) {
 		const struct pt_level *l = &fmt->level[lvl - 1];
@@ -1574,13 +1586,18 @@ const char *spt_check(void)
 	}
 	for (u32 fr = 0; fr < s.nframes; fr++) {
 		const struct spt_frame *f = &s.frames[fr];
-		for (u32 l = f->rmap; l != 0; l = s.rlink[l - 1].next) {
-			u64 d = *leaf_desc(l - 1);
-			if ((d & LPAE_VALID) == 0 || s.pages[(l - 1) / SPT_ENTRIES].level != 3 ||
+		for_each_rmap(l, fr)
+		{
+			if (l >= s.nleaves || s.rlink[s.rlink[l].next].prev != l ||
+			    ++chained > leaves) {
+				return "a reverse-map chain is broken (a link, or a cycle without "
+				       "its head)";
+			}
+			u64 d = *leaf_desc(l);
+			if ((d & LPAE_VALID) == 0 || s.pages[l / SPT_ENTRIES].level != 3 ||
 			    frame_of_leaf(d) != fr) {
 				return "a reverse-map entry is not a leaf mapping its frame";
 			}
-			chained++;
 		}
 		u32 nsrc = 0, nfixed = 0;
 		for (u32 id = f->srcs; id != 0; id = src_at(id)->next) {
