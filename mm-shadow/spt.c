@@ -56,7 +56,7 @@ struct spt_page {
 	u32 nvalid;
 	u32 va; /* first VA it translates */
 	u32 next_free;
-	struct spt_src src[SPT_PAGE_SRCS];
+	/* Its sources: SPT_PAGE_SRCS slots of s.srcs (page_src). */
 	/* Level 3: the walk of its last fill, whose sources were all attached then and still
 	 * are while s.src_epoch is memo_epoch (src_unlink changes it): a fill through the same
 	 * upper descriptors, to a descriptor of the same leaf-table run, needs no source
@@ -107,6 +107,7 @@ static struct {
 	paddr_t pool;
 	uintptr_t pool_host; /* the same, as an address */
 	struct spt_page *pages;
+	struct spt_src *srcs;	 /* by source id (src_id; 0 unused) */
 	struct spt_rlink *rlink; /* reverse-map nodes: leaf ids (page * 512 + slot), then heads */
 	u32 nleaves;		 /* leaf ids: the first head's node id */
 	struct spt_frame *frames;
@@ -128,6 +129,31 @@ static struct {
 	u32 desc_bytes;	 /* of the guest's format (spt_set_format) */
 	u32 fault_types; /* its descriptor types that are fault entries at every level */
 } s;
+
+/* Source ids: page * SPT_SRC_STRIDE + slot + 1 (0: none), a power of two apart. */
+#define SPT_SRC_STRIDE 4u
+_Static_assert(SPT_PAGE_SRCS <= SPT_SRC_STRIDE, "source slots per page");
+
+static inline u32 src_id(u32 pg, u32 k)
+{
+	return pg * SPT_SRC_STRIDE + k + 1;
+}
+
+static inline u32 src_page(u32 id)
+{
+	return (id - 1) / SPT_SRC_STRIDE;
+}
+
+static inline struct spt_src *src_at(u32 id)
+{
+	return &s.srcs[id];
+}
+
+/* page_src: source slot k of page pg. */
+static inline struct spt_src *page_src(u32 pg, u32 k)
+{
+	return src_at(src_id(pg, k));
+}
 
 /* The store's tables are LPAE with T0SZ = 0 (B3.6.4): by level, the log2 VA span of one
  * entry and of a whole table (level 1: the 4 GiB space). spt_init checks them against
@@ -240,7 +266,7 @@ static void page_free(u32 pg)
 	struct spt_page *p = &s.pages[pg];
 	SPT_ASSERT(p->level != 0 && p->nvalid == 0);
 	for (u32 k = 0; k < SPT_PAGE_SRCS; k++) {
-		if (p->src[k].used) {
+		if (page_src(pg, k)->used) {
 			src_unlink(pg, k);
 		}
 	}
@@ -320,25 +346,6 @@ static u32 src_ipa(const struct spt_src *src)
 	return s.c.ram_ipa + (src->frame << 12) + src->off;
 }
 
-/* Source ids: page * SPT_SRC_STRIDE + slot + 1 (0: none), a power of two apart. */
-#define SPT_SRC_STRIDE 4u
-_Static_assert(SPT_PAGE_SRCS <= SPT_SRC_STRIDE, "source slots per page");
-
-static inline u32 src_id(u32 pg, u32 k)
-{
-	return pg * SPT_SRC_STRIDE + k + 1;
-}
-
-static inline u32 src_page(u32 id)
-{
-	return (id - 1) / SPT_SRC_STRIDE;
-}
-
-static struct spt_src *src_at(u32 id)
-{
-	return &s.pages[src_page(id)].src[(id - 1) % SPT_SRC_STRIDE];
-}
-
 static void oos_release(u32 frame);
 
 /* epoch_advance: a source is gone: every fill memo is void (spt_page.memo_epoch). */
@@ -355,7 +362,7 @@ static void epoch_advance(void)
 /* src_unlink: drop source k of page pg; a frame left without sources is no page table. */
 static void src_unlink(u32 pg, u32 k)
 {
-	struct spt_src *src = &s.pages[pg].src[k];
+	struct spt_src *src = page_src(pg, k);
 	u32 id = src_id(pg, k);
 	struct spt_frame *f = &s.frames[src->frame];
 	if (src->prev != 0) {
@@ -392,7 +399,7 @@ static bool src_attach(u32 pg, u32 va, paddr_t ipa, const struct spt_shape *shap
 	u32 entry_shift = shape->entry_shift[lvl], table_shift = shape->table_shift[lvl];
 	for (u32 k = 0; k < SPT_PAGE_SRCS; k++) {
 		/* Already a source: most fills in a table come through the same descriptors. */
-		const struct spt_src *o = &p->src[k];
+		const struct spt_src *o = page_src(pg, k);
 		if (o->used && o->frame == dframe && o->shift == entry_shift &&
 		    doff - o->off < o->len &&
 		    o->va + (((doff - o->off) >> o->dshift) << o->shift) ==
@@ -411,7 +418,7 @@ static bool src_attach(u32 pg, u32 va, paddr_t ipa, const struct spt_shape *shap
 	SPT_ASSERT(frame < s.nframes && off + len <= PAGE_SIZE_4K);
 	u32 free_k = SPT_PAGE_SRCS;
 	for (u32 j = 0; j < SPT_PAGE_SRCS; j++) {
-		const struct spt_src *o = &p->src[j];
+		const struct spt_src *o = page_src(pg, j);
 		if (!o->used) {
 			free_k = free_k == SPT_PAGE_SRCS ? j : free_k;
 		} else if (o->frame == frame && o->off == off && o->len == len &&
@@ -424,7 +431,7 @@ static bool src_attach(u32 pg, u32 va, paddr_t ipa, const struct spt_shape *shap
 		return false;
 	}
 	*slot = free_k;
-	struct spt_src *src = &p->src[free_k];
+	struct spt_src *src = page_src(pg, free_k);
 	struct spt_frame *f = &s.frames[frame];
 	*src = (struct spt_src){.frame = frame,
 				.off = (u16)off,
@@ -492,9 +499,8 @@ static void clear_leaf(u32 pg, u32 slot, struct zap *z)
 /* drop_sources: the sources of pg that shaped only [lo, hi), whose leaves are all gone. */
 static void drop_sources(u32 pg, u64 lo, u64 hi)
 {
-	struct spt_page *p = &s.pages[pg];
 	for (u32 k = 0; k < SPT_PAGE_SRCS; k++) {
-		const struct spt_src *src = &p->src[k];
+		const struct spt_src *src = page_src(pg, k);
 		if (src->used && src->va >= lo && src->va + BIT64(src->cover) <= hi) {
 			src_unlink(pg, k);
 		}
@@ -831,9 +837,10 @@ static inline uintptr_t memo_desc(const struct spt_page *p, u32 va)
 
 /* memo_set: f's sources are all attached to level-3 page pg and its parent (at src[k] of
  * pg for the leaf's descriptor): remember the walk. */
-static void memo_set(struct spt_page *p, const struct spt_fill *f, u32 k)
+static void memo_set(u32 pg, const struct spt_fill *f, u32 k)
 {
-	const struct spt_src *leaf_src = &p->src[k];
+	struct spt_page *p = &s.pages[pg];
+	const struct spt_src *leaf_src = page_src(pg, k);
 	p->memo_epoch = s.src_epoch;
 	p->memo_depth = (u8)f->nsrc;
 	for (u32 d = 0; d + 1 < f->nsrc; d++) {
@@ -879,7 +886,7 @@ static void attach_sources(u32 l2, u32 l3, u32 va, const struct spt_fill *f)
 		leaf_k = slot;
 	}
 	if (f->nsrc != 0 && f->shape->entry_shift[f->nsrc - 1] <= page_span_shift(3)) {
-		memo_set(&s.pages[l3], f, leaf_k);
+		memo_set(l3, f, leaf_k);
 	}
 }
 
@@ -1186,10 +1193,13 @@ static inline __attribute__((always_inline)) void zap_leaf_of(const struct spt_s
 							      u32 va)
 {
 	u32 slot = (va >> 12) % SPT_ENTRIES;
+	u64 d = table(pg)[slot];
+	/* Only a source whose range holds the fixed page's VA can hold the fixed page. */
 	if (src->fixed && holds_fixed(va, PAGE_SIZE_4K)) {
 		s.fixed_touched = true;
+		d &= ~(u64)LPAE_VALID; /* the fixed page: never removed */
 	}
-	if ((table(pg)[slot] & (LPAE_VALID | SPTE_SW_FIXED)) == LPAE_VALID) {
+	if ((d & LPAE_VALID) != 0) {
 		leaf_remove(pg, slot);
 		spt_hw_flush_va(va, hw_asid(s.pages[pg].root));
 	}
@@ -1455,11 +1465,13 @@ bool spt_init(const struct spt_config *c)
 	s.pool = c->alloc(c->pool_pages * PAGE_SIZE_4K);
 	s.pool_host = (uintptr_t)s.pool;
 	s.pages = (struct spt_page *)(uintptr_t)c->alloc(c->pool_pages * sizeof(struct spt_page));
+	u32 nsrcs = src_id(c->pool_pages, 0);
+	s.srcs = (struct spt_src *)(uintptr_t)c->alloc(nsrcs * sizeof(struct spt_src));
 	s.nleaves = leaves;
 	s.rlink = (struct spt_rlink *)(uintptr_t)c->alloc((leaves + s.nframes) *
 							  sizeof(struct spt_rlink));
 	s.frames = (struct spt_frame *)(uintptr_t)c->alloc(s.nframes * sizeof(struct spt_frame));
-	bool ok = s.pool && s.pages && s.rlink && s.frames;
+	bool ok = s.pool && s.pages && s.srcs && s.rlink && s.frames;
 	for (u32 i = 0; i < SPT_MAX_OOS && ok; i++) {
 		s.snap[i] = c->alloc(PAGE_SIZE_4K);
 		ok = s.snap[i] != 0;
@@ -1498,9 +1510,10 @@ u32 spt_tables_used(void)
 	return s.c.pool_pages - s.nfree;
 }
 
-/* memo_ok: I5 for level-3 page p. */
-static bool memo_ok(const struct spt_page *p)
+/* memo_ok: I5 for level-3 page pg. */
+static bool memo_ok(u32 pg)
 {
+	const struct spt_page *p = &s.pages[pg];
 	if (p->memo_epoch != s.src_epoch) {
 		return true;
 	}
@@ -1513,7 +1526,7 @@ static bool memo_ok(const struct spt_page *p)
 		return false;
 	}
 	for (u32 k = 0; k < SPT_PAGE_SRCS; k++) {
-		const struct spt_src *src = &p->src[k];
+		const struct spt_src *src = page_src(pg, k);
 		if (src->used && src_ipa(src) == p->memo_lo && src->len == p->memo_len) {
 			return true;
 		}
@@ -1529,7 +1542,7 @@ static const char *check_table(u32 pg, u32 r, u32 *leaves)
 	if (p->level == 0 || p->root != r) {
 		return "a table reachable from a root is free or another root's";
 	}
-	if (p->level == 3 && !memo_ok(p)) {
+	if (p->level == 3 && !memo_ok(pg)) {
 		return "a level-3 table's fill memo names a run that is not its source";
 	}
 	u32 n = 0;
