@@ -789,12 +789,16 @@ static void pin_abort_entry(struct vcpu *v, bool data)
 	}
 }
 
-/* guest_denies: would the guest's own MMU refuse this access (a genuine fault)? */
-static bool guest_denies(u32 far, bool data, bool write, bool pl0)
+/* aborts_natively: would this access abort on the guest's own hardware: its MMU refuses it
+ * (a genuine fault), or it reaches neither RAM nor a device (an external abort)? */
+static bool aborts_natively(u32 far, bool data, bool write, bool pl0)
 {
 	struct s1_result r;
-	return s1_translate(guest_state(), &vm_guest_mem, far,
-			    data ? (write ? S1_WRITE : S1_READ) : S1_EXEC, pl0, &r) != S1_OK;
+	if (s1_translate(guest_state(), &vm_guest_mem, far,
+			 data ? (write ? S1_WRITE : S1_READ) : S1_EXEC, pl0, &r) != S1_OK) {
+		return true;
+	}
+	return !vm_ipa_is_ram(sh.vm, r.out) && vm_access_aborts(r.out, data);
 }
 
 /* abort_delivered: an abort was just delivered to the guest (it is about to run its
@@ -833,10 +837,10 @@ static void own_abort(struct vcpu *v, bool data, u32 hw_fsr, u32 far, u32 lr, u3
 	bool lpae = (sh.g.s1.ttbcr & TTBCR_EAE) != 0;
 	switch (fsc) { /* long-descriptor status -> the guest's format (B3.13.3) */
 	case FSC_ALIGNMENT:
-		fsr = lpae ? FSR_LPAE | FSC_ALIGNMENT : 0x001u;
+		fsr = lpae ? FSR_LPAE | FSC_ALIGNMENT : FSR_SD_ALIGNMENT;
 		break;
 	case FSC_DEBUG:
-		fsr = lpae ? FSR_LPAE | FSC_DEBUG : 0x002u;
+		fsr = lpae ? FSR_LPAE | FSC_DEBUG : FSR_SD_DEBUG;
 		break;
 	case FSC_SYNC_EXT:
 		fsr = lpae ? FSR_LPAE | FSC_SYNC_EXT : FSR_SD_SYNC_EXT;
@@ -846,7 +850,7 @@ static void own_abort(struct vcpu *v, bool data, u32 hw_fsr, u32 far, u32 lr, u3
 			  "tables",
 			  fsc, far);
 	}
-	fsr |= hw_fsr & (FSR_WNR | FSR_EXT);
+	fsr |= hw_fsr & (FSR_WNR | FSR_EXT | FSR_CM); /* the same bits in both formats */
 	/* Back at the aborted instruction (B1.9.7, B1.9.8), then the abort taken afresh. */
 	v->tf->pc = lr - (data ? 8 : 4);
 	v->tf->cpsr = spsr;
@@ -991,15 +995,11 @@ static __attribute__((noinline)) void miss_outcome(struct vcpu *v, const struct 
 		counter_inc(&shadow_values[SH_device_accesses]);
 		u32 hsr = ((u32)(data ? EC_DABT_LOW : EC_PABT_LOW) << HSR_EC_SHIFT) | HSR_IL |
 			  (write ? ISS_DA_WNR : 0);
-		vm_emulate_unbacked(v, hsr, r->out, far);
+		if (vm_emulate_unbacked(v, hsr, r->out, far)) {
+			abort_delivered(v, data); /* unassigned: the core gave an external abort */
+		}
 	} else {
-		counter_inc(&shadow_values[SH_genuine_faults]);
-		guest_inject_abort(v, data, r->fsr | (write ? FSR_WNR : 0), far);
-	}
-	if ((v->tf->cpsr & PSR_MODE_MASK) == PSR_MODE_ABT &&
-	    (spsr & PSR_MODE_MASK) != PSR_MODE_ABT) {
-		/* An abort was delivered (genuine, or an external abort the core injected). */
-		abort_delivered(v, v->tf->pc == guest_vectors() + VEC_DABT);
+		deliver_abort(v, data, r->fsr | (write ? FSR_WNR : 0), far);
 	}
 }
 
@@ -1034,8 +1034,7 @@ static __attribute__((noinline)) bool abort_unusual(struct vcpu *v, bool data, u
 		own_abort(v, data, hw_fsr, far, lr, spsr);
 		return true;
 	}
-	if ((spsr & PSR_MODE_MASK) == PSR_MODE_ABT &&
-	    !guest_denies(far, data, write, (spsr & PSR_MODE_MASK) == PSR_MODE_USR)) {
+	if ((spsr & PSR_MODE_MASK) == PSR_MODE_ABT && !aborts_natively(far, data, write, false)) {
 		/* The abort that brought us here overwrote LR_abt and SPSR_abt while the guest
 		 * was using them: this miss cannot be made invisible (docs/shadow-design.md). */
 		hyp_fatal("shadow miss at VA 0x%08x while the guest runs in Abort mode: its LR_abt "

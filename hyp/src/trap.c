@@ -367,20 +367,21 @@ emulate_decoded(struct vcpu *v, const struct mmio_device *d, paddr_t fault_ipa, 
 	vcpu_step(v, acc.length);
 }
 
-/* emulate_slow: every case but a device access with a full syndrome. */
-static __attribute__((noinline)) void emulate_slow(struct vcpu *v, const struct mmio_device *d,
+/* emulate_slow: every case but a device access with a full syndrome; true if the guest was
+ * given an external abort instead. */
+static __attribute__((noinline)) bool emulate_slow(struct vcpu *v, const struct mmio_device *d,
 						   u32 hsr, paddr_t ipa, u32 far)
 {
 	if (hsr_ec(hsr) == EC_DABT_LOW && (hsr & ISS_DA_CM) != 0) {
 		/* Cache maintenance by address on a device or unassigned IPA: nothing is cached
 		 * there; skip the operation (it never aborts natively). */
 		vcpu_skip_insn(v, hsr);
-		return;
+		return false;
 	}
 	if (d == NULL || hsr_ec(hsr) != EC_DABT_LOW || (hsr & ISS_DA_S1PTW) != 0) {
 		guest_inject_abort(v, hsr_ec(hsr) == EC_DABT_LOW, external_abort_fsr(hsr, far),
 				   far);
-		return;
+		return true;
 	}
 	if ((hsr & ISS_DA_ISV) != 0) {
 		emulate_from_syndrome(v, d, hsr, ipa, far);
@@ -388,9 +389,15 @@ static __attribute__((noinline)) void emulate_slow(struct vcpu *v, const struct 
 	} else {
 		emulate_decoded(v, d, ipa, far);
 	}
+	return false;
 }
 
-void vm_emulate_unbacked(struct vcpu *v, u32 hsr, paddr_t ipa, u32 far)
+bool vm_access_aborts(paddr_t ipa, bool data)
+{
+	return !data || mmio_find(ipa) == NULL;
+}
+
+bool vm_emulate_unbacked(struct vcpu *v, u32 hsr, paddr_t ipa, u32 far)
 {
 	const struct mmio_device *d = mmio_find(ipa);
 	/* The hot paths: a data access (not a table walk) to a device, fully described by the
@@ -406,14 +413,14 @@ void vm_emulate_unbacked(struct vcpu *v, u32 hsr, paddr_t ipa, u32 far)
 			 vcpu_reg(v, (u32)BITS(hsr, 19, 16)) & width_mask[sas]);
 		core_count(CORE_mmio_write);
 		vcpu_skip_insn(v, hsr);
-		return;
+		return false;
 	}
 	if (d != NULL && (hsr & fast_mask) == fast_load && BITS(hsr, 23, 22) == 2 &&
 	    BITS(hsr, 19, 16) != 15) {
 		vcpu_set_reg(v, (u32)BITS(hsr, 19, 16), d->read((u32)ipa - (u32)d->base, 4));
 		core_count(CORE_mmio_read);
 		vcpu_skip_insn(v, hsr);
-		return;
+		return false;
 	}
-	emulate_slow(v, d, hsr, ipa, far);
+	return emulate_slow(v, d, hsr, ipa, far);
 }

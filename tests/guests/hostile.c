@@ -33,6 +33,9 @@
  *   abtregs   LR_abt and SPSR_abt written, then a page touched for the first time
  *   pinlost   an abort taken with the shadow pool full (shadow.pool=16) and the Abort-mode
  *             stack in a 2 MiB region not touched before (fmt=short)
+ *   nestabt   an abort taken from SVC mode, one taken from Abort mode, then a first touch
+ *             of a page: DFSR and DFAR must still be the second abort's (fmt=: translation
+ *             faults; none: MMU off, external aborts at unassigned addresses)
  * Every access is checked against what the guest knows: its own translation (the stage-1
  * model, common/src/s1.c, reading only guest RAM) says whether it must reach guest RAM (and
  * read what the identity mapping reads there), the emulated UART (known register values),
@@ -2236,6 +2239,58 @@ static int case_pinlost(void)
 	return o.aborted && o.far == PIN_FAULT_VA ? 0 : 1;
 }
 
+#define NEST_FIRST_VA  0x70000000u /* mapped by nothing: the abort taken from SVC mode */
+#define NEST_SECOND_VA 0x70400000u /* mapped by nothing: the one taken from Abort mode */
+#define NEST_FIRST_PA  0x09100000u /* unassigned in QEMU virt (MMU off): external aborts */
+#define NEST_SECOND_PA 0x09200000u
+#define NEST_FRESH     (FRESH_PAGE + 1u)
+
+/* probe_read_abt: probe_read of va made from Abort mode, as an abort handler that faults
+ * itself would (its abort nests: LR_abt and SPSR_abt are overwritten, B1.9.8). */
+static struct outcome probe_read_abt(u32 va)
+{
+	u32 v = POISON;
+	arm();
+	__asm__ volatile("mrs	r12, cpsr\n"
+			 "cps	#0x17\n"
+			 "ldr	%0, [%1]\n"
+			 "msr	cpsr_c, r12\n"
+			 : "+r"(v)
+			 : "r"(va)
+			 : "r12", "memory");
+	struct outcome o = disarm();
+	o.value = v;
+	return o;
+}
+
+/* case_nestabt: an abort taken from SVC mode, then one taken from Abort mode, then a page
+ * touched for the first time: DFSR and DFAR still report the second abort. With fmt=,
+ * translation faults at VAs the guest does not map; without, MMU off, external aborts at
+ * unassigned addresses. */
+static int case_nestabt(void)
+{
+	bool mmu = rt_arg_is("fmt", "short") || rt_arg_is("fmt", "lpae");
+	u32 first_va = mmu ? NEST_FIRST_VA : NEST_FIRST_PA;
+	u32 second_va = mmu ? NEST_SECOND_VA : NEST_SECOND_PA;
+	if (mmu) {
+		space_new();
+		map_ram_and_uart();
+		mmu_on();
+	}
+	struct outcome first = probe_read(first_va);
+	struct outcome second = probe_read_abt(second_va);
+	(void)*(volatile u32 *)(uintptr_t)(rt_ram_base() + SCRATCH + NEST_FRESH * PAGE);
+	u32 dfsr = read_dfsr(), dfar = read_dfar();
+	if (mmu) {
+		mmu_off();
+	}
+	bool ok = first.aborted && second.aborted && second.far == second_va && dfar == second_va &&
+		  dfsr == second.fsr;
+	rt_printf("hostile nestabt: after a first touch, DFSR 0x%03x (0x%03x), DFAR 0x%08x: %s\n",
+		  dfsr, second.fsr, dfar, ok ? "the nested abort's" : "WRONG");
+	return ok ? 0 : 1;
+}
+
 /* ---- dispatch ---- */
 
 struct hostile_case {
@@ -2269,6 +2324,7 @@ static const struct hostile_case cases[] = {
     {"thumb-ldrt", case_thumb_ldrt},
     {"thumb-str010", case_thumb_str010},
     {"pinlost", case_pinlost},
+    {"nestabt", case_nestabt},
 };
 
 /* main: run the case named by case=. */

@@ -95,6 +95,9 @@ CASES = {
                          Survives("hostile tramp-forge-perm: no data abort")),
     "abtregs": ("case=abtregs", Survives("after a first touch: kept")),
     "pinlost": ("case=pinlost fmt=short", Survives("hostile pinlost: abort at 0x70000000")),
+    "nestabt-short": ("case=nestabt fmt=short", Survives("DFAR 0x70400000: the nested abort's")),
+    "nestabt-lpae": ("case=nestabt fmt=lpae", Survives("DFAR 0x70400000: the nested abort's")),
+    "nestabt-ext": ("case=nestabt", Survives("DFAR 0x09200000: the nested abort's")),
 }
 # Hypervisor options of a case under the shadow module.
 SHADOW_HYP = {"stalewr": "shadow.sync=unsync", "pinlost": "shadow.pool=16"}

@@ -101,6 +101,8 @@ enum hsr_ec {
 #define FSR_SD_FS4	       BIT(10)
 #define FSR_SD_DOMAIN_MASK     0x0f0u
 #define FSR_LD_STATUS_MASK     0x03fu
+#define FSR_SD_ALIGNMENT       0x001u
+#define FSR_SD_DEBUG	       0x002u
 #define FSR_SD_SYNC_EXT	       0x008u
 #define FSR_SD_SYNC_EXT_PTW_L1 0x00cu
 #define FSR_SD_SYNC_EXT_PTW_L2 0x00eu

@@ -11,8 +11,12 @@
  * a device lives there, otherwise give the guest the synchronous external abort that QEMU
  * virt raises for unassigned addresses. hsr is the abort's syndrome: its EC (data or
  * prefetch), WnR, S1PTW and, when ISV=1, the access itself (a module without a hardware
- * syndrome builds one with ISV=0 and the instruction is decoded). far is the guest VA. */
-void vm_emulate_unbacked(struct vcpu *v, u32 hsr, paddr_t ipa, u32 far);
+ * syndrome builds one with ISV=0 and the instruction is decoded). far is the guest VA.
+ * True if the guest was given the external abort (it is about to run its abort vector). */
+bool vm_emulate_unbacked(struct vcpu *v, u32 hsr, paddr_t ipa, u32 far);
+/* vm_access_aborts: does a guest data access (or a fetch if !data) to ipa, which is not
+ * guest RAM, end in vm_emulate_unbacked's external abort (no device there, or a fetch)? */
+bool vm_access_aborts(paddr_t ipa, bool data);
 /* trapped_condition_passed: did the trapped instruction's condition pass (HSR.CV/COND)? */
 static inline bool trapped_condition_passed(const struct vcpu *v, u32 hsr)
 {
