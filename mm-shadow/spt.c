@@ -130,7 +130,8 @@ static struct {
 	u32 fault_types; /* its descriptor types that are fault entries at every level */
 } s;
 
-/* Source ids: page * SPT_SRC_STRIDE + slot + 1 (0: none), a power of two apart. */
+/* Source ids: page * SPT_SRC_STRIDE + slot + 1 (0: none), each its index in s.srcs; a
+ * power of two of them per page, so that src_page is a shift. */
 #define SPT_SRC_STRIDE 4u
 _Static_assert(SPT_PAGE_SRCS <= SPT_SRC_STRIDE, "source slots per page");
 
@@ -835,8 +836,8 @@ static inline uintptr_t memo_desc(const struct spt_page *p, u32 va)
 	return p->memo_table + (((va >> p->memo_eshift) & p->memo_imask) << p->memo_dshift);
 }
 
-/* memo_set: f's sources are all attached to level-3 page pg and its parent (at src[k] of
- * pg for the leaf's descriptor): remember the walk. */
+/* memo_set: f's sources are all attached to level-3 page pg and its parent (source slot
+ * k of pg for the leaf's descriptor): remember the walk. */
 static void memo_set(u32 pg, const struct spt_fill *f, u32 k)
 {
 	struct spt_page *p = &s.pages[pg];
