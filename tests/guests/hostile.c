@@ -36,6 +36,11 @@
  *   nestabt   an abort taken from SVC mode, one taken from Abort mode, then a first touch
  *             of a page: DFSR and DFAR must still be the second abort's (fmt=: translation
  *             faults; none: MMU off, external aborts at unassigned addresses)
+ *   xpage010  an unaligned PL1 STR across the boundary from a page PL1 may write and PL0 only
+ *             read (short AP=0b010) into a read/write page (fmt=short)
+ *   strex010  LDREX/STREX at PL1 of a word in such a page (fmt=short)
+ *   ttbcr30   TTBCR bit 30 (IMPLEMENTATION DEFINED, long format) written and read back
+ *   setend010  a big-endian (SETEND BE) PL1 STR to such a page (fmt=short)
  * Every access is checked against what the guest knows: its own translation (the stage-1
  * model, common/src/s1.c, reading only guest RAM) says whether it must reach guest RAM (and
  * read what the identity mapping reads there), the emulated UART (known register values),
@@ -2291,6 +2296,133 @@ static int case_nestabt(void)
 	return ok ? 0 : 1;
 }
 
+/* ---- cases of review 8 ---- */
+
+/* TEX=001 C B: normal write-back; AP=0b010: PL1 read/write, PL0 read-only; domain 1. */
+#define SD_PL1RW_PL0RO                                                                             \
+	((1u << SD_SEC_TEX_SHIFT) | SD_SEC_C | SD_SEC_B | (2u << SD_SEC_AP_SHIFT) |                \
+	 (DOMAIN_RAM << SD_DOMAIN_SHIFT))
+
+/* space_010: a short-format space (space_new, map_ram_and_uart) that maps ALIAS_VA to page
+ * PL1 read/write, PL0 read-only; the MMU still off. */
+static void space_010(u32 page)
+{
+	space_new();
+	map_ram_and_uart();
+	map(ALIAS_VA, page, PAGE, SD_PL1RW_PL0RO, 12);
+}
+
+#define XPAGE_TAG  0x44332211u /* stored across the boundary: 0x2211 below it, 0x4433 above */
+#define XPAGE_SKEW 2u	       /* the word starts this far below the boundary */
+
+/* case_xpage010: PL1 stores a word (SCTLR.A = 0: an unaligned STR is allowed, A3.2.1) across
+ * the boundary between a page it maps PL1 read/write, PL0 read-only (short AP = 0b010) and
+ * the next page, read/write: both halves must land (fmt=short). */
+static int case_xpage010(void)
+{
+	u32 page = rt_ram_base() + SCRATCH + 16 * PAGE;
+	volatile u16 *below = (volatile u16 *)(uintptr_t)(page + PAGE - XPAGE_SKEW);
+	volatile u16 *above = (volatile u16 *)(uintptr_t)(page + PAGE);
+	*below = 0;
+	*above = 0;
+	space_010(page);
+	map(ALIAS_VA + PAGE, page + PAGE, PAGE, sp.a->ram, 12);
+	mmu_on();
+	u32 sctlr = read_sctlr();
+	write_sctlr(sctlr & ~SCTLR_A);
+	isb();
+	struct outcome o = probe_write(ALIAS_VA + PAGE - XPAGE_SKEW, XPAGE_TAG);
+	write_sctlr(sctlr);
+	mmu_off();
+	bool ok = !o.aborted && *below == (u16)XPAGE_TAG && *above == (u16)(XPAGE_TAG >> 16);
+	rt_printf("hostile xpage010: %s, below 0x%04x, above 0x%04x: %s\n",
+		  o.aborted ? "abort" : "no abort", *below, *above, ok ? "landed" : "WRONG");
+	return ok ? 0 : 1;
+}
+
+#define STREX_TAG   0x57e3c010u
+#define STREX_TRIES 100u /* a STREX may fail spuriously (A3.4.5): retried, up to this */
+
+/* strex_word: LDREX then STREX of v at va until the STREX succeeds (up to STREX_TRIES
+ * times); the attempts made. */
+static u32 strex_word(u32 va, u32 v)
+{
+	u32 tries = 0, status = 1, old;
+	while (status != 0 && tries < STREX_TRIES) {
+		tries++;
+		__asm__ volatile("ldrex	%0, [%2]\n"
+				 "strex	%1, %3, [%2]\n"
+				 : "=&r"(old), "=&r"(status)
+				 : "r"(va), "r"(v)
+				 : "memory");
+	}
+	return status == 0 ? tries : 0;
+}
+
+/* case_strex010: PL1 updates a word with LDREX/STREX (as an atomic operation does) in a page
+ * it maps PL1 read/write, PL0 read-only (short AP = 0b010): the store must land (fmt=short). */
+static int case_strex010(void)
+{
+	u32 page = rt_ram_base() + SCRATCH + 16 * PAGE;
+	*(volatile u32 *)(uintptr_t)page = 0;
+	space_010(page);
+	mmu_on();
+	arm();
+	u32 tries = strex_word(ALIAS_VA, STREX_TAG);
+	struct outcome o = disarm();
+	mmu_off();
+	bool ok = !o.aborted && tries != 0 && *(volatile u32 *)(uintptr_t)page == STREX_TAG;
+	rt_printf("hostile strex010: the exclusive store %s\n", ok ? "landed" : "did NOT land");
+	return ok ? 0 : 1;
+}
+
+/* case_ttbcr30: TTBCR bit 30, IMPLEMENTATION DEFINED in the long format (B4.1.153), which
+ * QEMU's cortex-a15 keeps: the guest reads back what it wrote (MMU off). */
+static int case_ttbcr30(void)
+{
+	u32 wrote = TTBCR_EAE | BIT(30);
+	write_ttbcr(wrote);
+	isb();
+	u32 got_ttbcr = read_ttbcr();
+	write_ttbcr(0);
+	isb();
+	rt_printf("hostile ttbcr30: wrote 0x%08x, read 0x%08x\n", wrote, got_ttbcr);
+	return got_ttbcr == wrote ? 0 : 1;
+}
+
+#define SETEND_TAG 0x11223344u
+
+/* store_be: STR of v at va with big-endian data accesses (SETEND BE, A8.8.150: CPSR.E, which
+ * any mode may set), then little-endian again. */
+static void store_be(u32 va, u32 v)
+{
+	__asm__ volatile("setend	be\n"
+			 "str	%1, [%0]\n"
+			 "setend	le\n" ::"r"(va),
+			 "r"(v)
+			 : "memory");
+}
+
+/* case_setend010: PL1 stores a word big-endian (CPSR.E set) to a page it maps PL1
+ * read/write, PL0 read-only (short AP = 0b010): memory must hold its bytes most significant
+ * first (fmt=short). */
+static int case_setend010(void)
+{
+	u32 page = rt_ram_base() + SCRATCH + 16 * PAGE;
+	*(volatile u32 *)(uintptr_t)page = 0;
+	space_010(page);
+	mmu_on();
+	arm();
+	store_be(ALIAS_VA, SETEND_TAG);
+	struct outcome o = disarm();
+	mmu_off();
+	u32 now = *(volatile u32 *)(uintptr_t)page;
+	bool ok = !o.aborted && now == __builtin_bswap32(SETEND_TAG);
+	rt_printf("hostile setend010: memory holds 0x%08x (little-endian view): %s\n", now,
+		  ok ? "big-endian" : "WRONG byte order");
+	return ok ? 0 : 1;
+}
+
 /* ---- dispatch ---- */
 
 struct hostile_case {
@@ -2325,6 +2457,10 @@ static const struct hostile_case cases[] = {
     {"thumb-str010", case_thumb_str010},
     {"pinlost", case_pinlost},
     {"nestabt", case_nestabt},
+    {"xpage010", case_xpage010},
+    {"strex010", case_strex010},
+    {"ttbcr30", case_ttbcr30},
+    {"setend010", case_setend010},
 };
 
 /* main: run the case named by case=. */
