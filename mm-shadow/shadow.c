@@ -549,7 +549,7 @@ static bool decode_guest(struct vcpu *v, u32 spsr, struct ldst *l)
 	return l->da != NULL;
 }
 
-/* store_value: the low size bytes of val stored at host (little-endian guest). */
+/* store_value: the low size bytes of val stored at host, the lowest first. */
 static void store_value(u8 *host, u32 val, u32 size)
 {
 	if (size == 4 && ((uintptr_t)host & 3) == 0) {
@@ -557,6 +557,50 @@ static void store_value(u8 *host, u32 val, u32 size)
 	} else {
 		memcpy(host, &val, size); /* Hyp's accesses are aligned (its MMU is off) */
 	}
+}
+
+/* A store's bytes that fall in one page, as memory holds them: the byte at addr is val's
+ * lowest. */
+struct piece {
+	u32 addr, size, val;
+};
+#define MAX_PIECES (2 * DECODE_MAX_OPS) /* an operation crosses one boundary at most */
+
+/* memory_order: the size bytes of register value val in the order a data access writes
+ * them to memory: little-endian, or big-endian when CPSR.E is set (A2.4.3; SETEND). */
+static u32 memory_order(u32 val, u32 size, u32 cpsr)
+{
+	if ((cpsr & PSR_E) == 0 || size == 1) {
+		return val;
+	}
+	return size == 2 ? __builtin_bswap16((u16)val) : __builtin_bswap32(val);
+}
+
+/* store_pieces: the stores of l (each of its operations is one) as pieces within a page
+ * each, in order; their number. An unaligned operation across a page boundary (SCTLR.A
+ * clear) is two: its bytes in each page. */
+static u32 store_pieces(struct vcpu *v, const struct ldst *l, struct piece p[MAX_PIECES])
+{
+	const struct decoded_access *da = l->da;
+	u32 n = 0;
+	for (u32 i = 0; i < da->n; i++) {
+		const struct mem_op *op = &da->op[i];
+		u32 addr = op->addr + l->bias;
+		u32 val = memory_order(vcpu_reg(v, op->reg), op->size, v->tf->cpsr);
+		u32 in_page = PAGE_SIZE_4K - (addr & PAGE_OFFSET_MASK);
+		if (!op->store) {
+			hyp_fatal("cannot emulate %s at guest pc 0x%08x: a load among its stores",
+				  da->mnemonic, v->tf->pc);
+		}
+		if (op->size <= in_page) {
+			p[n++] = (struct piece){addr, op->size, val};
+		} else {
+			p[n++] = (struct piece){addr, in_page, val};
+			p[n++] = (struct piece){addr + in_page, op->size - in_page,
+						val >> (8 * in_page)};
+		}
+	}
+	return n;
 }
 
 static void deliver_abort(struct vcpu *v, bool data, u32 fsr, u32 far);
@@ -568,62 +612,56 @@ static void deliver_abort(struct vcpu *v, bool data, u32 fsr, u32 far);
 static __attribute__((noinline)) bool emulate_across(struct vcpu *v, const struct ldst *l, bool pl0,
 						     u32 far, paddr_t far_ipa, u8 *far_at)
 {
-	const struct decoded_access *da = l->da;
-	bool unpriv = pl0 || da->unprivileged;
-	paddr_t ipa[DECODE_MAX_OPS];
-	u8 *host[DECODE_MAX_OPS];
-	u32 addr[DECODE_MAX_OPS];
+	bool unpriv = pl0 || l->da->unprivileged;
+	struct piece p[MAX_PIECES];
+	paddr_t ipa[MAX_PIECES];
+	u8 *host[MAX_PIECES];
+	u32 n = store_pieces(v, l, p);
 	paddr_t far_page = ALIGN_DOWN(far_ipa, (paddr_t)PAGE_SIZE_4K);
 	u8 *far_host = far_at - (far & PAGE_OFFSET_MASK);
 	/* Every address is translated before anything is stored: a store may change the very
 	 * descriptor that maps the next one (a table that maps itself), and the instruction
 	 * is translated as a whole. */
-	for (u32 i = 0; i < da->n; i++) {
-		const struct mem_op *op = &da->op[i];
+	for (u32 i = 0; i < n; i++) {
+		u32 addr = p[i].addr;
 		struct s1_result r;
-		addr[i] = op->addr + l->bias;
-		if (((addr[i] ^ far) & ~PAGE_OFFSET_MASK) == 0 &&
-		    (addr[i] & PAGE_OFFSET_MASK) + op->size <= PAGE_SIZE_4K && op->store) {
+		if (((addr ^ far) & ~PAGE_OFFSET_MASK) == 0) {
 			/* The page of the faulting write. */
-			ipa[i] = far_page | (addr[i] & PAGE_OFFSET_MASK);
-			host[i] = far_host + (addr[i] & PAGE_OFFSET_MASK);
+			ipa[i] = far_page | (addr & PAGE_OFFSET_MASK);
+			host[i] = far_host + (addr & PAGE_OFFSET_MASK);
 			continue;
 		}
-		if (i > 0 && (addr[i] ^ addr[i - 1]) < PAGE_SIZE_4K && ipa[i - 1] != (paddr_t)-1) {
-			/* The page of the previous access (STRD, STM): the same translation. */
+		if (i > 0 && ((addr ^ p[i - 1].addr) & ~PAGE_OFFSET_MASK) == 0) {
+			/* The page of the previous piece (STRD, STM): the same translation. */
 			ipa[i] = ALIGN_DOWN(ipa[i - 1], (paddr_t)PAGE_SIZE_4K) |
-				 (addr[i] & PAGE_OFFSET_MASK);
-		} else if (!spt_write_granted(addr[i], unpriv, &ipa[i])) {
+				 (addr & PAGE_OFFSET_MASK);
+		} else if (!spt_write_granted(addr, unpriv, &ipa[i])) {
 			/* Not shadowed, or a page whose writes PL1 alone may do (AP = 0b010). */
-			if (op->store && s1_translate(guest_state(), &vm_guest_mem, addr[i],
-						      S1_WRITE, unpriv, &r) != S1_OK) {
-				deliver_abort(v, true, r.fsr | FSR_WNR, addr[i]);
+			if (s1_translate(guest_state(), &vm_guest_mem, addr, S1_WRITE, unpriv,
+					 &r) != S1_OK) {
+				deliver_abort(v, true, r.fsr | FSR_WNR, addr);
 				return false;
 			}
-			ipa[i] = op->store ? r.out : (paddr_t)-1;
+			ipa[i] = r.out;
 		}
-		if (!op->store || (host[i] = vm_ipa_to_host(sh.vm, ipa[i], op->size)) == NULL) {
-			hyp_fatal("cannot emulate %s at guest pc 0x%08x (access %u at 0x%08x)",
-				  da->mnemonic, v->tf->pc, i, addr[i]);
-		}
-		if ((addr[i] & PAGE_OFFSET_MASK) + op->size > PAGE_SIZE_4K) {
+		if ((host[i] = vm_ipa_to_host(sh.vm, ipa[i], p[i].size)) == NULL) {
 			hyp_fatal(
-			    "%s at guest pc 0x%08x: an unaligned store across a page boundary "
-			    "(at 0x%08x) that the shadow module must emulate: not supported",
-			    da->mnemonic, v->tf->pc, addr[i]);
+			    "cannot emulate %s at guest pc 0x%08x: its store at 0x%08x is not "
+			    "to RAM",
+			    l->da->mnemonic, v->tf->pc, addr);
 		}
 	}
-	for (u32 i = 0; i < da->n; i++) {
-		store_value(host[i], vcpu_reg(v, da->op[i].reg), da->op[i].size);
+	for (u32 i = 0; i < n; i++) {
+		store_value(host[i], p[i].val, p[i].size);
 	}
 	/* The shadow store learns of each run of bytes written in one frame once. */
 	bool fixed = false;
-	for (u32 i = 0, first = 0; i < da->n; i++) {
-		bool run_ends = i + 1 == da->n || ipa[i + 1] != ipa[i] + da->op[i].size ||
+	for (u32 i = 0, first = 0; i < n; i++) {
+		bool run_ends = i + 1 == n || ipa[i + 1] != ipa[i] + p[i].size ||
 				(ipa[i + 1] & PAGE_OFFSET_MASK) == 0;
 		if (run_ends) {
-			fixed |= spt_guest_wrote(ipa[first],
-						 (u32)(ipa[i] - ipa[first]) + da->op[i].size);
+			fixed |=
+			    spt_guest_wrote(ipa[first], (u32)(ipa[i] - ipa[first]) + p[i].size);
 			first = i + 1;
 		}
 	}
@@ -882,10 +920,11 @@ static __attribute__((noinline)) bool caught_write(struct vcpu *v, u32 spsr, boo
 	paddr_t ipa;
 	u32 insn;
 	const struct decode_cached *e;
-	/* The most frequent: a PL1 store of words, which trapped before, all in one page: the
-	 * store writes them (spt_write_words). */
-	if (sh.sync == SYNC_EMULATE && !pl0 && (spsr & PSR_T) == 0 && guest_insn(v, &insn) &&
-	    (e = decode_cache_find(&sh.decodes, v->tf->pc, insn)) != NULL && e->words != 0) {
+	/* The most frequent: a little-endian PL1 A32 store of words, which trapped before, all
+	 * in one page: the store writes them (spt_write_words). */
+	if (sh.sync == SYNC_EMULATE && !pl0 && (spsr & (PSR_T | PSR_E)) == 0 &&
+	    guest_insn(v, &insn) && (e = decode_cache_find(&sh.decodes, v->tf->pc, insn)) != NULL &&
+	    e->words != 0) {
 		const struct decoded_access *da = &e->rel;
 		u32 bias = vcpu_reg(v, e->base), val[DECODE_MAX_OPS];
 		const u32 *vals = val;
@@ -938,10 +977,17 @@ static bool refused_write(struct vcpu *v, u32 spsr, bool pl0, u32 far, const str
 	}
 	if (!pl0 && host != NULL && pl1_rw_pl0_ro(r->perms)) {
 		if (da == NULL) {
-			hyp_fatal(
-			    "PL1 store at VA 0x%08x to a PL1 read/write, PL0 read-only page by "
-			    "an instruction that cannot be emulated",
-			    far);
+			/* Not a store the decoders know (STREX, SWP, VSTR, STC, SRS...): the
+			 * page is lent to PL1 and the guest runs it itself. */
+			if (!spt_lend_pl1_write(far)) {
+				hyp_fatal(
+				    "PL1 store at VA 0x%08x to a PL1 read/write, PL0 read-only "
+				    "page by an instruction that cannot be emulated, whose "
+				    "leaf cannot be lent",
+				    far);
+			}
+			counter_inc(&shadow_values[SH_writes_lent]);
+			return true;
 		}
 		if (emulate_stores(v, da, false, far, r->out, host)) {
 			counter_inc(&shadow_values[SH_stores_emulated]);
@@ -980,6 +1026,11 @@ static __attribute__((noinline)) void miss_outcome(struct vcpu *v, const struct 
 			pl0 = true;
 			f = s1_translate(guest_state(), &vm_guest_mem, far, m->acc, true, r);
 		}
+	}
+	if (f == S1_OK && hw_perm && pl0 && spt_take_back(far)) {
+		/* PL0 at a page lent to PL1 (refused_write): refilled below as the guest's
+		 * entry says. */
+		counter_inc(&shadow_values[SH_lent_taken_back]);
 	}
 	if (f == S1_OK && hw_perm && write &&
 	    refused_write(v, spsr, pl0, far, r, decoded ? &da : NULL)) {
@@ -1190,8 +1241,10 @@ static bool cp15_write(u32 reg, u32 val)
 		return true;
 	case REG(2, 0, 0, 2):
 		/* Reserved bits read as zero (B4.1.153): long format keeps T0SZ, EPD0, IRGN0,
-		 * ORGN0, SH0, A1, T1SZ, EPD1, IRGN1, ORGN1, SH1, EAE; short format N, EAE. */
-		sh.g.s1.ttbcr = (val & TTBCR_EAE) ? val & 0xbfc73f87u : val & (TTBCR_EAE | 7u);
+		 * ORGN0, SH0, A1, T1SZ, EPD1, IRGN1, ORGN1, SH1, bit 30, EAE; short format N,
+		 * EAE (PD0/PD1 need the Security Extensions, which virt's CPU lacks). */
+		sh.g.s1.ttbcr =
+		    (val & TTBCR_EAE) ? val & ~TTBCR_LD_RAZ : val & (TTBCR_EAE | TTBCR_SD_N_MASK);
 		counter_inc(&shadow_values[SH_wr_ttbcr]);
 		regime_changed();
 		return true;

@@ -14,6 +14,8 @@
 	X(device_accesses)    /* accesses to non-RAM emulated (found by a miss) */                 \
 	X(pinned)	      /* abort-entry pages shadowed ahead */                               \
 	X(stores_emulated)    /* PL1 stores to PL1-RW/PL0-RO pages */                              \
+	X(writes_lent)	      /* such pages let PL1 write, PL0 nothing (stores not emulable) */    \
+	X(lent_taken_back)    /* and given back their own permissions (PL0 touched them) */        \
 	X(pt_writes_caught)   /* writes to write-protected guest page tables (derived) */          \
 	X(pt_writes_emulated) /* of which emulated (sync=emulate, or no snapshot slot) */          \
 	X(pt_writes_deferred) /* of which let through: their frame out of sync, or no table */     \

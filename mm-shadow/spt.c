@@ -24,8 +24,12 @@
 
 /* Software-use bits of a leaf (B3.6.2: bits [58:55] are reserved for software use). */
 #define SPTE_SW_WRITABLE BIT64(55) /* the guest grants the write; protection may remove it */
-#define SPTE_SW_FIXED	 BIT64(57) /* the fixed page: never removed */
-#define SPTE_AP_RO	 ((u64)LPAE_AP_RO_PL1 << LPAE_AP_SHIFT) /* AP[2]: read-only */
+#define SPTE_SW_LENT                                                                               \
+	BIT64(56)		/* PL1 read/write, PL0 read-only, lent to PL1 (spt_lend_pl1_write) \
+				 */
+#define SPTE_SW_FIXED BIT64(57) /* the fixed page: never removed */
+#define SPTE_AP_MASK  ((u64)LPAE_AP_RO_ALL << LPAE_AP_SHIFT)
+#define SPTE_AP_RO    ((u64)LPAE_AP_RO_PL1 << LPAE_AP_SHIFT) /* AP[2]: read-only */
 
 #define SPT_ENTRIES   512u
 #define SPT_PAGE_SRCS 3u /* short format: level-1 pair + two level-2 tables per 2 MiB */
@@ -1174,6 +1178,34 @@ bool spt_frame_protected(paddr_t ipa)
 	u32 frame = frame_of_ipa(ipa);
 	return ipa >= s.c.ram_ipa && frame < s.nframes && s.frames[frame].nsrc != 0 &&
 	       s.frames[frame].oos == 0;
+}
+
+bool spt_lend_pl1_write(u32 va)
+{
+	u64 *dp = current_leaf(va);
+	const u64 ro_all = (u64)LPAE_AP_RO_ALL << LPAE_AP_SHIFT;
+	if (dp == NULL ||
+	    (*dp & (LPAE_VALID | SPTE_SW_FIXED | SPTE_AP_MASK)) != (LPAE_VALID | ro_all) ||
+	    spt_frame_protected(leaf_ipa(*dp, va))) {
+		return false;
+	}
+	/* AP[2:1] = 0b00: PL1 read/write, PL0 no access (B3.7.1, the long format's AP). */
+	*dp = (*dp & ~SPTE_AP_MASK) | ((u64)LPAE_AP_RW_PL1 << LPAE_AP_SHIFT) | SPTE_SW_WRITABLE |
+	      SPTE_SW_LENT;
+	spt_hw_flush_va(va, hw_asid(s.current));
+	return true;
+}
+
+bool spt_take_back(u32 va)
+{
+	u64 *dp = current_leaf(va);
+	if (dp == NULL || (*dp & (LPAE_VALID | SPTE_SW_LENT)) != (LPAE_VALID | SPTE_SW_LENT)) {
+		return false;
+	}
+	u32 slot = (va >> lvl_entry[3]) % SPT_ENTRIES, pg = page_index(dp - slot);
+	leaf_remove(pg, slot);
+	spt_hw_flush_va(va, hw_asid(s.pages[pg].root));
+	return true;
 }
 
 /* zap_shaped: remove the shadow of [va, va + size), a range source id shaped, from its

@@ -135,6 +135,14 @@ bool spt_write_granted(u32 va, bool pl0, paddr_t *ipa);
 /* Write protection: is the guest frame of ipa a page-table frame (some shadow was built
  * from it) and in sync (its shadow entries read-only)? */
 bool spt_frame_protected(paddr_t ipa);
+/* spt_lend_pl1_write: the current root's leaf for va, read-only to PL1 and PL0 for an entry
+ * that lets PL1 write and PL0 only read (no LPAE encoding), made PL1 read/write and PL0 no
+ * access, for a PL1 store that cannot be emulated to run as it is: *lent*. False if va has
+ * no such leaf, or its frame is a protected page table. */
+bool spt_lend_pl1_write(u32 va);
+/* spt_take_back: the current root's leaf for va, if lent (PL0 touched it), removed: the next
+ * fill gives back the entry's own permissions. False if it was not lent. */
+bool spt_take_back(u32 va);
 /* spt_guest_wrote: the guest's descriptors at [ipa, ipa+bytes) changed (a caught write,
  * emulated; nothing to do unless its frame is a page table in sync): every shadow entry
  * built from them is removed, or, at the frame's config.flood_writes-th write since a fill

@@ -2359,8 +2359,17 @@ static u32 strex_word(u32 va, u32 v)
 	return status == 0 ? tries : 0;
 }
 
+/* ldrt_word: LDRT of the word at va (a load checked as PL0, A8.8.92). */
+static u32 ldrt_word(u32 va)
+{
+	u32 v;
+	__asm__ volatile("ldrt	%0, [%1]" : "=r"(v) : "r"(va) : "memory");
+	return v;
+}
+
 /* case_strex010: PL1 updates a word with LDREX/STREX (as an atomic operation does) in a page
- * it maps PL1 read/write, PL0 read-only (short AP = 0b010): the store must land (fmt=short). */
+ * it maps PL1 read/write, PL0 read-only (short AP = 0b010), reads it as PL0 (LDRT), then
+ * updates it again: both stores must land and the PL0 read see the first (fmt=short). */
 static int case_strex010(void)
 {
 	u32 page = rt_ram_base() + SCRATCH + 16 * PAGE;
@@ -2369,10 +2378,14 @@ static int case_strex010(void)
 	mmu_on();
 	arm();
 	u32 tries = strex_word(ALIAS_VA, STREX_TAG);
+	u32 seen = ldrt_word(ALIAS_VA);
+	u32 again = strex_word(ALIAS_VA, ~STREX_TAG);
 	struct outcome o = disarm();
 	mmu_off();
-	bool ok = !o.aborted && tries != 0 && *(volatile u32 *)(uintptr_t)page == STREX_TAG;
-	rt_printf("hostile strex010: the exclusive store %s\n", ok ? "landed" : "did NOT land");
+	bool ok = !o.aborted && tries != 0 && again != 0 && seen == STREX_TAG &&
+		  *(volatile u32 *)(uintptr_t)page == ~STREX_TAG;
+	rt_printf("hostile strex010: the exclusive stores %s, PL0 read 0x%08x\n",
+		  ok ? "landed" : "did NOT land", seen);
 	return ok ? 0 : 1;
 }
 

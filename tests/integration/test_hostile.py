@@ -101,7 +101,7 @@ CASES = {
     # Review 8: what the guest sees natively (and under stage 2).
     "xpage010": ("case=xpage010 fmt=short",
                  Survives("hostile xpage010: no abort, below 0x2211, above 0x4433: landed")),
-    "strex010": ("case=strex010 fmt=short", Survives("hostile strex010: the exclusive store landed")),
+    "strex010": ("case=strex010 fmt=short", Survives("hostile strex010: the exclusive stores landed, PL0 read 0x57e3c010")),
     "ttbcr30": ("case=ttbcr30", Survives("hostile ttbcr30: wrote 0xc0000000, read 0xc0000000")),
     "setend010": ("case=setend010 fmt=short",
                   Survives("hostile setend010: memory holds 0x44332211 (little-endian view): "
@@ -122,17 +122,6 @@ SHADOW_BUGS = {
                "(the abort reporting the miss overwrites them; the guest's writes do not trap)",
     "tramp-peek": "documented limit of the shadow module: the trampoline page at VA 0xfffff000 "
                   "is visible to a PL1 guest that reads or fetches there without mapping it",
-    # Review 8: defects found, not fixed yet (the lead engineer fixes them).
-    "xpage010": "review 8: a PL1 store the module emulates (AP=0b010) that crosses a page "
-                "boundary stops the run (emulate_across: 'an unaligned store across a page "
-                "boundary ... not supported')",
-    "strex010": "review 8: a PL1 STREX (or SWP, VSTR, STC, SRS: what the decoders refuse) to an "
-                "AP=0b010 page stops the run (refused_write: 'by an instruction that cannot be "
-                "emulated')",
-    "ttbcr30": "review 8: the TTBCR write mask drops bit 30 (IMPLEMENTATION DEFINED in the long "
-               "format), which QEMU's cortex-a15 keeps",
-    "setend010": "review 8: stores the module emulates ignore CPSR.E (SETEND BE): written "
-                 "little-endian (store_value, spt_write_words)",
 }
 
 def expectation(case, mm):

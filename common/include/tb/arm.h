@@ -171,8 +171,12 @@ enum hsr_ec {
 #define SCTLR_TE   BIT(30)
 
 /* TTBCR (B4.1.153): short-descriptor N at [2:0]; the long-descriptor fields. */
-#define TTBCR_A1	       BIT(22) /* long format: the ASID is TTBR1's */
-#define TTBCR_EAE	       BIT(31)
+#define TTBCR_A1	BIT(22) /* long format: the ASID is TTBR1's */
+#define TTBCR_EAE	BIT(31)
+#define TTBCR_SD_N_MASK 0x7u
+/* Long format: the bits that read as zero whatever is written ([21:19], [15:14], [6:3];
+ * bit 30 is IMPLEMENTATION DEFINED, and the Cortex-A15 QEMU models keeps it). */
+#define TTBCR_LD_RAZ	       (0x00380000u | 0x0000c000u | 0x00000078u)
 #define LPAE_TTBCR_T0SZ_SHIFT  0
 #define LPAE_TTBCR_IRGN0_SHIFT 8
 #define LPAE_TTBCR_ORGN0_SHIFT 10
