@@ -523,6 +523,27 @@ static inline bool guest_insn(struct vcpu *v, u32 *insn)
 	return guest_read_insn(v, pc, insn);
 }
 
+/* guest_t32: the T32 instruction at the guest's pc, as hw1 | hw2 << 16 (hw2 = 0 for a 16-bit
+ * one): read as guest_insn does when it lies in pc's page, else through the guest's walk. */
+static __attribute__((noinline)) bool guest_t32(struct vcpu *v, u32 *insn)
+{
+	u32 pc = v->tf->pc, at = ats1cpr_par_kept(pc);
+	if ((at & (u32)PAR_F) == 0 && (pc & PAGE_OFFSET_MASK) <= PAGE_SIZE_4K - 4) {
+		const u16 *hw =
+		    (const u16 *)(uintptr_t)((at & (u32)PAR_PA_MASK) | (pc & PAGE_OFFSET_MASK));
+		*insn = hw[0] | (decode_t32_is_32bit(hw[0]) ? (u32)hw[1] << 16 : 0u);
+		return true;
+	}
+	return guest_read_t32(v, pc, insn);
+}
+
+/* guest_code: the instruction at the guest's pc in its instruction set (spsr.T), as the
+ * decode cache keys it. */
+static inline bool guest_code(struct vcpu *v, u32 spsr, u32 *insn)
+{
+	return (spsr & PSR_T) == 0 ? guest_insn(v, insn) : guest_t32(v, insn);
+}
+
 /* A guest load or store, decoded (decode_guest): the addresses and the writeback value of
  * its operations are bias more than da holds (a decoding kept in the cache). */
 struct ldst {
@@ -531,21 +552,16 @@ struct ldst {
 	struct decoded_access own; /* da, when the decoding is not the cache's */
 };
 
-/* decode_guest: the load/store at the guest's pc into *l (A32 through the decode cache,
- * T32 decoded each time); false for what the decoders refuse. */
+/* decode_guest: the load/store at the guest's pc (in its instruction set, spsr.T) into *l,
+ * through the decode cache; false for what the decoders refuse. */
 static bool decode_guest(struct vcpu *v, u32 spsr, struct ldst *l)
 {
 	u32 insn;
 	char err[128];
-	if ((spsr & PSR_T) != 0) {
-		l->da = guest_decode_access(v, &l->own, err, sizeof(err)) ? &l->own : NULL;
-		l->bias = 0;
-	} else {
-		l->da = guest_insn(v, &insn)
-			    ? decode_a32_cached(&sh.decodes, v->tf->pc, insn, guest_reg_cb, v,
-						&l->bias, &l->own, err, sizeof(err))
-			    : NULL;
-	}
+	l->da = guest_code(v, spsr, &insn)
+		    ? decode_cached(&sh.decodes, v->tf->pc, (spsr & PSR_T) != 0, insn, guest_reg_cb,
+				    v, &l->bias, &l->own, err, sizeof(err))
+		    : NULL;
 	return l->da != NULL;
 }
 
@@ -920,10 +936,12 @@ static __attribute__((noinline)) bool caught_write(struct vcpu *v, u32 spsr, boo
 	paddr_t ipa;
 	u32 insn;
 	const struct decode_cached *e;
-	/* The most frequent: a little-endian PL1 A32 store of words, which trapped before, all
-	 * in one page: the store writes them (spt_write_words). */
-	if (sh.sync == SYNC_EMULATE && !pl0 && (spsr & (PSR_T | PSR_E)) == 0 &&
-	    guest_insn(v, &insn) && (e = decode_cache_find(&sh.decodes, v->tf->pc, insn)) != NULL &&
+	/* The most frequent: a little-endian PL1 store of words, which trapped before, all in
+	 * one page: the store writes them (spt_write_words). */
+	bool thumb = (spsr & PSR_T) != 0;
+	if (sh.sync == SYNC_EMULATE && !pl0 && (spsr & PSR_E) == 0 && guest_code(v, spsr, &insn) &&
+	    (e = decode_cache_find(&sh.decodes, decode_cache_key(v->tf->pc, thumb), insn)) !=
+		NULL &&
 	    e->words != 0) {
 		const struct decoded_access *da = &e->rel;
 		u32 bias = vcpu_reg(v, e->base), val[DECODE_MAX_OPS];
@@ -946,7 +964,11 @@ static __attribute__((noinline)) bool caught_write(struct vcpu *v, u32 spsr, boo
 				check_reserved_va(); /* the guest may now map the trampoline's VA */
 			}
 			write_back(v, da, bias);
-			v->tf->pc += 4; /* an A32 store (above) */
+			if (thumb) {
+				vcpu_step(v, da->length); /* its IT block advanced */
+			} else {
+				v->tf->pc += 4;
+			}
 			counter_inc(&shadow_values[SH_pt_writes_emulated]);
 			return true;
 		}

@@ -17,7 +17,8 @@
 #define COND_UNCONDITIONAL 0xf /* cond 0b1111: the unconditional space (A5.7) */
 #define REG_CPSR	   16  /* decode_reg_fn index for the CPSR (carry for RRX) */
 #define CPSR_C		   BIT(29)
-#define DECODE_A32_LENGTH  4 /* bytes of an A32 instruction */
+#define DECODE_A32_LENGTH  4  /* bytes of an A32 instruction */
+#define DECODE_PROBE_ERR   64 /* room for the probing decode's message (never used) */
 
 static u32 ror32(u32 v, u32 n)
 {
@@ -50,6 +51,7 @@ void decode_begin(struct decoded_access *out, u8 length)
 {
 	out->n = 0;
 	out->writeback = false;
+	out->base = 0;
 	out->wb_reg = 0;
 	out->wb_value = 0;
 	out->unprivileged = false;
@@ -72,6 +74,7 @@ u32 decode_address(struct decoded_access *out, const struct decode_indexed *a)
 {
 	u32 offset_addr = a->add ? a->base + a->offset : a->base - a->offset;
 	out->writeback = a->wback;
+	out->base = (u8)a->n;
 	out->wb_reg = (u8)a->n;
 	out->wb_value = offset_addr;
 	return a->index ? offset_addr : a->base;
@@ -90,6 +93,7 @@ void decode_list(struct decoded_access *out, u32 list, unsigned n, u32 base, boo
 		}
 	}
 	out->writeback = wback;
+	out->base = (u8)n;
 	out->wb_reg = (u8)n;
 	out->wb_value = increment ? base + bytes : base - bytes;
 }
@@ -300,32 +304,42 @@ static u8 words_run(const struct decoded_access *da)
 	return (u8)first;
 }
 
-const struct decoded_access *decode_a32_cached(struct decode_cache *c, u32 pc, u32 insn,
-					       decode_reg_fn reg, void *ctx, u32 *bias,
-					       struct decoded_access *own, char *err, size_t errlen)
+/* decode_isa: decode_a32_ldst of insn, or decode_t32_ldst of hw1 | hw2 << 16 if thumb, at
+ * pc. */
+static bool decode_isa(u32 insn, bool thumb, u32 pc, decode_reg_fn reg, void *ctx,
+		       struct decoded_access *out, char *err, size_t errlen)
 {
-	const struct decode_cached *hit = decode_cache_find(c, pc, insn);
+	return thumb ? decode_t32_ldst((u16)insn, (u16)(insn >> 16), pc, reg, ctx, out, err, errlen)
+		     : decode_a32_ldst(insn, reg, ctx, out, err, errlen);
+}
+
+const struct decoded_access *decode_cached(struct decode_cache *c, u32 pc, bool thumb, u32 insn,
+					   decode_reg_fn reg, void *ctx, u32 *bias,
+					   struct decoded_access *own, char *err, size_t errlen)
+{
+	u32 key = decode_cache_key(pc, thumb);
+	const struct decode_cached *hit = decode_cache_find(c, key, insn);
 	if (hit != NULL) {
 		*bias = reg(ctx, hit->base);
 		return &hit->rel;
 	}
-	struct decode_cached *e = &c->e[decode_cache_index(pc)];
-	/* Every form this decoder accepts addresses memory from Rn (A5.3, A5.2.8, A5.5). */
-	struct base_probe probe = {reg, ctx, RN(insn), false, false};
-	e->valid = false;
-	if (!decode_a32_ldst(insn, probe_reg, &probe, &e->rel, err, errlen)) {
+	if (!decode_isa(insn, thumb, pc, reg, ctx, own, err, errlen)) {
 		return NULL;
 	}
 	*bias = 0;
-	if (probe.other) { /* a register offset: decoded again, with the base, not kept */
-		return decode_a32_ldst(insn, reg, ctx, own, err, errlen) ? own : NULL;
+	/* Decoded again with its base as zero, for the cache. */
+	struct decode_cached *e = &c->e[decode_cache_index(key)];
+	struct base_probe probe = {reg, ctx, own->base, false, false};
+	char probe_err[DECODE_PROBE_ERR];
+	e->valid =
+	    decode_isa(insn, thumb, pc, probe_reg, &probe, &e->rel, probe_err, sizeof(probe_err)) &&
+	    probe.base_read && !probe.other;
+	if (e->valid) {
+		e->base = own->base;
+		e->words = !e->rel.unprivileged && e->rel.span == 4 * e->rel.n ? (u8)e->rel.n : 0;
+		e->words_run = words_run(&e->rel);
+		e->key = key;
+		e->insn = insn;
 	}
-	e->valid = true;
-	e->base = (u8)RN(insn);
-	e->words = !e->rel.unprivileged && e->rel.span == 4 * e->rel.n ? (u8)e->rel.n : 0;
-	e->words_run = words_run(&e->rel);
-	e->pc = pc;
-	e->insn = insn;
-	*bias = reg(ctx, e->base);
-	return &e->rel;
+	return own;
 }

@@ -275,10 +275,21 @@ static u32 reg_cb(void *ctx, unsigned n)
 	return n == 16 ? v->tf->cpsr : vcpu_reg(v, n);
 }
 
+bool guest_read_t32(struct vcpu *v, u32 pc, u32 *insn)
+{
+	/* A6.1: a T32 instruction is one halfword, or two (each may lie in another page). */
+	u16 hw1, hw2 = 0;
+	if (!guest_read_half(v, pc, &hw1) ||
+	    (decode_t32_is_32bit(hw1) && !guest_read_half(v, pc + 2, &hw2))) {
+		return false;
+	}
+	*insn = hw1 | ((u32)hw2 << 16);
+	return true;
+}
+
 bool guest_decode_access(struct vcpu *v, struct decoded_access *acc, char *err, size_t errlen)
 {
 	u32 pc = v->tf->pc, insn;
-	u16 hw1, hw2 = 0;
 	if ((v->tf->cpsr & PSR_T) == 0) {
 		if (!guest_read_insn(v, pc, &insn)) {
 			tb_snprintf(err, errlen, "cannot fetch the A32 instruction at 0x%08x", pc);
@@ -286,13 +297,11 @@ bool guest_decode_access(struct vcpu *v, struct decoded_access *acc, char *err, 
 		}
 		return decode_a32_ldst(insn, reg_cb, v, acc, err, errlen);
 	}
-	/* A6.1: a T32 instruction is one halfword, or two (each may lie in another page). */
-	if (!guest_read_half(v, pc, &hw1) ||
-	    (decode_t32_is_32bit(hw1) && !guest_read_half(v, pc + 2, &hw2))) {
+	if (!guest_read_t32(v, pc, &insn)) {
 		tb_snprintf(err, errlen, "cannot fetch the T32 instruction at 0x%08x", pc);
 		return false;
 	}
-	return decode_t32_ldst(hw1, hw2, pc, reg_cb, v, acc, err, errlen);
+	return decode_t32_ldst((u16)insn, (u16)(insn >> 16), pc, reg_cb, v, acc, err, errlen);
 }
 
 /* mmio_do: one access to device d at offset off; loads write the destination register. */

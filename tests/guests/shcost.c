@@ -5,8 +5,9 @@
  * emulated; the other settings let most through), a trapped TLBIMVA of a shadowed page, a
  * shadowed page's descriptor rewritten (each caught write removes a shadow entry), and a
  * switch to a cached root (TTBR0 written back to an address space already shadowed).
- * Hypervisor only; n=<ops per phase>, at most 1000. Prints "COST <event> <per-op> <ops>
- * <event-count>", the cost of an empty snapshot bracket subtracted. */
+ * Hypervisor only; n=<ops per phase>, at most 1000; isa=t32: the page-table writes are T32
+ * STRD.W (as a Thumb-2 kernel makes them), else A32 STRD. Prints "COST <event> <per-op>
+ * <ops> <event-count>", the cost of an empty snapshot bracket subtracted. */
 #include "rt.h"
 #include "rt_pt.h"
 #include "tb/arm.h"
@@ -120,6 +121,31 @@ static void mmu_on(void)
 	rt_mmu_enable();
 }
 
+/* t32_strd: STRD.W of lo, hi at va, in T32 (A8.8.210 T1). */
+void t32_strd(u32 lo, u32 hi, u32 va);
+__asm__(".text\n"
+	".balign 4\n"
+	".global t32_strd\n"
+	".type t32_strd, %function\n"
+	".thumb\n"
+	".thumb_func\n"
+	"t32_strd:\n"
+	"	strd	r0, r1, [r2]\n"
+	"	bx	lr\n"
+	".arm\n");
+
+static bool t32; /* isa=t32 */
+
+/* store_desc: descriptor d written at va with one STRD, T32 or A32 (isa=). */
+static void store_desc(u32 va, u64 d)
+{
+	if (t32) {
+		t32_strd((u32)d, (u32)(d >> 32), va);
+	} else {
+		__asm__ volatile("strd %0, %H0, [%1]" ::"r"(d), "r"(va) : "memory");
+	}
+}
+
 /* pt_writes: n descriptors made valid through the alias of their (write-protected) table,
  * then one TLB operation. */
 static void pt_writes(u32 n)
@@ -127,9 +153,8 @@ static void pt_writes(u32 n)
 	rt_snapshot(s0);
 	for (u32 i = 0, slot = WRITE_SLOT0; i < n; i++, slot++) {
 		slot += slot % SLOTS_PER_L3 == 0 ? 1 : 0;
-		u64 d = pt_lpae_s1.make_leaf(frame(slot), 2, normal | LPAE_NG);
-		__asm__ volatile("strd %0, %H0, [%1]" ::"r"(d), "r"(ALIAS_VA + slot * 8)
-				 : "memory");
+		store_desc(ALIAS_VA + slot * 8,
+			   pt_lpae_s1.make_leaf(frame(slot), 2, normal | LPAE_NG));
 	}
 	/* The maintenance that ends the batch, measured with it: under shadow.sync=unsync the
 	 * frames written come back there (the writes' deferred cost). */
@@ -162,9 +187,7 @@ static void pt_remaps(u32 n)
 	rt_snapshot(s0);
 	for (u32 i = 0; i < n; i++) {
 		u32 slot = miss_slot(i);
-		u64 d = pt_lpae_s1.make_leaf(frame(slot), 2, ro);
-		__asm__ volatile("strd %0, %H0, [%1]" ::"r"(d), "r"(ALIAS_VA + slot * 8)
-				 : "memory");
+		store_desc(ALIAS_VA + slot * 8, pt_lpae_s1.make_leaf(frame(slot), 2, ro));
 	}
 	rt_tlb_flush_all();
 	rt_snapshot(s1);
@@ -190,6 +213,7 @@ int main(void)
 {
 	u32 n = MAX_OPS;
 	rt_arg_u32("n", &n);
+	t32 = rt_arg_is("isa", "t32");
 	if (!rt_hyp_present() || n == 0 || n > MAX_OPS) {
 		rt_printf("shcost: needs the hypervisor (MM=shadow) and 1 <= n <= %u\n", MAX_OPS);
 		return 1;

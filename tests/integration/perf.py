@@ -18,23 +18,26 @@ BOUNDS = {
 
 
 # The shadow module's events (the `shcost` guest, its own LPAE tables), per sync policy,
-# with the bounds of issue 4: (event, shadow.flood option or None for the default,
-# description, bound or None).
+# with the bounds of issue 4: (event, shadow.flood option or None for the default, the
+# instruction set of the page-table writes, description, bound or None).
 SHADOW_COMMAND = 'make run GUEST=shcost MM=shadow HYP="shadow.sync={sync}" APPEND="n=1000"'
 SHADOW_ROWS = [
-    ("shadow_miss", None, "shadow miss (first touch of a page: trampoline, fill from the memo "
-     "or a guest walk)", 250),
-    ("pt_write", 0, "caught page-table write, each (STRD of a new descriptor over a fault "
-     "entry of a write-protected guest table, `shadow.flood=0`: every one caught; the "
+    ("shadow_miss", None, "a32", "shadow miss (first touch of a page: trampoline, fill from "
+     "the memo or a guest walk)", 250),
+    ("pt_write", 0, "a32", "caught page-table write, each (STRD of a new descriptor over a "
+     "fault entry of a write-protected guest table, `shadow.flood=0`: every one caught; the "
      "batch's closing TLBIALL included)", 300),
-    ("pt_write", None, "page-table write in a batch of 1000 to two tables (default "
+    ("pt_write", 0, "t32", "the same, the STRD in T32 (`isa=t32`, as a Thumb-2 kernel)", None),
+    ("pt_write", None, "a32", "page-table write in a batch of 1000 to two tables (default "
      "`shadow.flood=4`: a table written 4 times with no fill through it is unshadowed)", None),
-    ("tlbimva", None, "trapped TLBIMVA of a shadowed page", 150),
-    ("pt_remap", 0, "caught page-table write that removes a shadow entry, each (a shadowed "
-     "page's descriptor rewritten read-only, `shadow.flood=0`)", 300),
-    ("root_switch", None, "switch to a cached root (TTBR0 write back to a known space)", 150),
+    ("tlbimva", None, "a32", "trapped TLBIMVA of a shadowed page", 150),
+    ("pt_remap", 0, "a32", "caught page-table write that removes a shadow entry, each (a "
+     "shadowed page's descriptor rewritten read-only, `shadow.flood=0`)", 300),
+    ("pt_remap", 0, "t32", "the same, the STRD in T32 (`isa=t32`)", None),
+    ("root_switch", None, "a32", "switch to a cached root (TTBR0 write back to a known space)",
+     150),
 ]
-SHADOW_FLOODS = sorted({flood for _, flood, _, _ in SHADOW_ROWS}, key=str)
+SHADOW_RUNS = sorted({(flood, isa) for _, flood, isa, _, _ in SHADOW_ROWS}, key=str)
 # The bounds the module meets in both policies (test_perf checks that they stay met).
 SHADOW_MET = ("shadow_miss", "pt_write", "tlbimva", "root_switch")
 
@@ -54,9 +57,10 @@ def measure(n=1000):
     return parse_costs(run("cost", "stage2", f"n={n}", hyp=CONFIG), "cost guest")
 
 
-def measure_shadow(sync, n=1000, flood=None):
+def measure_shadow(sync, n=1000, flood=None, isa="a32"):
     hyp = f"shadow.sync={sync}" + ("" if flood is None else f" shadow.flood={flood}")
-    return parse_costs(run("shcost", "shadow", f"n={n}", hyp=hyp), f"shcost guest ({hyp})")
+    return parse_costs(run("shcost", "shadow", f"n={n} isa={isa}", hyp=hyp),
+                       f"shcost guest ({hyp}, isa={isa})")
 
 
 def report():
@@ -78,10 +82,10 @@ def report():
     out.append(f"\nShadow module: {SHADOW_COMMAND.format(sync='emulate|unsync')}\n")
     out.append("| event | sync=emulate | sync=unsync | bound | events counted (emulate / unsync) |")
     out.append("|---|---:|---:|---:|---:|")
-    shadow = {(sync, flood): measure_shadow(sync, flood=flood)
-              for sync in ("emulate", "unsync") for flood in SHADOW_FLOODS}
-    for event, flood, desc, bound in SHADOW_ROWS:
-        em, un = shadow[("emulate", flood)][event], shadow[("unsync", flood)][event]
+    shadow = {(sync, flood, isa): measure_shadow(sync, flood=flood, isa=isa)
+              for sync in ("emulate", "unsync") for flood, isa in SHADOW_RUNS}
+    for event, flood, isa, desc, bound in SHADOW_ROWS:
+        em, un = shadow[("emulate", flood, isa)][event], shadow[("unsync", flood, isa)][event]
         out.append(f"| {desc} | {em[0]} | {un[0]} | {bound or '-'} | "
                    f"{em[2]} / {un[2]} of {em[1]} |")
     out.append("\n(Under sync=unsync only the first write to each table frame is caught; the "

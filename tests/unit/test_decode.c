@@ -182,20 +182,29 @@ static void decode_same(const struct decoded_access *a, const struct decoded_acc
 	assert_int_equal(a->span, b->span);
 }
 
-/* cached: decode_a32_cached of insn at pc equals decode_a32_ldst with the same registers;
- * returns whether the decoding came from (or went into) the cache. */
-static bool cached(struct decode_cache *c, u32 pc, u32 insn)
+/* cached_in: decode_cached of insn at pc (T32 if thumb: hw1 | hw2 << 16) equals the direct
+ * decoding with the same registers; whether the decoding came from the cache or went into
+ * it (a second call then finds it). */
+static bool cached_in(struct decode_cache *c, u32 pc, bool thumb, u32 insn)
 {
 	struct decoded_access own, direct;
 	u32 bias = 0xdeadbeef;
 	const struct decoded_access *d =
-	    decode_a32_cached(c, pc, insn, reg, NULL, &bias, &own, err, sizeof(err));
+	    decode_cached(c, pc, thumb, insn, reg, NULL, &bias, &own, err, sizeof(err));
 	if (d == NULL) {
 		fail_msg("0x%08x: %s", insn, err);
 	}
-	assert_true(decode_a32_ldst(insn, reg, NULL, &direct, err, sizeof(err)));
+	assert_true(thumb ? decode_t32_ldst((u16)insn, (u16)(insn >> 16), pc, reg, NULL, &direct,
+					    err, sizeof(err))
+			  : decode_a32_ldst(insn, reg, NULL, &direct, err, sizeof(err)));
 	decode_same(&direct, d, bias);
-	return d != &own;
+	return d != &own || decode_cache_find(c, decode_cache_key(pc, thumb), insn) != NULL;
+}
+
+/* cached: cached_in for an A32 instruction. */
+static bool cached(struct decode_cache *c, u32 pc, u32 insn)
+{
+	return cached_in(c, pc, false, insn);
 }
 
 static void test_cache(void **state)
@@ -225,8 +234,8 @@ static void test_cache(void **state)
 	/* A refused instruction is reported, and leaves no entry. */
 	u32 bias;
 	struct decoded_access own;
-	assert_null(decode_a32_cached(&c, 0x8014, 0xe1a00000, reg, NULL, &bias, &own, err,
-				      sizeof(err))); /* mov r0, r0 */
+	assert_null(decode_cached(&c, 0x8014, false, 0xe1a00000, reg, NULL, &bias, &own, err,
+				  sizeof(err))); /* mov r0, r0 */
 	assert_null(decode_cache_find(&c, 0x8014, 0xe1a00000));
 }
 
@@ -275,6 +284,34 @@ static void test_cache_words(void **state)
 	assert_int_equal(e->words, 0);
 	e = entry(&c, 0xa01c, 0xe5901000); /* ldr r1, [r0]: a load */
 	assert_int_equal(e->words, 0);
+}
+
+/* T32 decodings are kept as A32 ones are, keyed apart from A32 words at the same address:
+ * immediate offsets and block transfers; not a register offset, nor a literal load (the
+ * T32 decoder reads the PC itself: no base register). */
+static void test_cache_t32(void **state)
+{
+	(void)state;
+	static struct decode_cache c;
+	setup_regs();
+	regs[2] = 0x09001000;
+	regs[4] = 0x09002000;
+	regs[13] = 0x08000f00;
+	const u32 strd = 0xe9c4u | (0x2302u << 16); /* strd r2, r3, [r4, #8] */
+	assert_true(cached_in(&c, 0xb000, true, strd));
+	assert_non_null(decode_cache_find(&c, decode_cache_key(0xb000, true), strd));
+	assert_null(decode_cache_find(&c, decode_cache_key(0xb000, false), strd));
+	regs[4] = 0x1230;
+	assert_true(cached_in(&c, 0xb000, true, strd));
+	const struct decode_cached *e = decode_cache_find(&c, decode_cache_key(0xb000, true), strd);
+	assert_true(e->words == 2 && e->words_run == 2 && e->rel.length == 4);
+	assert_true(cached_in(&c, 0xb004, true, 0x6051u)); /* str r1, [r2, #4] */
+	e = decode_cache_find(&c, decode_cache_key(0xb004, true), 0x6051u);
+	assert_true(e != NULL && e->words == 1 && e->rel.length == 2);
+	assert_true(cached_in(&c, 0xb008, true, 0xb506u)); /* push {r1, r2, lr} */
+	regs[3] = 3;
+	assert_false(cached_in(&c, 0xb00c, true, 0x50d1u)); /* str r1, [r2, r3] */
+	assert_false(cached_in(&c, 0xb010, true, 0x4902u)); /* ldr r1, [pc, #8] */
 }
 
 static void test_refused(void **state)
@@ -669,6 +706,7 @@ int main(void)
 	    cmocka_unit_test(test_refused),
 	    cmocka_unit_test(test_cache_rm_is_rn),
 	    cmocka_unit_test(test_cache_words),
+	    cmocka_unit_test(test_cache_t32),
 	    cmocka_unit_test(test_t32_as_a32),
 	    cmocka_unit_test(test_t32_narrow_single),
 	    cmocka_unit_test(test_t32_narrow_block),

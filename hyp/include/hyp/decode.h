@@ -21,7 +21,8 @@ struct decoded_access {
 	u32 n;
 	struct mem_op op[DECODE_MAX_OPS];
 	bool writeback;
-	u8 wb_reg;
+	u8 base;   /* the register the addresses come from (Rn, SP; 15: PC-relative) */
+	u8 wb_reg; /* the register written back, if writeback (the base) */
 	u32 wb_value;
 	bool unprivileged; /* LDRT/STRT/LDRBT/STRBT/LDRHT/STRHT/LDRSBT/LDRSHT: checked as PL0 */
 	u32 span;  /* bytes stored from op[0].addr up when every operation stores right after
@@ -54,10 +55,12 @@ static inline bool decode_t32_is_32bit(u16 hw1)
 bool decode_t32_ldst(u16 hw1, u16 hw2, u32 pc, decode_reg_fn reg, void *ctx,
 		     struct decoded_access *out, char *err, size_t errlen);
 
-/* A cache of decodings by instruction address, for the instructions that trap again and
- * again (stores to write-protected page tables). An entry is an instruction's decoding with
- * its base register as zero: it holds for any base value when decoding read no other
- * register (immediate and PC-relative offsets, block transfers), so it is kept only then. */
+/* A cache of decodings by instruction address and instruction set, for the instructions
+ * that trap again and again (stores to write-protected page tables). An entry is an
+ * instruction's decoding with its base register as zero: it holds for any base value when
+ * decoding read the base, and no other register (immediate offsets, A32 PC-relative
+ * offsets, block transfers), so it is kept only then. A T32 instruction is keyed as
+ * hw1 | hw2 << 16 (hw2 = 0 for a 16-bit one). */
 #define DECODE_CACHE_ENTRIES 8
 #define DECODE_NO_RUN	     0xffu
 
@@ -71,31 +74,38 @@ struct decode_cache {
 		 * else DECODE_NO_RUN. */
 		u8 words;
 		u8 words_run;
-		u32 pc, insn;
+		u32 key, insn;		   /* decode_cache_key of its address, and the word */
 		struct decoded_access rel; /* addresses and writeback value relative to base */
 	} e[DECODE_CACHE_ENTRIES];
 };
 
-/* decode_cache_index: the entry of a cache that an instruction fetched from pc may hold. */
-static inline u32 decode_cache_index(u32 pc)
+/* decode_cache_key: the key of an instruction at pc, T32 if thumb (the interworking
+ * address: bit 0 set for T32). */
+static inline u32 decode_cache_key(u32 pc, bool thumb)
 {
-	return (pc >> 2) % DECODE_CACHE_ENTRIES;
+	return pc | (thumb ? 1u : 0u);
 }
 
-/* decode_cache_find: the entry of c for insn fetched from pc, NULL if c has none. */
-static inline const struct decode_cached *decode_cache_find(const struct decode_cache *c, u32 pc,
+/* decode_cache_index: the entry of a cache that the instruction of key may hold. */
+static inline u32 decode_cache_index(u32 key)
+{
+	return (key >> 2) % DECODE_CACHE_ENTRIES;
+}
+
+/* decode_cache_find: the entry of c for insn at key (decode_cache_key), NULL if c has none. */
+static inline const struct decode_cached *decode_cache_find(const struct decode_cache *c, u32 key,
 							    u32 insn)
 {
-	const struct decode_cached *e = &c->e[decode_cache_index(pc)];
-	return e->valid && e->pc == pc && e->insn == insn ? e : NULL;
+	const struct decode_cached *e = &c->e[decode_cache_index(key)];
+	return e->valid && e->key == key && e->insn == insn ? e : NULL;
 }
 
-/* decode_a32_cached: decode_a32_ldst of insn, fetched from pc, through cache c: the
- * decoding, in c or else in *own, whose addresses and writeback value are *bias more than it
- * holds; NULL (with err) if the instruction is refused. */
-const struct decoded_access *decode_a32_cached(struct decode_cache *c, u32 pc, u32 insn,
-					       decode_reg_fn reg, void *ctx, u32 *bias,
-					       struct decoded_access *own, char *err,
-					       size_t errlen);
+/* decode_cached: decode_a32_ldst of insn, or decode_t32_ldst if thumb (hw1 | hw2 << 16),
+ * fetched from pc, through cache c: the decoding, in c or else in *own, whose addresses and
+ * writeback value are *bias more than it holds; NULL (with err) if the instruction is
+ * refused. */
+const struct decoded_access *decode_cached(struct decode_cache *c, u32 pc, bool thumb, u32 insn,
+					   decode_reg_fn reg, void *ctx, u32 *bias,
+					   struct decoded_access *own, char *err, size_t errlen);
 
 #endif
