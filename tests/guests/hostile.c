@@ -41,6 +41,16 @@
  *   strex010  LDREX/STREX at PL1 of a word in such a page (fmt=short)
  *   ttbcr30   TTBCR bit 30 (IMPLEMENTATION DEFINED, long format) written and read back
  *   setend010  a big-endian (SETEND BE) PL1 STR to such a page (fmt=short)
+ *   stmext    an STM from a page of its own tables into a page that maps an unassigned
+ *             address (fmt=); stmext010: from an AP=0b010 page (fmt=short)
+ *   ldrt-nt   STREX to an AP=0b010 page, then an A32 LDRT there whose base is its
+ *             destination (UNPREDICTABLE; QEMU loads) (fmt=short)
+ *   lend      STREX to an AP=0b010 page, PL0 code run from it, STREX again, then the page
+ *             made a level-2 table that STREX and STR change, and an LDRT of it (fmt=short)
+ *   afdomain  SCTLR.AFE set, a page whose access flag is clear read in a manager and in a
+ *             no-access domain; afclear: the flag cleared and set again (fmt=short)
+ *   tre       TEX remap: RAM mapped as device memory, stored to, read unaligned (fmt=short)
+ *   setendpt  a big-endian (SETEND BE) STR of a descriptor to a live table (fmt=)
  * Every access is checked against what the guest knows: its own translation (the stage-1
  * model, common/src/s1.c, reading only guest RAM) says whether it must reach guest RAM (and
  * read what the identity mapping reads there), the emulated UART (known register values),
@@ -106,6 +116,13 @@ static bool on_exception(u32 vector, struct rt_frame *f)
 		got.fsr = read_ifsr();
 		got.far = read_ifar();
 		f->pc = f->lr_svc;
+		return true;
+	case VEC_SVC:
+		if ((f->spsr & PSR_MODE_MASK) != PSR_MODE_USR) {
+			return false;
+		}
+		f->pc = f->r[3]; /* user_call's return from User mode */
+		f->spsr = f->r[2];
 		return true;
 	case VEC_UNDEF:
 		got.undef = true; /* LR_und is the next A32 instruction already */
@@ -1967,20 +1984,27 @@ static struct outcome probe_stm2(u32 va, u32 a, u32 b)
 	return disarm();
 }
 
+/* space_table_alias: a space (space_new, map_ram_and_uart) where ALIAS_VA maps the leaf
+ * table of its own MiB (made by a mapping of ALIAS_VA + 2 pages); that table's address. */
+static paddr_t space_table_alias(void)
+{
+	space_new();
+	map_ram_and_uart();
+	map(ALIAS_VA + 2 * PAGE, rt_ram_base() + SCRATCH, PAGE, sp.a->ram, 12);
+	struct pt_walk w;
+	pt_walk(&sp.r, &mem, ALIAS_VA + 2 * PAGE, &w);
+	paddr_t table = ALIGN_DOWN(w.desc_pa[w.depth - 1], (paddr_t)PAGE);
+	map(ALIAS_VA, table, PAGE, sp.a->ram, 12);
+	return table;
+}
+
 /* case_stmcross: an STM whose first word goes to a page of one of the guest's own tables
  * (write-protected under shadow tables) and whose second word goes to the next page, which
  * the guest does not map: the guest must take the translation fault of the second word
  * (fmt=). */
 static int case_stmcross(void)
 {
-	space_new();
-	map_ram_and_uart();
-	/* A page that makes the leaf table of ALIAS_VA's MiB, then ALIAS_VA mapped to it. */
-	map(ALIAS_VA + 2 * PAGE, rt_ram_base() + SCRATCH, PAGE, sp.a->ram, 12);
-	struct pt_walk w;
-	pt_walk(&sp.r, &mem, ALIAS_VA + 2 * PAGE, &w);
-	paddr_t table = ALIGN_DOWN(w.desc_pa[w.depth - 1], (paddr_t)PAGE);
-	map(ALIAS_VA, table, PAGE, sp.a->ram, 12);
+	paddr_t table = space_table_alias();
 	mmu_on();
 	struct outcome first = probe_read(ALIAS_VA); /* the table's frame now shapes a shadow */
 	u32 last = *(volatile u32 *)(uintptr_t)(table + PAGE - 4);
@@ -2359,11 +2383,13 @@ static u32 strex_word(u32 va, u32 v)
 	return status == 0 ? tries : 0;
 }
 
-/* ldrt_word: LDRT of the word at va (a load checked as PL0, A8.8.92). */
+/* ldrt_word: LDRT of the word at va (a load checked as PL0, A8.8.92), into a register
+ * other than the base (the same one, with the writeback of its A32 encoding, is
+ * UNPREDICTABLE: case ldrt-nt). */
 static u32 ldrt_word(u32 va)
 {
 	u32 v;
-	__asm__ volatile("ldrt	%0, [%1]" : "=r"(v) : "r"(va) : "memory");
+	__asm__ volatile("ldrt	%0, [%1]" : "=&r"(v) : "r"(va) : "memory");
 	return v;
 }
 
@@ -2436,6 +2462,309 @@ static int case_setend010(void)
 	return ok ? 0 : 1;
 }
 
+/* ---- cases of review 8b ---- */
+
+#define EXT_PA 0x09100000u /* unassigned in QEMU virt: an access there is an external abort */
+
+/* stm_into_ext: an STM of two words at va, the second the first of the next page, which the
+ * guest maps (normal memory) to EXT_PA: it must take the external abort of the second word,
+ * as the stage-1 model predicts (FSR, FAR). True if it did; o: what it got. */
+static bool stm_into_ext(u32 va, struct outcome *o)
+{
+	struct expect e = predict(va + 4, S1_WRITE);
+	*o = probe_stm2(va, *(volatile u32 *)(uintptr_t)va, POISON);
+	return e.kind == EXP_ABORT && o->aborted && o->fsr == e.fsr && o->far == va + 4;
+}
+
+/* case_stmext: as stmcross, an STM from a page of the guest's own tables into the next page,
+ * but that one maps an unassigned address: the external abort of the second word (fmt=). */
+static int case_stmext(void)
+{
+	(void)space_table_alias();
+	map(ALIAS_VA + PAGE, EXT_PA, PAGE, sp.a->ram, 12);
+	mmu_on();
+	(void)probe_read(ALIAS_VA); /* the table's frame now shapes a shadow */
+	struct outcome o;
+	bool ok = stm_into_ext(ALIAS_VA + PAGE - 4, &o);
+	mmu_off();
+	rt_printf("hostile stmext: %s, fsr 0x%03x, far 0x%08x\n", o.aborted ? "abort" : "no abort",
+		  o.fsr, o.far);
+	return ok ? 0 : 1;
+}
+
+/* case_stmext010: the same STM from a page PL1 may write and PL0 only read (short AP =
+ * 0b010) into a page that maps an unassigned address (fmt=short). */
+static int case_stmext010(void)
+{
+	space_010(rt_ram_base() + SCRATCH + 16 * PAGE);
+	map(ALIAS_VA + PAGE, EXT_PA, PAGE, sp.a->ram, 12);
+	mmu_on();
+	struct outcome o;
+	bool ok = stm_into_ext(ALIAS_VA + PAGE - 4, &o);
+	mmu_off();
+	rt_printf("hostile stmext010: %s, fsr 0x%03x, far 0x%08x\n",
+		  o.aborted ? "abort" : "no abort", o.fsr, o.far);
+	return ok ? 0 : 1;
+}
+
+#define AF_DOMAIN	    2u /* the domain of the page whose access flag is clear */
+#define AF_TAG		    0xaf0c1ea7u
+#define SD_FSR_DOMAIN_SHIFT 4 /* a short-format FSR's domain field (B4.1.52) */
+
+/* TEX=001 C B; AP[2:1] = 0b01 (read/write at PL1 and PL0 with SCTLR.AFE set, B3.7.1);
+ * AP[0], the access flag, clear; domain AF_DOMAIN. */
+#define SD_AF_CLEAR                                                                                \
+	((1u << SD_SEC_TEX_SHIFT) | SD_SEC_C | SD_SEC_B | (2u << SD_SEC_AP_SHIFT) |                \
+	 (AF_DOMAIN << SD_DOMAIN_SHIFT))
+
+/* af_probe: a read of va with domain AF_DOMAIN's DACR field set to dom. */
+static struct outcome af_probe(u32 va, u32 dom)
+{
+	write_dacr(DACR_CLIENTS | (dom << (DACR_FIELD_BITS * AF_DOMAIN)));
+	isb();
+	return probe_read(va);
+}
+
+/* af_expect: the stage-1 model's outcome of a read of va matches o (an abort with its status,
+ * or a read of tag). */
+static bool af_expect(u32 va, const struct outcome *o, u32 tag)
+{
+	struct expect e = predict(va, S1_READ);
+	return e.kind == EXP_ABORT ? o->aborted && o->fsr == e.fsr : !o->aborted && o->value == tag;
+}
+
+/* case_afdomain: SCTLR.AFE set (short format: AP[0] is the access flag) and a page whose
+ * flag is clear, read with its domain a manager, then with no access: the access flag fault
+ * comes first in both (QEMU 7.2, and the stage-1 model) (fmt=short). */
+static int case_afdomain(void)
+{
+	u32 page = rt_ram_base() + SCRATCH + 16 * PAGE;
+	*(volatile u32 *)(uintptr_t)page = AF_TAG;
+	space_new();
+	map_ram_and_uart();
+	map(ALIAS_VA, page, PAGE, SD_AF_CLEAR, 12);
+	mmu_on();
+	write_sctlr(read_sctlr() | SCTLR_AFE);
+	isb();
+	struct outcome mgr = af_probe(ALIAS_VA, DACR_MANAGER);
+	bool ok = af_expect(ALIAS_VA, &mgr, AF_TAG);
+	struct outcome none = af_probe(ALIAS_VA, DACR_NO_ACCESS);
+	ok = ok && af_expect(ALIAS_VA, &none, AF_TAG);
+	write_dacr(DACR_CLIENTS);
+	write_sctlr(read_sctlr() & ~SCTLR_AFE);
+	mmu_off();
+	rt_printf("hostile afdomain: manager %s 0x%03x, no access %s 0x%03x\n",
+		  mgr.aborted ? "abort" : "read", mgr.fsr, none.aborted ? "abort" : "read",
+		  none.fsr);
+	return ok ? 0 : 1;
+}
+
+/* case_afclear: SCTLR.AFE set; a page read (its flag set), then its flag cleared and set
+ * again in its descriptor, each time with TLBIALL: the read between takes the access flag
+ * fault, the one after reads the page (fmt=short; under shadow, both sync policies). */
+static int case_afclear(void)
+{
+	u32 page = rt_ram_base() + SCRATCH + 16 * PAGE;
+	*(volatile u32 *)(uintptr_t)page = AF_TAG;
+	space_new();
+	map_ram_and_uart();
+	map(ALIAS_VA, page, PAGE, SD_AF_CLEAR | BIT(SD_SEC_AP_SHIFT), 12);
+	struct pt_walk w;
+	pt_walk(&sp.r, &mem, ALIAS_VA, &w);
+	volatile u32 *desc = (volatile u32 *)(uintptr_t)w.desc_pa[w.depth - 1];
+	mmu_on();
+	write_sctlr(read_sctlr() | SCTLR_AFE);
+	isb();
+	struct outcome set = af_probe(ALIAS_VA, DACR_CLIENT);
+	*desc &= ~BIT(SD_PG_AP_SHIFT); /* AP[0] of a small page */
+	rt_tlb_flush_all();
+	struct outcome cleared = af_probe(ALIAS_VA, DACR_CLIENT);
+	bool ok = cleared.aborted && af_expect(ALIAS_VA, &cleared, AF_TAG);
+	*desc |= BIT(SD_PG_AP_SHIFT);
+	rt_tlb_flush_all();
+	struct outcome again = af_probe(ALIAS_VA, DACR_CLIENT);
+	write_dacr(DACR_CLIENTS);
+	write_sctlr(read_sctlr() & ~SCTLR_AFE);
+	mmu_off();
+	ok = ok && !set.aborted && set.value == AF_TAG && !again.aborted && again.value == AF_TAG;
+	rt_printf("hostile afclear: %s, cleared %s 0x%03x, set again %s\n",
+		  set.aborted ? "abort" : "read", cleared.aborted ? "abort" : "read", cleared.fsr,
+		  again.aborted ? "abort" : "read");
+	return ok ? 0 : 1;
+}
+
+/* TEX remap (SCTLR.TRE, B3.8.3): TEX[0]:C:B indexes PRRR and NMRR. Index 1 (B: the UART's,
+ * and a page of RAM) device, index 7 (TEX=001 C B: RAM) normal write-back. */
+#define PRRR_TR_SHIFT(n) (2u * (n))
+#define PRRR_TR_DEVICE	 1u
+#define PRRR_TR_NORMAL	 2u
+#define NMRR_IR_SHIFT(n) (2u * (n))
+#define NMRR_OR_SHIFT(n) (2u * (n) + 16u)
+#define NMRR_WB_WA	 1u
+#define TRE_PRRR	 ((PRRR_TR_DEVICE << PRRR_TR_SHIFT(1)) | (PRRR_TR_NORMAL << PRRR_TR_SHIFT(7)))
+#define TRE_NMRR	 ((NMRR_WB_WA << NMRR_IR_SHIFT(7)) | (NMRR_WB_WA << NMRR_OR_SHIFT(7)))
+#define TRE_TAG		 0x7e4e3a90u
+#define TRE_SKEW	 1u /* an unaligned word (SCTLR.A clear) */
+
+/* case_tre: TEX remap on, RAM mapped as device memory (index 1) at ALIAS_VA: a store and
+ * an unaligned load through it (QEMU 7.2 checks no alignment of device memory), PRRR and
+ * NMRR read back (fmt=short). */
+static int case_tre(void)
+{
+	u32 page = rt_ram_base() + SCRATCH + 16 * PAGE, sctlr = read_sctlr();
+	*(volatile u32 *)(uintptr_t)page = 0;
+	space_new();
+	map_ram_and_uart();
+	map(ALIAS_VA, page, PAGE, sp.a->device | (DOMAIN_RAM << SD_DOMAIN_SHIFT), 12);
+	write_prrr(TRE_PRRR);
+	write_nmrr(TRE_NMRR);
+	write_sctlr((sctlr | SCTLR_TRE) & ~SCTLR_A);
+	mmu_on();
+	struct outcome st = probe_write(ALIAS_VA, TRE_TAG);
+	struct outcome ld = probe_read(ALIAS_VA + TRE_SKEW);
+	u32 prrr = read_prrr(), nmrr = read_nmrr();
+	mmu_off();
+	write_sctlr(sctlr);
+	isb();
+	bool ok = !st.aborted && !ld.aborted && ld.value == TRE_TAG >> 8 && prrr == TRE_PRRR &&
+		  nmrr == TRE_NMRR && *(volatile u32 *)(uintptr_t)page == TRE_TAG;
+	rt_printf("hostile tre: store %s, unaligned load %s 0x%08x, PRRR 0x%08x NMRR 0x%08x\n",
+		  st.aborted ? "abort" : "done", ld.aborted ? "abort" : "read", ld.value, prrr,
+		  nmrr);
+	return ok ? 0 : 1;
+}
+
+#define TAG_BE_PAGE 0xbe0bbe0bu
+
+/* case_setendpt: a big-endian (SETEND BE) PL1 STR of a descriptor to a live table of the
+ * guest's (its bytes as the walk reads them: reversed in the register), then TLBIALL: the
+ * VA maps the new page (fmt=; under shadow, both sync policies). */
+static int case_setendpt(void)
+{
+	u32 page_a = rt_ram_base() + SCRATCH + 16 * PAGE, page_be = page_a + PAGE;
+	*(volatile u32 *)(uintptr_t)page_a = TAG_PAGE_A;
+	*(volatile u32 *)(uintptr_t)page_be = TAG_BE_PAGE;
+	space_new();
+	map_ram_and_uart();
+	map(ALIAS_VA, page_a, PAGE, sp.a->ram, 12);
+	struct pt_walk w;
+	pt_walk(&sp.r, &mem, ALIAS_VA, &w);
+	u32 desc = (u32)w.desc_pa[w.depth - 1]; /* the low word, in both formats */
+	unsigned li = pt_start_index(&sp.r) + w.depth - 1;
+	mmu_on();
+	struct outcome before = probe_read(ALIAS_VA);
+	arm();
+	store_be(desc, __builtin_bswap32((u32)sp.r.fmt->make_leaf(page_be, li, sp.a->ram)));
+	struct outcome o = disarm();
+	rt_tlb_flush_all();
+	struct outcome after = probe_read(ALIAS_VA);
+	mmu_off();
+	bool ok = !o.aborted && before.value == TAG_PAGE_A && after.value == TAG_BE_PAGE;
+	rt_printf("hostile setendpt: before 0x%08x, after 0x%08x\n", before.value, after.value);
+	return ok ? 0 : 1;
+}
+
+/* user_call(va): a branch with link to va in User mode (PL0); the code there ends with an
+ * SVC, which on_exception turns into a return to the caller, in its mode (r2), at the label
+ * (r3); r0 as the code left it. */
+u32 user_call(u32 va);
+__asm__(".text\n"
+	".balign 4\n"
+	".global user_call\n"
+	".type user_call, %function\n"
+	"user_call:\n"
+	"	mov	r1, lr\n"
+	"	mrs	r2, cpsr\n"
+	"	adr	r3, 1f\n"
+	"	cps	#0x10\n"
+	"	blx	r0\n"
+	"1:	bx	r1\n");
+
+#define INSN_MOV_R0_USER 0xe3a0005au /* mov r0, #0x5a */
+#define INSN_SVC_0	 0xef000000u
+#define USER_R0		 0x5au
+#define LEND_CODE	 0x800u /* offsets in the lent page, above the level-2 table it becomes */
+#define LEND_DATA	 0xc00u
+#define LEND_TABLE_VA	 (ALIAS_VA + SECTION) /* translated through the lent page */
+#define TAG_LEND_B	 0x1e4db00bu
+#define TAG_LEND_C	 0x1e4dc00cu
+
+/* lend_point: the lent page's first level-2 descriptor (through its PL1 read/write alias,
+ * with STREX if exclusive, else STR) made to map pa, then TLBIALL; what LEND_TABLE_VA
+ * reads then. */
+static u32 lend_point(paddr_t pa, bool exclusive)
+{
+	u32 d = (u32)sp.r.fmt->make_leaf(pa, 1, sp.a->ram);
+	if (exclusive) {
+		(void)strex_word(ALIAS_VA, d);
+	} else {
+		*(volatile u32 *)(uintptr_t)ALIAS_VA = d;
+	}
+	rt_tlb_flush_all();
+	return probe_read(LEND_TABLE_VA).value;
+}
+
+/* case_lend: a page PL1 may write and PL0 only read (short AP = 0b010), where PL1 stores
+ * with STREX (which the shadow module cannot emulate: it lends the page to PL1), PL0 runs
+ * code (User mode), PL1 stores with STREX again, then the page becomes a level-2 table of
+ * the guest's (LEND_TABLE_VA) that STREX and STR change, and PL0 reads it (LDRT): every
+ * value as natively (fmt=short; under shadow, both sync policies, with shadow.check=1). */
+static int case_lend(void)
+{
+	u32 page = rt_ram_base() + SCRATCH + 20 * PAGE, b = page + PAGE, c = page + 2 * PAGE;
+	memset((void *)(uintptr_t)page, 0, PAGE);
+	*(volatile u32 *)(uintptr_t)b = TAG_LEND_B;
+	*(volatile u32 *)(uintptr_t)c = TAG_LEND_C;
+	volatile u32 *code = (volatile u32 *)(uintptr_t)(page + LEND_CODE);
+	code[0] = INSN_MOV_R0_USER;
+	code[1] = INSN_SVC_0;
+	sync_code(page + LEND_CODE, 8);
+	space_010(page);
+	mmu_on();
+	arm();
+	bool first = strex_word(ALIAS_VA + LEND_DATA, STREX_TAG) != 0;
+	u32 r0 = user_call(ALIAS_VA + LEND_CODE);
+	bool again = strex_word(ALIAS_VA + LEND_DATA, ~STREX_TAG) != 0;
+	u32 l1 = (u32)sp.r.root + 4u * (LEND_TABLE_VA >> 20);
+	*(volatile u32 *)(uintptr_t)l1 = page | SD_L1_PAGE_TABLE | (DOMAIN_RAM << SD_DOMAIN_SHIFT);
+	u32 via_b = lend_point(b, false);
+	u32 via_c = lend_point(c, true);
+	u32 via_b2 = lend_point(b, false);
+	u32 seen = ldrt_word(ALIAS_VA + LEND_DATA);
+	struct outcome o = disarm();
+	mmu_off();
+	bool ok = !o.aborted && first && again && r0 == USER_R0 && via_b == TAG_LEND_B &&
+		  via_c == TAG_LEND_C && via_b2 == TAG_LEND_B && seen == ~STREX_TAG;
+	rt_printf("hostile lend: PL0 ran 0x%02x; through the table 0x%08x 0x%08x 0x%08x; PL0 "
+		  "read 0x%08x: %s\n",
+		  r0, via_b, via_c, via_b2, seen, ok ? "as natively" : "WRONG");
+	return ok ? 0 : 1;
+}
+
+/* case_ldrt_nt: PL1 stores with STREX to a page it maps PL1 read/write, PL0 read-only
+ * (short AP = 0b010; lent to PL1 under shadow), then loads the word with an A32 LDRT whose
+ * base is its destination ("ldrt r, [r]": the writeback makes it UNPREDICTABLE, A8.8.92,
+ * and QEMU 7.2 loads the word): the word must be read, or at worst the load refused as an
+ * undefined instruction, never the run stopped (fmt=short). */
+static int case_ldrt_nt(void)
+{
+	u32 page = rt_ram_base() + SCRATCH + 16 * PAGE, v = ALIAS_VA;
+	*(volatile u32 *)(uintptr_t)page = 0;
+	space_010(page);
+	mmu_on();
+	arm();
+	bool stored = strex_word(ALIAS_VA, STREX_TAG) != 0;
+	__asm__ volatile("ldrt	%0, [%0]" : "+r"(v) : : "memory");
+	struct outcome o = disarm();
+	mmu_off();
+	rt_printf("hostile ldrt-nt: %s 0x%08x\n",
+		  o.aborted ? "abort"
+		  : o.undef ? "undef"
+			    : "read",
+		  v);
+	return stored && !o.aborted && (o.undef || v == STREX_TAG) ? 0 : 1;
+}
+
 /* ---- dispatch ---- */
 
 struct hostile_case {
@@ -2474,6 +2803,14 @@ static const struct hostile_case cases[] = {
     {"strex010", case_strex010},
     {"ttbcr30", case_ttbcr30},
     {"setend010", case_setend010},
+    {"stmext", case_stmext},
+    {"stmext010", case_stmext010},
+    {"afdomain", case_afdomain},
+    {"lend", case_lend},
+    {"ldrt-nt", case_ldrt_nt},
+    {"afclear", case_afclear},
+    {"tre", case_tre},
+    {"setendpt", case_setendpt},
 };
 
 /* main: run the case named by case=. */

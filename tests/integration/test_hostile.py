@@ -45,6 +45,9 @@ class Stopped:
 CLEAN = "0 mismatches, 0 marker hits"
 STORE_TAKEN = Survives("the guest's own page at 0xfffff000 took the store")
 TRAMPOLINE = Stopped("which the shadow module reserves for its trampoline")
+LEND = ("hostile lend: PL0 ran 0x5a; through the table 0x1e4db00b 0x1e4dc00c 0x1e4db00b; "
+        "PL0 read 0xa81c3fef: as natively")
+SETENDPT = "hostile setendpt: before 0xa11a5a00, after 0xbe0bbe0b"
 CP15_UNTRAPPED = 0x408  # CRn 3 and 10: the encodings HSTR.T3/T10 trap under shadow
 
 # case -> (guest arguments, expectation by module)
@@ -106,9 +109,38 @@ CASES = {
     "setend010": ("case=setend010 fmt=short",
                   Survives("hostile setend010: memory holds 0x44332211 (little-endian view): "
                            "big-endian")),
+    # Review 8b: what the guest sees natively (and under stage 2).
+    "stmext-short": ("case=stmext fmt=short",
+                     Survives("hostile stmext: abort, fsr 0x808, far 0x80001000")),
+    "stmext-lpae": ("case=stmext fmt=lpae",
+                    Survives("hostile stmext: abort, fsr 0xa10, far 0x80001000")),
+    "stmext-unsync": ("case=stmext fmt=short",
+                      Survives("hostile stmext: abort, fsr 0x808, far 0x80001000")),
+    "stmext010": ("case=stmext010 fmt=short",
+                  Survives("hostile stmext010: abort, fsr 0x808, far 0x80001000")),
+    "ldrt-nt": ("case=ldrt-nt fmt=short", Survives("hostile ldrt-nt: read 0x57e3c010")),
+    "lend": ("case=lend fmt=short", Survives(LEND)),
+    "lend-unsync": ("case=lend fmt=short", Survives(LEND)),
+    "lend-pool16": ("case=lend fmt=short", Survives(LEND)),
+    "afdomain": ("case=afdomain fmt=short",
+                 Survives("hostile afdomain: manager abort 0x006, no access abort 0x006")),
+    "afclear": ("case=afclear fmt=short",
+                Survives("hostile afclear: read, cleared abort 0x006, set again read")),
+    "afclear-unsync": ("case=afclear fmt=short",
+                       Survives("hostile afclear: read, cleared abort 0x006, set again read")),
+    "tre": ("case=tre fmt=short",
+            Survives("hostile tre: store done, unaligned load read 0x007e4e3a, "
+                     "PRRR 0x00008004 NMRR 0x40004000")),
+    "setendpt-short": ("case=setendpt fmt=short", Survives(SETENDPT)),
+    "setendpt-lpae": ("case=setendpt fmt=lpae", Survives(SETENDPT)),
+    "setendpt-unsync": ("case=setendpt fmt=lpae", Survives(SETENDPT)),
 }
 # Hypervisor options of a case under the shadow module.
-SHADOW_HYP = {"stalewr": "shadow.sync=unsync", "pinlost": "shadow.pool=16"}
+SHADOW_HYP = {"stalewr": "shadow.sync=unsync", "pinlost": "shadow.pool=16",
+              "stmext-unsync": "shadow.sync=unsync", "lend": "shadow.check=1",
+              "lend-unsync": "shadow.sync=unsync shadow.check=1",
+              "lend-pool16": "shadow.pool=16 shadow.check=1",
+              "afclear-unsync": "shadow.sync=unsync", "setendpt-unsync": "shadow.sync=unsync"}
 
 # What the shadow module cannot hide (docs/shadow-design.md, "Limits"): its trampoline page
 # is mapped for PL1 at a VA the guest must not map, so a guest that reads or fetches there
@@ -122,6 +154,15 @@ SHADOW_BUGS = {
                "(the abort reporting the miss overwrites them; the guest's writes do not trap)",
     "tramp-peek": "documented limit of the shadow module: the trampoline page at VA 0xfffff000 "
                   "is visible to a PL1 guest that reads or fetches there without mapping it",
+    "stmext-short": "review 8b: an emulated store (a caught page-table write) whose other "
+                    "piece lands in a page the guest maps to an unassigned address stops the "
+                    "run (emulate_across: 'is not to RAM') instead of giving the guest the "
+                    "external abort",
+    "stmext-lpae": "review 8b: as stmext-short, long format",
+    "stmext010": "review 8b: as stmext-short, from an AP=0b010 page (PL1 store emulated)",
+    "ldrt-nt": "review 8b: an A32 LDRT whose base is its destination (UNPREDICTABLE, which "
+               "QEMU runs), which the decoders refuse, on a page lent to PL1 is taken for "
+               "a spurious PL1 abort: the fill finds the lent leaf and the store panics (I6)",
 }
 
 def expectation(case, mm):
