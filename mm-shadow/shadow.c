@@ -621,6 +621,13 @@ static u32 store_pieces(struct vcpu *v, const struct ldst *l, struct piece p[MAX
 
 static void deliver_abort(struct vcpu *v, bool data, u32 fsr, u32 far);
 
+/* sync_external_fsr: the fault status of a synchronous external abort in the guest's FSR
+ * format (B3.13.3), as QEMU virt gives one for an unassigned address. */
+static u32 sync_external_fsr(void)
+{
+	return (sh.g.s1.ttbcr & TTBCR_EAE) != 0 ? FSR_LPAE | FSR_LD_SYNC_EXT : FSR_SD_SYNC_EXT;
+}
+
 /* emulate_across: emulate_stores without the step: each store in the page of the faulting
  * write, or translated through the shadow, or the guest's walk. False if one of them
  * faults in the guest's tables: the guest then takes that abort, and nothing is stored
@@ -661,10 +668,14 @@ static __attribute__((noinline)) bool emulate_across(struct vcpu *v, const struc
 			ipa[i] = r.out;
 		}
 		if ((host[i] = vm_ipa_to_host(sh.vm, ipa[i], p[i].size)) == NULL) {
-			hyp_fatal(
-			    "cannot emulate %s at guest pc 0x%08x: its store at 0x%08x is not "
-			    "to RAM",
-			    l->da->mnemonic, v->tf->pc, addr);
+			if (vm_access_aborts(ipa[i], true)) {
+				/* Unassigned: its external abort, as the hardware gives it. */
+				deliver_abort(v, true, sync_external_fsr() | FSR_WNR, addr);
+				return false;
+			}
+			hyp_fatal("cannot emulate %s at guest pc 0x%08x: its store at 0x%08x is "
+				  "to a device (emulated alone, never with stores to RAM)",
+				  l->da->mnemonic, v->tf->pc, addr);
 		}
 	}
 	for (u32 i = 0; i < n; i++) {
@@ -897,7 +908,7 @@ static void own_abort(struct vcpu *v, bool data, u32 hw_fsr, u32 far, u32 lr, u3
 		fsr = lpae ? FSR_LPAE | FSC_DEBUG : FSR_SD_DEBUG;
 		break;
 	case FSC_SYNC_EXT:
-		fsr = lpae ? FSR_LPAE | FSC_SYNC_EXT : FSR_SD_SYNC_EXT;
+		fsr = sync_external_fsr();
 		break;
 	default:
 		hyp_fatal("abort with fault status 0x%02x at VA 0x%08x: not expected under shadow "
@@ -1041,10 +1052,13 @@ static __attribute__((noinline)) void miss_outcome(struct vcpu *v, const struct 
 	bool decoded = false;
 	if (f == S1_OK && hw_perm && data && !pl0) {
 		/* PL1 code refused what its tables allow PL1: an LDRT/STRT (checked as PL0)?
-		 * Both instruction sets' unprivileged forms are decoded; an instruction the
-		 * decoders refuse cannot be one, so its abort is spurious (fill_miss). */
+		 * Known from its decoding, or, for a form the decoders refuse (UNPREDICTABLE,
+		 * which QEMU runs), from its encoding; any other abort is spurious (fill_miss). */
+		u32 insn;
 		decoded = decode_guest(v, spsr, &da);
-		if (decoded && da.da->unprivileged) {
+		if (decoded ? da.da->unprivileged
+			    : guest_code(v, spsr, &insn) &&
+				  decode_unprivileged(insn, (spsr & PSR_T) != 0)) {
 			pl0 = true;
 			f = s1_translate(guest_state(), &vm_guest_mem, far, m->acc, true, r);
 		}

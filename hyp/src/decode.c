@@ -178,6 +178,10 @@ static bool decode_extra(u32 insn, decode_reg_fn reg, void *ctx, struct decoded_
 		if ((RT(insn) & 1) != 0 || RT(insn) == 14) {
 			return fail(err, errlen, insn, "LDRD/STRD with an odd first register");
 		}
+		if (!P_BIT(insn) && W_BIT(insn)) { /* no unprivileged form (A8.8.72, A8.8.210) */
+			return fail(err, errlen, insn,
+				    "LDRD/STRD with P = 0, W = 1 (UNPREDICTABLE)");
+		}
 		/* Bit 20 is 0 for both: op2 10 loads, 11 stores (A5.2.8). */
 		single(insn, offset, reg, ctx, out, 4, false, 2);
 		for (unsigned i = 0; i < 2; i++) {
@@ -259,6 +263,28 @@ static bool decode_any(u32 insn, decode_reg_fn reg, void *ctx, struct decoded_ac
 		return fail(err, errlen, insn, "coprocessor load/store (VLDR/VSTR/LDC/STC)");
 	}
 	return fail(err, errlen, insn, "not a load/store instruction");
+}
+
+/* a32_unprivileged: decode_unprivileged of A32 insn: P = 0 and W = 1 in the load/store word
+ * and unsigned byte space (A5.3: LDRT, STRT, LDRBT, STRBT) or the unprivileged extra
+ * load/store space (A5.2.9: STRHT, LDRHT, LDRSBT, LDRSHT). */
+static bool a32_unprivileged(u32 insn)
+{
+	if (BITS(insn, 31, 28) == COND_UNCONDITIONAL || P_BIT(insn) || !W_BIT(insn)) {
+		return false;
+	}
+	u32 op = (u32)BITS(insn, 27, 25), op2 = (u32)BITS(insn, 6, 5);
+	if (op == 2 || (op == 3 && BITS(insn, 4, 4) == 0)) {
+		return true;
+	}
+	return op == 0 && BITS(insn, 7, 7) && BITS(insn, 4, 4) &&
+	       (op2 == 1 || (op2 != 0 && L_BIT(insn)));
+}
+
+bool decode_unprivileged(u32 insn, bool thumb)
+{
+	return thumb ? decode_t32_unprivileged((u16)insn, (u16)(insn >> 16))
+		     : a32_unprivileged(insn);
 }
 
 bool decode_a32_ldst(u32 insn, decode_reg_fn reg, void *ctx, struct decoded_access *out, char *err,

@@ -436,6 +436,15 @@ static bool decode_wide(const struct t32 *t, struct decoded_access *out)
 	return fail(t, NULL, "not a load/store instruction");
 }
 
+bool decode_t32_unprivileged(u16 hw1, u16 hw2)
+{
+	u32 size = T32_SIZE(hw1);
+	return decode_t32_is_32bit(hw1) && T32_GROUP(hw1) == T32_GROUP_SINGLE &&
+	       size < SIZE_CODES && items[T32_L(hw1)][T32_S(hw1)][size].name != NULL &&
+	       !T32_U(hw1) && T32_RN(hw1) != REG_PC && T32_IMM8_FORM(hw2) && T32_IMM8_P(hw2) &&
+	       T32_IMM8_U(hw2) && !T32_IMM8_W(hw2);
+}
+
 bool decode_t32_ldst(u16 hw1, u16 hw2, u32 pc, decode_reg_fn reg_fn, void *ctx,
 		     struct decoded_access *out, char *err, size_t errlen)
 {

@@ -10,8 +10,9 @@
  * registers r0-r15, its length is the instruction's (4 for A32; 2 or 4 for T32, by the first
  * halfword: A6.1), a writeback names a register other than the PC, and `span`, when set,
  * covers stores that follow one another from op[0].addr; a refusal says why, in a
- * NUL-terminated message. Both sets: the decode cache accepts what the decoder accepts, and
- * its decoding applied to the base register's value equals the direct one. */
+ * NUL-terminated message; decode_unprivileged agrees with an accepted decoding. Both sets:
+ * the decode cache accepts what the decoder accepts, and its decoding applied to the base
+ * register's value equals the direct one. */
 #include "fuzz.h"
 #include "hyp/decode.h"
 
@@ -117,6 +118,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!ok) {
 		check_refusal(err, sizeof(err));
 	}
+	FUZZ_CHECK(!ok || a.unprivileged == decode_unprivileged(word, rs.thumb),
+		   "decode_unprivileged disagrees with the decoder");
 	/* The cache: a decoding kept with the base as zero, applied to the base's value. */
 	static struct decode_cache cache;
 	u32 bias;

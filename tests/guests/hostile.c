@@ -2327,6 +2327,11 @@ static int case_nestabt(void)
 	((1u << SD_SEC_TEX_SHIFT) | SD_SEC_C | SD_SEC_B | (2u << SD_SEC_AP_SHIFT) |                \
 	 (DOMAIN_RAM << SD_DOMAIN_SHIFT))
 
+/* AP=0b001: PL1 read/write, PL0 no access; otherwise as SD_PL1RW_PL0RO. */
+#define SD_PL1RW                                                                                   \
+	((1u << SD_SEC_TEX_SHIFT) | SD_SEC_C | SD_SEC_B | (1u << SD_SEC_AP_SHIFT) |                \
+	 (DOMAIN_RAM << SD_DOMAIN_SHIFT))
+
 /* space_010: a short-format space (space_new, map_ram_and_uart) that maps ALIAS_VA to page
  * PL1 read/write, PL0 read-only; the MMU still off. */
 static void space_010(u32 page)
@@ -2751,18 +2756,27 @@ static int case_ldrt_nt(void)
 	u32 page = rt_ram_base() + SCRATCH + 16 * PAGE, v = ALIAS_VA;
 	*(volatile u32 *)(uintptr_t)page = 0;
 	space_010(page);
+	map(ALIAS_VA + PAGE, page + PAGE, PAGE, SD_PL1RW, 12);
 	mmu_on();
 	arm();
 	bool stored = strex_word(ALIAS_VA, STREX_TAG) != 0;
 	__asm__ volatile("ldrt	%0, [%0]" : "+r"(v) : : "memory");
 	struct outcome o = disarm();
+	/* The same form at a page mapped for PL1 only: checked as PL0, it aborts. */
+	u32 w = ALIAS_VA + PAGE, pl1_only = w;
+	arm();
+	__asm__ volatile("ldrt	%0, [%0]" : "+r"(w) : : "memory");
+	struct outcome o1 = disarm();
 	mmu_off();
-	rt_printf("hostile ldrt-nt: %s 0x%08x\n",
+	rt_printf("hostile ldrt-nt: %s 0x%08x; PL1-only page: %s, fsr 0x%03x\n",
 		  o.aborted ? "abort"
 		  : o.undef ? "undef"
 			    : "read",
-		  v);
-	return stored && !o.aborted && (o.undef || v == STREX_TAG) ? 0 : 1;
+		  v, o1.aborted ? "abort" : "no abort", o1.fsr);
+	return stored && !o.aborted && (o.undef || v == STREX_TAG) && o1.aborted &&
+		       o1.far == pl1_only
+		   ? 0
+		   : 1;
 }
 
 /* ---- dispatch ---- */

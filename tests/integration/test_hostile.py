@@ -104,7 +104,8 @@ CASES = {
     # Review 8: what the guest sees natively (and under stage 2).
     "xpage010": ("case=xpage010 fmt=short",
                  Survives("hostile xpage010: no abort, below 0x2211, above 0x4433: landed")),
-    "strex010": ("case=strex010 fmt=short", Survives("hostile strex010: the exclusive stores landed, PL0 read 0x57e3c010")),
+    "strex010": ("case=strex010 fmt=short",
+                 Survives("hostile strex010: the exclusive stores landed, PL0 read 0x57e3c010")),
     "ttbcr30": ("case=ttbcr30", Survives("hostile ttbcr30: wrote 0xc0000000, read 0xc0000000")),
     "setend010": ("case=setend010 fmt=short",
                   Survives("hostile setend010: memory holds 0x44332211 (little-endian view): "
@@ -118,7 +119,8 @@ CASES = {
                       Survives("hostile stmext: abort, fsr 0x808, far 0x80001000")),
     "stmext010": ("case=stmext010 fmt=short",
                   Survives("hostile stmext010: abort, fsr 0x808, far 0x80001000")),
-    "ldrt-nt": ("case=ldrt-nt fmt=short", Survives("hostile ldrt-nt: read 0x57e3c010")),
+    "ldrt-nt": ("case=ldrt-nt fmt=short",
+                Survives("hostile ldrt-nt: read 0x57e3c010; PL1-only page: abort, fsr 0x00f")),
     "lend": ("case=lend fmt=short", Survives(LEND)),
     "lend-unsync": ("case=lend fmt=short", Survives(LEND)),
     "lend-pool16": ("case=lend fmt=short", Survives(LEND)),
@@ -154,15 +156,6 @@ SHADOW_BUGS = {
                "(the abort reporting the miss overwrites them; the guest's writes do not trap)",
     "tramp-peek": "documented limit of the shadow module: the trampoline page at VA 0xfffff000 "
                   "is visible to a PL1 guest that reads or fetches there without mapping it",
-    "stmext-short": "review 8b: an emulated store (a caught page-table write) whose other "
-                    "piece lands in a page the guest maps to an unassigned address stops the "
-                    "run (emulate_across: 'is not to RAM') instead of giving the guest the "
-                    "external abort",
-    "stmext-lpae": "review 8b: as stmext-short, long format",
-    "stmext010": "review 8b: as stmext-short, from an AP=0b010 page (PL1 store emulated)",
-    "ldrt-nt": "review 8b: an A32 LDRT whose base is its destination (UNPREDICTABLE, which "
-               "QEMU runs), which the decoders refuse, on a page lent to PL1 is taken for "
-               "a spurious PL1 abort: the fill finds the lent leaf and the store panics (I6)",
 }
 
 def expectation(case, mm):

@@ -533,6 +533,57 @@ static void test_t32_wide_single(void **state)
 }
 
 /* The unprivileged forms: [Rn, #imm8], no writeback (unlike A32's post-indexed ones). */
+/* decode_unprivileged knows every unprivileged form, those the decoders refuse too, and
+ * nothing else (encodings from arm-none-eabi-as -march=armv7-a). */
+static void test_unprivileged_forms(void **state)
+{
+	(void)state;
+	static const u32 a32_yes[] = {
+	    0xe4b01004, /* ldrt r1, [r0], #4 */
+	    0xe4b11004, /* ldrt r1, [r1], #4 (UNPREDICTABLE: refused by the decoder) */
+	    0xe4a01004, /* strt r1, [r0], #4 */
+	    0xe4f01004, /* ldrbt r1, [r0], #4 */
+	    0xe6a01102, /* strt r1, [r0], r2, lsl #2 */
+	    0xe0e010b4, /* strht r1, [r0], #4 */
+	    0xe0f010d4, /* ldrsbt r1, [r0], #4 */
+	    0xe0f010f4, /* ldrsht r1, [r0], #4 */
+	    0xe0b010b2, /* ldrht r1, [r0], r2 */
+	};
+	static const u32 a32_no[] = {
+	    0xe4901004, /* ldr r1, [r0], #4 */
+	    0xe5b01004, /* ldr r1, [r0, #4]! */
+	    0xe0e020d8, /* ldrd r2, r3, [r0], #8 with W = 1 (UNPREDICTABLE, not a T form) */
+	    0xf4b01004, /* the unconditional space */
+	    0xe8a00006, /* stmia r0!, {r1, r2} */
+	};
+	static const u32 t32_yes[] = {
+	    0xf852u | 0x1e04u << 16, /* ldrt r1, [r2, #4] */
+	    0xf852u | 0xde00u << 16, /* ldrt sp, [r2] (UNPREDICTABLE: refused by the decoder) */
+	    0xf932u | 0x1e04u << 16, /* ldrsht r1, [r2, #4] */
+	    0xf842u | 0x1e04u << 16, /* strt r1, [r2, #4] */
+	};
+	static const u32 t32_no[] = {
+	    0xf852u | 0x1c04u << 16, /* ldr.w r1, [r2, #-4] */
+	    0xf8d2u | 0x1004u << 16, /* ldr.w r1, [r2, #4] */
+	    0xf852u | 0x1b04u << 16, /* ldr.w r1, [r2], #4 */
+	    0xf902u | 0x1e04u << 16, /* a signed store: Advanced SIMD */
+	    0xf85fu | 0x1e04u << 16, /* Rn PC: a literal load */
+	    0x6051u,		     /* str r1, [r2, #4] (16-bit) */
+	};
+	for (u32 i = 0; i < sizeof(a32_yes) / sizeof(a32_yes[0]); i++) {
+		assert_true(decode_unprivileged(a32_yes[i], false));
+	}
+	for (u32 i = 0; i < sizeof(a32_no) / sizeof(a32_no[0]); i++) {
+		assert_false(decode_unprivileged(a32_no[i], false));
+	}
+	for (u32 i = 0; i < sizeof(t32_yes) / sizeof(t32_yes[0]); i++) {
+		assert_true(decode_unprivileged(t32_yes[i], true));
+	}
+	for (u32 i = 0; i < sizeof(t32_no) / sizeof(t32_no[0]); i++) {
+		assert_false(decode_unprivileged(t32_no[i], true));
+	}
+}
+
 static void test_t32_unprivileged(void **state)
 {
 	(void)state;
@@ -712,6 +763,7 @@ int main(void)
 	    cmocka_unit_test(test_t32_narrow_block),
 	    cmocka_unit_test(test_t32_wide_single),
 	    cmocka_unit_test(test_t32_unprivileged),
+	    cmocka_unit_test(test_unprivileged_forms),
 	    cmocka_unit_test(test_t32_dual),
 	    cmocka_unit_test(test_t32_wide_block),
 	    cmocka_unit_test(test_t32_span_length),

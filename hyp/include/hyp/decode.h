@@ -55,6 +55,17 @@ static inline bool decode_t32_is_32bit(u16 hw1)
 bool decode_t32_ldst(u16 hw1, u16 hw2, u32 pc, decode_reg_fn reg, void *ctx,
 		     struct decoded_access *out, char *err, size_t errlen);
 
+/* decode_t32_unprivileged: is hw1 (hw2) one of the T32 unprivileged forms (LDRT, STRT and
+ * their byte, halfword and signed forms: A6.3.7-A6.3.10, 1110 in hw2[11:8]), whether or not
+ * decode_t32_ldst accepts it? */
+bool decode_t32_unprivileged(u16 hw1, u16 hw2);
+
+/* decode_unprivileged: is insn (A32, or T32 as hw1 | hw2 << 16 if thumb) one of the
+ * unprivileged load/store forms, checked as PL0 (B3.7.1), whether or not the decoders
+ * accept it: an UNPREDICTABLE one (its base written back and loaded, its Rt SP or PC) is one
+ * a CPU may run all the same. */
+bool decode_unprivileged(u32 insn, bool thumb);
+
 /* A cache of decodings by instruction address and instruction set, for the instructions
  * that trap again and again (stores to write-protected page tables). An entry is an
  * instruction's decoding with its base register as zero: it holds for any base value when
