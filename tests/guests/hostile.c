@@ -51,6 +51,14 @@
  *             no-access domain; afclear: the flag cleared and set again (fmt=short)
  *   tre       TEX remap: RAM mapped as device memory, stored to, read unaligned (fmt=short)
  *   setendpt  a big-endian (SETEND BE) STR of a descriptor to a live table (fmt=)
+ *   refused010  SWP, SWPB, STREXB/H/D, STM (user registers), SRS, VSTR, VSTM at PL1 to an
+ *             AP=0b010 page, each read back as PL0 (fmt=short); refusedpt: the same stores of a
+ *             descriptor to a live table through a read/write alias (fmt=)
+ *   thumbit-pt  T32 STR.W and STRD of descriptors to a live table in an IT block, conditions
+ *             passed and failed (fmt=)
+ *   xpagept   unaligned A32 and T32 STRs across a page boundary into a live table, and out of
+ *             it into an unmapped page (fmt=)
+ *   smc-t32   a T32 store to a live table, run twice, then replaced in place by another (fmt=)
  * Every access is checked against what the guest knows: its own translation (the stage-1
  * model, common/src/s1.c, reading only guest RAM) says whether it must reach guest RAM (and
  * read what the identity mapping reads there), the emulated UART (known register values),
@@ -2779,6 +2787,457 @@ static int case_ldrt_nt(void)
 		   : 1;
 }
 
+/* ---- cases of review 8c ---- */
+
+/* Stores the shadow module's decoders refuse (store_by). SWP and SWPB need SCTLR.SW (B4.1.130);
+ * the VFP ones CPACR cp10/cp11 access and FPEXC.EN (fpu_on). */
+enum store_kind {
+	BY_STR,
+	BY_SWP,
+	BY_SWPB,
+	BY_STREXB,
+	BY_STREXH,
+	BY_STREXD,
+	BY_STM_USER,
+	BY_SRS,
+	BY_VSTR,
+	BY_VSTM,
+	BY_KINDS
+};
+static const char *const store_kind_name[BY_KINDS] = {"str",	"swp",	"swpb", "strexb", "strexh",
+						      "strexd", "stm^", "srs",	"vstr",	  "vstm"};
+
+#define SCTLR_SW      BIT(10)	   /* SWP and SWPB enabled (B4.1.130) */
+#define CPACR_CP10_11 (0xfu << 20) /* cp10 and cp11: full access (B4.1.40) */
+#define FPEXC_EN      BIT(30)
+
+/* fpu_on: VFP instructions allowed at PL1 (CPACR, then FPEXC.EN). */
+static void fpu_on(void)
+{
+	__asm__ volatile("mcr	p15, 0, %0, c1, c0, 2\n"
+			 "isb\n"
+			 ".fpu	vfpv3\n"
+			 "vmsr	fpexc, %1\n" ::"r"(read_cpacr() | CPACR_CP10_11),
+			 "r"(FPEXC_EN)
+			 : "memory");
+}
+
+/* strex_sized: LDREX/STREX of the size bytes (1, 2 or 8: then hi is the second word) of v
+ * at va, retried until it succeeds (STREX_TRIES at most); true if it did. */
+static bool strex_sized(u32 va, u32 size, u32 v, u32 hi)
+{
+	u32 status = 1;
+	for (u32 tries = 0; status != 0 && tries < STREX_TRIES; tries++) {
+		register u32 lo_r __asm__("r2") = v;
+		register u32 hi_r __asm__("r3") = hi;
+		if (size == 1) {
+			__asm__ volatile("ldrexb r12, [%1]\n"
+					 "strexb %0, %2, [%1]"
+					 : "=&r"(status)
+					 : "r"(va), "r"(lo_r)
+					 : "r12", "memory");
+		} else if (size == 2) {
+			__asm__ volatile("ldrexh r12, [%1]\n"
+					 "strexh %0, %2, [%1]"
+					 : "=&r"(status)
+					 : "r"(va), "r"(lo_r)
+					 : "r12", "memory");
+		} else {
+			__asm__ volatile("ldrexd r4, r5, [%1]\n"
+					 "strexd %0, %2, %3, [%1]"
+					 : "=&r"(status)
+					 : "r"(va), "r"(lo_r), "r"(hi_r)
+					 : "r4", "r5", "memory");
+		}
+	}
+	return status == 0;
+}
+
+/* swp_insn: SWP r12, r1, [r0] (A8.8.229), or SWPB if byte, with r0 = va and r1 = v (as words:
+ * the assembler deprecates the mnemonics). */
+static void swp_insn(bool byte, u32 va, u32 v)
+{
+	register u32 r0 __asm__("r0") = va;
+	register u32 r1 __asm__("r1") = v;
+	if (byte) {
+		__asm__ volatile(".inst	0xe140c091" ::"r"(r0), "r"(r1) : "r12", "memory");
+	} else {
+		__asm__ volatile(".inst	0xe100c091" ::"r"(r0), "r"(r1) : "r12", "memory");
+	}
+}
+
+/* srs_to: SRSDB of LR and SPSR (Supervisor mode's, set to v and hi, then put back) to the
+ * Abort-mode stack, its SP set to va + 8: [va] = v, [va + 4] = hi. */
+static void srs_to(u32 va, u32 v, u32 hi)
+{
+	u32 old_sp = abt_sp_swap(va + 8);
+	__asm__ volatile("mrs	r12, spsr\n"
+			 "msr	spsr_fsxc, %1\n"
+			 "mov	lr, %0\n"
+			 "srsdb	sp, #0x17\n"
+			 "msr	spsr_fsxc, r12\n" ::"r"(v),
+			 "r"(hi)
+			 : "r12", "lr", "memory");
+	(void)abt_sp_swap(old_sp);
+}
+
+/* store_by: [va] = v and [va + 4] = hi (hi: only kinds that store two words, or their other
+ * bytes) by the instructions of kind; false if an exclusive store kept failing. */
+static bool store_by(enum store_kind kind, u32 va, u32 v, u32 hi)
+{
+	register u32 r1 __asm__("r1") = v;
+	bool ok = true;
+	switch (kind) {
+	case BY_STR:
+		*(volatile u32 *)(uintptr_t)va = v;
+		break;
+	case BY_SWP:
+		swp_insn(false, va, v);
+		break;
+	case BY_SWPB:
+		for (u32 i = 0; i < 4; i++) {
+			swp_insn(true, va + i, v >> (8 * i));
+		}
+		break;
+	case BY_STREXB:
+		for (u32 i = 0; i < 4; i++) {
+			ok &= strex_sized(va + i, 1, v >> (8 * i), 0);
+		}
+		break;
+	case BY_STREXH:
+		ok = strex_sized(va, 2, v, 0) && strex_sized(va + 2, 2, v >> 16, 0);
+		break;
+	case BY_STREXD:
+		ok = strex_sized(va, 8, v, hi);
+		break;
+	case BY_STM_USER:
+		__asm__ volatile("stmia	%0, {%1}^" ::"r"(va), "r"(r1) : "memory");
+		break;
+	case BY_SRS:
+		srs_to(va, v, hi);
+		break;
+	case BY_VSTR:
+		__asm__ volatile(".fpu	vfpv3\n"
+				 "vmov	s0, %0\n"
+				 "vstr	s0, [%1]" ::"r"(v),
+				 "r"(va)
+				 : "s0", "memory");
+		break;
+	default:
+		__asm__ volatile(".fpu	vfpv3\n"
+				 "vmov	s0, s1, %0, %1\n"
+				 "vstmia	%2, {s0, s1}" ::"r"(v),
+				 "r"(hi), "r"(va)
+				 : "s0", "s1", "memory");
+		break;
+	}
+	return ok;
+}
+
+#define TAG_REFUSED 0x7ef05ed0u
+
+/* refused_on: SCTLR.SW set and the FPU on, for store_by. */
+static void refused_on(void)
+{
+	write_sctlr(read_sctlr() | SCTLR_SW);
+	isb();
+	fpu_on();
+}
+
+/* case_refused010: each kind of store_by at PL1 to a page PL1 may write and PL0 only read
+ * (short AP = 0b010), each followed by a read as PL0 (LDRT): each store must land and the PL0
+ * read see it (fmt=short). */
+static int case_refused010(void)
+{
+	u32 page = rt_ram_base() + SCRATCH + 16 * PAGE, wrong = 0;
+	volatile u32 *w = (volatile u32 *)(uintptr_t)page;
+	w[0] = w[1] = 0;
+	space_010(page);
+	refused_on();
+	mmu_on();
+	arm();
+	for (u32 k = 0; k < BY_KINDS; k++) {
+		u32 tag = TAG_REFUSED + k;
+		bool ok = store_by(k, ALIAS_VA, tag, k) && ldrt_word(ALIAS_VA) == tag;
+		if (!ok || w[0] != tag) {
+			rt_printf("hostile refused010: %s: memory 0x%08x, WRONG\n",
+				  store_kind_name[k], w[0]);
+			wrong++;
+		}
+	}
+	struct outcome o = disarm();
+	mmu_off();
+	rt_printf("hostile refused010: %u kinds of store, %u wrong, %s\n", BY_KINDS, wrong,
+		  o.aborted ? "an abort" : "no abort");
+	return wrong == 0 && !o.aborted ? 0 : 1;
+}
+
+/* case_refusedpt: each kind of store_by writes a descriptor of a live table of the guest's
+ * through a read/write alias (space_table_alias), mapping its VA to page A and page B in turn,
+ * then TLBIALL: the VA reads the page just mapped (fmt=; under shadow, both sync policies). */
+static int case_refusedpt(void)
+{
+	u32 page_a = rt_ram_base() + SCRATCH, page_b = page_a + PAGE, wrong = 0;
+	u32 va = ALIAS_VA + 2 * PAGE;
+	*(volatile u32 *)(uintptr_t)page_a = TAG_PAGE_A;
+	*(volatile u32 *)(uintptr_t)page_b = TAG_PAGE_B;
+	paddr_t table = space_table_alias();
+	struct pt_walk w;
+	pt_walk(&sp.r, &mem, va, &w);
+	unsigned li = pt_start_index(&sp.r) + w.depth - 1;
+	u32 alias = ALIAS_VA + (u32)(w.desc_pa[w.depth - 1] - table);
+	refused_on();
+	mmu_on();
+	arm();
+	for (u32 k = 0; k < BY_KINDS; k++) {
+		u32 to = k % 2 == 0 ? page_b : page_a;
+		u64 d = sp.r.fmt->make_leaf(to, li, sp.a->ram);
+		u32 hi = sp.lpae ? (u32)(d >> 32) : *(volatile u32 *)(uintptr_t)(alias + 4);
+		bool ok = store_by(k, alias, (u32)d, hi);
+		rt_tlb_flush_all();
+		u32 seen = probe_read(va).value;
+		arm();
+		if (!ok || seen != *(volatile u32 *)(uintptr_t)to) {
+			rt_printf("hostile refusedpt: %s: read 0x%08x, WRONG\n", store_kind_name[k],
+				  seen);
+			wrong++;
+		}
+	}
+	struct outcome o = disarm();
+	mmu_off();
+	rt_printf("hostile refusedpt: %u kinds of store, %u wrong, %s\n", BY_KINDS, wrong,
+		  o.aborted ? "an abort" : "no abort");
+	return wrong == 0 && !o.aborted ? 0 : 1;
+}
+
+/* thumb_it_stores(pass_va, v, fail_va, pass): in a T32 IT block (ITETE NE, the condition
+ * pass != 0), STR.W v at pass_va or STRD v and the word after fail_va (unchanged) at
+ * fail_va, then the block's two ADDs: 1 returned if the condition passed, 2 if it failed. */
+u32 thumb_it_stores(u32 pass_va, u32 v, u32 fail_va, u32 pass);
+__asm__(".text\n"
+	".balign 4\n"
+	".global thumb_it_stores\n"
+	".type thumb_it_stores, %function\n"
+	".syntax unified\n"
+	".thumb\n"
+	".thumb_func\n"
+	"thumb_it_stores:\n"
+	"	push	{r4, r5}\n"
+	"	ldr	r5, [r2, #4]\n"
+	"	mov	r4, r1\n"
+	"	cmp	r3, #0\n"
+	"	mov.w	r3, #0\n"
+	"	itete	ne\n"
+	"	strne.w	r1, [r0]\n"
+	"	strdeq	r4, r5, [r2]\n"
+	"	addne	r3, r3, #1\n"
+	"	addeq	r3, r3, #2\n"
+	"	mov	r0, r3\n"
+	"	pop	{r4, r5}\n"
+	"	bx	lr\n"
+	".arm\n");
+
+#define THUMBIT_ROUNDS 4u /* the condition passes, fails, passes, fails */
+
+/* desc_alias: the VA, through ALIAS_VA (space_table_alias: table), of the descriptor that
+ * maps va; li: its level index. */
+static u32 desc_alias(u32 va, paddr_t table, unsigned *li)
+{
+	struct pt_walk w;
+	pt_walk(&sp.r, &mem, va, &w);
+	*li = pt_start_index(&sp.r) + w.depth - 1;
+	return ALIAS_VA + (u32)(w.desc_pa[w.depth - 1] - table);
+}
+
+/* case_thumbit_pt: T32 stores of descriptors to a live table of the guest's, through a
+ * read/write alias, in an IT block: a STR.W in its first slot (condition passed, or failed)
+ * and a STRD in its second (failed, or passed), each round from both VAs mapping page A:
+ * after TLBIALL the one VA stored to reads page B, the other page A, and the IT block's
+ * other instructions ran as their conditions say (fmt=). */
+static int case_thumbit_pt(void)
+{
+	u32 page_a = rt_ram_base() + SCRATCH, page_b = page_a + PAGE, wrong = 0;
+	u32 va[2] = {ALIAS_VA + 2 * PAGE, ALIAS_VA + 3 * PAGE}, alias[2];
+	unsigned li;
+	*(volatile u32 *)(uintptr_t)page_a = TAG_PAGE_A;
+	*(volatile u32 *)(uintptr_t)page_b = TAG_PAGE_B;
+	paddr_t table = space_table_alias();
+	map(va[1], page_a, PAGE, sp.a->ram, 12);
+	for (u32 i = 0; i < 2; i++) {
+		alias[i] = desc_alias(va[i], table, &li);
+	}
+	u32 to_a = (u32)sp.r.fmt->make_leaf(page_a, li, sp.a->ram);
+	u32 to_b = (u32)sp.r.fmt->make_leaf(page_b, li, sp.a->ram);
+	mmu_on();
+	arm();
+	for (u32 r = 0; r < THUMBIT_ROUNDS; r++) {
+		bool pass = r % 2 == 0;
+		*(volatile u32 *)(uintptr_t)alias[0] = to_a;
+		*(volatile u32 *)(uintptr_t)alias[1] = to_a;
+		rt_tlb_flush_all();
+		u32 ran = thumb_it_stores(alias[0], to_b, alias[1], pass);
+		rt_tlb_flush_all();
+		u32 got0 = probe_read(va[0]).value, got1 = probe_read(va[1]).value;
+		arm();
+		if (ran != (pass ? 1u : 2u) || got0 != (pass ? TAG_PAGE_B : TAG_PAGE_A) ||
+		    got1 != (pass ? TAG_PAGE_A : TAG_PAGE_B)) {
+			rt_printf(
+			    "hostile thumbit-pt: round %u: ran %u, read 0x%08x 0x%08x: WRONG\n", r,
+			    ran, got0, got1);
+			wrong++;
+		}
+	}
+	struct outcome o = disarm();
+	mmu_off();
+	rt_printf("hostile thumbit-pt: %u rounds, %u wrong, %s\n", THUMBIT_ROUNDS, wrong,
+		  o.aborted ? "an abort" : "no abort");
+	return wrong == 0 && !o.aborted ? 0 : 1;
+}
+
+/* thumb_str_w(va, v): STR.W r1, [r0] in T32. */
+void thumb_str_w(u32 va, u32 v);
+__asm__(".text\n"
+	".balign 4\n"
+	".global thumb_str_w\n"
+	".type thumb_str_w, %function\n"
+	".syntax unified\n"
+	".thumb\n"
+	".thumb_func\n"
+	"thumb_str_w:\n"
+	"	str.w	r1, [r0]\n"
+	"	bx	lr\n"
+	".arm\n");
+
+#define XPT_SKEW 2u /* the unaligned word starts this far below a page boundary */
+#define XPT_LOW	 0x5a5au
+#define TAG_XPT	 0x7e3a0fe1u
+
+/* str_a32_t32: an unaligned STR of v at va, in A32 or (thumb) T32 (STR.W); what it did. */
+static struct outcome str_a32_t32(bool thumb, u32 va, u32 v)
+{
+	arm();
+	if (thumb) {
+		thumb_str_w(va, v);
+	} else {
+		__asm__ volatile("str	%1, [%0]" ::"r"(va), "r"(v) : "memory");
+	}
+	return disarm();
+}
+
+/* xpt_round: an unaligned STR (A32, or T32 if thumb) whose upper half is the low half of the
+ * first descriptor of a live table (at ALIAS_VA: it maps ALIAS_VA itself, to the table), made
+ * to map the next frame (tag), the lower half the end of the page below; TLBIALL; the
+ * descriptor put back. True if ALIAS_VA read the tag and the page below holds its half. */
+static bool xpt_round(bool thumb, paddr_t table, u32 tag)
+{
+	volatile u32 *d = (volatile u32 *)(uintptr_t)table;
+	u32 old = *d, moved = old + PAGE;
+	*(volatile u32 *)(uintptr_t)(table + PAGE) = tag;
+	struct outcome o = str_a32_t32(thumb, ALIAS_VA - XPT_SKEW, (moved << 16) | XPT_LOW);
+	rt_tlb_flush_all();
+	u32 seen = probe_read(ALIAS_VA).value;
+	u16 below = *(volatile u16 *)(uintptr_t)(ALIAS_VA - XPT_SKEW);
+	*d = old;
+	rt_tlb_flush_all();
+	if (o.aborted || seen != tag || below != XPT_LOW) {
+		rt_printf("hostile xpagept: %s: %s, read 0x%08x, below 0x%04x: WRONG\n",
+			  thumb ? "T32" : "A32", o.aborted ? "abort" : "no abort", seen, below);
+		return false;
+	}
+	return true;
+}
+
+/* case_xpagept: unaligned stores (SCTLR.A clear) across a page boundary into a live table of
+ * the guest's, through a read/write alias: from a read/write page (A32, T32), from another
+ * table of the guest's (fmt=lpae: its level-2 table), and from the table into the next page,
+ * which the guest does not map: that one takes the translation fault at the boundary, with
+ * nothing stored (fmt=). */
+static int case_xpagept(void)
+{
+	u32 below = rt_ram_base() + SCRATCH + 16 * PAGE;
+	paddr_t table = space_table_alias();
+	map(ALIAS_VA - PAGE, sp.lpae ? table - PAGE : below, PAGE, sp.a->ram, 12);
+	mmu_on();
+	u32 sctlr = read_sctlr();
+	write_sctlr(sctlr & ~SCTLR_A);
+	isb();
+	(void)probe_read(ALIAS_VA); /* the table's frame now shapes a shadow */
+	bool ok = xpt_round(false, table, TAG_XPT) && xpt_round(true, table, ~TAG_XPT);
+	u32 last = *(volatile u32 *)(uintptr_t)(table + PAGE - 4);
+	struct expect e = predict(ALIAS_VA + PAGE, S1_WRITE);
+	struct outcome o = str_a32_t32(false, ALIAS_VA + PAGE - XPT_SKEW, POISON);
+	bool kept = *(volatile u32 *)(uintptr_t)(table + PAGE - 4) == last;
+	write_sctlr(sctlr);
+	mmu_off();
+	rt_printf("hostile xpagept: into the table %s; out of it: %s, fsr 0x%03x (expected "
+		  "0x%03x), far 0x%08x, %s\n",
+		  ok ? "as natively" : "WRONG", o.aborted ? "abort" : "no abort", o.fsr, e.fsr,
+		  o.far, kept ? "nothing stored" : "STORED");
+	return ok && e.kind == EXP_ABORT && o.aborted && o.fsr == e.fsr &&
+		       o.far == ALIAS_VA + PAGE && kept
+		   ? 0
+		   : 1;
+}
+
+/* T32 instructions written at run time (A6.2.4): STR r1, [r0]; STRH r1, [r0]; BX LR. */
+#define T16_STR_R1_R0  0x6001u
+#define T16_STRH_R1_R0 0x8001u
+#define T16_BX_LR      0x4770u
+#define SMC_RUNS       2u /* the first decodes the store, the second finds it in the cache */
+
+static u16 smc_code[2] __attribute__((aligned(4)));
+
+/* smc_run: smc_code (T32) made to hold store then BX LR, run SMC_RUNS times with r0 = va,
+ * r1 = v. */
+static void smc_run(u16 store, u32 va, u32 v)
+{
+	smc_code[0] = (u16)store;
+	smc_code[1] = T16_BX_LR;
+	sync_code((u32)(uintptr_t)smc_code, sizeof(smc_code));
+	for (u32 i = 0; i < SMC_RUNS; i++) {
+		register u32 r0 __asm__("r0") = va;
+		register u32 r1 __asm__("r1") = v;
+		__asm__ volatile("blx	%2"
+				 : "+r"(r0), "+r"(r1)
+				 : "r"((u32)(uintptr_t)smc_code | 1u)
+				 : "r2", "r3", "r12", "lr", "memory", "cc");
+	}
+}
+
+/* case_smc_t32: a T32 STR of a descriptor to a live table of the guest's, through a
+ * read/write alias, run twice (decoded, then cached), then replaced in place (with the cache
+ * maintenance B2.2.9 requires) by a STRH of the same register, whose upper half is garbage:
+ * only the low half may land (fmt=). */
+static int case_smc_t32(void)
+{
+	u32 page_a = rt_ram_base() + SCRATCH, page_b = page_a + PAGE, va = ALIAS_VA + 2 * PAGE;
+	unsigned li;
+	*(volatile u32 *)(uintptr_t)page_a = TAG_PAGE_A;
+	*(volatile u32 *)(uintptr_t)page_b = TAG_PAGE_B;
+	paddr_t table = space_table_alias();
+	map(va, page_a, PAGE, sp.a->ram, 12);
+	u32 alias = desc_alias(va, table, &li);
+	u32 to_a = (u32)sp.r.fmt->make_leaf(page_a, li, sp.a->ram);
+	u32 to_b = (u32)sp.r.fmt->make_leaf(page_b, li, sp.a->ram);
+	mmu_on();
+	arm();
+	(void)probe_read(va);
+	arm();
+	smc_run(T16_STR_R1_R0, alias, to_b);
+	rt_tlb_flush_all();
+	u32 first = probe_read(va).value;
+	arm();
+	smc_run(T16_STRH_R1_R0, alias, (POISON << 16) | (to_a & 0xffffu));
+	rt_tlb_flush_all();
+	u32 second = probe_read(va).value, desc = *(volatile u32 *)(uintptr_t)alias;
+	struct outcome o = disarm();
+	mmu_off();
+	bool ok = !o.aborted && first == TAG_PAGE_B && second == TAG_PAGE_A && desc == to_a;
+	rt_printf("hostile smc-t32: STR 0x%08x, then STRH 0x%08x: %s\n", first, second,
+		  ok ? "as natively" : "WRONG");
+	return ok ? 0 : 1;
+}
+
 /* ---- dispatch ---- */
 
 struct hostile_case {
@@ -2825,6 +3284,11 @@ static const struct hostile_case cases[] = {
     {"afclear", case_afclear},
     {"tre", case_tre},
     {"setendpt", case_setendpt},
+    {"refused010", case_refused010},
+    {"refusedpt", case_refusedpt},
+    {"thumbit-pt", case_thumbit_pt},
+    {"xpagept", case_xpagept},
+    {"smc-t32", case_smc_t32},
 };
 
 /* main: run the case named by case=. */

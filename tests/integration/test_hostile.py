@@ -48,6 +48,10 @@ TRAMPOLINE = Stopped("which the shadow module reserves for its trampoline")
 LEND = ("hostile lend: PL0 ran 0x5a; through the table 0x1e4db00b 0x1e4dc00c 0x1e4db00b; "
         "PL0 read 0xa81c3fef: as natively")
 SETENDPT = "hostile setendpt: before 0xa11a5a00, after 0xbe0bbe0b"
+REFUSED010 = "hostile refused010: 10 kinds of store, 0 wrong, no abort"
+REFUSEDPT = "hostile refusedpt: 10 kinds of store, 0 wrong, no abort"
+THUMBIT = "hostile thumbit-pt: 4 rounds, 0 wrong, no abort"
+SMC_T32 = "hostile smc-t32: STR 0xa11a5b00, then STRH 0xa11a5a00: as natively"
 CP15_UNTRAPPED = 0x408  # CRn 3 and 10: the encodings HSTR.T3/T10 trap under shadow
 
 # case -> (guest arguments, expectation by module)
@@ -136,13 +140,38 @@ CASES = {
     "setendpt-short": ("case=setendpt fmt=short", Survives(SETENDPT)),
     "setendpt-lpae": ("case=setendpt fmt=lpae", Survives(SETENDPT)),
     "setendpt-unsync": ("case=setendpt fmt=lpae", Survives(SETENDPT)),
+    # Review 8c: what the guest sees natively (and under stage 2).
+    "refused010": ("case=refused010 fmt=short", Survives(REFUSED010)),
+    "refused010-unsync": ("case=refused010 fmt=short", Survives(REFUSED010)),
+    "refusedpt-short": ("case=refusedpt fmt=short", Survives(REFUSEDPT)),
+    "refusedpt-lpae": ("case=refusedpt fmt=lpae", Survives(REFUSEDPT)),
+    "refusedpt-unsync": ("case=refusedpt fmt=short", Survives(REFUSEDPT)),
+    "thumbit-pt-short": ("case=thumbit-pt fmt=short", Survives(THUMBIT)),
+    "thumbit-pt-lpae": ("case=thumbit-pt fmt=lpae", Survives(THUMBIT)),
+    "thumbit-pt-unsync": ("case=thumbit-pt fmt=lpae", Survives(THUMBIT)),
+    "xpagept-short": ("case=xpagept fmt=short",
+                      Survives("hostile xpagept: into the table as natively; out of it: abort, "
+                               "fsr 0x807 (expected 0x807), far 0x80001000, nothing stored")),
+    "xpagept-lpae": ("case=xpagept fmt=lpae",
+                     Survives("hostile xpagept: into the table as natively; out of it: abort, "
+                              "fsr 0xa07 (expected 0xa07), far 0x80001000, nothing stored")),
+    "smc-t32-short": ("case=smc-t32 fmt=short", Survives(SMC_T32)),
+    "smc-t32-lpae": ("case=smc-t32 fmt=lpae", Survives(SMC_T32)),
 }
 # Hypervisor options of a case under the shadow module.
 SHADOW_HYP = {"stalewr": "shadow.sync=unsync", "pinlost": "shadow.pool=16",
               "stmext-unsync": "shadow.sync=unsync", "lend": "shadow.check=1",
               "lend-unsync": "shadow.sync=unsync shadow.check=1",
               "lend-pool16": "shadow.pool=16 shadow.check=1",
-              "afclear-unsync": "shadow.sync=unsync", "setendpt-unsync": "shadow.sync=unsync"}
+              "afclear-unsync": "shadow.sync=unsync", "setendpt-unsync": "shadow.sync=unsync",
+              "refused010": "shadow.check=1",
+              "refused010-unsync": "shadow.sync=unsync shadow.check=1",
+              "refusedpt-short": "shadow.check=1", "refusedpt-lpae": "shadow.check=1",
+              "refusedpt-unsync": "shadow.sync=unsync shadow.check=1",
+              "thumbit-pt-short": "shadow.check=1", "thumbit-pt-lpae": "shadow.check=1",
+              "thumbit-pt-unsync": "shadow.sync=unsync shadow.check=1",
+              "xpagept-short": "shadow.check=1", "xpagept-lpae": "shadow.check=1",
+              "smc-t32-short": "shadow.check=1", "smc-t32-lpae": "shadow.check=1"}
 
 # What the shadow module cannot hide (docs/shadow-design.md, "Limits"): its trampoline page
 # is mapped for PL1 at a VA the guest must not map, so a guest that reads or fetches there
