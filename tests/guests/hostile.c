@@ -39,6 +39,8 @@
  *   xpage010  an unaligned PL1 STR across the boundary from a page PL1 may write and PL0 only
  *             read (short AP=0b010) into a read/write page (fmt=short)
  *   strex010  LDREX/STREX at PL1 of a word in such a page (fmt=short)
+ *   lendalias  such a page at two VAs, both written with STREX, read as PL0, one then moved
+ *             to another page with TLBIMVA (fmt=short)
  *   ttbcr30   TTBCR bit 30 (IMPLEMENTATION DEFINED, long format) written and read back
  *   setend010  a big-endian (SETEND BE) PL1 STR to such a page (fmt=short)
  *   stmext    an STM from a page of its own tables into a page that maps an unassigned
@@ -1852,8 +1854,7 @@ static int case_stalewr(void)
 
 /* ---- cases of review 7: what the guest sees natively, which the shadow module must keep ---- */
 
-#define UNALIGNED_OFFSET 2u	/* an LDM from here takes an alignment fault (A3.2.1) */
-#define FSR_SD_ALIGNMENT 0x001u /* short-descriptor FS 0b00001 (B3.13.3 table B3-11) */
+#define UNALIGNED_OFFSET 2u /* an LDM from here takes an alignment fault (A3.2.1) */
 
 /* probe_ldm: LDM of one word from va: word alignment required whatever SCTLR.A says. */
 static struct outcome probe_ldm(u32 va)
@@ -3238,6 +3239,44 @@ static int case_smc_t32(void)
 	return ok ? 0 : 1;
 }
 
+#define LEND_ALIAS_2 (ALIAS_VA + 2 * PAGE) /* a second VA of the lent page */
+#define TAG_OTHER    0x0743e2a6u	   /* what the page the first alias moves to holds */
+
+/* case_lendalias: a page PL1 may write and PL0 only read (short AP = 0b010) at two VAs, each
+ * written with STREX (under shadow: each leaf lent to PL1); the first VA then read as PL0,
+ * moved to another page (PL0 read/write) with the TLB maintenance the architecture
+ * requires, and read as PL0 again; the second VA read as PL0 last: every read sees its
+ * page's word (fmt=short). */
+static int case_lendalias(void)
+{
+	u32 page = rt_ram_base() + SCRATCH + 16 * PAGE, other = page + 2 * PAGE;
+	*(volatile u32 *)(uintptr_t)page = 0;
+	*(volatile u32 *)(uintptr_t)other = TAG_OTHER;
+	space_010(page);
+	map(LEND_ALIAS_2, page, PAGE, SD_PL1RW_PL0RO, 12);
+	struct pt_walk w;
+	pt_walk(&sp.r, &mem, ALIAS_VA, &w);
+	volatile u32 *desc = (volatile u32 *)(uintptr_t)w.desc_pa[w.depth - 1];
+	mmu_on();
+	arm();
+	bool stored =
+	    strex_word(ALIAS_VA, STREX_TAG) != 0 && strex_word(LEND_ALIAS_2, ~STREX_TAG) != 0;
+	u32 first = ldrt_word(ALIAS_VA);
+	*desc = (u32)sp.r.fmt->make_leaf(other, 1, sp.a->ram);
+	dsb();
+	tlbi_mva(ALIAS_VA);
+	dsb();
+	isb();
+	u32 moved = ldrt_word(ALIAS_VA), second = ldrt_word(LEND_ALIAS_2);
+	struct outcome o = disarm();
+	mmu_off();
+	bool ok = stored && !o.aborted && first == ~STREX_TAG && moved == TAG_OTHER &&
+		  second == ~STREX_TAG;
+	rt_printf("hostile lendalias: PL0 read 0x%08x, moved 0x%08x, other VA 0x%08x: %s\n", first,
+		  moved, second, ok ? "as natively" : "WRONG");
+	return ok ? 0 : 1;
+}
+
 /* ---- dispatch ---- */
 
 struct hostile_case {
@@ -3272,6 +3311,7 @@ static const struct hostile_case cases[] = {
     {"thumb-str010", case_thumb_str010},
     {"pinlost", case_pinlost},
     {"nestabt", case_nestabt},
+    {"lendalias", case_lendalias},
     {"xpage010", case_xpage010},
     {"strex010", case_strex010},
     {"ttbcr30", case_ttbcr30},

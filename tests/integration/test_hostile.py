@@ -126,6 +126,11 @@ CASES = {
     "ldrt-nt": ("case=ldrt-nt fmt=short",
                 Survives("hostile ldrt-nt: read 0x57e3c010; PL1-only page: abort, fsr 0x00f")),
     "lend": ("case=lend fmt=short", Survives(LEND)),
+    "lendalias": ("case=lendalias fmt=short", Survives("hostile lendalias: PL0 read 0xa81c3fef, "
+                                                       "moved 0x0743e2a6, other VA 0xa81c3fef: "
+                                                       "as natively")),
+    "lendalias-unsync": ("case=lendalias fmt=short",
+                         Survives("other VA 0xa81c3fef: as natively")),
     "lend-unsync": ("case=lend fmt=short", Survives(LEND)),
     "lend-pool16": ("case=lend fmt=short", Survives(LEND)),
     "afdomain": ("case=afdomain fmt=short",
@@ -160,6 +165,8 @@ CASES = {
 }
 # Hypervisor options of a case under the shadow module.
 SHADOW_HYP = {"stalewr": "shadow.sync=unsync", "pinlost": "shadow.pool=16",
+              "lendalias": "shadow.check=1",
+              "lendalias-unsync": "shadow.sync=unsync shadow.check=1",
               "stmext-unsync": "shadow.sync=unsync", "lend": "shadow.check=1",
               "lend-unsync": "shadow.sync=unsync shadow.check=1",
               "lend-pool16": "shadow.pool=16 shadow.check=1",
