@@ -621,17 +621,11 @@ static u32 store_pieces(struct vcpu *v, const struct ldst *l, struct piece p[MAX
 
 static void deliver_abort(struct vcpu *v, bool data, u32 fsr, u32 far);
 
-/* sync_external_fsr: the fault status of a synchronous external abort in the guest's FSR
- * format (B3.13.3), as QEMU virt gives one for an unassigned address. */
-static u32 sync_external_fsr(void)
-{
-	return (sh.g.s1.ttbcr & TTBCR_EAE) != 0 ? FSR_LPAE | FSR_LD_SYNC_EXT : FSR_SD_SYNC_EXT;
-}
-
 /* emulate_across: emulate_stores without the step: each store in the page of the faulting
  * write, or translated through the shadow, or the guest's walk. False if one of them
- * faults in the guest's tables: the guest then takes that abort, and nothing is stored
- * (an aborted STM or STRD may leave memory as it was, B1.9.8). */
+ * faults in the guest's tables or reaches an unassigned address: the guest then takes
+ * that abort, and nothing is stored (an aborted STM or STRD may leave memory as it was,
+ * B1.9.8). */
 static __attribute__((noinline)) bool emulate_across(struct vcpu *v, const struct ldst *l, bool pl0,
 						     u32 far, paddr_t far_ipa, u8 *far_at)
 {
@@ -670,7 +664,7 @@ static __attribute__((noinline)) bool emulate_across(struct vcpu *v, const struc
 		if ((host[i] = vm_ipa_to_host(sh.vm, ipa[i], p[i].size)) == NULL) {
 			if (vm_access_aborts(ipa[i], true)) {
 				/* Unassigned: its external abort, as the hardware gives it. */
-				deliver_abort(v, true, sync_external_fsr() | FSR_WNR, addr);
+				deliver_abort(v, true, guest_sync_external_fsr() | FSR_WNR, addr);
 				return false;
 			}
 			hyp_fatal("cannot emulate %s at guest pc 0x%08x: its store at 0x%08x is "
@@ -718,7 +712,8 @@ static inline void step_past(struct vcpu *v, const struct decoded_access *da, u3
  * PL0 if pl0) but its shadow refused (a protected page table, or a page PL1 may write and
  * PL0 only read); the store tells the shadow store what changed. Then step past it. The
  * write that faulted, at far, is known to be allowed to far_ipa, at host address far_at.
- * False if another of its stores faulted in the guest's tables instead (delivered). */
+ * False if another of its stores faulted in the guest's tables, or reached an unassigned
+ * address, instead (the abort delivered). */
 static bool emulate_stores(struct vcpu *v, const struct ldst *l, bool pl0, u32 far, paddr_t far_ipa,
 			   u8 *far_at)
 {
@@ -908,7 +903,7 @@ static void own_abort(struct vcpu *v, bool data, u32 hw_fsr, u32 far, u32 lr, u3
 		fsr = lpae ? FSR_LPAE | FSC_DEBUG : FSR_SD_DEBUG;
 		break;
 	case FSC_SYNC_EXT:
-		fsr = sync_external_fsr();
+		fsr = guest_sync_external_fsr();
 		break;
 	default:
 		hyp_fatal("abort with fault status 0x%02x at VA 0x%08x: not expected under shadow "
@@ -1011,13 +1006,11 @@ static bool refused_write(struct vcpu *v, u32 spsr, bool pl0, u32 far, const str
 	if (!pl0 && host != NULL && pl1_rw_pl0_ro(r->perms)) {
 		if (da == NULL) {
 			/* Not a store the decoders know (STREX, SWP, VSTR, STC, SRS...): the
-			 * page is lent to PL1 and the guest runs it itself. */
-			if (!spt_lend_pl1_write(far)) {
-				hyp_fatal(
-				    "PL1 store at VA 0x%08x to a PL1 read/write, PL0 read-only "
-				    "page by an instruction that cannot be emulated, whose "
-				    "leaf cannot be lent",
-				    far);
+			 * page is lent to PL1 and the guest runs it itself. A leaf out of date
+			 * (its frame out of sync) is not: the fill that follows removes it,
+			 * and the guest's next try lends the new one. */
+			if (!spt_lend_pl1_write(far, r->out)) {
+				return false;
 			}
 			counter_inc(&shadow_values[SH_writes_lent]);
 			return true;
@@ -1041,8 +1034,9 @@ struct miss {
 };
 
 /* miss_outcome: miss m after its undo, whose translation f (in *r) is not a page of RAM to
- * shadow for a translation fault: an LDRT/STRT, a write the shadow refused, a leaf out of
- * sync with the guest's changed entry, a device access or a genuine fault. */
+ * shadow for a translation fault: an LDRT/STRT, PL0 at a page lent to PL1, a write the
+ * shadow refused, a leaf out of sync with the guest's changed entry, a device access or a
+ * genuine fault. */
 static __attribute__((noinline)) void miss_outcome(struct vcpu *v, const struct miss *m,
 						   enum s1_fault f, struct s1_result *r)
 {
@@ -1083,7 +1077,10 @@ static __attribute__((noinline)) void miss_outcome(struct vcpu *v, const struct 
 		u32 hsr = ((u32)(data ? EC_DABT_LOW : EC_PABT_LOW) << HSR_EC_SHIFT) | HSR_IL |
 			  (write ? ISS_DA_WNR : 0);
 		if (vm_emulate_unbacked(v, hsr, r->out, far)) {
-			abort_delivered(v, data); /* unassigned: the core gave an external abort */
+			/* Unassigned: the core gave the external abort (deliver_abort's steps
+			 * after the injection). */
+			abort_delivered(v, data);
+			counter_inc(&shadow_values[SH_genuine_faults]);
 		}
 	} else {
 		deliver_abort(v, data, r->fsr | (write ? FSR_WNR : 0), far);

@@ -15,7 +15,9 @@
  *   I6 every leaf equals what a walk of the guest's tables gave when it was built from
  *      descriptors that are, for a frame in sync, still there (a change to one is caught:
  *      I2, I3) and, for a frame out of sync, in its snapshot (oos_refresh): after a resync
- *      no leaf is stale, which is why TLB maintenance has nothing else to remove. */
+ *      no leaf is stale, which is why TLB maintenance has nothing else to remove. A *lent*
+ *      leaf (SPTE_SW_LENT, spt_lend_pl1_write) differs from it in its AP bits alone: PL1
+ *      read/write, PL0 no access, for a guest entry that lets PL0 read as well. */
 #include "spt.h"
 #include "shadow.h"
 #include "tb/lpae.h"
@@ -24,12 +26,10 @@
 
 /* Software-use bits of a leaf (B3.6.2: bits [58:55] are reserved for software use). */
 #define SPTE_SW_WRITABLE BIT64(55) /* the guest grants the write; protection may remove it */
-#define SPTE_SW_LENT                                                                               \
-	BIT64(56)		/* PL1 read/write, PL0 read-only, lent to PL1 (spt_lend_pl1_write) \
-				 */
-#define SPTE_SW_FIXED BIT64(57) /* the fixed page: never removed */
-#define SPTE_AP_MASK  ((u64)LPAE_AP_RO_ALL << LPAE_AP_SHIFT)
-#define SPTE_AP_RO    ((u64)LPAE_AP_RO_PL1 << LPAE_AP_SHIFT) /* AP[2]: read-only */
+#define SPTE_SW_LENT	 BIT64(56) /* lent to PL1: AP[2:1] = 0b00 (spt_lend_pl1_write) */
+#define SPTE_SW_FIXED	 BIT64(57) /* the fixed page: never removed */
+#define SPTE_AP_MASK	 ((u64)LPAE_AP_RO_ALL << LPAE_AP_SHIFT)
+#define SPTE_AP_RO	 ((u64)LPAE_AP_RO_PL1 << LPAE_AP_SHIFT) /* AP[2]: read-only */
 
 #define SPT_ENTRIES   512u
 #define SPT_PAGE_SRCS 3u /* short format: level-1 pair + two level-2 tables per 2 MiB */
@@ -254,6 +254,9 @@ static u32 page_alloc(u32 lvl, u32 root, u32 va, u32 keep)
 	struct spt_page *p = &s.pages[pg];
 	s.free_head = p->next_free;
 	s.nfree--;
+	for (u32 k = 0; k < SPT_PAGE_SRCS; k++) {
+		SPT_ASSERT(!page_src(pg, k)->used); /* page_free unlinked them */
+	}
 	memset(p, 0, sizeof(*p));
 	p->level = (u8)lvl;
 	p->root = (u8)root;
@@ -955,9 +958,13 @@ static inline __attribute__((always_inline)) bool leaf_install(u32 l3, u32 va, u
 	if ((t[slot] & LPAE_VALID) != 0) {
 		if (t[slot] != d) {
 			/* The hardware missed, or refused what the guest's tables allow, at a
-			 * valid leaf that differs from them: stale, which I6 excludes. */
-			spt_panic("shadow store invariant broken (I6): a fill found its page "
-				  "shadowed otherwise");
+			 * valid leaf that differs from them: stale, which I6 excludes (a lent one
+			 * is taken back before any fill: spt_take_back). */
+			spt_panic((t[slot] & SPTE_SW_LENT) != 0
+				      ? "shadow store invariant broken (I6): a fill found its page "
+					"lent to PL1"
+				      : "shadow store invariant broken (I6): a fill found its page "
+					"shadowed otherwise");
 		}
 		leaf_spurious(l3, va);
 		return false;
@@ -1180,19 +1187,21 @@ bool spt_frame_protected(paddr_t ipa)
 	       s.frames[frame].oos == 0;
 }
 
-bool spt_lend_pl1_write(u32 va)
+bool spt_lend_pl1_write(u32 va, paddr_t ipa)
 {
 	u64 *dp = current_leaf(va);
 	const u64 ro_all = (u64)LPAE_AP_RO_ALL << LPAE_AP_SHIFT;
 	if (dp == NULL ||
 	    (*dp & (LPAE_VALID | SPTE_SW_FIXED | SPTE_AP_MASK)) != (LPAE_VALID | ro_all) ||
-	    spt_frame_protected(leaf_ipa(*dp, va))) {
+	    ((leaf_ipa(*dp, va) ^ ipa) & ~(paddr_t)PAGE_OFFSET_MASK) != 0 ||
+	    spt_frame_protected(ipa)) {
 		return false;
 	}
 	/* AP[2:1] = 0b00: PL1 read/write, PL0 no access (B3.7.1, the long format's AP). */
 	*dp = (*dp & ~SPTE_AP_MASK) | ((u64)LPAE_AP_RW_PL1 << LPAE_AP_SHIFT) | SPTE_SW_WRITABLE |
 	      SPTE_SW_LENT;
-	spt_hw_flush_va(va, hw_asid(s.current));
+	u32 slot = (va >> lvl_entry[3]) % SPT_ENTRIES;
+	spt_hw_flush_va(va, hw_asid(s.pages[page_index(dp - slot)].root));
 	return true;
 }
 
@@ -1592,8 +1601,17 @@ static const char *check_table(u32 pg, u32 r, u32 *leaves)
 			}
 			continue;
 		}
-		if (d & SPTE_SW_FIXED) {
+		bool fixed_slot = p->pinned && p->va + (i << lvl_entry[3]) == s.c.fixed_va;
+		if (((d & SPTE_SW_FIXED) != 0) != fixed_slot) {
+			return "the fixed page is a leaf away from its VA, or its VA holds another";
+		}
+		if (fixed_slot) {
 			continue;
+		}
+		if ((d & SPTE_SW_LENT) != 0 &&
+		    (d & (SPTE_SW_WRITABLE | ((u64)LPAE_AP_RW_ALL << LPAE_AP_SHIFT))) !=
+			SPTE_SW_WRITABLE) {
+			return "a lent leaf is not PL1 read/write, PL0 no access";
 		}
 		paddr_t oa = d & LPAE_OA_MASK;
 		if (oa < s.c.ram_host || oa >= s.c.ram_host + s.c.ram_size) {
@@ -1632,10 +1650,15 @@ const char *spt_check(void)
 	}
 	for (u32 fr = 0; fr < s.nframes; fr++) {
 		const struct spt_frame *f = &s.frames[fr];
+		u32 head = rmap_head(fr), nodes = s.nleaves + s.nframes;
+		if (s.rlink[head].next >= nodes || s.rlink[head].prev >= nodes ||
+		    s.rlink[s.rlink[head].prev].next != head) {
+			return "a reverse-map chain is broken (its head's links)";
+		}
 		for_each_rmap(l, fr)
 		{
-			if (l >= s.nleaves || s.rlink[s.rlink[l].next].prev != l ||
-			    ++chained > leaves) {
+			if (l >= s.nleaves || s.rlink[l].next >= nodes ||
+			    s.rlink[s.rlink[l].next].prev != l || ++chained > leaves) {
 				return "a reverse-map chain is broken (a link, or a cycle without "
 				       "its head)";
 			}

@@ -136,10 +136,11 @@ bool spt_write_granted(u32 va, bool pl0, paddr_t *ipa);
  * from it) and in sync (its shadow entries read-only)? */
 bool spt_frame_protected(paddr_t ipa);
 /* spt_lend_pl1_write: the current root's leaf for va, read-only to PL1 and PL0 for an entry
- * that lets PL1 write and PL0 only read (no LPAE encoding), made PL1 read/write and PL0 no
- * access, for a PL1 store that cannot be emulated to run as it is: *lent*. False if va has
- * no such leaf, or its frame is a protected page table. */
-bool spt_lend_pl1_write(u32 va);
+ * that lets PL1 write and PL0 only read (no LPAE encoding) and maps ipa (the guest's walk
+ * now), made PL1 read/write and PL0 no access, for a PL1 store that cannot be emulated to
+ * run as it is: *lent*. False if va has no such leaf (one out of date maps another page),
+ * or its frame is a protected page table. */
+bool spt_lend_pl1_write(u32 va, paddr_t ipa);
 /* spt_take_back: the current root's leaf for va, if lent (PL0 touched it), removed: the next
  * fill gives back the entry's own permissions. False if it was not lent. */
 bool spt_take_back(u32 va);

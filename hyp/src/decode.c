@@ -235,6 +235,31 @@ u32 decode_store_span(const struct decoded_access *out)
 	return span;
 }
 
+/* The A32 encoding classes of loads and stores (A5.1, A5.2): op1 = insn[27:25]. */
+#define A32_OP1(insn)	    ((u32)BITS(insn, 27, 25))
+#define A32_OP1_DATA	    0u /* data-processing and miscellaneous: the extra loads/stores */
+#define A32_OP1_WORD_IMM    2u /* load/store word and unsigned byte, immediate (A5.3) */
+#define A32_OP1_WORD_REG    3u /* the same, register (bit 4 = 0; 1: media) */
+#define A32_OP1_BLOCK	    4u /* LDM/STM (A5.5) */
+#define A32_OP1_COPROC	    6u /* coprocessor loads/stores (A5.6) */
+#define A32_EXTRA_OP2(insn) ((u32)BITS(insn, 6, 5)) /* 01 halfword, 1x dual or signed */
+#define A32_EXTRA_HALF	    1u
+
+/* a32_word_byte: is insn in the load/store word and unsigned byte space (A5.3; register
+ * forms with bit 4 set are media instructions, refused by decode_word_byte)? */
+static bool a32_word_byte(u32 insn)
+{
+	return A32_OP1(insn) == A32_OP1_WORD_IMM || A32_OP1(insn) == A32_OP1_WORD_REG;
+}
+
+/* a32_extra: is insn in the extra load/store space (A5.2.8 and A5.2.9: bits 7 and 4 set,
+ * op2 not 00)? */
+static bool a32_extra(u32 insn)
+{
+	return A32_OP1(insn) == A32_OP1_DATA && BITS(insn, 7, 7) && BITS(insn, 4, 4) &&
+	       A32_EXTRA_OP2(insn) != 0;
+}
+
 /* decode_any: decode_a32_ldst without the span. */
 static bool decode_any(u32 insn, decode_reg_fn reg, void *ctx, struct decoded_access *out,
 		       char *err, size_t errlen)
@@ -243,23 +268,23 @@ static bool decode_any(u32 insn, decode_reg_fn reg, void *ctx, struct decoded_ac
 	if (BITS(insn, 31, 28) == COND_UNCONDITIONAL) {
 		return fail(err, errlen, insn, "unconditional-space instruction (PLD, SRS, ...)");
 	}
-	u32 op = (u32)BITS(insn, 27, 25);
-	if (op == 2 || op == 3) {
+	u32 op = A32_OP1(insn);
+	if (a32_word_byte(insn)) {
 		return decode_word_byte(insn, reg, ctx, out, err, errlen);
 	}
-	if (op == 0 && BITS(insn, 7, 7) && BITS(insn, 4, 4) && BITS(insn, 6, 5) != 0) {
+	if (a32_extra(insn)) {
 		return decode_extra(insn, reg, ctx, out, err, errlen);
 	}
-	if (op == 4) {
+	if (op == A32_OP1_BLOCK) {
 		return decode_block(insn, reg, ctx, out, err, errlen);
 	}
-	if (op == 0 && BITS(insn, 24, 23) == 3 && BITS(insn, 11, 4) == 0xf9) {
+	if (op == A32_OP1_DATA && BITS(insn, 24, 23) == 3 && BITS(insn, 11, 4) == 0xf9) {
 		return fail(err, errlen, insn, "exclusive load/store (LDREX/STREX) to a device");
 	}
-	if (op == 0 && BITS(insn, 27, 23) == 2 && BITS(insn, 11, 4) == 9) {
+	if (op == A32_OP1_DATA && BITS(insn, 27, 23) == 2 && BITS(insn, 11, 4) == 9) {
 		return fail(err, errlen, insn, "SWP/SWPB to a device");
 	}
-	if (op == 6) {
+	if (op == A32_OP1_COPROC) {
 		return fail(err, errlen, insn, "coprocessor load/store (VLDR/VSTR/LDC/STC)");
 	}
 	return fail(err, errlen, insn, "not a load/store instruction");
@@ -273,12 +298,11 @@ static bool a32_unprivileged(u32 insn)
 	if (BITS(insn, 31, 28) == COND_UNCONDITIONAL || P_BIT(insn) || !W_BIT(insn)) {
 		return false;
 	}
-	u32 op = (u32)BITS(insn, 27, 25), op2 = (u32)BITS(insn, 6, 5);
-	if (op == 2 || (op == 3 && BITS(insn, 4, 4) == 0)) {
-		return true;
+	if (a32_word_byte(insn)) {
+		return !I_BIT(insn) || BITS(insn, 4, 4) == 0; /* not a media instruction */
 	}
-	return op == 0 && BITS(insn, 7, 7) && BITS(insn, 4, 4) &&
-	       (op2 == 1 || (op2 != 0 && L_BIT(insn)));
+	/* Of the extra forms, LDRD/STRD (a store with op2 1x) have no unprivileged one. */
+	return a32_extra(insn) && (A32_EXTRA_OP2(insn) == A32_EXTRA_HALF || L_BIT(insn));
 }
 
 bool decode_unprivileged(u32 insn, bool thumb)
@@ -330,10 +354,8 @@ static u8 words_run(const struct decoded_access *da)
 	return (u8)first;
 }
 
-/* decode_isa: decode_a32_ldst of insn, or decode_t32_ldst of hw1 | hw2 << 16 if thumb, at
- * pc. */
-static bool decode_isa(u32 insn, bool thumb, u32 pc, decode_reg_fn reg, void *ctx,
-		       struct decoded_access *out, char *err, size_t errlen)
+bool decode_ldst(u32 insn, bool thumb, u32 pc, decode_reg_fn reg, void *ctx,
+		 struct decoded_access *out, char *err, size_t errlen)
 {
 	return thumb ? decode_t32_ldst((u16)insn, (u16)(insn >> 16), pc, reg, ctx, out, err, errlen)
 		     : decode_a32_ldst(insn, reg, ctx, out, err, errlen);
@@ -349,7 +371,7 @@ const struct decoded_access *decode_cached(struct decode_cache *c, u32 pc, bool 
 		*bias = reg(ctx, hit->base);
 		return &hit->rel;
 	}
-	if (!decode_isa(insn, thumb, pc, reg, ctx, own, err, errlen)) {
+	if (!decode_ldst(insn, thumb, pc, reg, ctx, own, err, errlen)) {
 		return NULL;
 	}
 	*bias = 0;
@@ -357,9 +379,9 @@ const struct decoded_access *decode_cached(struct decode_cache *c, u32 pc, bool 
 	struct decode_cached *e = &c->e[decode_cache_index(key)];
 	struct base_probe probe = {reg, ctx, own->base, false, false};
 	char probe_err[DECODE_PROBE_ERR];
-	e->valid =
-	    decode_isa(insn, thumb, pc, probe_reg, &probe, &e->rel, probe_err, sizeof(probe_err)) &&
-	    probe.base_read && !probe.other;
+	e->valid = decode_ldst(insn, thumb, pc, probe_reg, &probe, &e->rel, probe_err,
+			       sizeof(probe_err)) &&
+		   probe.base_read && !probe.other;
 	if (e->valid) {
 		e->base = own->base;
 		e->words = !e->rel.unprivileged && e->rel.span == 4 * e->rel.n ? (u8)e->rel.n : 0;

@@ -197,6 +197,11 @@ static bool ipa_read(void *ctx, paddr_t ipa, unsigned bytes, u64 *val)
 	return true;
 }
 
+u32 guest_sync_external_fsr(void)
+{
+	return guest_uses_lpae() ? FSR_LPAE | FSR_LD_SYNC_EXT : FSR_SD_SYNC_EXT;
+}
+
 /* external_abort_fsr: the FSR QEMU virt gives an access to unassigned address space: a
  * synchronous external abort with ExT=0 (QEMU: decode errors are not "external" in the
  * ExT sense), in the guest's current FSR format (B3.13.3, B3.13.5). */
@@ -216,7 +221,7 @@ static __attribute__((noinline, cold)) u32 external_abort_fsr(u32 hsr, u32 far)
 			fsr = lpae ? FSR_LPAE | FSC_SYNC_EXT_PTW | 1u : FSR_SD_SYNC_EXT_PTW_L1;
 		}
 	} else {
-		fsr = lpae ? FSR_LPAE | FSR_LD_SYNC_EXT : FSR_SD_SYNC_EXT;
+		fsr = guest_sync_external_fsr();
 	}
 	if (hsr_ec(hsr) == EC_DABT_LOW && (hsr & ISS_DA_WNR) != 0) {
 		fsr |= FSR_WNR;
@@ -290,18 +295,13 @@ bool guest_read_t32(struct vcpu *v, u32 pc, u32 *insn)
 bool guest_decode_access(struct vcpu *v, struct decoded_access *acc, char *err, size_t errlen)
 {
 	u32 pc = v->tf->pc, insn;
-	if ((v->tf->cpsr & PSR_T) == 0) {
-		if (!guest_read_insn(v, pc, &insn)) {
-			tb_snprintf(err, errlen, "cannot fetch the A32 instruction at 0x%08x", pc);
-			return false;
-		}
-		return decode_a32_ldst(insn, reg_cb, v, acc, err, errlen);
-	}
-	if (!guest_read_t32(v, pc, &insn)) {
-		tb_snprintf(err, errlen, "cannot fetch the T32 instruction at 0x%08x", pc);
+	bool thumb = (v->tf->cpsr & PSR_T) != 0;
+	if (!(thumb ? guest_read_t32(v, pc, &insn) : guest_read_insn(v, pc, &insn))) {
+		tb_snprintf(err, errlen, "cannot fetch the %s instruction at 0x%08x",
+			    thumb ? "T32" : "A32", pc);
 		return false;
 	}
-	return decode_t32_ldst((u16)insn, (u16)(insn >> 16), pc, reg_cb, v, acc, err, errlen);
+	return decode_ldst(insn, thumb, pc, reg_cb, v, acc, err, errlen);
 }
 
 /* mmio_do: one access to device d at offset off; loads write the destination register. */

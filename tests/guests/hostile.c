@@ -41,6 +41,8 @@
  *   strex010  LDREX/STREX at PL1 of a word in such a page (fmt=short)
  *   lendalias  such a page at two VAs, both written with STREX, read as PL0, one then moved
  *             to another page with TLBIMVA (fmt=short)
+ *   lendstale  a read-only alias moved to such a page without TLB maintenance, then written
+ *             with STREX: never to the first page (fmt=short)
  *   ttbcr30   TTBCR bit 30 (IMPLEMENTATION DEFINED, long format) written and read back
  *   setend010  a big-endian (SETEND BE) PL1 STR to such a page (fmt=short)
  *   stmext    an STM from a page of its own tables into a page that maps an unassigned
@@ -3277,6 +3279,46 @@ static int case_lendalias(void)
 	return ok ? 0 : 1;
 }
 
+#define TAG_STALE_A 0x5a1ea000u /* what the page the alias first maps holds */
+#define TAG_STALE_B 0x5a1eb000u /* what the page it is moved to holds */
+
+/* case_lendstale: an alias read-only to all (APX = 1, AP = 0b11) is read, then moved without
+ * TLB maintenance to another page that PL1 may write and PL0 only read (AP = 0b010), and
+ * written with STREX: the old translation refuses the write and the new one maps the other
+ * page (B3.10.1: either may be used), so the first page must keep its word; the store lands
+ * in the other page or aborts (fmt=short; under shadow, shadow.sync=unsync: the table is out
+ * of sync, its leaf out of date). */
+static int case_lendstale(void)
+{
+	u32 page_a = rt_ram_base() + SCRATCH + 16 * PAGE, page_b = page_a + 2 * PAGE;
+	*(volatile u32 *)(uintptr_t)page_a = TAG_STALE_A;
+	*(volatile u32 *)(uintptr_t)page_b = TAG_STALE_B;
+	space_new();
+	map_ram_and_uart();
+	map(ALIAS_VA, page_a, PAGE, SD_PL1RW_PL0RO | SD_SEC_APX | (3u << SD_SEC_AP_SHIFT), 12);
+	struct pt_walk w;
+	pt_walk(&sp.r, &mem, ALIAS_VA, &w);
+	volatile u32 *desc = (volatile u32 *)(uintptr_t)w.desc_pa[w.depth - 1];
+	mmu_on();
+	struct outcome before = probe_read(ALIAS_VA);
+	*desc = (u32)sp.r.fmt->make_leaf(page_b, 1, SD_PL1RW_PL0RO);
+	dsb();
+	arm();
+	bool stored = strex_word(ALIAS_VA, STREX_TAG) != 0;
+	struct outcome o = disarm();
+	mmu_off();
+	u32 a = *(volatile u32 *)(uintptr_t)page_a, b = *(volatile u32 *)(uintptr_t)page_b;
+	bool ok = !before.aborted && before.value == TAG_STALE_A && a == TAG_STALE_A &&
+		  (o.aborted ? b == TAG_STALE_B : stored && b == STREX_TAG);
+	rt_printf("hostile lendstale: first page %s, the store %s: %s\n",
+		  a == TAG_STALE_A ? "kept" : "WRITTEN",
+		  o.aborted	   ? "aborted"
+		  : b == STREX_TAG ? "landed in the other"
+				   : "lost",
+		  ok ? "allowed" : "WRONG");
+	return ok ? 0 : 1;
+}
+
 /* ---- dispatch ---- */
 
 struct hostile_case {
@@ -3312,6 +3354,7 @@ static const struct hostile_case cases[] = {
     {"pinlost", case_pinlost},
     {"nestabt", case_nestabt},
     {"lendalias", case_lendalias},
+    {"lendstale", case_lendstale},
     {"xpage010", case_xpage010},
     {"strex010", case_strex010},
     {"ttbcr30", case_ttbcr30},

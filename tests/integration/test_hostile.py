@@ -54,6 +54,7 @@ THUMBIT = "hostile thumbit-pt: 4 rounds, 0 wrong, no abort"
 SMC_T32 = "hostile smc-t32: STR 0xa11a5b00, then STRH 0xa11a5a00: as natively"
 CP15_UNTRAPPED = 0x408  # CRn 3 and 10: the encodings HSTR.T3/T10 trap under shadow
 
+LENDSTALE = "hostile lendstale: first page kept, the store landed in the other: allowed"
 # case -> (guest arguments, expectation by module)
 CASES = {
     "escape-short": ("case=escape fmt=short {layout}", Survives("hostile escape: ")),
@@ -131,6 +132,8 @@ CASES = {
                                                        "as natively")),
     "lendalias-unsync": ("case=lendalias fmt=short",
                          Survives("other VA 0xa81c3fef: as natively")),
+    "lendstale": ("case=lendstale fmt=short", Survives(LENDSTALE)),
+    "lendstale-unsync": ("case=lendstale fmt=short", Survives(LENDSTALE)),
     "lend-unsync": ("case=lend fmt=short", Survives(LEND)),
     "lend-pool16": ("case=lend fmt=short", Survives(LEND)),
     "afdomain": ("case=afdomain fmt=short",
@@ -165,7 +168,8 @@ CASES = {
 }
 # Hypervisor options of a case under the shadow module.
 SHADOW_HYP = {"stalewr": "shadow.sync=unsync", "pinlost": "shadow.pool=16",
-              "lendalias": "shadow.check=1",
+              "lendalias": "shadow.check=1", "lendstale": "shadow.check=1",
+              "lendstale-unsync": "shadow.sync=unsync shadow.check=1",
               "lendalias-unsync": "shadow.sync=unsync shadow.check=1",
               "stmext-unsync": "shadow.sync=unsync", "lend": "shadow.check=1",
               "lend-unsync": "shadow.sync=unsync shadow.check=1",

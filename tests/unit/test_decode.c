@@ -532,7 +532,6 @@ static void test_t32_wide_single(void **state)
 	assert_false(acc.writeback);
 }
 
-/* The unprivileged forms: [Rn, #imm8], no writeback (unlike A32's post-indexed ones). */
 /* decode_unprivileged knows every unprivileged form, those the decoders refuse too, and
  * nothing else (encodings from arm-none-eabi-as -march=armv7-a). */
 static void test_unprivileged_forms(void **state)
@@ -584,6 +583,7 @@ static void test_unprivileged_forms(void **state)
 	}
 }
 
+/* The unprivileged forms: [Rn, #imm8], no writeback (unlike A32's post-indexed ones). */
 static void test_t32_unprivileged(void **state)
 {
 	(void)state;

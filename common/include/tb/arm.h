@@ -175,7 +175,7 @@ enum hsr_ec {
 #define TTBCR_EAE	BIT(31)
 #define TTBCR_SD_N_MASK 0x7u
 /* Long format: the bits that read as zero whatever is written ([21:19], [15:14], [6:3];
- * bit 30 is IMPLEMENTATION DEFINED, and the Cortex-A15 QEMU models keeps it). */
+ * bit 30 is IMPLEMENTATION DEFINED, and the Cortex-A15 that QEMU models keeps it). */
 #define TTBCR_LD_RAZ	       (0x00380000u | 0x0000c000u | 0x00000078u)
 #define LPAE_TTBCR_T0SZ_SHIFT  0
 #define LPAE_TTBCR_IRGN0_SHIFT 8

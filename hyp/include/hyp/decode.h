@@ -55,6 +55,11 @@ static inline bool decode_t32_is_32bit(u16 hw1)
 bool decode_t32_ldst(u16 hw1, u16 hw2, u32 pc, decode_reg_fn reg, void *ctx,
 		     struct decoded_access *out, char *err, size_t errlen);
 
+/* decode_ldst: decode_a32_ldst of insn, or decode_t32_ldst of hw1 | hw2 << 16 (hw2 = 0 for
+ * a 16-bit instruction) if thumb, fetched from pc. */
+bool decode_ldst(u32 insn, bool thumb, u32 pc, decode_reg_fn reg, void *ctx,
+		 struct decoded_access *out, char *err, size_t errlen);
+
 /* decode_t32_unprivileged: is hw1 (hw2) one of the T32 unprivileged forms (LDRT, STRT and
  * their byte, halfword and signed forms: A6.3.7-A6.3.10, 1110 in hw2[11:8]), whether or not
  * decode_t32_ldst accepts it? */

@@ -14,6 +14,10 @@
  * syndrome builds one with ISV=0 and the instruction is decoded). far is the guest VA.
  * True if the guest was given the external abort (it is about to run its abort vector). */
 bool vm_emulate_unbacked(struct vcpu *v, u32 hsr, paddr_t ipa, u32 far);
+/* guest_sync_external_fsr: the fault status of a synchronous external abort that is no
+ * table walk's (QEMU virt's for an unassigned address), in the guest's current FSR format
+ * (B3.13.3); without WnR. */
+u32 guest_sync_external_fsr(void);
 /* vm_access_aborts: does a guest data access (or a fetch if !data) to ipa, which is not
  * guest RAM, end in vm_emulate_unbacked's external abort (no device there, or a fetch)? */
 bool vm_access_aborts(paddr_t ipa, bool data);
