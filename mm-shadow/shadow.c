@@ -582,16 +582,6 @@ struct piece {
 };
 #define MAX_PIECES (2 * DECODE_MAX_OPS) /* an operation crosses one boundary at most */
 
-/* memory_order: the size bytes of register value val in the order a data access writes
- * them to memory: little-endian, or big-endian when CPSR.E is set (A2.4.3; SETEND). */
-static u32 memory_order(u32 val, u32 size, u32 cpsr)
-{
-	if ((cpsr & PSR_E) == 0 || size == 1) {
-		return val;
-	}
-	return size == 2 ? __builtin_bswap16((u16)val) : __builtin_bswap32(val);
-}
-
 /* store_pieces: the stores of l (each of its operations is one) as pieces within a page
  * each, in order; their number. An unaligned operation across a page boundary (SCTLR.A
  * clear) is two: its bytes in each page. */
@@ -602,7 +592,7 @@ static u32 store_pieces(struct vcpu *v, const struct ldst *l, struct piece p[MAX
 	for (u32 i = 0; i < da->n; i++) {
 		const struct mem_op *op = &da->op[i];
 		u32 addr = op->addr + l->bias;
-		u32 val = memory_order(vcpu_reg(v, op->reg), op->size, v->tf->cpsr);
+		u32 val = psr_data_order(vcpu_reg(v, op->reg), op->size, v->tf->cpsr);
 		u32 in_page = PAGE_SIZE_4K - (addr & PAGE_OFFSET_MASK);
 		if (!op->store) {
 			hyp_fatal("cannot emulate %s at guest pc 0x%08x: a load among its stores",

@@ -309,14 +309,15 @@ static void mmio_do(struct vcpu *v, const struct mmio_device *d, u32 off, const 
 {
 	u32 width_mask = MASK(op->size * 8);
 	if (op->store) {
-		d->write(off, op->size, vcpu_reg(v, op->reg) & width_mask);
+		d->write(off, op->size,
+			 psr_data_order(vcpu_reg(v, op->reg), op->size, v->tf->cpsr) & width_mask);
 		core_count(CORE_mmio_write);
 		return;
 	}
 	if (op->reg == 15) {
 		hyp_fatal("a load to the PC from device %s cannot be emulated", d->name);
 	}
-	u32 val = d->read(off, op->size) & width_mask;
+	u32 val = psr_data_order(d->read(off, op->size) & width_mask, op->size, v->tf->cpsr);
 	if (op->sign_extend && (val & BIT(op->size * 8 - 1)) != 0) {
 		val |= ~width_mask;
 	}
@@ -333,7 +334,8 @@ static void emulate_from_syndrome(struct vcpu *v, const struct mmio_device *d, u
 	u32 reg = (u32)BITS(hsr, 19, 16);
 	u32 off = (u32)ipa - (u32)d->base;
 	if ((hsr & ISS_DA_WNR) != 0) {
-		d->write(off, size, vcpu_reg(v, reg) & MASK(size * 8));
+		d->write(off, size,
+			 psr_data_order(vcpu_reg(v, reg), size, v->tf->cpsr) & MASK(size * 8));
 		core_count(CORE_mmio_write);
 		return;
 	}
@@ -409,14 +411,15 @@ bool vm_access_aborts(paddr_t ipa, bool data)
 bool vm_emulate_unbacked(struct vcpu *v, u32 hsr, paddr_t ipa, u32 far)
 {
 	const struct mmio_device *d = mmio_find(ipa);
-	/* The hot paths: a data access (not a table walk) to a device, fully described by the
-	 * syndrome: a store hands one register value to the device, a word load (no sign
-	 * extension to do) takes one. */
+	/* The hot paths: a little-endian data access (not a table walk) to a device, fully
+	 * described by the syndrome: a store hands one register value to the device, a word
+	 * load (no sign extension to do) takes one. */
 	const u32 fast_mask = (0x3fu << HSR_EC_SHIFT) | ISS_DA_ISV | ISS_DA_S1PTW | ISS_DA_WNR;
 	const u32 fast_store = ((u32)EC_DABT_LOW << HSR_EC_SHIFT) | ISS_DA_ISV | ISS_DA_WNR;
 	const u32 fast_load = ((u32)EC_DABT_LOW << HSR_EC_SHIFT) | ISS_DA_ISV;
 	static const u32 width_mask[4] = {0xffu, 0xffffu, 0xffffffffu, 0xffffffffu};
-	if (d != NULL && (hsr & fast_mask) == fast_store) {
+	bool little = (v->tf->cpsr & PSR_E) == 0;
+	if (d != NULL && (hsr & fast_mask) == fast_store && little) {
 		u32 sas = (u32)BITS(hsr, 23, 22);
 		d->write((u32)ipa - (u32)d->base, 1u << sas,
 			 vcpu_reg(v, (u32)BITS(hsr, 19, 16)) & width_mask[sas]);
@@ -425,7 +428,7 @@ bool vm_emulate_unbacked(struct vcpu *v, u32 hsr, paddr_t ipa, u32 far)
 		return false;
 	}
 	if (d != NULL && (hsr & fast_mask) == fast_load && BITS(hsr, 23, 22) == 2 &&
-	    BITS(hsr, 19, 16) != 15) {
+	    BITS(hsr, 19, 16) != 15 && little) {
 		vcpu_set_reg(v, (u32)BITS(hsr, 19, 16), d->read((u32)ipa - (u32)d->base, 4));
 		core_count(CORE_mmio_read);
 		vcpu_skip_insn(v, hsr);

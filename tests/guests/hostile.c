@@ -45,6 +45,8 @@
  *             with STREX: never to the first page (fmt=short)
  *   ttbcr30   TTBCR bit 30 (IMPLEMENTATION DEFINED, long format) written and read back
  *   setend010  a big-endian (SETEND BE) PL1 STR to such a page (fmt=short)
+ *   setenddev  big-endian word accesses to the UART: a store of 'Q' << 24, a load of its
+ *             flag register
  *   stmext    an STM from a page of its own tables into a page that maps an unassigned
  *             address (fmt=); stmext010: from an AP=0b010 page (fmt=short)
  *   ldrt-nt   STREX to an AP=0b010 page, then an A32 LDRT there whose base is its
@@ -2478,6 +2480,37 @@ static int case_setend010(void)
 	return ok ? 0 : 1;
 }
 
+#define UART_DR		0x000u /* PL011 data register (UART_FR: above) */
+#define SETEND_DEV_CHAR 'Q'
+
+/* load_be: a word loaded from va big-endian (CPSR.E set), CPSR.E cleared again. */
+static u32 load_be(u32 va)
+{
+	u32 v;
+	__asm__ volatile("setend	be\n"
+			 "ldr	%0, [%1]\n"
+			 "setend	le\n"
+			 : "=r"(v)
+			 : "r"(va)
+			 : "memory");
+	return v;
+}
+
+/* case_setenddev: big-endian (CPSR.E set) word accesses to a device (the UART, MMU off): a
+ * store of a word whose most significant byte is a character prints that character (the
+ * device gets the bytes in memory order), and a load of the flag register reads it
+ * byte-reversed (A2.4.3). */
+static int case_setenddev(void)
+{
+	store_be(RT_UART + UART_DR, (u32)SETEND_DEV_CHAR << 24);
+	u32 fr = *(volatile u32 *)(uintptr_t)(RT_UART + UART_FR);
+	u32 fr_be = load_be(RT_UART + UART_FR);
+	bool ok = fr_be == __builtin_bswap32(fr);
+	rt_printf("\nhostile setenddev: flag register 0x%08x, big-endian 0x%08x: %s\n", fr, fr_be,
+		  ok ? "byte-reversed" : "WRONG");
+	return ok ? 0 : 1;
+}
+
 /* ---- cases of review 8b ---- */
 
 #define EXT_PA 0x09100000u /* unassigned in QEMU virt: an access there is an external abort */
@@ -3359,6 +3392,7 @@ static const struct hostile_case cases[] = {
     {"strex010", case_strex010},
     {"ttbcr30", case_ttbcr30},
     {"setend010", case_setend010},
+    {"setenddev", case_setenddev},
     {"stmext", case_stmext},
     {"stmext010", case_stmext010},
     {"afdomain", case_afdomain},

@@ -112,6 +112,9 @@ CASES = {
     "strex010": ("case=strex010 fmt=short",
                  Survives("hostile strex010: the exclusive stores landed, PL0 read 0x57e3c010")),
     "ttbcr30": ("case=ttbcr30", Survives("hostile ttbcr30: wrote 0xc0000000, read 0xc0000000")),
+    # The 'Q' printed by the big-endian store, then the load's summary.
+    "setenddev": ("case=setenddev", Survives("Q\nhostile setenddev: flag register 0x00000090, "
+                                             "big-endian 0x90000000: byte-reversed")),
     "setend010": ("case=setend010 fmt=short",
                   Survives("hostile setend010: memory holds 0x44332211 (little-endian view): "
                            "big-endian")),

@@ -24,6 +24,17 @@
 #define PSR_IT_MASK   0x0600fc00u /* IT[7:2] at [15:10], IT[1:0] at [26:25] */
 #define PSR_J	      BIT(24)
 
+/* psr_data_order: the size bytes of register value val as a data access moves them to or
+ * from memory under CPSR cpsr: as they are, or byte-reversed when CPSR.E is set (big-endian
+ * data, SETEND; A2.4.3). It is its own inverse. */
+static inline u32 psr_data_order(u32 val, u32 size, u32 cpsr)
+{
+	if ((cpsr & PSR_E) == 0 || size == 1) {
+		return val;
+	}
+	return size == 2 ? __builtin_bswap16((u16)val) : __builtin_bswap32(val);
+}
+
 /* HSR (B3.13.6): EC[31:26], IL[25], ISS[24:0]. */
 #define HSR_EC_SHIFT 26
 #define HSR_IL	     BIT(25)
