@@ -852,8 +852,9 @@ static bool aborts_natively(u32 far, bool data, bool write, bool pl0)
 }
 
 /* abort_delivered: an abort was just delivered to the guest (it is about to run its
- * vector in Abort mode): shadow what its handler's entry touches, and keep its fault and
- * abort-mode registers as it was given them (a later miss puts them back). */
+ * vector in Abort mode): shadow what its handler's entry touches, keep its fault and
+ * abort-mode registers as it was given them (a later miss puts them back), and count it as
+ * a genuine fault. */
 static void abort_delivered(struct vcpu *v, bool data)
 {
 	pin_abort_entry(v, data);
@@ -865,6 +866,7 @@ static void abort_delivered(struct vcpu *v, bool data)
 		sh.g.ifar = read_ifar();
 	}
 	vcpu_abort_mode_regs(v, &sh.g.lr_abt, &sh.g.spsr_abt);
+	counter_inc(&shadow_values[SH_genuine_faults]);
 }
 
 /* deliver_abort: give the guest, at the instruction the trap frame holds, the abort its own
@@ -874,7 +876,6 @@ static void deliver_abort(struct vcpu *v, bool data, u32 fsr, u32 far)
 {
 	guest_inject_abort(v, data, fsr, far);
 	abort_delivered(v, data);
-	counter_inc(&shadow_values[SH_genuine_faults]);
 }
 
 /* own_abort: an abort that is the guest's own whatever its tables say (alignment, debug,
@@ -963,7 +964,7 @@ static __attribute__((noinline)) bool caught_write(struct vcpu *v, u32 spsr, boo
 			if (thumb) {
 				vcpu_step(v, da->length); /* its IT block advanced */
 			} else {
-				v->tf->pc += 4;
+				v->tf->pc += 4; /* vcpu_step's A32 case, kept inline on this path */
 			}
 			counter_inc(&shadow_values[SH_pt_writes_emulated]);
 			return true;
@@ -1067,10 +1068,7 @@ static __attribute__((noinline)) void miss_outcome(struct vcpu *v, const struct 
 		u32 hsr = ((u32)(data ? EC_DABT_LOW : EC_PABT_LOW) << HSR_EC_SHIFT) | HSR_IL |
 			  (write ? ISS_DA_WNR : 0);
 		if (vm_emulate_unbacked(v, hsr, r->out, far)) {
-			/* Unassigned: the core gave the external abort (deliver_abort's steps
-			 * after the injection). */
-			abort_delivered(v, data);
-			counter_inc(&shadow_values[SH_genuine_faults]);
+			abort_delivered(v, data); /* unassigned: the core gave the external abort */
 		}
 	} else {
 		deliver_abort(v, data, r->fsr | (write ? FSR_WNR : 0), far);
