@@ -491,6 +491,14 @@ static inline __attribute__((always_inline)) u32 leaf_remove(u32 pg, u32 slot)
 	return p->va + (slot << 12);
 }
 
+/* leaf_zap: remove leaf slot of level-3 page pg (mapping va), its reverse-map entry and its
+ * TLB entry. */
+static inline __attribute__((always_inline)) void leaf_zap(u32 pg, u32 slot, u32 va)
+{
+	leaf_remove(pg, slot);
+	spt_hw_flush_va(va, hw_asid(s.pages[pg].root));
+}
+
 /* clear_leaf: remove leaf slot of level-3 page pg, its reverse-map entry and its TLB entry
  * (or mark z's ASID for one flush at the end). */
 static void clear_leaf(u32 pg, u32 slot, struct zap *z)
@@ -1211,9 +1219,8 @@ bool spt_take_back(u32 va)
 	if (dp == NULL || (*dp & (LPAE_VALID | SPTE_SW_LENT)) != (LPAE_VALID | SPTE_SW_LENT)) {
 		return false;
 	}
-	u32 slot = (va >> lvl_entry[3]) % SPT_ENTRIES, pg = page_index(dp - slot);
-	leaf_remove(pg, slot);
-	spt_hw_flush_va(va, hw_asid(s.pages[pg].root));
+	u32 slot = (va >> lvl_entry[3]) % SPT_ENTRIES;
+	leaf_zap(page_index(dp - slot), slot, va);
 	return true;
 }
 
@@ -1242,8 +1249,7 @@ static inline __attribute__((always_inline)) void zap_leaf_of(const struct spt_s
 		d &= ~(u64)LPAE_VALID; /* the fixed page: never removed */
 	}
 	if ((d & LPAE_VALID) != 0) {
-		leaf_remove(pg, slot);
-		spt_hw_flush_va(va, hw_asid(s.pages[pg].root));
+		leaf_zap(pg, slot, va);
 	}
 }
 
