@@ -51,7 +51,6 @@ void decode_begin(struct decoded_access *out, u8 length)
 {
 	out->n = 0;
 	out->writeback = false;
-	out->base = 0;
 	out->wb_reg = 0;
 	out->wb_value = 0;
 	out->unprivileged = false;
@@ -74,7 +73,6 @@ u32 decode_address(struct decoded_access *out, const struct decode_indexed *a)
 {
 	u32 offset_addr = a->add ? a->base + a->offset : a->base - a->offset;
 	out->writeback = a->wback;
-	out->base = (u8)a->n;
 	out->wb_reg = (u8)a->n;
 	out->wb_value = offset_addr;
 	return a->index ? offset_addr : a->base;
@@ -93,7 +91,6 @@ void decode_list(struct decoded_access *out, u32 list, unsigned n, u32 base, boo
 		}
 	}
 	out->writeback = wback;
-	out->base = (u8)n;
 	out->wb_reg = (u8)n;
 	out->wb_value = increment ? base + bytes : base - bytes;
 }
@@ -377,13 +374,13 @@ const struct decoded_access *decode_cached(struct decode_cache *c, u32 pc, bool 
 	*bias = 0;
 	/* Decoded again with its base as zero, for the cache. */
 	struct decode_cached *e = &c->e[decode_cache_index(key)];
-	struct base_probe probe = {reg, ctx, own->base, false, false};
+	struct base_probe probe = {reg, ctx, own->wb_reg, false, false};
 	char probe_err[DECODE_PROBE_ERR];
 	e->valid = decode_ldst(insn, thumb, pc, probe_reg, &probe, &e->rel, probe_err,
 			       sizeof(probe_err)) &&
 		   probe.base_read && !probe.other;
 	if (e->valid) {
-		e->base = own->base;
+		e->base = own->wb_reg;
 		e->words = !e->rel.unprivileged && e->rel.span == 4 * e->rel.n ? (u8)e->rel.n : 0;
 		e->words_run = words_run(&e->rel);
 		e->key = key;

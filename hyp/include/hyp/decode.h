@@ -21,8 +21,8 @@ struct decoded_access {
 	u32 n;
 	struct mem_op op[DECODE_MAX_OPS];
 	bool writeback;
-	u8 base;   /* the register the addresses come from (Rn, SP; 15: PC-relative) */
-	u8 wb_reg; /* the register written back, if writeback (the base) */
+	u8 wb_reg; /* the base: the register the addresses come from (Rn, SP; 15:
+		    * PC-relative), written back if writeback */
 	u32 wb_value;
 	bool unprivileged; /* LDRT/STRT/LDRBT/STRBT/LDRHT/STRHT/LDRSBT/LDRSHT: checked as PL0 */
 	u32 span;  /* bytes stored from op[0].addr up when every operation stores right after
