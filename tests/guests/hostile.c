@@ -1217,6 +1217,14 @@ static int case_vectors(void)
 #define TAG_PAGE_A 0xa11a5a00u
 #define TAG_PAGE_B 0xa11a5b00u
 
+/* alias_desc_pa: where the descriptor that maps ALIAS_VA last in the guest's tables is. */
+static paddr_t alias_desc_pa(void)
+{
+	struct pt_walk w;
+	pt_walk(&sp.r, &mem, ALIAS_VA, &w);
+	return w.desc_pa[w.depth - 1];
+}
+
 /* The 14 PL1 TLB maintenance operations (B4.2.2). */
 enum tlbi_arg { ARG_NONE, ARG_MVA, ARG_ASID, ARG_MVAA };
 struct tlbi_kind {
@@ -1346,9 +1354,7 @@ static int case_tlbflood(void)
 	space_new();
 	map_ram_and_uart();
 	map(ALIAS_VA, page_a, PAGE, sp.a->ram_ng, 12);
-	struct pt_walk w;
-	pt_walk(&sp.r, &mem, ALIAS_VA, &w);
-	fl.alias_desc = w.desc_pa[w.depth - 1];
+	fl.alias_desc = alias_desc_pa();
 	fl.reg_writes = 0;
 	mmu_on();
 	set_asid(ASID_A);
@@ -1837,9 +1843,7 @@ static int case_stalewr(void)
 	space_new();
 	map_ram_and_uart();
 	map(ALIAS_VA, page_a, PAGE, pl1rw_pl0ro, 12);
-	struct pt_walk w;
-	pt_walk(&sp.r, &mem, ALIAS_VA, &w);
-	paddr_t desc = w.desc_pa[w.depth - 1];
+	paddr_t desc = alias_desc_pa();
 	mmu_on();
 	struct outcome before = probe_read(ALIAS_VA);
 	*(volatile u32 *)(uintptr_t)desc = (u32)sp.r.fmt->make_leaf(RT_UART, 1, dev_pl1rw_pl0ro);
@@ -2618,9 +2622,7 @@ static int case_afclear(void)
 	space_new();
 	map_ram_and_uart();
 	map(ALIAS_VA, page, PAGE, SD_AF_CLEAR | BIT(SD_SEC_AP_SHIFT), 12);
-	struct pt_walk w;
-	pt_walk(&sp.r, &mem, ALIAS_VA, &w);
-	volatile u32 *desc = (volatile u32 *)(uintptr_t)w.desc_pa[w.depth - 1];
+	volatile u32 *desc = (volatile u32 *)(uintptr_t)alias_desc_pa();
 	mmu_on();
 	write_sctlr(read_sctlr() | SCTLR_AFE);
 	isb();
@@ -3289,9 +3291,7 @@ static int case_lendalias(void)
 	*(volatile u32 *)(uintptr_t)other = TAG_OTHER;
 	space_010(page);
 	map(LEND_ALIAS_2, page, PAGE, SD_PL1RW_PL0RO, 12);
-	struct pt_walk w;
-	pt_walk(&sp.r, &mem, ALIAS_VA, &w);
-	volatile u32 *desc = (volatile u32 *)(uintptr_t)w.desc_pa[w.depth - 1];
+	volatile u32 *desc = (volatile u32 *)(uintptr_t)alias_desc_pa();
 	mmu_on();
 	arm();
 	bool stored =
@@ -3329,9 +3329,7 @@ static int case_lendstale(void)
 	space_new();
 	map_ram_and_uart();
 	map(ALIAS_VA, page_a, PAGE, SD_PL1RW_PL0RO | SD_SEC_APX | (3u << SD_SEC_AP_SHIFT), 12);
-	struct pt_walk w;
-	pt_walk(&sp.r, &mem, ALIAS_VA, &w);
-	volatile u32 *desc = (volatile u32 *)(uintptr_t)w.desc_pa[w.depth - 1];
+	volatile u32 *desc = (volatile u32 *)(uintptr_t)alias_desc_pa();
 	mmu_on();
 	struct outcome before = probe_read(ALIAS_VA);
 	*desc = (u32)sp.r.fmt->make_leaf(page_b, 1, SD_PL1RW_PL0RO);
