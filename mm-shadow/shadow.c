@@ -1024,6 +1024,18 @@ struct miss {
 	enum s1_access acc;
 };
 
+/* unprivileged_at: is the guest's instruction at pc (in the instruction set of spsr.T) one of
+ * the unprivileged load/store forms, whose accesses are checked as PL0 (B3.7.1)? Read
+ * through the guest's walk: known from its encoding, whether or not the decoders accept it
+ * (decode_unprivileged). */
+static bool unprivileged_at(struct vcpu *v, u32 pc, u32 spsr)
+{
+	bool thumb = (spsr & PSR_T) != 0;
+	u32 insn;
+	return (thumb ? guest_read_t32(v, pc, &insn) : guest_read_insn(v, pc, &insn)) &&
+	       decode_unprivileged(insn, thumb);
+}
+
 /* miss_outcome: miss m after its undo, whose translation f (in *r) is not a page of RAM to
  * shadow for a translation fault: an LDRT/STRT, PL0 at a page lent to PL1, a write the
  * shadow refused, a leaf out of sync with the guest's changed entry, a device access or a
@@ -1039,11 +1051,8 @@ static __attribute__((noinline)) void miss_outcome(struct vcpu *v, const struct 
 		/* PL1 code refused what its tables allow PL1: an LDRT/STRT (checked as PL0)?
 		 * Known from its decoding, or, for a form the decoders refuse (UNPREDICTABLE,
 		 * which QEMU runs), from its encoding; any other abort is spurious (fill_miss). */
-		u32 insn;
 		decoded = decode_guest(v, spsr, &da);
-		if (decoded ? da.da->unprivileged
-			    : guest_code(v, spsr, &insn) &&
-				  decode_unprivileged(insn, (spsr & PSR_T) != 0)) {
+		if (decoded ? da.da->unprivileged : unprivileged_at(v, v->tf->pc, spsr)) {
 			pl0 = true;
 			f = s1_translate(guest_state(), &vm_guest_mem, far, m->acc, true, r);
 		}
@@ -1106,7 +1115,8 @@ static __attribute__((noinline)) bool abort_unusual(struct vcpu *v, bool data, u
 		own_abort(v, data, hw_fsr, far, lr, spsr);
 		return true;
 	}
-	if ((spsr & PSR_MODE_MASK) == PSR_MODE_ABT && !aborts_natively(far, data, write, false)) {
+	if ((spsr & PSR_MODE_MASK) == PSR_MODE_ABT &&
+	    !aborts_natively(far, data, write, data && unprivileged_at(v, lr - 8, spsr))) {
 		/* The abort that brought us here overwrote LR_abt and SPSR_abt while the guest
 		 * was using them: this miss cannot be made invisible (docs/shadow-design.md). */
 		hyp_fatal("shadow miss at VA 0x%08x while the guest runs in Abort mode: its LR_abt "

@@ -2292,18 +2292,23 @@ static int case_pinlost(void)
 #define NEST_FRESH     (FRESH_PAGE + 1u)
 
 /* probe_read_abt: probe_read of va made from Abort mode, as an abort handler that faults
- * itself would (its abort nests: LR_abt and SPSR_abt are overwritten, B1.9.8). */
-static struct outcome probe_read_abt(u32 va)
+ * itself would (its abort nests: LR_abt and SPSR_abt are overwritten, B1.9.8); with an
+ * LDRT (checked as PL0) if unprivileged, as a handler that copies from user memory. */
+static struct outcome probe_read_abt(u32 va, bool unprivileged)
 {
 	u32 v = POISON;
 	arm();
 	__asm__ volatile("mrs	r12, cpsr\n"
 			 "cps	#0x17\n"
+			 "cmp	%2, #0\n"
+			 "bne	1f\n"
 			 "ldr	%0, [%1]\n"
-			 "msr	cpsr_c, r12\n"
+			 "b	2f\n"
+			 "1:	ldrt	%0, [%1]\n"
+			 "2:	msr	cpsr_c, r12\n"
 			 : "+r"(v)
-			 : "r"(va)
-			 : "r12", "memory");
+			 : "r"(va), "r"(unprivileged)
+			 : "r12", "cc", "memory");
 	struct outcome o = disarm();
 	o.value = v;
 	return o;
@@ -2324,7 +2329,7 @@ static int case_nestabt(void)
 		mmu_on();
 	}
 	struct outcome first = probe_read(first_va);
-	struct outcome second = probe_read_abt(second_va);
+	struct outcome second = probe_read_abt(second_va, false);
 	(void)*(volatile u32 *)(uintptr_t)(rt_ram_base() + SCRATCH + NEST_FRESH * PAGE);
 	u32 dfsr = read_dfsr(), dfar = read_dfar();
 	if (mmu) {
@@ -2823,6 +2828,30 @@ static int case_ldrt_nt(void)
 		       o1.far == pl1_only
 		   ? 0
 		   : 1;
+}
+
+/* case_ldrt_abt: LDRTs made from Abort mode at two pages mapped for PL1 only (short AP =
+ * 0b001), one PL1 read before (shadowed under shadow), one not: checked as PL0 (B3.7.1),
+ * each aborts with a permission fault, taken from Abort mode as the guest's own hardware
+ * takes it (fmt=short). */
+static int case_ldrt_abt(void)
+{
+	u32 page = rt_ram_base() + SCRATCH + 16 * PAGE;
+	space_new();
+	map_ram_and_uart();
+	map(ALIAS_VA, page, 2 * PAGE, SD_PL1RW, 12);
+	mmu_on();
+	(void)*(volatile u32 *)(uintptr_t)ALIAS_VA;
+	struct outcome read = probe_read_abt(ALIAS_VA, true);
+	struct outcome fresh = probe_read_abt(ALIAS_VA + PAGE, true);
+	u32 dfar = read_dfar();
+	mmu_off();
+	bool ok = read.aborted && read.far == ALIAS_VA && fresh.aborted &&
+		  fresh.far == ALIAS_VA + PAGE && fresh.fsr == read.fsr && dfar == ALIAS_VA + PAGE;
+	rt_printf("hostile ldrt-abt: PL1 read before: %s, fsr 0x%03x; not: %s, fsr 0x%03x: %s\n",
+		  read.aborted ? "abort" : "no abort", read.fsr,
+		  fresh.aborted ? "abort" : "no abort", fresh.fsr, ok ? "as natively" : "WRONG");
+	return ok ? 0 : 1;
 }
 
 /* ---- cases of review 8c ---- */
@@ -3404,6 +3433,7 @@ static const struct hostile_case cases[] = {
     {"thumbit-pt", case_thumbit_pt},
     {"xpagept", case_xpagept},
     {"smc-t32", case_smc_t32},
+    {"ldrt-abt", case_ldrt_abt},
 };
 
 /* main: run the case named by case=. */

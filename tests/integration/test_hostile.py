@@ -52,6 +52,8 @@ REFUSED010 = "hostile refused010: 10 kinds of store, 0 wrong, no abort"
 REFUSEDPT = "hostile refusedpt: 10 kinds of store, 0 wrong, no abort"
 THUMBIT = "hostile thumbit-pt: 4 rounds, 0 wrong, no abort"
 SMC_T32 = "hostile smc-t32: STR 0xa11a5b00, then STRH 0xa11a5a00: as natively"
+LDRT_ABT = ("hostile ldrt-abt: PL1 read before: abort, fsr 0x00f; not: abort, fsr 0x00f: "
+            "as natively")
 CP15_UNTRAPPED = 0x408  # CRn 3 and 10: the encodings HSTR.T3/T10 trap under shadow
 
 LENDSTALE = "hostile lendstale: first page kept, the store landed in the other: allowed"
@@ -168,6 +170,8 @@ CASES = {
                               "fsr 0xa07 (expected 0xa07), far 0x80001000, nothing stored")),
     "smc-t32-short": ("case=smc-t32 fmt=short", Survives(SMC_T32)),
     "smc-t32-lpae": ("case=smc-t32 fmt=lpae", Survives(SMC_T32)),
+    "ldrt-abt": ("case=ldrt-abt fmt=short", Survives(LDRT_ABT)),
+    "ldrt-abt-unsync": ("case=ldrt-abt fmt=short", Survives(LDRT_ABT)),
 }
 # Hypervisor options of a case under the shadow module.
 SHADOW_HYP = {"stalewr": "shadow.sync=unsync", "pinlost": "shadow.pool=16",
@@ -185,7 +189,8 @@ SHADOW_HYP = {"stalewr": "shadow.sync=unsync", "pinlost": "shadow.pool=16",
               "thumbit-pt-short": "shadow.check=1", "thumbit-pt-lpae": "shadow.check=1",
               "thumbit-pt-unsync": "shadow.sync=unsync shadow.check=1",
               "xpagept-short": "shadow.check=1", "xpagept-lpae": "shadow.check=1",
-              "smc-t32-short": "shadow.check=1", "smc-t32-lpae": "shadow.check=1"}
+              "smc-t32-short": "shadow.check=1", "smc-t32-lpae": "shadow.check=1",
+              "ldrt-abt": "shadow.check=1", "ldrt-abt-unsync": "shadow.sync=unsync shadow.check=1"}
 
 # What the shadow module cannot hide (docs/shadow-design.md, "Limits"): its trampoline page
 # is mapped for PL1 at a VA the guest must not map, so a guest that reads or fetches there
