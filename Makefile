@@ -194,7 +194,7 @@ $(BUILD)/fuzz/mkseeds: tests/fuzz/mkseeds.c tests/fuzz/walk_input.h tests/unit/t
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Itests/unit -Itests/fuzz -o $@ $(filter %.c,$^)
 
-.PHONY: all run debug test unit integration perf compare bench plots clean format format-check \
+.PHONY: all run debug test unit integration perf trace-event compare bench plots clean format format-check \
 	fuzz fuzz-host fuzz-smoke fuzz-corpus ptx-seeds verify
 all: $(HYP_ELF) $(GUEST_BINS) $(BENCH_BIN) $(IMGCHECK) $(UNIT_BINS) $(FUZZ_BINS)
 
@@ -234,6 +234,13 @@ fuzz-corpus: all $(BUILD)/fuzz/mkseeds
 
 perf: all
 	@$(PYTHON) tests/integration/perf.py
+
+# Where one shadow event's Hyp instructions go, function by function, from QEMU's trace of
+# it: EVENT=shadow_miss|pt_write|tlbimva|pt_remap|root_switch [SYNC=emulate|unsync]
+# [ISA=a32|t32] [LISTING=1: instruction by instruction] (analysis/trace_event.py).
+trace-event: all
+	@$(PYTHON) analysis/trace_event.py --event $(or $(EVENT),pt_remap) \
+		--sync $(or $(SYNC),emulate) --isa $(or $(ISA),a32) $(if $(LISTING),--listing)
 
 # The randomized page-table exerciser (tests/guests/ptx.c, docs/testing.md) over SEEDS seeds
 # from BASE, in MODES (labels of tests/integration/ptxcheck.py or MM[:HYP options]; default

@@ -1,7 +1,12 @@
 """The cost bounds of the hypervisor, as exact instruction counts (never durations)."""
 
+import re
+import subprocess
+import sys
+
 import pytest
 
+from harness import ROOT
 from perf import BOUNDS, SHADOW_MET, SHADOW_ROWS, measure, measure_shadow
 
 
@@ -64,3 +69,18 @@ def test_shadow_t32_writes_take_the_cached_path():
         assert events == ops, f"{event}: {events} events for {ops} operations"
         a32_per_op = a32[event][0]
         assert per_op <= a32_per_op + T32_EXTRA_MAX, f"{event}: T32 {per_op}, A32 {a32_per_op}"
+
+
+def test_pmu_count_matches_the_instruction_trace():
+    """The Hyp-instruction counter the costs come from (a PMU counter the hypervisor keeps
+    above HDCR.HPMN) counts exactly the instructions QEMU's trace shows the hypervisor
+    running for an event (analysis/trace_event.py, make trace-event): two independent
+    measurements of one shadow miss agree."""
+    p = subprocess.run([sys.executable, str(ROOT / "analysis" / "trace_event.py"),
+                        "--event", "shadow_miss"], capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stdout + p.stderr
+    m = re.search(r"one event is (\d+) Hyp instructions", p.stdout)
+    assert m is not None, p.stdout
+    per_op, ops, events = measure_shadow("emulate", n=200, flood=0)["shadow_miss"]
+    assert events == ops
+    assert int(m.group(1)) == per_op, p.stdout
