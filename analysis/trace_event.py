@@ -1,9 +1,9 @@
 """Where the Hyp-mode instructions of one shadow-module event go.
 
 Runs one phase of the `shcost` guest (`only=<event>`, 200 events) under QEMU's
-per-instruction trace (`-singlestep -d exec,nochain`, with `-icount shift=0` as every run).
-The trace is cut into Hyp episodes: maximal runs of instructions inside the hypervisor's
-image, each one trap from entry to return. The phase is what lies between the two counter
+per-instruction trace of the hypervisor's image (`-singlestep -d exec,nochain -dfilter`,
+with `-icount shift=0` as every run), cut into episodes at each entry through its vector
+table: each one trap from entry to return. The phase is what lies between the two counter
 snapshots that bracket it (the episodes that run `counters_refresh`, with the most episodes
 between them), and the event's episode the most frequent length there; one such episode is
 printed as the functions it runs through, in order, with their instruction counts (and with
@@ -29,6 +29,7 @@ HYP_ELF = ROOT / "build" / "hyp" / "hyp.elf"
 EVENTS = ("shadow_miss", "pt_write", "tlbimva", "pt_remap", "root_switch")
 TRACE_PC = re.compile(r"^Trace \d+: 0x[0-9a-f]+ \[[0-9a-f]+/([0-9a-f]+)/")
 EVENTS_PER_RUN = 200
+VECTOR_TABLE_BYTES = 8 * 4  # B4.1.76: eight vectors (HVBAR)
 BRACKET = "counters_refresh"  # run by the snapshot hypercall that brackets a phase
 
 
@@ -51,31 +52,28 @@ def symbols():
     return [a for a, _ in funcs], [n for _, n in funcs], (image["__hyp_start"], image["__hyp_end"])
 
 
-def episodes(trace: Path, lo: int, hi: int):
-    """The Hyp episodes of a trace, each a list of PCs."""
-    eps, cur = [], []
+def episodes(trace: Path, vectors: int):
+    """The Hyp episodes of a trace of the hypervisor's image alone, each a list of PCs: one
+    starts at every entry through the vector table."""
+    eps = []
     with trace.open(errors="replace") as f:
         for line in f:
             m = TRACE_PC.match(line)
             if m is None:
                 continue
             pc = int(m.group(1), 16)
-            if lo <= pc < hi:
-                cur.append(pc)
-            elif cur:
-                eps.append(cur)
-                cur = []
-    if cur:
-        eps.append(cur)
+            if vectors <= pc < vectors + VECTOR_TABLE_BYTES or not eps:
+                eps.append([])
+            eps[-1].append(pc)
     return eps
 
 
-def traced_run(args, trace: Path):
-    """The shcost phase, traced into trace."""
+def traced_run(args, trace: Path, lo: int, hi: int):
+    """The shcost phase, traced into trace: the instructions in [lo, hi) alone."""
     hyp = f"shadow.sync={args.sync} shadow.flood={args.flood} {args.hyp}".strip()
     env = dict(os.environ, GUEST="shcost", MM="shadow", HYP=hyp,
                APPEND=f"n={EVENTS_PER_RUN} only={args.event} isa={args.isa}",
-               QEMU_EXTRA=f"-singlestep -d exec,nochain -D {trace}")
+               QEMU_EXTRA=f"-singlestep -d exec,nochain -dfilter {lo:#x}..{hi - 1:#x} -D {trace}")
     p = subprocess.run([str(ROOT / "scripts" / "run.sh")], env=env, capture_output=True,
                        text=True, errors="replace", timeout=600)
     if p.returncode != 0:
@@ -125,8 +123,8 @@ def main():
     addrs, names, (lo, hi) = symbols()
     with tempfile.TemporaryDirectory(prefix="trace_event.") as tmp:
         trace = Path(tmp) / "trace.log"
-        traced_run(args, trace)
-        eps = episodes(trace, lo, hi)
+        traced_run(args, trace, lo, hi)
+        eps = episodes(trace, addrs[names.index("hyp_vectors")])
     episode, in_phase = event_episode(eps, addrs, names)
     insns = disassembly() if args.listing else {}
     print(f"{args.event} (shadow.sync={args.sync} shadow.flood={args.flood} isa={args.isa}): "
