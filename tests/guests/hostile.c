@@ -75,6 +75,8 @@
  *             (fmt=short)
  *   ttbcrsplit  the TTBR0/TTBR1 split moved (TTBCR.N; T0SZ, EPD1), TTBR1 rewritten, PD0/PD1
  *             written, with shadows built under the previous regime (fmt=)
+ *   aptoggle  pages of every AP[2:0] value used at PL1 and PL0, then SCTLR.AFE and TEX remap
+ *             (PRRR, NMRR) turned on and off (fmt=short)
  *   asidglobal  global and non-global pages moved under two ASIDs of one TTBR0, each followed
  *             by just the maintenance required: TLBIMVA of an idle ASID, TLBIASID, TLBIMVAA,
  *             TLBIALL (fmt=)
@@ -3971,6 +3973,55 @@ static int case_asidglobal(void)
 	return summary("asidglobal");
 }
 
+#define R9_AP_VALUES 8u /* AP[2:0] */
+
+/* r9_sctlr: SCTLR with bits set and clear changed, then the TLBIALL such a change needs
+ * (B3.7.1, B3.8.3). */
+static void r9_sctlr(u32 set, u32 clear)
+{
+	write_sctlr((read_sctlr() | set) & ~clear);
+	isb();
+	rt_tlb_flush_all();
+}
+
+/* case_aptoggle: eight small pages, one for each AP[2:0] value, used at PL1 and PL0, then
+ * SCTLR.AFE set (AP[0] becomes the access flag), TEX remap turned on with PRRR and NMRR
+ * written, AFE cleared, TEX remap off, every page probed after each change; PRRR, NMRR and
+ * SCTLR's bits read back (fmt=short). */
+static int case_aptoggle(void)
+{
+	u32 pg = rt_ram_base() + R9_PG_OFF, sctlr = read_sctlr();
+	stats_reset();
+	space_new();
+	map_ram_and_uart();
+	volatile u32 *t = r9_l2_table(R9_PT_VA, DOMAIN_RAM);
+	r9_nvas = 0;
+	for (u32 ap = 0; ap < R9_AP_VALUES; ap++) {
+		t[ap] = (pg + ap * PAGE) | SD_L2_SMALL | R9_PG_ATTRS(ap);
+		r9_add(R9_PT_VA + ap * PAGE + 4 * ap, pg + ap * PAGE + 4 * ap);
+	}
+	mmu_on();
+	r9_probe_all();
+	r9_sctlr(SCTLR_AFE, 0);
+	r9_probe_all();
+	write_prrr(TRE_PRRR);
+	write_nmrr(TRE_NMRR);
+	r9_sctlr(SCTLR_TRE, 0);
+	r9_probe_all();
+	u32 prrr = read_prrr(), nmrr = read_nmrr(), bits = read_sctlr() & (SCTLR_TRE | SCTLR_AFE);
+	r9_sctlr(0, SCTLR_AFE);
+	r9_probe_all();
+	r9_sctlr(0, SCTLR_TRE);
+	r9_probe_all();
+	mmu_off();
+	write_sctlr(sctlr);
+	isb();
+	bool regs = prrr == TRE_PRRR && nmrr == TRE_NMRR && bits == (SCTLR_TRE | SCTLR_AFE);
+	rt_printf("hostile aptoggle: PRRR 0x%08x NMRR 0x%08x, SCTLR TRE/AFE 0x%08x: %s\n", prrr,
+		  nmrr, bits, regs ? "as written" : "NOT as written");
+	return summary("aptoggle") | (regs ? 0 : 1);
+}
+
 /* ---- dispatch ---- */
 
 struct hostile_case {
@@ -4030,6 +4081,7 @@ static const struct hostile_case cases[] = {
     {"bigleaves", case_bigleaves},
     {"ttbcrsplit", case_ttbcrsplit},
     {"asidglobal", case_asidglobal},
+    {"aptoggle", case_aptoggle},
 };
 
 /* main: run the case named by case=. */

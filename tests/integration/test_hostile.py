@@ -55,6 +55,8 @@ SMC_T32 = "hostile smc-t32: STR 0xa11a5b00, then STRH 0xa11a5a00: as natively"
 CP15_UNTRAPPED = 0x408  # CRn 3 and 10: the encodings HSTR.T3/T10 trap under shadow
 
 LENDSTALE = "hostile lendstale: first page kept, the store landed in the other: allowed"
+APTOGGLE = ("hostile aptoggle: PRRR 0x00008004 NMRR 0x40004000, SCTLR TRE/AFE 0x30000000: "
+            "as written\nhostile aptoggle: 200 probes")
 # QEMU 7.2 checks the short format's domain before the level-2 entry and before the access
 # flag (get_phys_addr_v6): the natively seen outcomes (the stage-1 model, and with it the
 # shadow module, orders them as ARM ARM B3.12 does).
@@ -189,6 +191,8 @@ CASES = {
     "asidglobal-short": ("case=asidglobal fmt=short", Survives("hostile asidglobal: 18 probes")),
     "asidglobal-lpae": ("case=asidglobal fmt=lpae", Survives("hostile asidglobal: 18 probes")),
     "asidglobal-unsync": ("case=asidglobal fmt=short", Survives("hostile asidglobal: 18 probes")),
+    "aptoggle": ("case=aptoggle fmt=short", Survives(APTOGGLE)),
+    "aptoggle-unsync": ("case=aptoggle fmt=short", Survives(APTOGGLE)),
 }
 # Hypervisor options of a case under the shadow module.
 SHADOW_HYP = {"stalewr": "shadow.sync=unsync", "pinlost": "shadow.pool=16",
@@ -212,7 +216,8 @@ SHADOW_HYP = {"stalewr": "shadow.sync=unsync", "pinlost": "shadow.pool=16",
               "bigleaves-unsync": "shadow.sync=unsync shadow.check=1",
               "ttbcrsplit-short": "shadow.check=1", "ttbcrsplit-lpae": "shadow.check=1",
               "asidglobal-short": "shadow.check=1", "asidglobal-lpae": "shadow.check=1",
-              "asidglobal-unsync": "shadow.sync=unsync shadow.check=1"}
+              "asidglobal-unsync": "shadow.sync=unsync shadow.check=1",
+              "aptoggle": "shadow.check=1", "aptoggle-unsync": "shadow.sync=unsync shadow.check=1"}
 
 # What the shadow module cannot hide (docs/shadow-design.md, "Limits"): its trampoline page
 # is mapped for PL1 at a VA the guest must not map, so a guest that reads or fetches there
