@@ -65,6 +65,21 @@
  *   xpagept   unaligned A32 and T32 STRs across a page boundary into a live table, and out of
  *             it into an unmapped page (fmt=)
  *   smc-t32   a T32 store to a live table, run twice, then replaced in place by another (fmt=)
+ *   domains   sections, a supersection, small and large pages in three domains, each domain
+ *             made manager, no access, reserved and client by DACR writes after the pages were
+ *             used; PL1 and PL0 (LDRT/STRT) reads, writes and fetches (fmt=short)
+ *   domainprio  which fault comes first: a no-access domain over a level-2 fault entry, and
+ *             SCTLR.AFE with the access flag clear in manager and no-access domains (fmt=short)
+ *   bigleaves  a supersection, a section and a large page replaced by sections, a level-2
+ *             table and small pages with the TLB maintenance required, then put back
+ *             (fmt=short)
+ *   ttbcrsplit  the TTBR0/TTBR1 split moved (TTBCR.N; T0SZ, EPD1), TTBR1 rewritten, PD0/PD1
+ *             written, with shadows built under the previous regime (fmt=)
+ *   aptoggle  pages of every AP[2:0] value used at PL1 and PL0, then SCTLR.AFE and TEX remap
+ *             (PRRR, NMRR) turned on and off (fmt=short)
+ *   asidglobal  global and non-global pages moved under two ASIDs of one TTBR0, each followed
+ *             by just the maintenance required: TLBIMVA of an idle ASID, TLBIASID, TLBIMVAA,
+ *             TLBIALL (fmt=)
  * Every access is checked against what the guest knows: its own translation (the stage-1
  * model, common/src/s1.c, reading only guest RAM) says whether it must reach guest RAM (and
  * read what the identity mapping reads there), the emulated UART (known register values),
@@ -3379,6 +3394,663 @@ static int case_lendstale(void)
 	return ok ? 0 : 1;
 }
 
+/* ---- cases of review 9a: domains, translation-regime changes, big leaves ---- */
+
+#define R9_VA	     0xa0000000u		/* short: the mappings the cases change */
+#define R9_SEC_VA    R9_VA			/* two sections: read/write, read-only XN */
+#define R9_SUPER_VA  (R9_VA + SUPERSECTION)	/* a supersection, read-only */
+#define R9_PT_VA     (R9_VA + 2 * SUPERSECTION) /* a level-1 page-table entry */
+#define R9_SEC_OFF   (9u * MiB)			/* RAM offsets: the sections' 1 MiB */
+#define R9_LARGE_OFF (10u * MiB)		/* the large pages' (64 KiB aligned) */
+#define R9_PG_OFF    (SCRATCH + 64 * PAGE)	/* the small pages' */
+#define R9_DOM_SEC   3u				/* the sections' domain */
+#define R9_DOM_PG    4u				/* the page-table entry's domain */
+#define R9_LARGE     (64u * KiB)
+#define R9_COPIES    16u /* a supersection or large page is 16 identical entries (B3.5.1) */
+#define R9_PROBES    12u
+#define R9_L1_SHIFT  20u /* a level-1 entry maps 1 MiB */
+
+/* Short-format leaf attributes: TEX=001 C B (normal write-back) with AP[2:0] = ap. */
+#define R9_SEC_ATTRS(ap)                                                                           \
+	((1u << SD_SEC_TEX_SHIFT) | SD_SEC_C | SD_SEC_B | (((ap)&3u) << SD_SEC_AP_SHIFT) |         \
+	 (((ap)&4u) ? SD_SEC_APX : 0u))
+#define R9_PG_ATTRS(ap)                                                                            \
+	((1u << SD_SMALL_TEX_SHIFT) | SD_PG_C | SD_PG_B | (((ap)&3u) << SD_PG_AP_SHIFT) |          \
+	 (((ap)&4u) ? SD_PG_APX : 0u))
+#define R9_LARGE_ATTRS(ap)                                                                         \
+	((1u << SD_LARGE_TEX_SHIFT) | SD_PG_C | SD_PG_B | (((ap)&3u) << SD_PG_AP_SHIFT) |          \
+	 (((ap)&4u) ? SD_PG_APX : 0u))
+#define R9_AP_RW    3u /* AP[2:0] = 0b011: read/write at PL1 and PL0 */
+#define R9_AP_RO    7u /* 0b111: read-only at both (v6K) */
+#define R9_AP_AF0   2u /* 0b010 with SCTLR.AFE set: AP[0], the access flag, clear */
+#define R9_AP_PL0RO 2u /* 0b010 with SCTLR.AFE clear: PL1 read/write, PL0 read-only */
+
+/* r9_l1: the guest's level-1 entry of va (short format, current space). */
+static volatile u32 *r9_l1(u32 va)
+{
+	return (volatile u32 *)(uintptr_t)(sp.r.root + (va >> R9_L1_SHIFT) * 4u);
+}
+
+/* r9_l2_table: a new level-2 table (1 KiB, zeroed) installed at va's level-1 entry in
+ * domain dom. */
+static volatile u32 *r9_l2_table(u32 va, u32 dom)
+{
+	paddr_t t = pool_alloc(NULL, KiB);
+	if (t == 0) {
+		rt_printf("hostile: table pool exhausted\n");
+		rt_exit(2);
+	}
+	*r9_l1(va) = (u32)sp.r.fmt->make_table(t) | (dom << SD_DOMAIN_SHIFT);
+	return (volatile u32 *)(uintptr_t)t;
+}
+
+/* r9_super: a supersection at va (16 entries) mapping pa (below 4 GiB) with attrs. */
+static void r9_super(u32 va, u32 pa, u32 attrs)
+{
+	for (u32 i = 0; i < R9_COPIES; i++) {
+		r9_l1(va)[i] = (pa & SD_SUPER_BASE) | SD_L1_SUPERSECTION | SD_L1_SECTION | attrs;
+	}
+}
+
+/* r9_large: a large page at index i of level-2 table t (16 entries) mapping pa. */
+static void r9_large(volatile u32 *t, u32 i, u32 pa, u32 attrs)
+{
+	for (u32 k = 0; k < R9_COPIES; k++) {
+		t[i + k] = (pa & SD_L2_LARGE_BASE) | SD_L2_LARGE | attrs;
+	}
+}
+
+/* r9_plant: a "bx lr" at physical address pa, so that a fetch there returns. */
+static void r9_plant(u32 pa)
+{
+	*(volatile u32 *)(uintptr_t)pa = INSN_BX_LR;
+	sync_code(pa, 4);
+}
+
+/* r9_probe: a read of va, a store of what it read where it reads (or of POISON where the
+ * guest's tables refuse the read: the store must abort too), a fetch where the guest's
+ * tables refuse it or lead to a planted "bx lr"; each judged. */
+static void r9_probe(u32 va)
+{
+	struct outcome o = probe_read(va);
+	judge("read", va, S1_READ, &o, NULL);
+	u32 v = o.aborted ? POISON : o.value;
+	if (!o.aborted || must_abort(va, S1_WRITE, NULL)) {
+		o = probe_write(va, v);
+		judge("write", va, S1_WRITE, &o, NULL);
+	}
+	struct expect e = predict(va, S1_EXEC);
+	if (e.kind == EXP_ABORT ||
+	    (e.kind == EXP_RAM && *(volatile u32 *)(uintptr_t)e.pa == INSN_BX_LR)) {
+		o = probe_exec(va);
+		judge("fetch", va, S1_EXEC, &o, NULL);
+	}
+}
+
+/* r9_judge_pl0: an unprivileged access of kind acc at va (LDRT or STRT) that did o: what
+ * the guest's tables give PL0 (predict_in's outcome, checked as PL0)? */
+static void r9_judge_pl0(u32 va, enum s1_access acc, const struct outcome *o)
+{
+	struct s1_state st = guest_state();
+	struct s1_result r;
+	struct expect e = {EXP_ABORT, 0, 0};
+	if (s1_translate(&st, &mem, va, acc, true, &r) != S1_OK) {
+		e.fsr = r.fsr | (acc == S1_WRITE ? FSR_WNR : 0);
+	} else {
+		e.kind = EXP_RAM; /* the probed mappings are all RAM */
+		e.pa = r.out;
+	}
+	if (!outcome_ok(va, acc, &e, o)) {
+		mismatch(acc == S1_WRITE ? "strt" : "ldrt", va, &e, o);
+	}
+	stats.probes++;
+}
+
+/* r9_probe_pl0: an LDRT of va, then an STRT of what it read (or of POISON), each judged as
+ * PL0's access. */
+static void r9_probe_pl0(u32 va)
+{
+	u32 v = POISON;
+	arm();
+	__asm__ volatile("ldrt	%0, [%1]" : "+r"(v) : "r"(va) : "memory");
+	struct outcome o = disarm();
+	o.value = v;
+	r9_judge_pl0(va, S1_READ, &o);
+	arm();
+	__asm__ volatile("strt	%1, [%0]" ::"r"(va), "r"(o.aborted ? POISON : v) : "memory");
+	o = disarm();
+	r9_judge_pl0(va, S1_WRITE, &o);
+}
+
+static u32 r9_vas[R9_PROBES], r9_nvas;
+
+/* r9_probe_all: r9_probe and r9_probe_pl0 of every VA the case planted. */
+static void r9_probe_all(void)
+{
+	for (u32 i = 0; i < r9_nvas; i++) {
+		r9_probe(r9_vas[i]);
+		r9_probe_pl0(r9_vas[i]);
+	}
+}
+
+/* r9_add: probe va, whose word is at pa (planted). */
+static void r9_add(u32 va, u32 pa)
+{
+	r9_plant(pa);
+	r9_vas[r9_nvas++] = va;
+}
+
+/* r9_space: the short-format space of the domains case (MMU off): two sections (read/write;
+ * read-only XN) in domain R9_DOM_SEC, a read-only supersection (domain 0, B3.5.1), and a
+ * page table in domain R9_DOM_PG with a read/write small page, a read-only XN small page,
+ * a PL1 read/write PL0 read-only one, a read/write large page and a read-only large page. */
+static void r9_space(void)
+{
+	u32 ram = rt_ram_base(), sec = ram + R9_SEC_OFF, lg = ram + R9_LARGE_OFF;
+	u32 pg = ram + R9_PG_OFF;
+	space_new();
+	map_ram_and_uart();
+	u32 dom = R9_DOM_SEC << SD_DOMAIN_SHIFT;
+	*r9_l1(R9_SEC_VA) = sec | SD_L1_SECTION | R9_SEC_ATTRS(R9_AP_RW) | dom;
+	*r9_l1(R9_SEC_VA + SECTION) =
+	    sec | SD_L1_SECTION | R9_SEC_ATTRS(R9_AP_RO) | SD_SEC_XN | dom;
+	r9_super(R9_SUPER_VA, ram + SUPERSECTION, R9_SEC_ATTRS(R9_AP_RO));
+	volatile u32 *t = r9_l2_table(R9_PT_VA, R9_DOM_PG);
+	t[0] = pg | SD_L2_SMALL | R9_PG_ATTRS(R9_AP_RW);
+	t[1] = (pg + PAGE) | SD_L2_SMALL | R9_PG_ATTRS(R9_AP_RO) | SD_L2_SMALL_XN;
+	t[2] = (pg + 2 * PAGE) | SD_L2_SMALL | R9_PG_ATTRS(R9_AP_PL0RO);
+	r9_large(t, R9_COPIES, lg, R9_LARGE_ATTRS(R9_AP_RW));
+	r9_large(t, 2 * R9_COPIES, lg + R9_LARGE, R9_LARGE_ATTRS(R9_AP_RO));
+	r9_nvas = 0;
+	r9_add(R9_SEC_VA + 0x340, sec + 0x340);
+	r9_add(R9_SEC_VA + SECTION + 0x5000, sec + 0x5000);
+	r9_add(R9_SUPER_VA + 0x123400, ram + SUPERSECTION + 0x123400);
+	r9_add(R9_SUPER_VA + 0xabc000, ram + SUPERSECTION + 0xabc000);
+	r9_add(R9_PT_VA + 0x10, pg + 0x10);
+	r9_add(R9_PT_VA + PAGE + 0x20, pg + PAGE + 0x20);
+	r9_add(R9_PT_VA + 2 * PAGE + 0x24, pg + 2 * PAGE + 0x24);
+	r9_add(R9_PT_VA + R9_COPIES * PAGE + 0x7030, lg + 0x7030);
+	r9_add(R9_PT_VA + 2 * R9_COPIES * PAGE + 0x3040, lg + R9_LARGE + 0x3040);
+}
+
+#define R9_DACR_BASE                                                                               \
+	(DACR_CLIENTS | (DACR_CLIENT << (DACR_FIELD_BITS * R9_DOM_SEC)) |                          \
+	 (DACR_CLIENT << (DACR_FIELD_BITS * R9_DOM_PG)))
+
+/* r9_dacr: DACR_BASE with domain dom's field set to field. */
+static u32 r9_dacr(u32 dom, u32 field)
+{
+	u32 shift = DACR_FIELD_BITS * dom;
+	return (R9_DACR_BASE & ~(3u << shift)) | (field << shift);
+}
+
+/* case_domains: every mapping read, written and fetched in client domains (shadows built),
+ * then each of the three domains in play (the sections', the page table's, and domain 0,
+ * the supersection's and the UART's) made a manager, no-access, reserved (0b10) and client
+ * again, by DACR writes alone (no TLB maintenance is needed, B3.7.3), everything probed
+ * after each: the manager domain bypasses the permissions (read-only and XN pages written
+ * and run), the no-access one gives domain faults whose FSR carries the entry's domain
+ * (fmt=short). */
+static int case_domains(void)
+{
+	static const u32 doms[] = {R9_DOM_SEC, R9_DOM_PG, 0};
+	static const u32 fields[] = {DACR_MANAGER, DACR_NO_ACCESS, 2u, DACR_CLIENT};
+	stats_reset();
+	r9_space();
+	mmu_on();
+	write_dacr(R9_DACR_BASE);
+	isb();
+	r9_probe_all();
+	for (u32 d = 0; d < ARRAY_SIZE(doms); d++) {
+		for (u32 f = 0; f < ARRAY_SIZE(fields); f++) {
+			write_dacr(r9_dacr(doms[d], fields[f]));
+			isb();
+			r9_probe_all();
+		}
+	}
+	write_dacr(DACR_CLIENTS);
+	mmu_off();
+	return summary("domains");
+}
+
+/* r9_report: print the outcome of a read: its abort status, or "read". */
+static void r9_report(const char *what, const struct outcome *o)
+{
+	if (o->aborted) {
+		rt_printf(" %s abort 0x%03x;", what, o->fsr);
+	} else {
+		rt_printf(" %s read;", what);
+	}
+}
+
+#define R9_DOM_PRIO 5u /* the domain of the priority case's entries */
+
+/* case_domainprio: which fault comes first. A page table in a no-access domain whose
+ * level-2 entry is a fault: QEMU 7.2 checks the domain before it reads the level-2 entry
+ * (a page domain fault, FSR 0x00b), where ARM ARM B3.12 puts the translation fault first.
+ * With SCTLR.AFE set, a page and a section whose access flag (AP[0]) is clear, in a manager
+ * and in a no-access domain: QEMU 7.2 checks the domain first, gives the domain fault in a
+ * no-access domain and no access flag fault at all in a manager one. The case expects what
+ * the guest sees natively (fmt=short). */
+static int case_domainprio(void)
+{
+	u32 ram = rt_ram_base(), pg = ram + R9_PG_OFF, sec = ram + R9_SEC_OFF;
+	*(volatile u32 *)(uintptr_t)(pg + PAGE) = AF_TAG;
+	*(volatile u32 *)(uintptr_t)sec = AF_TAG;
+	space_new();
+	map_ram_and_uart();
+	volatile u32 *t = r9_l2_table(R9_PT_VA, R9_DOM_PRIO);
+	t[1] = (pg + PAGE) | SD_L2_SMALL | R9_PG_ATTRS(R9_AP_AF0);
+	*r9_l1(R9_SEC_VA) =
+	    sec | SD_L1_SECTION | R9_SEC_ATTRS(R9_AP_AF0) | (R9_DOM_PRIO << SD_DOMAIN_SHIFT);
+	mmu_on();
+	u32 none = r9_dacr(R9_DOM_PRIO, DACR_NO_ACCESS), mgr = r9_dacr(R9_DOM_PRIO, DACR_MANAGER);
+	write_dacr(r9_dacr(R9_DOM_PRIO, DACR_CLIENT));
+	isb();
+	struct outcome warm = probe_read(R9_PT_VA + PAGE); /* the level-1 entry shadowed */
+	write_dacr(none);
+	isb();
+	struct outcome l2fault = probe_read(R9_PT_VA);
+	write_sctlr(read_sctlr() | SCTLR_AFE);
+	isb();
+	struct outcome pg_none = probe_read(R9_PT_VA + PAGE);
+	struct outcome sec_none = probe_read(R9_SEC_VA);
+	write_dacr(mgr);
+	isb();
+	struct outcome pg_mgr = probe_read(R9_PT_VA + PAGE);
+	struct outcome sec_mgr = probe_read(R9_SEC_VA);
+	write_sctlr(read_sctlr() & ~SCTLR_AFE);
+	write_dacr(DACR_CLIENTS);
+	mmu_off();
+	u32 dom_fsr = R9_DOM_PRIO << SD_FSR_DOMAIN_SHIFT;
+	bool ok = !warm.aborted && l2fault.aborted && l2fault.fsr == (SD_FS_DOMAIN_L2 | dom_fsr) &&
+		  pg_none.aborted && pg_none.fsr == (SD_FS_DOMAIN_L2 | dom_fsr) &&
+		  sec_none.aborted && sec_none.fsr == (SD_FS_DOMAIN_L1 | dom_fsr) &&
+		  !pg_mgr.aborted && pg_mgr.value == AF_TAG && !sec_mgr.aborted &&
+		  sec_mgr.value == AF_TAG;
+	rt_printf("hostile domainprio:");
+	r9_report("no-access L2 fault entry", &l2fault);
+	r9_report("AF clear: no-access page", &pg_none);
+	r9_report("no-access section", &sec_none);
+	r9_report("manager page", &pg_mgr);
+	r9_report("manager section", &sec_mgr);
+	rt_printf(" %s\n", ok ? "as natively" : "NOT as natively");
+	return ok ? 0 : 1;
+}
+
+#define R9_BIG_SUPER_OFF SUPERSECTION	       /* the supersection's RAM (16 MiB) */
+#define R9_BIG_PG_OFF	 (SCRATCH + 96 * PAGE) /* the small pages that replace leaves */
+#define R9_BIG_PAGES	 8u		       /* of them */
+
+/* r9_big_space: the bigleaves case's space (MMU off): a read/write section in domain
+ * R9_DOM_SEC, a read/write supersection (domain 0) and, in a page table in domain
+ * R9_DOM_PG, a read/write large page; the VAs it probes. */
+static void r9_big_space(void)
+{
+	u32 ram = rt_ram_base();
+	space_new();
+	map_ram_and_uart();
+	*r9_l1(R9_SEC_VA) = (ram + R9_SEC_OFF) | SD_L1_SECTION | R9_SEC_ATTRS(R9_AP_RW) |
+			    (R9_DOM_SEC << SD_DOMAIN_SHIFT);
+	r9_super(R9_SUPER_VA, ram + R9_BIG_SUPER_OFF, R9_SEC_ATTRS(R9_AP_RW));
+	volatile u32 *t = r9_l2_table(R9_PT_VA, R9_DOM_PG);
+	r9_large(t, R9_COPIES, ram + R9_LARGE_OFF, R9_LARGE_ATTRS(R9_AP_RW));
+	r9_nvas = 0;
+	r9_add(R9_SEC_VA + 0x100, ram + R9_SEC_OFF + 0x100);
+	r9_add(R9_SEC_VA + 0x45600, ram + R9_SEC_OFF + 0x45600);
+	r9_add(R9_SUPER_VA + 0x100, ram + R9_BIG_SUPER_OFF + 0x100);
+	r9_add(R9_SUPER_VA + 0x5a1200, ram + R9_BIG_SUPER_OFF + 0x5a1200);
+	r9_add(R9_SUPER_VA + 0xe01200, ram + R9_BIG_SUPER_OFF + 0xe01200);
+	r9_add(R9_PT_VA + R9_COPIES * PAGE + 0x10, ram + R9_LARGE_OFF + 0x10);
+	r9_add(R9_PT_VA + R9_COPIES * PAGE + 0x7030, ram + R9_LARGE_OFF + 0x7030);
+	r9_add(R9_PT_VA + R9_COPIES * PAGE + 0xf040, ram + R9_LARGE_OFF + 0xf040);
+	for (u32 i = 0; i < R9_BIG_PAGES; i++) { /* distinct words in the replacement pages */
+		u32 pg = ram + R9_BIG_PG_OFF + i * PAGE;
+		for (u32 off = 0; off < PAGE; off += 4) {
+			*(volatile u32 *)(uintptr_t)(pg + off) = pg + off;
+		}
+	}
+}
+
+/* r9_tlbi_each: TLBIMVAA of every step-th VA of [va, va + size) (the leaves are global). */
+static void r9_tlbi_each(u32 va, u32 size, u32 step)
+{
+	dsb();
+	for (u32 off = 0; off < size; off += step) {
+		tlbi_mvaa(va + off);
+	}
+	dsb();
+	isb();
+}
+
+/* r9_split_super: the supersection replaced by 16 sections in domain dom, mapping its
+ * 16 MiB in reverse order, with a TLBIMVAA per MiB. */
+static void r9_split_super(u32 dom)
+{
+	u32 base = rt_ram_base() + R9_BIG_SUPER_OFF;
+	for (u32 i = 0; i < R9_COPIES; i++) {
+		r9_l1(R9_SUPER_VA)[i] = (base + (R9_COPIES - 1 - i) * SECTION) | SD_L1_SECTION |
+					R9_SEC_ATTRS(R9_AP_RW) | (dom << SD_DOMAIN_SHIFT);
+	}
+	r9_tlbi_each(R9_SUPER_VA, SUPERSECTION, SECTION);
+	/* More than B4.2.2 needs: QEMU 7.2 drops its translated code for the page named alone
+	 * (tb_jmp_cache_clear_page), so natively a probed VA that held code before runs it
+	 * again unless its own page is named too. */
+	for (u32 i = 0; i < r9_nvas; i++) {
+		tlbi_mvaa(r9_vas[i]);
+	}
+	dsb();
+	isb();
+}
+
+/* r9_section_to_table: the section replaced by a level-2 table (in the section's domain) of
+ * small pages over R9_BIG_PAGES pages, with one TLBIMVAA (one entry held the section). */
+static void r9_section_to_table(void)
+{
+	u32 pg = rt_ram_base() + R9_BIG_PG_OFF;
+	volatile u32 *t = r9_l2_table(R9_SEC_VA, R9_DOM_SEC);
+	for (u32 i = 0; i < SECTION / PAGE; i++) {
+		t[i] = (pg + (i % R9_BIG_PAGES) * PAGE) | SD_L2_SMALL | R9_PG_ATTRS(R9_AP_RW);
+	}
+	r9_tlbi_each(R9_SEC_VA, PAGE, PAGE);
+}
+
+/* r9_large_to_small: the large page replaced by 16 small pages (read-only, in reverse
+ * order over the replacement pages), with a TLBIMVAA per page. */
+static void r9_large_to_small(void)
+{
+	u32 pg = rt_ram_base() + R9_BIG_PG_OFF;
+	volatile u32 *t = (volatile u32 *)(uintptr_t)(*r9_l1(R9_PT_VA) & SD_L1_TABLE_BASE);
+	for (u32 i = 0; i < R9_COPIES; i++) {
+		t[R9_COPIES + i] = (pg + ((R9_COPIES - 1 - i) % R9_BIG_PAGES) * PAGE) |
+				   SD_L2_SMALL | R9_PG_ATTRS(R9_AP_RO);
+	}
+	r9_tlbi_each(R9_PT_VA + R9_COPIES * PAGE, R9_LARGE, PAGE);
+}
+
+/* case_bigleaves: shadows built from a supersection, a section and a large page, then each
+ * replaced with the TLB maintenance the architecture requires: the supersection by 16
+ * sections (first in a no-access domain, then a client one), the section by a level-2
+ * table, the large page by 16 small pages; then all put back (TLBIALL); every probed VA
+ * judged after each step (fmt=short). */
+static int case_bigleaves(void)
+{
+	stats_reset();
+	r9_big_space();
+	mmu_on();
+	write_dacr(r9_dacr(R9_DOM_SEC, DACR_NO_ACCESS));
+	isb();
+	r9_probe_all();
+	r9_split_super(R9_DOM_SEC); /* domain faults where the supersection read */
+	r9_probe_all();
+	write_dacr(R9_DACR_BASE);
+	isb();
+	r9_probe_all();
+	r9_section_to_table();
+	r9_probe_all();
+	r9_large_to_small();
+	r9_probe_all();
+	u32 ram = rt_ram_base();
+	*r9_l1(R9_SEC_VA) = (ram + R9_SEC_OFF) | SD_L1_SECTION | R9_SEC_ATTRS(R9_AP_RW) |
+			    (R9_DOM_SEC << SD_DOMAIN_SHIFT);
+	r9_super(R9_SUPER_VA, ram + R9_BIG_SUPER_OFF, R9_SEC_ATTRS(R9_AP_RW));
+	volatile u32 *t = (volatile u32 *)(uintptr_t)(*r9_l1(R9_PT_VA) & SD_L1_TABLE_BASE);
+	r9_large(t, R9_COPIES, ram + R9_LARGE_OFF, R9_LARGE_ATTRS(R9_AP_RW));
+	dsb();
+	rt_tlb_flush_all();
+	r9_probe_all();
+	write_dacr(DACR_CLIENTS);
+	mmu_off();
+	return summary("bigleaves");
+}
+
+#define R9_TREES      3u		     /* TTBR0's, and two for TTBR1 */
+#define R9_SPLIT_OFF  (SCRATCH + 128 * PAGE) /* a page per tree and VA */
+#define R9_TTBCR_PD0  BIT(4)		     /* short format, with the Security Extensions */
+#define R9_TTBCR_PD1  BIT(5)
+#define R9_TTBCR_EPD1 BIT(23) /* long format: no walks through TTBR1 */
+static const u32 r9_split_vas[] = {0x01000000u, 0x30000000u, 0x50000000u, 0x90000000u, 0xb0000000u};
+
+/* r9_tree: a new root (fmt=) mapping RAM, the UART and every r9_split_vas entry to a page
+ * of tree t's; sp.r is left on it. */
+static paddr_t r9_tree(u32 t)
+{
+	if (t == 0) {
+		space_new();
+	} else {
+		u32 bytes = pt_table_bytes(&sp.r, pt_start_index(&sp.r));
+		sp.r.root = pool_alloc(NULL, bytes < PAGE ? PAGE : bytes);
+	}
+	map_ram_and_uart();
+	for (u32 i = 0; i < ARRAY_SIZE(r9_split_vas); i++) {
+		u32 pg = rt_ram_base() + R9_SPLIT_OFF + (t * ARRAY_SIZE(r9_split_vas) + i) * PAGE;
+		*(volatile u32 *)(uintptr_t)pg = pg ^ TAG_PAGE_A;
+		map(r9_split_vas[i], pg, PAGE, sp.a->ram, 12);
+	}
+	return sp.r.root;
+}
+
+/* r9_split_ttbr0: TTBCR set to ttbcr, then TTBR0 to ttbr0 unless 0 (LPAE: the order keeps
+ * the code, at 1 GiB, mapped through TTBR1 when T0SZ becomes 2). */
+static void r9_split_ttbr0(u32 ttbcr, paddr_t ttbr0)
+{
+	write_ttbcr(ttbcr);
+	isb();
+	if (ttbr0 != 0) {
+		write_ttbr0_64(ttbr0);
+		isb();
+	}
+}
+
+/* r9_split_judge: the TLB invalidated (B3.10.2: TTBCR and TTBR changes need it), every
+ * r9_split_vas entry read and judged. */
+static void r9_split_judge(void)
+{
+	rt_tlb_flush_all();
+	for (u32 i = 0; i < ARRAY_SIZE(r9_split_vas); i++) {
+		struct outcome o = probe_read(r9_split_vas[i]);
+		judge("read", r9_split_vas[i], S1_READ, &o, NULL);
+	}
+}
+
+/* r9_split_probe: TTBCR set to ttbcr, then r9_split_judge. */
+static void r9_split_probe(u32 ttbcr)
+{
+	r9_split_ttbr0(ttbcr, 0);
+	r9_split_judge();
+}
+
+/* r9_split_short: TTBCR.N 0, 1, 2, 3, 7 with shadows built under the previous split, TTBR1
+ * rewritten, PD0/PD1 written (RAZ/WI without the Security Extensions, B4.1.153). */
+static u32 r9_split_short(const paddr_t *root)
+{
+	static const u32 splits[] = {0, 1, 2, 3, 7};
+	for (u32 i = 0; i < ARRAY_SIZE(splits); i++) {
+		r9_split_probe(splits[i]);
+	}
+	write_ttbr1((u32)root[2]);
+	r9_split_probe(2);
+	r9_split_probe(2 | R9_TTBCR_PD0 | R9_TTBCR_PD1);
+	u32 ttbcr = read_ttbcr();
+	r9_split_probe(0);
+	return ttbcr;
+}
+
+/* r9_split_lpae: T0SZ 0, 1, then 2 (TTBR0 then names the level-2 table of the first GiB:
+ * the walk starts at level 2, B3.6.5), TTBR1 rewritten, EPD1 set, then back to T0SZ 0. */
+static u32 r9_split_lpae(const paddr_t *root)
+{
+	r9_split_probe(TTBCR_LPAE_WALKS);
+	r9_split_probe(TTBCR_LPAE_WALKS | (1u << TTBCR_T0SZ_SHIFT));
+	struct pt_walk w;
+	sp.r.root = root[0];
+	pt_walk(&sp.r, &mem, r9_split_vas[1], &w);
+	r9_split_ttbr0(TTBCR_LPAE_WALKS | (2u << TTBCR_T0SZ_SHIFT),
+		       ALIGN_DOWN(w.desc_pa[1], (paddr_t)PAGE));
+	r9_split_judge();
+	write_ttbr1_64(root[2]);
+	r9_split_judge();
+	write_ttbr0_64(root[0]); /* first: T0SZ = 2 reads it for VAs below 1 GiB only */
+	isb();
+	r9_split_probe(TTBCR_LPAE_WALKS | (1u << TTBCR_T0SZ_SHIFT) | R9_TTBCR_EPD1);
+	u32 ttbcr = read_ttbcr();
+	r9_split_probe(TTBCR_LPAE_WALKS);
+	return ttbcr;
+}
+
+/* case_ttbcrsplit: three trees mapping the same VAs to pages of their own; TTBR0 names the
+ * first, TTBR1 the second, and the TTBR0/TTBR1 split moves (short: TTBCR.N; LPAE: T0SZ,
+ * and EPD1) with shadows built under the previous one, TTBR1 is rewritten to the third;
+ * every VA judged after each change and the TLBIALL it needs; TTBCR read back (fmt=). */
+static int case_ttbcrsplit(void)
+{
+	paddr_t root[R9_TREES];
+	stats_reset();
+	for (u32 t = 0; t < R9_TREES; t++) {
+		root[t] = r9_tree(t);
+	}
+	sp.r.root = root[0];
+	mmu_on();
+	if (sp.lpae) {
+		write_ttbr1_64(root[1]);
+	} else {
+		write_ttbr1((u32)root[1]);
+	}
+	u32 ttbcr = sp.lpae ? r9_split_lpae(root) : r9_split_short(root);
+	mmu_off();
+	write_ttbcr(0);
+	write_ttbr1_64(0);
+	rt_printf("hostile ttbcrsplit: TTBCR read back 0x%08x\n", ttbcr);
+	return summary("ttbcrsplit");
+}
+
+#define R9_GLOBAL_VA (ALIAS_VA + SECTION) /* a global page; ALIAS_VA is a non-global one */
+#define R9_ASID_IDLE 7u			  /* an ASID nothing runs with */
+
+static struct {
+	paddr_t g_desc, ng_desc; /* where the two pages' descriptors are */
+	u32 page_a, page_b;
+} ag;
+
+/* r9_point: make the page whose descriptor is at desc map pa (global unless ng). */
+static void r9_point(paddr_t desc, u32 pa, bool ng)
+{
+	u64 d = sp.r.fmt->make_leaf(pa, sp.lpae ? 2 : 1, ng ? sp.a->ram_ng : sp.a->ram);
+	ram_write(NULL, desc, sp.r.fmt->desc_bytes, d);
+	dsb();
+}
+
+/* r9_read_both: both pages read and judged under the current ASID. */
+static void r9_read_both(void)
+{
+	dsb();
+	isb();
+	struct outcome o = probe_read(ALIAS_VA);
+	judge("read", ALIAS_VA, S1_READ, &o, NULL);
+	o = probe_read(R9_GLOBAL_VA);
+	judge("read", R9_GLOBAL_VA, S1_READ, &o, NULL);
+}
+
+/* case_asidglobal: one TTBR0 with two ASIDs, a global and a non-global page, each moved
+ * between two pages followed by exactly the maintenance B4.2.2 makes enough: TLBIMVA naming
+ * an idle ASID (it removes global entries of the VA), TLBIASID of the ASID switched to
+ * next, TLBIMVAA, TLBIALL; then the two pages' nG bits swapped. Every read judged (fmt=). */
+static int case_asidglobal(void)
+{
+	stats_reset();
+	ag.page_a = rt_ram_base() + SCRATCH + 16 * PAGE;
+	ag.page_b = ag.page_a + PAGE;
+	*(volatile u32 *)(uintptr_t)ag.page_a = TAG_PAGE_A;
+	*(volatile u32 *)(uintptr_t)ag.page_b = TAG_PAGE_B;
+	space_new();
+	map_ram_and_uart();
+	map(ALIAS_VA, ag.page_a, PAGE, sp.a->ram_ng, 12);
+	map(R9_GLOBAL_VA, ag.page_a, PAGE, sp.a->ram, 12);
+	ag.ng_desc = alias_desc_pa();
+	struct pt_walk w;
+	pt_walk(&sp.r, &mem, R9_GLOBAL_VA, &w);
+	ag.g_desc = w.desc_pa[w.depth - 1];
+	mmu_on();
+	set_asid(ASID_A);
+	r9_read_both();
+	set_asid(ASID_B);
+	r9_read_both();
+	r9_point(ag.g_desc, ag.page_b, false);
+	tlbi_mva(R9_GLOBAL_VA | R9_ASID_IDLE);
+	r9_read_both();
+	r9_point(ag.ng_desc, ag.page_b, true);
+	tlbi_asid(ASID_A);
+	set_asid(ASID_A);
+	r9_read_both();
+	tlbi_asid(ASID_B);
+	set_asid(ASID_B);
+	r9_read_both();
+	r9_point(ag.g_desc, ag.page_a, false);
+	tlbi_mvaa(R9_GLOBAL_VA);
+	r9_read_both();
+	r9_point(ag.ng_desc, ag.page_a, true);
+	tlbi_mva(ALIAS_VA | ASID_B);
+	r9_read_both();
+	r9_point(ag.ng_desc, ag.page_b, false);
+	r9_point(ag.g_desc, ag.page_b, true);
+	rt_tlb_flush_all();
+	r9_read_both();
+	set_asid(ASID_A);
+	r9_read_both();
+	mmu_off();
+	set_asid(0);
+	return summary("asidglobal");
+}
+
+#define R9_AP_VALUES 8u /* AP[2:0] */
+
+/* r9_sctlr: SCTLR with bits set and clear changed, then the TLBIALL such a change needs
+ * (B3.7.1, B3.8.3). */
+static void r9_sctlr(u32 set, u32 clear)
+{
+	write_sctlr((read_sctlr() | set) & ~clear);
+	isb();
+	rt_tlb_flush_all();
+}
+
+/* case_aptoggle: eight small pages, one for each AP[2:0] value, used at PL1 and PL0, then
+ * SCTLR.AFE set (AP[0] becomes the access flag), TEX remap turned on with PRRR and NMRR
+ * written, AFE cleared, TEX remap off, every page probed after each change; PRRR, NMRR and
+ * SCTLR's bits read back (fmt=short). */
+static int case_aptoggle(void)
+{
+	u32 pg = rt_ram_base() + R9_PG_OFF, sctlr = read_sctlr();
+	stats_reset();
+	space_new();
+	map_ram_and_uart();
+	volatile u32 *t = r9_l2_table(R9_PT_VA, DOMAIN_RAM);
+	r9_nvas = 0;
+	for (u32 ap = 0; ap < R9_AP_VALUES; ap++) {
+		t[ap] = (pg + ap * PAGE) | SD_L2_SMALL | R9_PG_ATTRS(ap);
+		r9_add(R9_PT_VA + ap * PAGE + 4 * ap, pg + ap * PAGE + 4 * ap);
+	}
+	mmu_on();
+	r9_probe_all();
+	r9_sctlr(SCTLR_AFE, 0);
+	r9_probe_all();
+	write_prrr(TRE_PRRR);
+	write_nmrr(TRE_NMRR);
+	r9_sctlr(SCTLR_TRE, 0);
+	r9_probe_all();
+	u32 prrr = read_prrr(), nmrr = read_nmrr(), bits = read_sctlr() & (SCTLR_TRE | SCTLR_AFE);
+	r9_sctlr(0, SCTLR_AFE);
+	r9_probe_all();
+	r9_sctlr(0, SCTLR_TRE);
+	r9_probe_all();
+	mmu_off();
+	write_sctlr(sctlr);
+	isb();
+	bool regs = prrr == TRE_PRRR && nmrr == TRE_NMRR && bits == (SCTLR_TRE | SCTLR_AFE);
+	rt_printf("hostile aptoggle: PRRR 0x%08x NMRR 0x%08x, SCTLR TRE/AFE 0x%08x: %s\n", prrr,
+		  nmrr, bits, regs ? "as written" : "NOT as written");
+	return summary("aptoggle") | (regs ? 0 : 1);
+}
+
 /* ---- dispatch ---- */
 
 struct hostile_case {
@@ -3434,6 +4106,12 @@ static const struct hostile_case cases[] = {
     {"xpagept", case_xpagept},
     {"smc-t32", case_smc_t32},
     {"ldrt-abt", case_ldrt_abt},
+    {"domains", case_domains},
+    {"domainprio", case_domainprio},
+    {"bigleaves", case_bigleaves},
+    {"ttbcrsplit", case_ttbcrsplit},
+    {"asidglobal", case_asidglobal},
+    {"aptoggle", case_aptoggle},
 };
 
 /* main: run the case named by case=. */
