@@ -54,6 +54,8 @@ THUMBIT = "hostile thumbit-pt: 4 rounds, 0 wrong, no abort"
 SMC_T32 = "hostile smc-t32: STR 0xa11a5b00, then STRH 0xa11a5a00: as natively"
 CP15_UNTRAPPED = 0x408  # CRn 3 and 10: the encodings HSTR.T3/T10 trap under shadow
 
+CHURN = "hostile churn: 1050 probes"
+OOSMANY = "hostile oosmany: as the architecture allows"
 LENDSTALE = "hostile lendstale: first page kept, the store landed in the other: allowed"
 # case -> (guest arguments, expectation by module)
 CASES = {
@@ -168,6 +170,14 @@ CASES = {
                               "fsr 0xa07 (expected 0xa07), far 0x80001000, nothing stored")),
     "smc-t32-short": ("case=smc-t32 fmt=short", Survives(SMC_T32)),
     "smc-t32-lpae": ("case=smc-t32 fmt=lpae", Survives(SMC_T32)),
+    # Review 9b: address-space churn in 40 spaces, a tiny shadow pool, both sync policies.
+    "churn-short": ("case=churn fmt=short rounds=150", Survives(CHURN)),
+    "churn-lpae": ("case=churn fmt=lpae rounds=150", Survives(CHURN)),
+    "churn-unsync-short": ("case=churn fmt=short rounds=150", Survives(CHURN)),
+    "churn-unsync-lpae": ("case=churn fmt=lpae rounds=150", Survives(CHURN)),
+    "oosmany-short": ("case=oosmany fmt=short", Survives(OOSMANY)),
+    "oosmany-lpae": ("case=oosmany fmt=lpae", Survives(OOSMANY)),
+    "oosmany-emulate": ("case=oosmany fmt=short", Survives(OOSMANY)),
 }
 # Hypervisor options of a case under the shadow module.
 SHADOW_HYP = {"stalewr": "shadow.sync=unsync", "pinlost": "shadow.pool=16",
@@ -185,7 +195,14 @@ SHADOW_HYP = {"stalewr": "shadow.sync=unsync", "pinlost": "shadow.pool=16",
               "thumbit-pt-short": "shadow.check=1", "thumbit-pt-lpae": "shadow.check=1",
               "thumbit-pt-unsync": "shadow.sync=unsync shadow.check=1",
               "xpagept-short": "shadow.check=1", "xpagept-lpae": "shadow.check=1",
-              "smc-t32-short": "shadow.check=1", "smc-t32-lpae": "shadow.check=1"}
+              "smc-t32-short": "shadow.check=1", "smc-t32-lpae": "shadow.check=1",
+              "churn-short": "shadow.pool=16 shadow.check=1",
+              "churn-lpae": "shadow.pool=16 shadow.check=1",
+              "churn-unsync-short": "shadow.pool=16 shadow.sync=unsync shadow.check=1",
+              "churn-unsync-lpae": "shadow.pool=16 shadow.sync=unsync shadow.check=1",
+              "oosmany-short": "shadow.sync=unsync shadow.check=1",
+              "oosmany-lpae": "shadow.sync=unsync shadow.check=1",
+              "oosmany-emulate": "shadow.check=1"}
 
 # What the shadow module cannot hide (docs/shadow-design.md, "Limits"): its trampoline page
 # is mapped for PL1 at a VA the guest must not map, so a guest that reads or fetches there
