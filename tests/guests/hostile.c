@@ -80,6 +80,11 @@
  *   asidglobal  global and non-global pages moved under two ASIDs of one TTBR0, each followed
  *             by just the maintenance required: TLBIMVA of an idle ASID, TLBIASID, TLBIMVAA,
  *             TLBIALL (fmt=)
+ *   churn     rounds= rounds (seed=) in 40 address spaces: pages repointed (also through a
+ *             table's mapping of itself), leaf and TTBR0 tables replaced and freed as data,
+ *             ASIDs reused, a shared global page; every page probed after maintenance (fmt=)
+ *   oosmany   more leaf tables changed without maintenance than the shadow module has
+ *             snapshots: old or new page before maintenance, the new one after (fmt=)
  * Every access is checked against what the guest knows: its own translation (the stage-1
  * model, common/src/s1.c, reading only guest RAM) says whether it must reach guest RAM (and
  * read what the identity mapping reads there), the emulated UART (known register values),
@@ -4049,6 +4054,542 @@ static int case_aptoggle(void)
 	rt_printf("hostile aptoggle: PRRR 0x%08x NMRR 0x%08x, SCTLR TRE/AFE 0x%08x: %s\n", prrr,
 		  nmrr, bits, regs ? "as written" : "NOT as written");
 	return summary("aptoggle") | (regs ? 0 : 1);
+/* ---- cases of review 9b: address-space churn, pool pressure, the two sync policies ---- */
+
+#define CH_SPACES      40u /* more address spaces than the shadow module caches roots (32) */
+#define CH_FRAMES      96u /* table frames, taking turns as tables and as data */
+#define CH_DATA	       32u /* data pages the user windows map */
+#define CH_AREA	       (SCRATCH + 4u * MiB) /* the table frames, then the data pages */
+#define CH_UW	       0x00400000u	    /* each space's user window, translated by TTBR0 */
+#define CH_SHARED      0x00600000u	    /* a window every space maps through one shared table */
+#define CH_UW_DATA     2u		    /* window pages 0 and 1 map data pages */
+#define CH_UW_SELF     2u   /* window page 2 maps the window's own leaf table (recursive) */
+#define CH_UW_T0       3u   /* window page 3 maps the space's TTBR0 table */
+#define CH_UW_PROBED   5u   /* pages probed (page 4 maps nothing) */
+#define CH_ASIDS       200u /* ASIDs 1..CH_ASIDS, handed out in turn and reused */
+#define CH_TAG	       0xc4000000u
+#define CH_SCRIBBLE    0x5c000000u /* what a freed table frame is overwritten with (fault entries) */
+#define CH_SCRIBBLES   64u	   /* words of it: more than shadow.flood caught writes */
+#define CH_LEAF_SLOTS  4u	   /* short format: a 1 KiB level-2 table at one of four offsets */
+#define CH_SPLIT_SHORT 2u	   /* TTBCR.N = 2: TTBR0 translates [0, 1 GiB) with a 4 KiB table */
+
+static struct {
+	paddr_t t0[CH_SPACES];	 /* each space's TTBR0 table (one frame) */
+	paddr_t leaf[CH_SPACES]; /* its window's leaf table (short: 1 KiB inside a frame) */
+	u32 asid[CH_SPACES];
+	paddr_t shared;		 /* the shared window's leaf table */
+	paddr_t free[CH_FRAMES]; /* free table frames, a FIFO */
+	u32 free_head, nfree;
+	u32 next_asid;
+	u32 cur;
+	u32 ops[8];
+} ch;
+
+/* ch_rand: a random number below n. */
+static u32 ch_rand(u32 n)
+{
+	return (rng() >> 8) % n;
+}
+
+/* ch_data: data page k. */
+static paddr_t ch_data(u32 k)
+{
+	return rt_ram_base() + CH_AREA + (CH_FRAMES + k) * PAGE;
+}
+
+/* ch_frame_take / ch_frame_give: a free table frame (the one freed longest ago) / a frame
+ * freed, after it was overwritten with data. */
+static paddr_t ch_frame_take(void)
+{
+	if (ch.nfree == 0) {
+		rt_printf("hostile churn: out of table frames\n");
+		rt_exit(2);
+	}
+	paddr_t f = ch.free[ch.free_head];
+	ch.free_head = (ch.free_head + 1) % CH_FRAMES;
+	ch.nfree--;
+	memset((void *)(uintptr_t)f, 0, PAGE);
+	dsb();
+	return f;
+}
+
+static void ch_frame_give(paddr_t f)
+{
+	volatile u32 *w = (volatile u32 *)(uintptr_t)f;
+	for (u32 i = 0; i < CH_SCRIBBLES; i++) {
+		w[i * 7] = CH_SCRIBBLE | (i << 4); /* data: bits [1:0] clear, fault entries */
+	}
+	dsb();
+	ch.free[(ch.free_head + ch.nfree) % CH_FRAMES] = f;
+	ch.nfree++;
+}
+
+/* ch_desc_write: descriptor d at pa (a table of the guest's format), seen by later walks. */
+static void ch_desc_write(paddr_t pa, u64 d)
+{
+	ram_write(NULL, pa, sp.r.fmt->desc_bytes, d);
+	dsb();
+}
+
+/* ch_t0_entry / ch_leaf_entry: where the entry that translates va is in TTBR0 table t0 / in
+ * leaf table leaf (short: TTBR0 level 1 of 1 MiB entries, level 2; LPAE with T0SZ = 2:
+ * level 2 of 2 MiB entries, level 3). */
+static paddr_t ch_t0_entry(paddr_t t0, u32 va)
+{
+	return t0 + (va >> (sp.lpae ? 21 : 20)) * sp.r.fmt->desc_bytes;
+}
+
+static paddr_t ch_leaf_entry(paddr_t leaf, u32 va)
+{
+	u32 mask = sp.lpae ? 0x1ffu : 0xffu;
+	return leaf + ((va >> 12) & mask) * sp.r.fmt->desc_bytes;
+}
+
+/* ch_page: a leaf descriptor mapping pa, PL1 read/write, not global unless global. */
+static u64 ch_page(paddr_t pa, bool global)
+{
+	return sp.r.fmt->make_leaf(pa, sp.lpae ? 2 : 1, global ? sp.a->ram : sp.a->ram_ng);
+}
+
+/* ch_link: a table descriptor to leaf table leaf, as a TTBR0 table entry. */
+static u64 ch_link(paddr_t leaf)
+{
+	u64 d = sp.r.fmt->make_table(leaf);
+	return sp.lpae ? d : d | (DOMAIN_RAM << SD_DOMAIN_SHIFT);
+}
+
+/* ch_leaf_fill: space s's window in leaf table leaf: two data pages, the table itself, the
+ * space's TTBR0 table. */
+static void ch_leaf_fill(u32 s, paddr_t leaf)
+{
+	for (u32 p = 0; p < CH_UW_DATA; p++) {
+		ch_desc_write(ch_leaf_entry(leaf, CH_UW + p * PAGE),
+			      ch_page(ch_data(ch_rand(CH_DATA)), false));
+	}
+	ch_desc_write(ch_leaf_entry(leaf, CH_UW + CH_UW_SELF * PAGE),
+		      ch_page(leaf & ~(paddr_t)PAGE_OFFSET_MASK, false));
+	ch_desc_write(ch_leaf_entry(leaf, CH_UW + CH_UW_T0 * PAGE), ch_page(ch.t0[s], false));
+}
+
+/* ch_leaf_new: a new leaf table for space s (short: at a random 1 KiB slot of a frame). */
+static paddr_t ch_leaf_new(u32 s)
+{
+	paddr_t leaf = ch_frame_take();
+	if (!sp.lpae) {
+		leaf += ch_rand(CH_LEAF_SLOTS) * (PAGE / CH_LEAF_SLOTS);
+	}
+	ch_leaf_fill(s, leaf);
+	return leaf;
+}
+
+/* ch_t0_fill: space s's TTBR0 table: the UART (as every space maps it), its window, the
+ * shared window. */
+static void ch_t0_fill(u32 s)
+{
+	u32 uart = RT_UART & ~(BIT(sp.a->block_shift) - 1);
+	ch_desc_write(ch_t0_entry(ch.t0[s], uart),
+		      sp.r.fmt->make_leaf(uart, sp.lpae ? 1 : 0, sp.a->device));
+	ch_desc_write(ch_t0_entry(ch.t0[s], CH_UW), ch_link(ch.leaf[s]));
+	ch_desc_write(ch_t0_entry(ch.t0[s], CH_SHARED), ch_link(ch.shared));
+}
+
+/* ch_switch: run space s's TTBR0 table with its ASID, through the reserved ASID 0 (B3.10.4). */
+static void ch_switch(u32 s)
+{
+	ch.cur = s;
+	if (sp.lpae) {
+		write_ttbr0_64(ch.t0[s]);
+		isb();
+		write_ttbr0_64(ch.t0[s] | ((u64)ch.asid[s] << TTBR_ASID_SHIFT));
+	} else {
+		write_contextidr(0);
+		isb();
+		write_ttbr0((u32)ch.t0[s]);
+		isb();
+		write_contextidr(ch.asid[s]);
+	}
+	isb();
+}
+
+/* ch_asid_new: space s gets the next ASID, cleaned of what its earlier user left (the current
+ * ASID is the reserved one meanwhile: a TLB may load nothing for it). */
+static void ch_asid_new(u32 s)
+{
+	ch.asid[s] = ch.next_asid;
+	ch.next_asid = ch.next_asid % CH_ASIDS + 1;
+	if (sp.lpae) {
+		write_ttbr0_64(read_ttbr0_64() & ~((u64)0xff << TTBR_ASID_SHIFT));
+	} else {
+		write_contextidr(0);
+	}
+	isb();
+	tlbi_asid(ch.asid[s]);
+	dsb();
+	isb();
+}
+
+/* ch_maintain: the maintenance that makes a change to space s's page at va visible: one of
+ * TLBIMVA, TLBIASID, TLBIALL, TLBIMVAA (each covers it). */
+static void ch_maintain(u32 s, u32 va)
+{
+	switch (ch_rand(4)) {
+	case 0:
+		tlbi_mva((va & ~PAGE_OFFSET_MASK) | ch.asid[s]);
+		break;
+	case 1:
+		tlbi_asid(ch.asid[s]);
+		break;
+	case 2:
+		tlbi_all();
+		break;
+	default:
+		tlbi_mvaa(va & ~PAGE_OFFSET_MASK);
+		break;
+	}
+	dsb();
+	isb();
+}
+
+/* ch_probe: read every page of the current space's windows, write a data page, check both. */
+static void ch_probe(u32 round)
+{
+	for (u32 p = 0; p <= CH_UW_PROBED; p++) {
+		u32 va = p < CH_UW_PROBED ? CH_UW + p * PAGE : CH_SHARED;
+		struct outcome o = probe_read(va + 8 * p);
+		judge("read", va + 8 * p, S1_READ, &o, NULL);
+		stats.reads_ok += o.aborted ? 0 : 1;
+		stats.aborts += o.aborted ? 1 : 0;
+	}
+	u32 va = CH_UW + ch_rand(CH_UW_DATA) * PAGE + 4 * ch_rand(PAGE / 4 - 1) + 4;
+	u32 v = CH_TAG | (ch.cur << 16) | (round & 0xffffu);
+	struct expect e = predict(va, S1_WRITE);
+	struct outcome o = probe_write(va, v);
+	judge("write", va, S1_WRITE, &o, NULL);
+	if (e.kind == EXP_RAM && *(volatile u32 *)(uintptr_t)e.pa != v) {
+		struct outcome seen = o;
+		seen.value = *(volatile u32 *)(uintptr_t)e.pa;
+		mismatch("write landed", va, &e, &seen);
+	}
+}
+
+/* ch_remap: repoint one data page of the current space, through the identity map or through
+ * the window's own mapping of its table (recursive), then maintain. */
+static void ch_remap(bool recursive)
+{
+	u32 s = ch.cur, va = CH_UW + ch_rand(CH_UW_DATA) * PAGE;
+	u64 d = ch_page(ch_data(ch_rand(CH_DATA)), false);
+	paddr_t at = ch_leaf_entry(ch.leaf[s], va);
+	if (recursive) {
+		u32 self = CH_UW + CH_UW_SELF * PAGE + ((u32)at & PAGE_OFFSET_MASK);
+		*(volatile u32 *)(uintptr_t)self = (u32)d;
+		if (sp.lpae) {
+			*(volatile u32 *)(uintptr_t)(self + 4) = (u32)(d >> 32);
+		}
+		dsb();
+	} else {
+		ch_desc_write(at, d);
+	}
+	ch_maintain(s, va);
+}
+
+/* ch_new_leaf: the current space's window gets a new leaf table; the old one is unlinked,
+ * cleaned from every TLB, and freed as data. */
+static void ch_new_leaf(void)
+{
+	u32 s = ch.cur;
+	paddr_t old = ch.leaf[s];
+	ch_desc_write(ch_t0_entry(ch.t0[s], CH_UW), 0);
+	tlbi_all();
+	dsb();
+	isb();
+	ch_frame_give(old & ~(paddr_t)PAGE_OFFSET_MASK);
+	ch.leaf[s] = ch_leaf_new(s);
+	ch_desc_write(ch_t0_entry(ch.t0[s], CH_UW), ch_link(ch.leaf[s])); /* over a fault entry */
+	isb();
+}
+
+/* ch_new_t0: the current space gets a new TTBR0 table, with its ASID again (cleaned first)
+ * or another; the old table is freed as data once no TLB may hold anything of it. */
+static void ch_new_t0(bool same_asid)
+{
+	u32 s = ch.cur;
+	paddr_t old = ch.t0[s];
+	ch.t0[s] = ch_frame_take();
+	ch_t0_fill(s);
+	/* its window's page 3 maps the TTBR0 table: repointed, with the rest of the window */
+	ch_desc_write(ch_leaf_entry(ch.leaf[s], CH_UW + CH_UW_T0 * PAGE), ch_page(ch.t0[s], false));
+	if (same_asid) {
+		ch.next_asid = ch.asid[s];
+	}
+	ch_asid_new(s);
+	ch_switch(s);
+	tlbi_all();
+	dsb();
+	isb();
+	ch_frame_give(old);
+}
+
+/* ch_other: a data page of another space repointed, and that space's ASID maintained. */
+static void ch_other(void)
+{
+	u32 s = ch_rand(CH_SPACES), va = CH_UW + ch_rand(CH_UW_DATA) * PAGE;
+	ch_desc_write(ch_leaf_entry(ch.leaf[s], va), ch_page(ch_data(ch_rand(CH_DATA)), false));
+	tlbi_asid(ch.asid[s]);
+	dsb();
+	isb();
+}
+
+/* ch_shared: the shared window's page repointed (a global entry), maintained. */
+static void ch_shared(void)
+{
+	ch_desc_write(ch_leaf_entry(ch.shared, CH_SHARED),
+		      ch_page(ch_data(ch_rand(CH_DATA)), true));
+	if (ch_rand(2) == 0) {
+		tlbi_mvaa(CH_SHARED);
+	} else {
+		tlbi_mva(CH_SHARED | ch.asid[ch.cur]); /* global entries whatever the ASID */
+	}
+	dsb();
+	isb();
+}
+
+/* ch_build: every space, its tables and ASID; the kernel (TTBR1: RAM and the UART). */
+static void ch_build(void)
+{
+	space_new();
+	map_ram_and_uart();
+	memset(&ch, 0, sizeof(ch));
+	for (u32 f = 0; f < CH_FRAMES; f++) {
+		ch.free[f] = rt_ram_base() + CH_AREA + f * PAGE;
+	}
+	ch.nfree = CH_FRAMES;
+	ch.next_asid = 1;
+	for (u32 k = 0; k < CH_DATA; k++) {
+		for (u32 w = 0; w < PAGE / 4; w += 8) {
+			*(volatile u32 *)(uintptr_t)(ch_data(k) + 4 * w) = CH_TAG | (k << 16) | w;
+		}
+	}
+	ch.shared = ch_frame_take();
+	ch_desc_write(ch_leaf_entry(ch.shared, CH_SHARED), ch_page(ch_data(0), true));
+	for (u32 s = 0; s < CH_SPACES; s++) {
+		ch.t0[s] = ch_frame_take();
+		ch.leaf[s] = ch_leaf_new(s);
+		ch_t0_fill(s);
+		ch.asid[s] = ch.next_asid++;
+	}
+}
+
+/* ch_mmu_on: TTBR0 for [0, 1 GiB) (the spaces), TTBR1 for the rest (the kernel). */
+static void ch_mmu_on(void)
+{
+	if (sp.lpae) {
+		write_prrr(MAIR0_NORMAL_DEVICE);
+		write_ttbcr(TTBCR_LPAE_WALKS | SPLIT_1G_LPAE);
+		write_ttbr1_64(sp.r.root);
+	} else {
+		write_ttbcr(CH_SPLIT_SHORT);
+		write_ttbr1((u32)sp.r.root);
+		write_dacr(DACR_CLIENTS);
+	}
+	ch_switch(0);
+	rt_tlb_flush_all();
+	write_sctlr(read_sctlr() | SCTLR_M | SCTLR_C | SCTLR_I);
+	isb();
+}
+
+/* case_churn: rounds= rounds (fmt=), each in a random space of 40: every window page probed
+ * (after all maintenance the architecture requires, so exactly as the guest's tables say),
+ * then one change: a data page repointed (through the identity map or the table's own
+ * mapping of itself), the window's leaf table replaced (the old one freed and overwritten
+ * as data, to come back later as a table), the TTBR0 table replaced (same ASID, cleaned, or
+ * the next), another space's page repointed, the shared global page repointed. Run under
+ * shadow with a tiny pool (roots evicted at every switch) and either policy. */
+static int case_churn(void)
+{
+	u32 rounds = 600, seed = 9;
+	rt_arg_u32("rounds", &rounds);
+	rt_arg_u32("seed", &seed);
+	rng_state = seed;
+	stats_reset();
+	ch_build();
+	ch_mmu_on();
+	for (u32 i = 0; i < rounds; i++) {
+		ch_switch(ch_rand(CH_SPACES));
+		ch_probe(i);
+		u32 op = ch_rand(8);
+		ch.ops[op]++;
+		switch (op) {
+		case 0:
+		case 1:
+			ch_remap(op == 1);
+			break;
+		case 2:
+			ch_new_leaf();
+			break;
+		case 3:
+		case 4:
+			ch_new_t0(op == 3);
+			break;
+		case 5:
+			ch_other();
+			break;
+		case 6:
+			ch_shared();
+			break;
+		default:
+			break; /* the next switch alone */
+		}
+	}
+	mmu_off();
+	rt_printf("hostile churn: %u rounds in %u spaces: %u remaps (%u recursive), %u new leaf "
+		  "tables, %u new TTBR0 tables (%u with their ASID), %u others, %u shared\n",
+		  rounds, CH_SPACES, ch.ops[0] + ch.ops[1], ch.ops[1], ch.ops[2],
+		  ch.ops[3] + ch.ops[4], ch.ops[3], ch.ops[5], ch.ops[6]);
+	return summary("churn");
+}
+
+#define OM_BASE	      0x10000000u /* the windows: one page each, 2 MiB apart (own leaf tables) */
+#define OM_WINDOWS_SD 72u	  /* short format: four level-2 tables per frame, 18 frames */
+#define OM_WINDOWS_LD 20u	  /* LPAE: a level-3 table each, 20 frames */
+#define OM_PAGES      (SCRATCH + 6u * MiB) /* data pages: three per window (A, B, C) */
+#define OM_TAG	      0x0a500000u
+
+static struct {
+	u32 n;
+	u32 stale, fresh, wrong;
+	paddr_t desc[OM_WINDOWS_SD];
+} om;
+
+/* om_page: data page k (0, 1, 2: A, B, C) of window i. */
+static paddr_t om_page(u32 i, u32 k)
+{
+	return rt_ram_base() + OM_PAGES + (3 * i + k) * PAGE;
+}
+
+static u32 om_word(paddr_t pa)
+{
+	return *(volatile u32 *)(uintptr_t)pa;
+}
+
+/* om_point: window i's descriptor to data page k, no TLB maintenance; it must read back. */
+static void om_point(u32 i, u32 k)
+{
+	u64 d = sp.r.fmt->make_leaf(om_page(i, k), sp.lpae ? 2 : 1, sp.a->ram);
+	ram_write(NULL, om.desc[i], sp.r.fmt->desc_bytes, d);
+	dsb();
+	u64 back = 0;
+	ram_read(NULL, om.desc[i], sp.r.fmt->desc_bytes, &back);
+	if (back != d) {
+		om.wrong++;
+		rt_printf("hostile oosmany: descriptor of window %u reads 0x%llx, written 0x%llx\n",
+			  i, (unsigned long long)back, (unsigned long long)d);
+	}
+}
+
+/* om_read: window i read; it must see page now, or page old while stale_ok (the architecture
+ * lets a TLB keep the old translation until maintenance). */
+static void om_read(u32 i, u32 now, u32 old, bool stale_ok)
+{
+	struct outcome o = probe_read(OM_BASE + i * BLOCK);
+	if (!o.aborted && o.value == om_word(om_page(i, now))) {
+		om.fresh++;
+	} else if (stale_ok && !o.aborted && o.value == om_word(om_page(i, old))) {
+		om.stale++;
+	} else if (om.wrong++ < MAX_MISMATCH_LOGS) {
+		rt_printf("hostile oosmany: window %u %s 0x%08x (page %u holds 0x%08x, page %u "
+			  "0x%08x)%s\n",
+			  i, o.aborted ? "aborted, fsr" : "read", o.aborted ? o.fsr : o.value, now,
+			  om_word(om_page(i, now)), old, om_word(om_page(i, old)),
+			  stale_ok ? "" : " after maintenance");
+	}
+}
+
+/* om_write: window i written (no maintenance since it moved from old to now): exactly one of
+ * the two pages takes the word. */
+static void om_write(u32 i, u32 now, u32 old)
+{
+	u32 v = OM_TAG | 0xf000u | i;
+	u32 before_now = om_word(om_page(i, now)), before_old = om_word(om_page(i, old));
+	struct outcome o = probe_write(OM_BASE + i * BLOCK, v);
+	bool in_now = om_word(om_page(i, now)) == v, in_old = om_word(om_page(i, old)) == v;
+	if (o.aborted || in_now == in_old) {
+		if (om.wrong++ < MAX_MISMATCH_LOGS) {
+			rt_printf("hostile oosmany: store to window %u: %s, new page 0x%08x -> "
+				  "0x%08x, old page 0x%08x -> 0x%08x\n",
+				  i, o.aborted ? "aborted" : "done", before_now,
+				  om_word(om_page(i, now)), before_old, om_word(om_page(i, old)));
+		}
+	}
+	/* Both pages get their tags back, for the reads that follow. */
+	*(volatile u32 *)(uintptr_t)om_page(i, now) = before_now;
+	*(volatile u32 *)(uintptr_t)om_page(i, old) = before_old;
+	dsb();
+}
+
+/* case_oosmany: more page-table frames changed at once than the shadow module has snapshots
+ * (16; fmt=, under shadow.sync=unsync): every window (one page each, its own leaf table)
+ * read, then all repointed from page A to page B without maintenance, each read (A or B)
+ * and written (A or B, exactly one); one TLBIMVA (its window must then read B); TLBIALL
+ * (all read B); all repointed to C, an unchanged TTBR0 written again and each cleaned with
+ * TLBIMVAA (all read C). */
+static int case_oosmany(void)
+{
+	space_new();
+	map_ram_and_uart();
+	om.n = sp.lpae ? OM_WINDOWS_LD : OM_WINDOWS_SD;
+	om.stale = om.fresh = om.wrong = 0;
+	for (u32 i = 0; i < om.n; i++) {
+		for (u32 k = 0; k < 3; k++) {
+			*(volatile u32 *)(uintptr_t)om_page(i, k) = OM_TAG | (k << 12) | i;
+		}
+		map(OM_BASE + i * BLOCK, om_page(i, 0), PAGE, sp.a->ram, 12);
+		struct pt_walk w;
+		pt_walk(&sp.r, &mem, OM_BASE + i * BLOCK, &w);
+		om.desc[i] = w.desc_pa[w.depth - 1];
+	}
+	mmu_on();
+	for (u32 i = 0; i < om.n; i++) {
+		om_read(i, 0, 0, false);
+	}
+	for (u32 i = 0; i < om.n; i++) {
+		om_point(i, 1);
+	}
+	for (u32 i = 0; i < om.n; i++) {
+		om_read(i, 1, 0, true);
+		om_write(i, 1, 0);
+	}
+	tlbi_mva(OM_BASE);
+	dsb();
+	isb();
+	om_read(0, 1, 0, false);
+	for (u32 i = 1; i < om.n; i++) {
+		om_read(i, 1, 0, true);
+	}
+	tlbi_all();
+	dsb();
+	isb();
+	for (u32 i = 0; i < om.n; i++) {
+		om_read(i, 1, 1, false);
+	}
+	for (u32 i = 0; i < om.n; i++) {
+		om_point(i, 2);
+	}
+	write_ttbr0_64(read_ttbr0_64());
+	isb();
+	for (u32 i = 0; i < om.n; i++) {
+		tlbi_mvaa(OM_BASE + i * BLOCK);
+	}
+	dsb();
+	isb();
+	for (u32 i = 0; i < om.n; i++) {
+		om_read(i, 2, 2, false);
+	}
+	mmu_off();
+	rt_printf("hostile oosmany: %u windows, %u reads of the new page, %u of the old (allowed "
+		  "before maintenance), %u wrong\n",
+		  om.n, om.fresh, om.stale, om.wrong);
+	rt_printf("hostile oosmany: %s\n", om.wrong == 0 ? "as the architecture allows" : "WRONG");
+	return om.wrong == 0 ? 0 : 1;
 }
 
 /* ---- dispatch ---- */
@@ -4112,6 +4653,8 @@ static const struct hostile_case cases[] = {
     {"ttbcrsplit", case_ttbcrsplit},
     {"asidglobal", case_asidglobal},
     {"aptoggle", case_aptoggle},
+    {"churn", case_churn},
+    {"oosmany", case_oosmany},
 };
 
 /* main: run the case named by case=. */

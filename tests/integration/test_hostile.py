@@ -56,6 +56,8 @@ LDRT_ABT = ("hostile ldrt-abt: PL1 read before: abort, fsr 0x00f; not: abort, fs
             "as natively")
 CP15_UNTRAPPED = 0x408  # CRn 3 and 10: the encodings HSTR.T3/T10 trap under shadow
 
+CHURN = "hostile churn: 1050 probes"
+OOSMANY = "hostile oosmany: as the architecture allows"
 LENDSTALE = "hostile lendstale: first page kept, the store landed in the other: allowed"
 APTOGGLE = ("hostile aptoggle: PRRR 0x00008004 NMRR 0x40004000, SCTLR TRE/AFE 0x30000000: "
             "as written\nhostile aptoggle: 200 probes")
@@ -197,6 +199,14 @@ CASES = {
     "asidglobal-unsync": ("case=asidglobal fmt=short", Survives("hostile asidglobal: 18 probes")),
     "aptoggle": ("case=aptoggle fmt=short", Survives(APTOGGLE)),
     "aptoggle-unsync": ("case=aptoggle fmt=short", Survives(APTOGGLE)),
+    # Review 9b: address-space churn in 40 spaces, a tiny shadow pool, both sync policies.
+    "churn-short": ("case=churn fmt=short rounds=150", Survives(CHURN)),
+    "churn-lpae": ("case=churn fmt=lpae rounds=150", Survives(CHURN)),
+    "churn-unsync-short": ("case=churn fmt=short rounds=150", Survives(CHURN)),
+    "churn-unsync-lpae": ("case=churn fmt=lpae rounds=150", Survives(CHURN)),
+    "oosmany-short": ("case=oosmany fmt=short", Survives(OOSMANY)),
+    "oosmany-lpae": ("case=oosmany fmt=lpae", Survives(OOSMANY)),
+    "oosmany-emulate": ("case=oosmany fmt=short", Survives(OOSMANY)),
 }
 # Hypervisor options of a case under the shadow module.
 SHADOW_HYP = {"stalewr": "shadow.sync=unsync", "pinlost": "shadow.pool=16",
@@ -222,7 +232,14 @@ SHADOW_HYP = {"stalewr": "shadow.sync=unsync", "pinlost": "shadow.pool=16",
               "ttbcrsplit-short": "shadow.check=1", "ttbcrsplit-lpae": "shadow.check=1",
               "asidglobal-short": "shadow.check=1", "asidglobal-lpae": "shadow.check=1",
               "asidglobal-unsync": "shadow.sync=unsync shadow.check=1",
-              "aptoggle": "shadow.check=1", "aptoggle-unsync": "shadow.sync=unsync shadow.check=1"}
+              "aptoggle": "shadow.check=1", "aptoggle-unsync": "shadow.sync=unsync shadow.check=1",
+              "churn-short": "shadow.pool=16 shadow.check=1",
+              "churn-lpae": "shadow.pool=16 shadow.check=1",
+              "churn-unsync-short": "shadow.pool=16 shadow.sync=unsync shadow.check=1",
+              "churn-unsync-lpae": "shadow.pool=16 shadow.sync=unsync shadow.check=1",
+              "oosmany-short": "shadow.sync=unsync shadow.check=1",
+              "oosmany-lpae": "shadow.sync=unsync shadow.check=1",
+              "oosmany-emulate": "shadow.check=1"}
 
 # What the shadow module cannot hide (docs/shadow-design.md, "Limits"): its trampoline page
 # is mapped for PL1 at a VA the guest must not map, so a guest that reads or fetches there
