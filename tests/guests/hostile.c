@@ -65,6 +65,12 @@
  *   xpagept   unaligned A32 and T32 STRs across a page boundary into a live table, and out of
  *             it into an unmapped page (fmt=)
  *   smc-t32   a T32 store to a live table, run twice, then replaced in place by another (fmt=)
+ *   modemiss  in FIQ, IRQ, UND, SYS and SVC mode: fetch and load misses, then a load and a
+ *             fetch that abort, FSR, FAR, LR_abt and SPSR_abt checked (fmt=)
+ *   t32xpage  a 32-bit T32 instruction at the last halfword of a page, the next page mapped
+ *             and then unmapped (fmt=)
+ *   ldrvec    an "ldr pc, [pc, #0x18]" data-abort vector to a handler page never touched
+ *             at its VA, then an alignment fault (fmt=)
  * Every access is checked against what the guest knows: its own translation (the stage-1
  * model, common/src/s1.c, reading only guest RAM) says whether it must reach guest RAM (and
  * read what the identity mapping reads there), the emulated UART (known register values),
@@ -3350,6 +3356,216 @@ static int case_lendstale(void)
 	return ok ? 0 : 1;
 }
 
+/* ---- cases of review 9: the exception model around misses and the trampoline ---- */
+
+/* What the last recorded abort left: its vector, fault status and address, LR_abt and
+ * SPSR_abt (on_record). */
+static volatile struct {
+	u32 vector, fsr, far, lr, spsr;
+} seen;
+
+/* on_record: record a data or prefetch abort with its LR_abt and SPSR_abt, then resume at
+ * r4 (mode_call's return) in A32 state, in the aborted mode. */
+static bool on_record(u32 vector, struct rt_frame *f)
+{
+	if (vector != VEC_DABT && vector != VEC_PABT) {
+		return false;
+	}
+	seen.vector = vector;
+	seen.fsr = vector == VEC_DABT ? read_dfsr() : read_ifsr();
+	seen.far = vector == VEC_DABT ? read_dfar() : read_ifar();
+	seen.lr = f->pc;
+	seen.spsr = f->spsr;
+	f->pc = f->r[4];
+	f->spsr &= ~(PSR_T | PSR_IT_MASK);
+	return true;
+}
+
+/* seen_reset: no abort recorded yet. */
+static void seen_reset(void)
+{
+	seen.vector = 0;
+	seen.fsr = 0;
+	seen.far = 0;
+	seen.lr = 0;
+	seen.spsr = 0;
+}
+
+/* mode_call(cpsr_c, fn, arg): from SVC mode, switch to the mode (and I, F bits) of cpsr_c,
+ * branch with link and exchange to fn with r0 = arg, come back to SVC mode; r0 returned.
+ * fn runs on no stack. An abort that on_record recorded resumes at the return. */
+u32 mode_call(u32 cpsr_c, u32 fn, u32 arg);
+__asm__(".text\n"
+	".balign 4\n"
+	".global mode_call\n"
+	".type mode_call, %function\n"
+	"mode_call:\n"
+	"	push	{r4, r5, r6, lr}\n"
+	"	mrs	r5, cpsr\n"
+	"	adr	r4, 1f\n"
+	"	msr	cpsr_c, r0\n"
+	"	mov	r0, r2\n"
+	"	blx	r1\n"
+	"1:	msr	cpsr_c, r5\n"
+	"	pop	{r4, r5, r6, pc}\n");
+
+#define INSN_LDR_R0_R0 0xe5900000u /* ldr r0, [r0] */
+#define MODE_CODE_VA   0x90000000u /* one fresh alias of the code page per mode */
+#define MODE_DATA_VA   0x90100000u /* one fresh alias of the data page per mode */
+#define MODE_HOLE_VA   0x70000000u /* mapped by nothing */
+#define MODE_TAG       0x30de5eedu
+#define MODE_PAGES     (SCRATCH + 20 * PAGE) /* the code page, then the data page */
+#define PSR_ENTRY_BITS (PSR_MODE_MASK | PSR_T | PSR_I | PSR_F | PSR_A | PSR_E | PSR_IT_MASK)
+
+static const u8 probe_modes[] = {PSR_MODE_FIQ, PSR_MODE_IRQ, PSR_MODE_UND, PSR_MODE_SYS,
+				 PSR_MODE_SVC};
+
+/* abort_as_expected: the recorded abort is of vector vec at far with LR_abt lr, the status
+ * the guest's tables give for an access acc there, taken from cpsr_c's mode, I and F. */
+static bool abort_as_expected(const char *what, u32 cpsr_c, u32 vec, u32 far, u32 lr,
+			      enum s1_access acc)
+{
+	struct expect e = predict(far, acc);
+	u32 mask = PSR_MODE_MASK | PSR_T | PSR_I | PSR_F;
+	bool ok = seen.vector == vec && seen.far == far && seen.lr == lr && e.kind == EXP_ABORT &&
+		  seen.fsr == e.fsr && (seen.spsr & mask) == (cpsr_c & mask);
+	rt_printf("hostile modemiss: mode 0x%02x %s: vector 0x%02x FSR 0x%03x (0x%03x) FAR "
+		  "0x%08x LR 0x%08x (0x%08x) SPSR 0x%08x: %s\n",
+		  cpsr_c & PSR_MODE_MASK, what, seen.vector, seen.fsr, e.fsr, seen.far, seen.lr, lr,
+		  seen.spsr, ok ? "as natively" : "WRONG");
+	return ok;
+}
+
+/* mode_round: in the mode of cpsr_c, a first fetch and a first load of fresh pages (code
+ * at code, data at data), a load that aborts, a fetch that aborts; the number wrong. */
+static u32 mode_round(u32 cpsr_c, u32 code, u32 data)
+{
+	u32 wrong = 0;
+	seen_reset();
+	u32 v = mode_call(cpsr_c, code, data);
+	if (seen.vector != 0 || v != MODE_TAG) {
+		rt_printf("hostile modemiss: mode 0x%02x: fresh fetch and load read 0x%08x, abort "
+			  "0x%02x: WRONG\n",
+			  cpsr_c & PSR_MODE_MASK, v, seen.vector);
+		wrong++;
+	}
+	seen_reset();
+	(void)mode_call(cpsr_c, code, MODE_HOLE_VA);
+	wrong += !abort_as_expected("load", cpsr_c, VEC_DABT, MODE_HOLE_VA, code + 8, S1_READ);
+	seen_reset();
+	(void)mode_call(cpsr_c, MODE_HOLE_VA + PAGE, 0);
+	wrong += !abort_as_expected("fetch", cpsr_c, VEC_PABT, MODE_HOLE_VA + PAGE,
+				    MODE_HOLE_VA + PAGE + 4, S1_EXEC);
+	return wrong;
+}
+
+/* case_modemiss: in FIQ, IRQ, UND, SYS and SVC mode, code run and data read from pages the
+ * guest never touched at those VAs (shadow misses in that mode), then a load and a fetch
+ * that abort: FSR, FAR, LR_abt and SPSR_abt as natively (fmt=). */
+static int case_modemiss(void)
+{
+	u32 code = rt_ram_base() + MODE_PAGES, data = code + PAGE, wrong = 0;
+	volatile u32 *c = (volatile u32 *)(uintptr_t)code;
+	c[0] = INSN_LDR_R0_R0;
+	c[1] = INSN_BX_LR;
+	sync_code(code, 8);
+	*(volatile u32 *)(uintptr_t)data = MODE_TAG;
+	space_new();
+	map_ram_and_uart();
+	for (u32 i = 0; i < ARRAY_SIZE(probe_modes); i++) {
+		map(MODE_CODE_VA + i * PAGE, code, PAGE, sp.a->ram, 12);
+		map(MODE_DATA_VA + i * PAGE, data, PAGE, sp.a->ram, 12);
+	}
+	mmu_on();
+	rt_set_handler(on_record);
+	for (u32 i = 0; i < ARRAY_SIZE(probe_modes); i++) {
+		wrong += mode_round(probe_modes[i] | PSR_I | PSR_F, MODE_CODE_VA + i * PAGE,
+				    MODE_DATA_VA + i * PAGE);
+	}
+	rt_set_handler(on_exception);
+	mmu_off();
+	rt_printf("hostile modemiss: %u modes, %u wrong\n", (u32)ARRAY_SIZE(probe_modes), wrong);
+	return wrong == 0 ? 0 : 1;
+}
+
+/* A T32 MOVW r0, #0x1234 (T3) whose second halfword is the first of the next page, then
+ * BX LR. */
+#define T32_MOVW_R0_HW1 0xf241u
+#define T32_MOVW_R0_HW2 0x2034u
+#define T32_MOVW_VALUE	0x1234u
+#define T16_BX_LR_HW	0x4770u
+#define XT_VA		0x90200000u /* the two pages mapped */
+#define XT_HOLE_VA	0x90400000u /* the first page mapped, the next one not */
+#define XT_PAGES	(SCRATCH + 24 * PAGE)
+
+/* case_t32xpage: a 32-bit T32 instruction at the last halfword of a page: with the next
+ * page mapped (both pages fresh: two fetch misses) it runs; with the next page unmapped it
+ * takes the prefetch abort of the second halfword (fmt=). */
+static int case_t32xpage(void)
+{
+	u32 p1 = rt_ram_base() + XT_PAGES, p2 = p1 + PAGE;
+	*(volatile u16 *)(uintptr_t)(p1 + PAGE - 2) = T32_MOVW_R0_HW1;
+	*(volatile u16 *)(uintptr_t)p2 = T32_MOVW_R0_HW2;
+	*(volatile u16 *)(uintptr_t)(p2 + 2) = T16_BX_LR_HW;
+	sync_code(p1 + PAGE - 2, 6);
+	space_new();
+	map_ram_and_uart();
+	map(XT_VA, p1, 2 * PAGE, sp.a->ram, 12);
+	map(XT_HOLE_VA, p1, PAGE, sp.a->ram, 12);
+	mmu_on();
+	rt_set_handler(on_record);
+	seen_reset();
+	u32 v = mode_call(PSR_MODE_SVC | PSR_I | PSR_F, (XT_VA + PAGE - 2) | 1u, 0);
+	bool ran = seen.vector == 0 && v == T32_MOVW_VALUE;
+	rt_printf("hostile t32xpage: across two fresh pages: r0 0x%08x, abort 0x%02x: %s\n", v,
+		  seen.vector, ran ? "ran" : "WRONG");
+	seen_reset();
+	u32 insn = XT_HOLE_VA + PAGE - 2;
+	(void)mode_call(PSR_MODE_SVC | PSR_I | PSR_F, insn | 1u, 0);
+	struct expect e = predict(XT_HOLE_VA + PAGE, S1_EXEC);
+	bool ok = seen.vector == VEC_PABT && seen.fsr == e.fsr && seen.far == XT_HOLE_VA + PAGE &&
+		  seen.lr == insn + 4 && (seen.spsr & PSR_T) != 0 &&
+		  (seen.spsr & PSR_MODE_MASK) == PSR_MODE_SVC;
+	rt_printf("hostile t32xpage: into an unmapped page: vector 0x%02x IFSR 0x%03x (0x%03x) "
+		  "IFAR 0x%08x LR 0x%08x SPSR 0x%08x: %s\n",
+		  seen.vector, seen.fsr, e.fsr, seen.far, seen.lr, seen.spsr,
+		  ok ? "as natively" : "WRONG");
+	rt_set_handler(on_exception);
+	mmu_off();
+	return ran && ok ? 0 : 1;
+}
+
+/* case_ldrvec: the data-abort vector is "ldr pc, [pc, #0x18]" (the literal-pool vectors of
+ * many kernels and boot loaders) to a handler in a page the guest never touched at its VA
+ * ("mov r2, #1; subs pc, lr, #4", written through another VA), then an alignment fault
+ * (fmt=: MMU on): the handler runs. */
+static int case_ldrvec(void)
+{
+	u32 page = rt_ram_base() + SCRATCH, old_vbar = read_vbar();
+	u32 handler = page + FAR_HANDLER_PAGES * PAGE;
+	space_new();
+	map_ram_and_uart();
+	map(ALIAS_VA, handler, PAGE, sp.a->ram, 12);
+	mmu_on();
+	volatile u32 *v = (volatile u32 *)(uintptr_t)page;
+	volatile u32 *h = (volatile u32 *)(uintptr_t)ALIAS_VA;
+	v[VEC_DABT / 4] = INSN_LDR_PC_PC_18;
+	v[VEC_DABT / 4 + 8] = handler;
+	h[0] = INSN_MOV_R2_1;
+	h[1] = INSN_SUBS_PC_LR_4;
+	sync_code(page + VEC_DABT, 4);
+	sync_code(ALIAS_VA, 8);
+	write_vbar(page);
+	isb();
+	u32 ran = abort_state(page + PAGE + UNALIGNED_OFFSET);
+	write_vbar(old_vbar);
+	isb();
+	mmu_off();
+	rt_printf("hostile ldrvec: the handler the vector loads %s\n",
+		  ran == RAN_A32 ? "ran" : "did NOT run");
+	return ran == RAN_A32 ? 0 : 1;
+}
+
 /* ---- dispatch ---- */
 
 struct hostile_case {
@@ -3404,6 +3620,9 @@ static const struct hostile_case cases[] = {
     {"thumbit-pt", case_thumbit_pt},
     {"xpagept", case_xpagept},
     {"smc-t32", case_smc_t32},
+    {"modemiss", case_modemiss},
+    {"t32xpage", case_t32xpage},
+    {"ldrvec", case_ldrvec},
 };
 
 /* main: run the case named by case=. */

@@ -54,6 +54,8 @@ THUMBIT = "hostile thumbit-pt: 4 rounds, 0 wrong, no abort"
 SMC_T32 = "hostile smc-t32: STR 0xa11a5b00, then STRH 0xa11a5a00: as natively"
 CP15_UNTRAPPED = 0x408  # CRn 3 and 10: the encodings HSTR.T3/T10 trap under shadow
 
+T32XPAGE = "hostile t32xpage: into an unmapped page: vector 0x0c IFSR "
+XT_TAIL = "IFAR 0x90401000 LR 0x90401002"
 LENDSTALE = "hostile lendstale: first page kept, the store landed in the other: allowed"
 # case -> (guest arguments, expectation by module)
 CASES = {
@@ -168,6 +170,14 @@ CASES = {
                               "fsr 0xa07 (expected 0xa07), far 0x80001000, nothing stored")),
     "smc-t32-short": ("case=smc-t32 fmt=short", Survives(SMC_T32)),
     "smc-t32-lpae": ("case=smc-t32 fmt=lpae", Survives(SMC_T32)),
+    # Review 9: the exception model around misses; what the guest sees natively (and under
+    # stage 2), checked by the guest itself.
+    "modemiss-short": ("case=modemiss fmt=short", Survives("hostile modemiss: 5 modes, 0 wrong")),
+    "modemiss-lpae": ("case=modemiss fmt=lpae", Survives("hostile modemiss: 5 modes, 0 wrong")),
+    "t32xpage-short": ("case=t32xpage fmt=short", Survives(T32XPAGE + "0x007 (0x007) " + XT_TAIL)),
+    "t32xpage-lpae": ("case=t32xpage fmt=lpae", Survives(T32XPAGE + "0x207 (0x207) " + XT_TAIL)),
+    "ldrvec": ("case=ldrvec fmt=short",
+               Survives("hostile ldrvec: the handler the vector loads ran")),
 }
 # Hypervisor options of a case under the shadow module.
 SHADOW_HYP = {"stalewr": "shadow.sync=unsync", "pinlost": "shadow.pool=16",
