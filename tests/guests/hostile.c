@@ -71,6 +71,12 @@
  *             and then unmapped (fmt=)
  *   ldrvec    an "ldr pc, [pc, #0x18]" data-abort vector to a handler page never touched
  *             at its VA, then an alignment fault (fmt=)
+ *   fiqregs   FIQ mode's r8-r12 in UART accesses and in stores to a page the shadow module
+ *             writes for the guest (fmt=short: AP=0b010; fmt=lpae: a live table)
+ *   bkpt      BKPT in A32 and T32 (fmt=; none: MMU off): IFSR, LR_abt, SPSR_abt
+ *   xnfetch   fetches from XN pages, shadowed and fresh, and (fmt=lpae) a PXN page (fmt=)
+ *   stmpart   STM and STRD from the last word of such a page into an unmapped page: the
+ *             second word's abort, the first word stored as natively (fmt=)
  * Every access is checked against what the guest knows: its own translation (the stage-1
  * model, common/src/s1.c, reading only guest RAM) says whether it must reach guest RAM (and
  * read what the identity mapping reads there), the emulated UART (known register values),
@@ -3566,6 +3572,246 @@ static int case_ldrvec(void)
 	return ran == RAN_A32 ? 0 : 1;
 }
 
+/* fiq_run(uart, page, junk, out): usr r8-r12 set to junk + 8..12; then in FIQ mode, with its
+ * own r8-r12: r8 = uart, r9 = 'F' stored to the UART's data register, r10 = its flag
+ * register, r11 = page: STR r10, [r11], #4, then r12 = ~r10 and STM r11, {r8-r12}; back in
+ * SVC mode, out[] = r10_fiq, r11_fiq, then usr r8-r12. */
+void fiq_run(u32 uart, u32 page, u32 junk, u32 *out);
+__asm__(".text\n"
+	".balign 4\n"
+	".global fiq_run\n"
+	".type fiq_run, %function\n"
+	"fiq_run:\n"
+	"	push	{r4-r11}\n"
+	"	mrs	r5, cpsr\n"
+	"	add	r8, r2, #8\n"
+	"	add	r9, r2, #9\n"
+	"	add	r10, r2, #10\n"
+	"	add	r11, r2, #11\n"
+	"	add	r12, r2, #12\n"
+	"	msr	cpsr_c, #0xd1\n" /* FIQ mode, IRQ and FIQ masked */
+	"	mov	r8, r0\n"
+	"	mov	r9, #'F'\n"
+	"	str	r9, [r8]\n"
+	"	ldr	r10, [r8, #0x18]\n"
+	"	mov	r11, r1\n"
+	"	str	r10, [r11], #4\n"
+	"	mvn	r12, r10\n"
+	"	stm	r11, {r8-r12}\n"
+	"	mov	r0, r10\n"
+	"	mov	r1, r11\n"
+	"	msr	cpsr_c, r5\n"
+	"	stm	r3, {r0, r1, r8-r12}\n"
+	"	pop	{r4-r11}\n"
+	"	bx	lr\n");
+
+#define FIQ_JUNK  0x5a5a5a00u
+#define FIQ_WORDS 6u /* the STR's word, then the STM's five */
+#define FIQ_OUTS  7u
+
+/* case_fiqregs: FIQ mode's banked r8-r12 in accesses the shadow module performs for the
+ * guest: a store to and a load from the UART (device accesses, decoded), a post-indexed
+ * STR and an STM of r8-r12 to a page PL1 may write and PL0 only read (fmt=short: emulated
+ * stores) or to a live table of the guest's (fmt=lpae: caught writes, of fault entries). */
+static int case_fiqregs(void)
+{
+	u32 page, out[FIQ_OUTS], wrong = 0;
+	if (rt_arg_is("fmt", "short")) {
+		u32 pa = rt_ram_base() + SCRATCH + 16 * PAGE;
+		space_new();
+		map_ram_and_uart();
+		map(ALIAS_VA, pa, PAGE, SD_PL1RW_PL0RO, 12);
+		page = ALIAS_VA;
+	} else {
+		(void)space_table_alias();
+		page = ALIAS_VA + PAGE - FIQ_WORDS * 4;
+	}
+	mmu_on();
+	(void)*(volatile u32 *)(uintptr_t)ALIAS_VA; /* shadowed (LPAE: its table now live) */
+	fiq_run(RT_UART, page, FIQ_JUNK, out);
+	const u32 want_words[FIQ_WORDS] = {UART_FR_IDLE, RT_UART,  'F',
+					   UART_FR_IDLE, page + 4, ~(u32)UART_FR_IDLE};
+	volatile u32 *w = (volatile u32 *)(uintptr_t)page;
+	for (u32 i = 0; i < FIQ_WORDS; i++) {
+		if (w[i] != want_words[i]) {
+			rt_printf("hostile fiqregs: word %u holds 0x%08x, not 0x%08x\n", i, w[i],
+				  want_words[i]);
+			wrong++;
+		}
+	}
+	const u32 want_out[FIQ_OUTS] = {UART_FR_IDLE,  page + 4,      FIQ_JUNK + 8, FIQ_JUNK + 9,
+					FIQ_JUNK + 10, FIQ_JUNK + 11, FIQ_JUNK + 12};
+	for (u32 i = 0; i < FIQ_OUTS; i++) {
+		if (out[i] != want_out[i]) {
+			rt_printf("hostile fiqregs: register %u (r10_fiq, r11_fiq, usr r8-r12) "
+				  "0x%08x, not 0x%08x\n",
+				  i, out[i], want_out[i]);
+			wrong++;
+		}
+	}
+	mmu_off();
+	rt_printf("\nhostile fiqregs: flag register 0x%08x, base 0x%08x, %u wrong\n", out[0],
+		  out[1] - page, wrong);
+	return wrong == 0 ? 0 : 1;
+}
+
+#define INSN_BKPT_0 0xe1200070u /* BKPT #0 (A1) */
+#define T16_BKPT_0  0xbe00u
+#define IFAR_TAG    0x1f4a7a65u
+#define BKPT_PAGE   (SCRATCH + 28 * PAGE)
+#define BKPT_VA	    0x90600000u /* a fresh alias of BKPT_PAGE */
+
+/* bkpt_round: BKPT at va (T32 if thumb), IFAR set to IFAR_TAG first: the prefetch abort's
+ * IFSR (debug event, the guest's format), LR_abt (the instruction + 4) and SPSR_abt; the
+ * IFAR seen printed (UNKNOWN, B3.13.2: QEMU gives 0). */
+static bool bkpt_round(u32 va, bool thumb)
+{
+	u32 debug = (read_ttbcr() & TTBCR_EAE) ? FSR_LPAE | FSC_DEBUG : FSR_SD_DEBUG;
+	write_ifar(IFAR_TAG);
+	isb();
+	seen_reset();
+	(void)mode_call(PSR_MODE_SVC | PSR_I | PSR_F, va | (thumb ? 1u : 0u), 0);
+	bool ok = seen.vector == VEC_PABT && seen.fsr == debug && seen.lr == va + 4 &&
+		  ((seen.spsr & PSR_T) != 0) == thumb;
+	rt_printf("hostile bkpt: %s: vector 0x%02x IFSR 0x%03x (0x%03x) IFAR 0x%08x LR 0x%08x "
+		  "(0x%08x) SPSR 0x%08x: %s\n",
+		  thumb ? "T32" : "A32", seen.vector, seen.fsr, debug, seen.far, seen.lr, va + 4,
+		  seen.spsr, ok ? "as natively" : "WRONG");
+	return ok;
+}
+
+/* case_bkpt: BKPT in A32 and in T32, from pages shadowed and fresh (fmt=; none: MMU off). */
+static int case_bkpt(void)
+{
+	u32 pa = rt_ram_base() + BKPT_PAGE, base = pa, wrong = 0;
+	*(volatile u32 *)(uintptr_t)pa = INSN_BKPT_0;
+	*(volatile u16 *)(uintptr_t)(pa + 4) = T16_BKPT_0;
+	sync_code(pa, 8);
+	bool mmu = rt_arg_is("fmt", "short") || rt_arg_is("fmt", "lpae");
+	if (mmu) {
+		space_new();
+		map_ram_and_uart();
+		map(BKPT_VA, pa, PAGE, sp.a->ram, 12);
+		mmu_on();
+		base = BKPT_VA;
+	}
+	rt_set_handler(on_record);
+	wrong += !bkpt_round(base, false);
+	wrong += !bkpt_round(base + 4, true);
+	rt_set_handler(on_exception);
+	if (mmu) {
+		mmu_off();
+	}
+	rt_printf("hostile bkpt: %u wrong\n", wrong);
+	return wrong == 0 ? 0 : 1;
+}
+
+#define XN_VA 0x90800000u /* aliases of a page of RAM */
+
+/* xn_round: a fetch at va that the guest's tables refuse: IFSR, IFAR, LR_abt as natively. */
+static bool xn_round(const char *what, u32 va)
+{
+	struct expect e = predict(va, S1_EXEC);
+	seen_reset();
+	(void)mode_call(PSR_MODE_SVC | PSR_I | PSR_F, va, MODE_HOLE_VA);
+	bool ok = e.kind == EXP_ABORT && seen.vector == VEC_PABT && seen.fsr == e.fsr &&
+		  seen.far == va && seen.lr == va + 4;
+	rt_printf("hostile xnfetch: %s: vector 0x%02x IFSR 0x%03x (0x%03x) IFAR 0x%08x LR "
+		  "0x%08x: %s\n",
+		  what, seen.vector, seen.fsr, e.fsr, seen.far, seen.lr,
+		  ok ? "as natively" : "WRONG");
+	return ok;
+}
+
+/* case_xnfetch: fetches the guest's tables refuse: an XN page (short: in domain 1), read
+ * first (shadowed) and fresh, and (lpae) a PXN page read first (fmt=). */
+static int case_xnfetch(void)
+{
+	u32 code = rt_ram_base() + MODE_PAGES, wrong = 0;
+	space_new();
+	map_ram_and_uart();
+	u64 xn = sp.lpae ? LPAE_XN : SD_SEC_XN;
+	map(XN_VA, code, PAGE, sp.a->ram | xn, 12);
+	map(XN_VA + 3 * PAGE, code, PAGE, sp.a->ram | xn, 12);
+	if (sp.lpae) {
+		map(XN_VA + PAGE, code, PAGE, sp.a->ram | LPAE_PXN, 12);
+	}
+	mmu_on();
+	rt_set_handler(on_record);
+	(void)*(volatile u32 *)(uintptr_t)XN_VA;
+	wrong += !xn_round("XN", XN_VA);
+	wrong += !xn_round("XN, fresh", XN_VA + 3 * PAGE);
+	if (sp.lpae) {
+		(void)*(volatile u32 *)(uintptr_t)(XN_VA + PAGE);
+		wrong += !xn_round("PXN", XN_VA + PAGE);
+	}
+	rt_set_handler(on_exception);
+	mmu_off();
+	rt_printf("hostile xnfetch: %u wrong\n", wrong);
+	return wrong == 0 ? 0 : 1;
+}
+
+#define STMPART_TAG 0x57a9e000u /* even: a fault entry's word in either format */
+
+/* strd_at(va, a, b): STRD of a then b at va. */
+static struct outcome strd_at(u32 va, u32 a, u32 b)
+{
+	register u32 r2 __asm__("r2") = a;
+	register u32 r3 __asm__("r3") = b;
+	arm();
+	__asm__ volatile("strd %1, %2, [%0]" ::"r"(va), "r"(r2), "r"(r3) : "memory");
+	return disarm();
+}
+
+/* stmpart_round: a two-word store (STM, or STRD if dual) at the last word of the page at
+ * ALIAS_VA (host address last), into the next page, which the guest does not map: the
+ * abort of the second word, and what the first word's location holds after it. */
+static u32 stmpart_round(bool dual, u32 tag, volatile u32 *last)
+{
+	u32 va = ALIAS_VA + PAGE - 4, before = *last;
+	struct expect e = predict(ALIAS_VA + PAGE, S1_WRITE);
+	struct outcome o = dual ? strd_at(va, tag, POISON) : probe_stm2(va, tag, POISON);
+	u32 after = *last;
+	bool ok = e.kind == EXP_ABORT && o.aborted && o.fsr == e.fsr && o.far == ALIAS_VA + PAGE &&
+		  after == tag;
+	rt_printf("hostile stmpart: %s: abort %s, fsr 0x%03x (0x%03x), far 0x%08x; first word "
+		  "0x%08x -> 0x%08x: %s\n",
+		  dual ? "STRD" : "STM", o.aborted ? "yes" : "no", o.fsr, e.fsr, o.far, before,
+		  after,
+		  ok		 ? "stored, as natively"
+		  : after == tag ? "WRONG"
+				 : "NOT stored (natively it is)");
+	return ok ? 0 : 1;
+}
+
+/* case_stmpart: STM and STRD whose first word goes to the last word of a page the shadow
+ * module writes for the guest (fmt=short: a page PL1 may write and PL0 only read; fmt=lpae:
+ * a live table of its own, a fault entry's high word) and whose second word goes to the
+ * next page, which the guest does not map: the translation fault of the second word, and
+ * the first word stored, as QEMU does natively (one access per word). */
+static int case_stmpart(void)
+{
+	volatile u32 *last;
+	u32 wrong = 0;
+	if (rt_arg_is("fmt", "short")) {
+		u32 pa = rt_ram_base() + SCRATCH + 16 * PAGE;
+		space_new();
+		map_ram_and_uart();
+		map(ALIAS_VA, pa, PAGE, SD_PL1RW_PL0RO, 12);
+		last = (volatile u32 *)(uintptr_t)(pa + PAGE - 4);
+	} else {
+		paddr_t table = space_table_alias();
+		last = (volatile u32 *)(uintptr_t)(table + PAGE - 4);
+	}
+	mmu_on();
+	(void)*(volatile u32 *)(uintptr_t)ALIAS_VA; /* shadowed (LPAE: its table now live) */
+	wrong += stmpart_round(false, STMPART_TAG, last);
+	wrong += stmpart_round(true, STMPART_TAG + 2 * PAGE, last);
+	mmu_off();
+	rt_printf("hostile stmpart: %u wrong\n", wrong);
+	return wrong == 0 ? 0 : 1;
+}
+
 /* ---- dispatch ---- */
 
 struct hostile_case {
@@ -3623,6 +3869,10 @@ static const struct hostile_case cases[] = {
     {"modemiss", case_modemiss},
     {"t32xpage", case_t32xpage},
     {"ldrvec", case_ldrvec},
+    {"fiqregs", case_fiqregs},
+    {"bkpt", case_bkpt},
+    {"xnfetch", case_xnfetch},
+    {"stmpart", case_stmpart},
 };
 
 /* main: run the case named by case=. */

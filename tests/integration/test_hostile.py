@@ -54,6 +54,7 @@ THUMBIT = "hostile thumbit-pt: 4 rounds, 0 wrong, no abort"
 SMC_T32 = "hostile smc-t32: STR 0xa11a5b00, then STRH 0xa11a5a00: as natively"
 CP15_UNTRAPPED = 0x408  # CRn 3 and 10: the encodings HSTR.T3/T10 trap under shadow
 
+FIQREGS = "F\nhostile fiqregs: flag register 0x00000090, base 0x00000004, 0 wrong"
 T32XPAGE = "hostile t32xpage: into an unmapped page: vector 0x0c IFSR "
 XT_TAIL = "IFAR 0x90401000 LR 0x90401002"
 LENDSTALE = "hostile lendstale: first page kept, the store landed in the other: allowed"
@@ -178,6 +179,16 @@ CASES = {
     "t32xpage-lpae": ("case=t32xpage fmt=lpae", Survives(T32XPAGE + "0x207 (0x207) " + XT_TAIL)),
     "ldrvec": ("case=ldrvec fmt=short",
                Survives("hostile ldrvec: the handler the vector loads ran")),
+    # The 'F' that FIQ mode stores to the UART, then the summary.
+    "fiqregs-short": ("case=fiqregs fmt=short", Survives(FIQREGS)),
+    "fiqregs-lpae": ("case=fiqregs fmt=lpae", Survives(FIQREGS)),
+    "bkpt": ("case=bkpt", Survives("hostile bkpt: 0 wrong")),
+    "bkpt-short": ("case=bkpt fmt=short", Survives("hostile bkpt: 0 wrong")),
+    "bkpt-lpae": ("case=bkpt fmt=lpae", Survives("hostile bkpt: 0 wrong")),
+    "xnfetch-short": ("case=xnfetch fmt=short", Survives("hostile xnfetch: 0 wrong")),
+    "xnfetch-lpae": ("case=xnfetch fmt=lpae", Survives("hostile xnfetch: 0 wrong")),
+    "stmpart-short": ("case=stmpart fmt=short", Survives("hostile stmpart: 0 wrong")),
+    "stmpart-lpae": ("case=stmpart fmt=lpae", Survives("hostile stmpart: 0 wrong")),
 }
 # Hypervisor options of a case under the shadow module.
 SHADOW_HYP = {"stalewr": "shadow.sync=unsync", "pinlost": "shadow.pool=16",
