@@ -77,6 +77,8 @@
  *   xnfetch   fetches from XN pages, shadowed and fresh, and (fmt=lpae) a PXN page (fmt=)
  *   stmpart   STM and STRD from the last word of such a page into an unmapped page: the
  *             second word's abort, the first word stored as natively (fmt=)
+ *   excret    MOVS pc, lr and RFE (frame in a fresh page) to A32 and T32 code in SYS mode
+ *             at pages never touched at their VAs (fmt=)
  * Every access is checked against what the guest knows: its own translation (the stage-1
  * model, common/src/s1.c, reading only guest RAM) says whether it must reach guest RAM (and
  * read what the identity mapping reads there), the emulated UART (known register values),
@@ -3812,6 +3814,86 @@ static int case_stmpart(void)
 	return wrong == 0 ? 0 : 1;
 }
 
+/* eret_call(rfe, target, arg, frame): an exception return from SVC mode to target in the
+ * mode frame[1] gives (a CPSR), with r0 = arg: MOVS pc, lr with SPSR_svc = frame[1], or
+ * (rfe) RFEIA frame (frame[0] = target). target returns with BX LR (the mode's LR set
+ * first); back in SVC mode, r0 returned. The mode must be SYS. */
+u32 eret_call(u32 rfe, u32 target, u32 arg, const u32 *frame);
+__asm__(".text\n"
+	".balign 4\n"
+	".global eret_call\n"
+	".type eret_call, %function\n"
+	"eret_call:\n"
+	"	push	{r4, r5, r6, lr}\n"
+	"	mrs	r5, cpsr\n"
+	"	adr	r4, 2f\n"
+	"	cps	#0x1f\n"
+	"	mov	lr, r4\n"
+	"	cps	#0x13\n"
+	"	mov	r6, r0\n"
+	"	mov	r0, r2\n"
+	"	cmp	r6, #0\n"
+	"	bne	1f\n"
+	"	ldr	r12, [r3, #4]\n"
+	"	msr	spsr_cxsf, r12\n"
+	"	mov	lr, r1\n"
+	"	movs	pc, lr\n"
+	"1:	rfeia	r3\n"
+	"2:	msr	cpsr_c, r5\n"
+	"	pop	{r4, r5, r6, pc}\n");
+
+#define T16_LDR_R0_R0 0x6800u
+#define T32_BLOB      8u	  /* the T32 blob's offset in the code page */
+#define EXC_CODE_VA   0x90c00000u /* fresh aliases: code, data, exception-return frames */
+#define EXC_DATA_VA   0x90d00000u
+#define EXC_FRAME_VA  0x90e00000u
+#define EXC_ROUNDS    4u /* MOVS to A32, MOVS to T32, RFE to A32, RFE to T32 */
+#define EXC_FRAMES    (SCRATCH + 30 * PAGE)
+
+/* case_excret: exception returns (MOVS pc, lr and RFE, its frame in a fresh page) to A32 and
+ * T32 code in SYS mode, each at a page never touched at its VA, which loads from another
+ * (fmt=). */
+static int case_excret(void)
+{
+	u32 code = rt_ram_base() + MODE_PAGES, data = code + PAGE, wrong = 0;
+	u32 frames = rt_ram_base() + EXC_FRAMES;
+	volatile u32 *c = (volatile u32 *)(uintptr_t)code;
+	volatile u16 *t = (volatile u16 *)(uintptr_t)(code + T32_BLOB);
+	c[0] = INSN_LDR_R0_R0;
+	c[1] = INSN_BX_LR;
+	t[0] = T16_LDR_R0_R0;
+	t[1] = T16_BX_LR_HW;
+	sync_code(code, T32_BLOB + 4);
+	*(volatile u32 *)(uintptr_t)data = MODE_TAG;
+	space_new();
+	map_ram_and_uart();
+	for (u32 i = 0; i < EXC_ROUNDS; i++) {
+		map(EXC_CODE_VA + i * PAGE, code, PAGE, sp.a->ram, 12);
+		map(EXC_DATA_VA + i * PAGE, data, PAGE, sp.a->ram, 12);
+		map(EXC_FRAME_VA + i * PAGE, frames + i * PAGE, PAGE, sp.a->ram, 12);
+	}
+	mmu_on();
+	u32 cpsr;
+	__asm__ volatile("mrs %0, cpsr" : "=r"(cpsr));
+	for (u32 i = 0; i < EXC_ROUNDS; i++) {
+		bool rfe = i >= 2, thumb = (i & 1u) != 0;
+		u32 target = EXC_CODE_VA + i * PAGE + (thumb ? T32_BLOB : 0);
+		volatile u32 *f = (volatile u32 *)(uintptr_t)(frames + i * PAGE);
+		f[0] = target;
+		f[1] = (cpsr & ~(PSR_MODE_MASK | PSR_T)) | PSR_MODE_SYS | PSR_I | PSR_F |
+		       (thumb ? PSR_T : 0);
+		u32 v = eret_call(rfe, target, EXC_DATA_VA + i * PAGE,
+				  (const u32 *)(uintptr_t)(EXC_FRAME_VA + i * PAGE));
+		bool ok = v == MODE_TAG;
+		wrong += !ok;
+		rt_printf("hostile excret: %s to %s code: read 0x%08x: %s\n", rfe ? "RFE" : "MOVS",
+			  thumb ? "T32" : "A32", v, ok ? "as natively" : "WRONG");
+	}
+	mmu_off();
+	rt_printf("hostile excret: %u wrong\n", wrong);
+	return wrong == 0 ? 0 : 1;
+}
+
 /* ---- dispatch ---- */
 
 struct hostile_case {
@@ -3873,6 +3955,7 @@ static const struct hostile_case cases[] = {
     {"bkpt", case_bkpt},
     {"xnfetch", case_xnfetch},
     {"stmpart", case_stmpart},
+    {"excret", case_excret},
 };
 
 /* main: run the case named by case=. */

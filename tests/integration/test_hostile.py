@@ -189,6 +189,8 @@ CASES = {
     "xnfetch-lpae": ("case=xnfetch fmt=lpae", Survives("hostile xnfetch: 0 wrong")),
     "stmpart-short": ("case=stmpart fmt=short", Survives("hostile stmpart: 0 wrong")),
     "stmpart-lpae": ("case=stmpart fmt=lpae", Survives("hostile stmpart: 0 wrong")),
+    "excret-short": ("case=excret fmt=short", Survives("hostile excret: 0 wrong")),
+    "excret-lpae": ("case=excret fmt=lpae", Survives("hostile excret: 0 wrong")),
 }
 # Hypervisor options of a case under the shadow module.
 SHADOW_HYP = {"stalewr": "shadow.sync=unsync", "pinlost": "shadow.pool=16",
