@@ -85,6 +85,20 @@
  *             ASIDs reused, a shared global page; every page probed after maintenance (fmt=)
  *   oosmany   more leaf tables changed without maintenance than the shadow module has
  *             snapshots: old or new page before maintenance, the new one after (fmt=)
+ *   modemiss  in FIQ, IRQ, UND, SYS and SVC mode: fetch and load misses, then a load and a
+ *             fetch that abort, FSR, FAR, LR_abt and SPSR_abt checked (fmt=)
+ *   t32xpage  a 32-bit T32 instruction at the last halfword of a page, the next page mapped
+ *             and then unmapped (fmt=)
+ *   ldrvec    an "ldr pc, [pc, #0x18]" data-abort vector to a handler page never touched
+ *             at its VA, then an alignment fault (fmt=)
+ *   fiqregs   FIQ mode's r8-r12 in UART accesses and in stores to a page the shadow module
+ *             writes for the guest (fmt=short: AP=0b010; fmt=lpae: a live table)
+ *   bkpt      BKPT in A32 and T32 (fmt=; none: MMU off): IFSR, LR_abt, SPSR_abt
+ *   xnfetch   fetches from XN pages, shadowed and fresh, and (fmt=lpae) a PXN page (fmt=)
+ *   stmpart   STM and STRD from the last word of such a page into an unmapped page: the
+ *             second word's abort, the first word stored as natively (fmt=)
+ *   excret    MOVS pc, lr and RFE (frame in a fresh page) to A32 and T32 code in SYS mode
+ *             at pages never touched at their VAs (fmt=)
  * Every access is checked against what the guest knows: its own translation (the stage-1
  * model, common/src/s1.c, reading only guest RAM) says whether it must reach guest RAM (and
  * read what the identity mapping reads there), the emulated UART (known register values),
@@ -4590,6 +4604,534 @@ static int case_oosmany(void)
 		  om.n, om.fresh, om.stale, om.wrong);
 	rt_printf("hostile oosmany: %s\n", om.wrong == 0 ? "as the architecture allows" : "WRONG");
 	return om.wrong == 0 ? 0 : 1;
+/* ---- cases of review 9: the exception model around misses and the trampoline ---- */
+
+/* What the last recorded abort left: its vector, fault status and address, LR_abt and
+ * SPSR_abt (on_record). */
+static volatile struct {
+	u32 vector, fsr, far, lr, spsr;
+} seen;
+
+/* on_record: record a data or prefetch abort with its LR_abt and SPSR_abt, then resume at
+ * r4 (mode_call's return) in A32 state, in the aborted mode. */
+static bool on_record(u32 vector, struct rt_frame *f)
+{
+	if (vector != VEC_DABT && vector != VEC_PABT) {
+		return false;
+	}
+	seen.vector = vector;
+	seen.fsr = vector == VEC_DABT ? read_dfsr() : read_ifsr();
+	seen.far = vector == VEC_DABT ? read_dfar() : read_ifar();
+	seen.lr = f->pc;
+	seen.spsr = f->spsr;
+	f->pc = f->r[4];
+	f->spsr &= ~(PSR_T | PSR_IT_MASK);
+	return true;
+}
+
+/* seen_reset: no abort recorded yet. */
+static void seen_reset(void)
+{
+	seen.vector = 0;
+	seen.fsr = 0;
+	seen.far = 0;
+	seen.lr = 0;
+	seen.spsr = 0;
+}
+
+/* mode_call(cpsr_c, fn, arg): from SVC mode, switch to the mode (and I, F bits) of cpsr_c,
+ * branch with link and exchange to fn with r0 = arg, come back to SVC mode; r0 returned.
+ * fn runs on no stack. An abort that on_record recorded resumes at the return. */
+u32 mode_call(u32 cpsr_c, u32 fn, u32 arg);
+__asm__(".text\n"
+	".balign 4\n"
+	".global mode_call\n"
+	".type mode_call, %function\n"
+	"mode_call:\n"
+	"	push	{r4, r5, r6, lr}\n"
+	"	mrs	r5, cpsr\n"
+	"	adr	r4, 1f\n"
+	"	msr	cpsr_c, r0\n"
+	"	mov	r0, r2\n"
+	"	blx	r1\n"
+	"1:	msr	cpsr_c, r5\n"
+	"	pop	{r4, r5, r6, pc}\n");
+
+#define INSN_LDR_R0_R0 0xe5900000u /* ldr r0, [r0] */
+#define MODE_CODE_VA   0x90000000u /* one fresh alias of the code page per mode */
+#define MODE_DATA_VA   0x90100000u /* one fresh alias of the data page per mode */
+#define MODE_HOLE_VA   0x70000000u /* mapped by nothing */
+#define MODE_TAG       0x30de5eedu
+#define MODE_PAGES     (SCRATCH + 20 * PAGE) /* the code page, then the data page */
+#define PSR_ENTRY_BITS (PSR_MODE_MASK | PSR_T | PSR_I | PSR_F | PSR_A | PSR_E | PSR_IT_MASK)
+
+static const u8 probe_modes[] = {PSR_MODE_FIQ, PSR_MODE_IRQ, PSR_MODE_UND, PSR_MODE_SYS,
+				 PSR_MODE_SVC};
+
+/* abort_as_expected: the recorded abort is of vector vec at far with LR_abt lr, the status
+ * the guest's tables give for an access acc there, taken from cpsr_c's mode, I and F. */
+static bool abort_as_expected(const char *what, u32 cpsr_c, u32 vec, u32 far, u32 lr,
+			      enum s1_access acc)
+{
+	struct expect e = predict(far, acc);
+	u32 mask = PSR_MODE_MASK | PSR_T | PSR_I | PSR_F;
+	bool ok = seen.vector == vec && seen.far == far && seen.lr == lr && e.kind == EXP_ABORT &&
+		  seen.fsr == e.fsr && (seen.spsr & mask) == (cpsr_c & mask);
+	rt_printf("hostile modemiss: mode 0x%02x %s: vector 0x%02x FSR 0x%03x (0x%03x) FAR "
+		  "0x%08x LR 0x%08x (0x%08x) SPSR 0x%08x: %s\n",
+		  cpsr_c & PSR_MODE_MASK, what, seen.vector, seen.fsr, e.fsr, seen.far, seen.lr, lr,
+		  seen.spsr, ok ? "as natively" : "WRONG");
+	return ok;
+}
+
+/* mode_round: in the mode of cpsr_c, a first fetch and a first load of fresh pages (code
+ * at code, data at data), a load that aborts, a fetch that aborts; the number wrong. */
+static u32 mode_round(u32 cpsr_c, u32 code, u32 data)
+{
+	u32 wrong = 0;
+	seen_reset();
+	u32 v = mode_call(cpsr_c, code, data);
+	if (seen.vector != 0 || v != MODE_TAG) {
+		rt_printf("hostile modemiss: mode 0x%02x: fresh fetch and load read 0x%08x, abort "
+			  "0x%02x: WRONG\n",
+			  cpsr_c & PSR_MODE_MASK, v, seen.vector);
+		wrong++;
+	}
+	seen_reset();
+	(void)mode_call(cpsr_c, code, MODE_HOLE_VA);
+	wrong += !abort_as_expected("load", cpsr_c, VEC_DABT, MODE_HOLE_VA, code + 8, S1_READ);
+	seen_reset();
+	(void)mode_call(cpsr_c, MODE_HOLE_VA + PAGE, 0);
+	wrong += !abort_as_expected("fetch", cpsr_c, VEC_PABT, MODE_HOLE_VA + PAGE,
+				    MODE_HOLE_VA + PAGE + 4, S1_EXEC);
+	return wrong;
+}
+
+/* case_modemiss: in FIQ, IRQ, UND, SYS and SVC mode, code run and data read from pages the
+ * guest never touched at those VAs (shadow misses in that mode), then a load and a fetch
+ * that abort: FSR, FAR, LR_abt and SPSR_abt as natively (fmt=). */
+static int case_modemiss(void)
+{
+	u32 code = rt_ram_base() + MODE_PAGES, data = code + PAGE, wrong = 0;
+	volatile u32 *c = (volatile u32 *)(uintptr_t)code;
+	c[0] = INSN_LDR_R0_R0;
+	c[1] = INSN_BX_LR;
+	sync_code(code, 8);
+	*(volatile u32 *)(uintptr_t)data = MODE_TAG;
+	space_new();
+	map_ram_and_uart();
+	for (u32 i = 0; i < ARRAY_SIZE(probe_modes); i++) {
+		map(MODE_CODE_VA + i * PAGE, code, PAGE, sp.a->ram, 12);
+		map(MODE_DATA_VA + i * PAGE, data, PAGE, sp.a->ram, 12);
+	}
+	mmu_on();
+	rt_set_handler(on_record);
+	for (u32 i = 0; i < ARRAY_SIZE(probe_modes); i++) {
+		wrong += mode_round(probe_modes[i] | PSR_I | PSR_F, MODE_CODE_VA + i * PAGE,
+				    MODE_DATA_VA + i * PAGE);
+	}
+	rt_set_handler(on_exception);
+	mmu_off();
+	rt_printf("hostile modemiss: %u modes, %u wrong\n", (u32)ARRAY_SIZE(probe_modes), wrong);
+	return wrong == 0 ? 0 : 1;
+}
+
+/* A T32 MOVW r0, #0x1234 (T3) whose second halfword is the first of the next page, then
+ * BX LR. */
+#define T32_MOVW_R0_HW1 0xf241u
+#define T32_MOVW_R0_HW2 0x2034u
+#define T32_MOVW_VALUE	0x1234u
+#define T16_BX_LR_HW	0x4770u
+#define XT_VA		0x90200000u /* the two pages mapped */
+#define XT_HOLE_VA	0x90400000u /* the first page mapped, the next one not */
+#define XT_PAGES	(SCRATCH + 24 * PAGE)
+
+/* case_t32xpage: a 32-bit T32 instruction at the last halfword of a page: with the next
+ * page mapped (both pages fresh: two fetch misses) it runs; with the next page unmapped it
+ * takes the prefetch abort of the second halfword (fmt=). */
+static int case_t32xpage(void)
+{
+	u32 p1 = rt_ram_base() + XT_PAGES, p2 = p1 + PAGE;
+	*(volatile u16 *)(uintptr_t)(p1 + PAGE - 2) = T32_MOVW_R0_HW1;
+	*(volatile u16 *)(uintptr_t)p2 = T32_MOVW_R0_HW2;
+	*(volatile u16 *)(uintptr_t)(p2 + 2) = T16_BX_LR_HW;
+	sync_code(p1 + PAGE - 2, 6);
+	space_new();
+	map_ram_and_uart();
+	map(XT_VA, p1, 2 * PAGE, sp.a->ram, 12);
+	map(XT_HOLE_VA, p1, PAGE, sp.a->ram, 12);
+	mmu_on();
+	rt_set_handler(on_record);
+	seen_reset();
+	u32 v = mode_call(PSR_MODE_SVC | PSR_I | PSR_F, (XT_VA + PAGE - 2) | 1u, 0);
+	bool ran = seen.vector == 0 && v == T32_MOVW_VALUE;
+	rt_printf("hostile t32xpage: across two fresh pages: r0 0x%08x, abort 0x%02x: %s\n", v,
+		  seen.vector, ran ? "ran" : "WRONG");
+	seen_reset();
+	u32 insn = XT_HOLE_VA + PAGE - 2;
+	(void)mode_call(PSR_MODE_SVC | PSR_I | PSR_F, insn | 1u, 0);
+	struct expect e = predict(XT_HOLE_VA + PAGE, S1_EXEC);
+	bool ok = seen.vector == VEC_PABT && seen.fsr == e.fsr && seen.far == XT_HOLE_VA + PAGE &&
+		  seen.lr == insn + 4 && (seen.spsr & PSR_T) != 0 &&
+		  (seen.spsr & PSR_MODE_MASK) == PSR_MODE_SVC;
+	rt_printf("hostile t32xpage: into an unmapped page: vector 0x%02x IFSR 0x%03x (0x%03x) "
+		  "IFAR 0x%08x LR 0x%08x SPSR 0x%08x: %s\n",
+		  seen.vector, seen.fsr, e.fsr, seen.far, seen.lr, seen.spsr,
+		  ok ? "as natively" : "WRONG");
+	rt_set_handler(on_exception);
+	mmu_off();
+	return ran && ok ? 0 : 1;
+}
+
+/* case_ldrvec: the data-abort vector is "ldr pc, [pc, #0x18]" (the literal-pool vectors of
+ * many kernels and boot loaders) to a handler in a page the guest never touched at its VA
+ * ("mov r2, #1; subs pc, lr, #4", written through another VA), then an alignment fault
+ * (fmt=: MMU on): the handler runs. */
+static int case_ldrvec(void)
+{
+	u32 page = rt_ram_base() + SCRATCH, old_vbar = read_vbar();
+	u32 handler = page + FAR_HANDLER_PAGES * PAGE;
+	space_new();
+	map_ram_and_uart();
+	map(ALIAS_VA, handler, PAGE, sp.a->ram, 12);
+	mmu_on();
+	volatile u32 *v = (volatile u32 *)(uintptr_t)page;
+	volatile u32 *h = (volatile u32 *)(uintptr_t)ALIAS_VA;
+	v[VEC_DABT / 4] = INSN_LDR_PC_PC_18;
+	v[VEC_DABT / 4 + 8] = handler;
+	h[0] = INSN_MOV_R2_1;
+	h[1] = INSN_SUBS_PC_LR_4;
+	sync_code(page + VEC_DABT, 4);
+	sync_code(ALIAS_VA, 8);
+	write_vbar(page);
+	isb();
+	u32 ran = abort_state(page + PAGE + UNALIGNED_OFFSET);
+	write_vbar(old_vbar);
+	isb();
+	mmu_off();
+	rt_printf("hostile ldrvec: the handler the vector loads %s\n",
+		  ran == RAN_A32 ? "ran" : "did NOT run");
+	return ran == RAN_A32 ? 0 : 1;
+}
+
+/* fiq_run(uart, page, junk, out): usr r8-r12 set to junk + 8..12; then in FIQ mode, with its
+ * own r8-r12: r8 = uart, r9 = 'F' stored to the UART's data register, r10 = its flag
+ * register, r11 = page: STR r10, [r11], #4, then r12 = ~r10 and STM r11, {r8-r12}; back in
+ * SVC mode, out[] = r10_fiq, r11_fiq, then usr r8-r12. */
+void fiq_run(u32 uart, u32 page, u32 junk, u32 *out);
+__asm__(".text\n"
+	".balign 4\n"
+	".global fiq_run\n"
+	".type fiq_run, %function\n"
+	"fiq_run:\n"
+	"	push	{r4-r11}\n"
+	"	mrs	r5, cpsr\n"
+	"	add	r8, r2, #8\n"
+	"	add	r9, r2, #9\n"
+	"	add	r10, r2, #10\n"
+	"	add	r11, r2, #11\n"
+	"	add	r12, r2, #12\n"
+	"	msr	cpsr_c, #0xd1\n" /* FIQ mode, IRQ and FIQ masked */
+	"	mov	r8, r0\n"
+	"	mov	r9, #'F'\n"
+	"	str	r9, [r8]\n"
+	"	ldr	r10, [r8, #0x18]\n"
+	"	mov	r11, r1\n"
+	"	str	r10, [r11], #4\n"
+	"	mvn	r12, r10\n"
+	"	stm	r11, {r8-r12}\n"
+	"	mov	r0, r10\n"
+	"	mov	r1, r11\n"
+	"	msr	cpsr_c, r5\n"
+	"	stm	r3, {r0, r1, r8-r12}\n"
+	"	pop	{r4-r11}\n"
+	"	bx	lr\n");
+
+#define FIQ_JUNK  0x5a5a5a00u
+#define FIQ_WORDS 6u /* the STR's word, then the STM's five */
+#define FIQ_OUTS  7u
+
+/* case_fiqregs: FIQ mode's banked r8-r12 in accesses the shadow module performs for the
+ * guest: a store to and a load from the UART (device accesses, decoded), a post-indexed
+ * STR and an STM of r8-r12 to a page PL1 may write and PL0 only read (fmt=short: emulated
+ * stores) or to a live table of the guest's (fmt=lpae: caught writes, of fault entries). */
+static int case_fiqregs(void)
+{
+	u32 page, out[FIQ_OUTS], wrong = 0;
+	if (rt_arg_is("fmt", "short")) {
+		u32 pa = rt_ram_base() + SCRATCH + 16 * PAGE;
+		space_new();
+		map_ram_and_uart();
+		map(ALIAS_VA, pa, PAGE, SD_PL1RW_PL0RO, 12);
+		page = ALIAS_VA;
+	} else {
+		(void)space_table_alias();
+		page = ALIAS_VA + PAGE - FIQ_WORDS * 4;
+	}
+	mmu_on();
+	(void)*(volatile u32 *)(uintptr_t)ALIAS_VA; /* shadowed (LPAE: its table now live) */
+	fiq_run(RT_UART, page, FIQ_JUNK, out);
+	const u32 want_words[FIQ_WORDS] = {UART_FR_IDLE, RT_UART,  'F',
+					   UART_FR_IDLE, page + 4, ~(u32)UART_FR_IDLE};
+	volatile u32 *w = (volatile u32 *)(uintptr_t)page;
+	for (u32 i = 0; i < FIQ_WORDS; i++) {
+		if (w[i] != want_words[i]) {
+			rt_printf("hostile fiqregs: word %u holds 0x%08x, not 0x%08x\n", i, w[i],
+				  want_words[i]);
+			wrong++;
+		}
+	}
+	const u32 want_out[FIQ_OUTS] = {UART_FR_IDLE,  page + 4,      FIQ_JUNK + 8, FIQ_JUNK + 9,
+					FIQ_JUNK + 10, FIQ_JUNK + 11, FIQ_JUNK + 12};
+	for (u32 i = 0; i < FIQ_OUTS; i++) {
+		if (out[i] != want_out[i]) {
+			rt_printf("hostile fiqregs: register %u (r10_fiq, r11_fiq, usr r8-r12) "
+				  "0x%08x, not 0x%08x\n",
+				  i, out[i], want_out[i]);
+			wrong++;
+		}
+	}
+	mmu_off();
+	rt_printf("\nhostile fiqregs: flag register 0x%08x, base 0x%08x, %u wrong\n", out[0],
+		  out[1] - page, wrong);
+	return wrong == 0 ? 0 : 1;
+}
+
+#define INSN_BKPT_0 0xe1200070u /* BKPT #0 (A1) */
+#define T16_BKPT_0  0xbe00u
+#define IFAR_TAG    0x1f4a7a65u
+#define BKPT_PAGE   (SCRATCH + 28 * PAGE)
+#define BKPT_VA	    0x90600000u /* a fresh alias of BKPT_PAGE */
+
+/* bkpt_round: BKPT at va (T32 if thumb), IFAR set to IFAR_TAG first: the prefetch abort's
+ * IFSR (debug event, the guest's format), LR_abt (the instruction + 4) and SPSR_abt; the
+ * IFAR seen printed (UNKNOWN, B3.13.2: QEMU gives 0). */
+static bool bkpt_round(u32 va, bool thumb)
+{
+	u32 debug = (read_ttbcr() & TTBCR_EAE) ? FSR_LPAE | FSC_DEBUG : FSR_SD_DEBUG;
+	write_ifar(IFAR_TAG);
+	isb();
+	seen_reset();
+	(void)mode_call(PSR_MODE_SVC | PSR_I | PSR_F, va | (thumb ? 1u : 0u), 0);
+	bool ok = seen.vector == VEC_PABT && seen.fsr == debug && seen.lr == va + 4 &&
+		  ((seen.spsr & PSR_T) != 0) == thumb;
+	rt_printf("hostile bkpt: %s: vector 0x%02x IFSR 0x%03x (0x%03x) IFAR 0x%08x LR 0x%08x "
+		  "(0x%08x) SPSR 0x%08x: %s\n",
+		  thumb ? "T32" : "A32", seen.vector, seen.fsr, debug, seen.far, seen.lr, va + 4,
+		  seen.spsr, ok ? "as natively" : "WRONG");
+	return ok;
+}
+
+/* case_bkpt: BKPT in A32 and in T32, from pages shadowed and fresh (fmt=; none: MMU off). */
+static int case_bkpt(void)
+{
+	u32 pa = rt_ram_base() + BKPT_PAGE, base = pa, wrong = 0;
+	*(volatile u32 *)(uintptr_t)pa = INSN_BKPT_0;
+	*(volatile u16 *)(uintptr_t)(pa + 4) = T16_BKPT_0;
+	sync_code(pa, 8);
+	bool mmu = rt_arg_is("fmt", "short") || rt_arg_is("fmt", "lpae");
+	if (mmu) {
+		space_new();
+		map_ram_and_uart();
+		map(BKPT_VA, pa, PAGE, sp.a->ram, 12);
+		mmu_on();
+		base = BKPT_VA;
+	}
+	rt_set_handler(on_record);
+	wrong += !bkpt_round(base, false);
+	wrong += !bkpt_round(base + 4, true);
+	rt_set_handler(on_exception);
+	if (mmu) {
+		mmu_off();
+	}
+	rt_printf("hostile bkpt: %u wrong\n", wrong);
+	return wrong == 0 ? 0 : 1;
+}
+
+#define XN_VA 0x90800000u /* aliases of a page of RAM */
+
+/* xn_round: a fetch at va that the guest's tables refuse: IFSR, IFAR, LR_abt as natively. */
+static bool xn_round(const char *what, u32 va)
+{
+	struct expect e = predict(va, S1_EXEC);
+	seen_reset();
+	(void)mode_call(PSR_MODE_SVC | PSR_I | PSR_F, va, MODE_HOLE_VA);
+	bool ok = e.kind == EXP_ABORT && seen.vector == VEC_PABT && seen.fsr == e.fsr &&
+		  seen.far == va && seen.lr == va + 4;
+	rt_printf("hostile xnfetch: %s: vector 0x%02x IFSR 0x%03x (0x%03x) IFAR 0x%08x LR "
+		  "0x%08x: %s\n",
+		  what, seen.vector, seen.fsr, e.fsr, seen.far, seen.lr,
+		  ok ? "as natively" : "WRONG");
+	return ok;
+}
+
+/* case_xnfetch: fetches the guest's tables refuse: an XN page (short: in domain 1), read
+ * first (shadowed) and fresh, and (lpae) a PXN page read first (fmt=). */
+static int case_xnfetch(void)
+{
+	u32 code = rt_ram_base() + MODE_PAGES, wrong = 0;
+	space_new();
+	map_ram_and_uart();
+	u64 xn = sp.lpae ? LPAE_XN : SD_SEC_XN;
+	map(XN_VA, code, PAGE, sp.a->ram | xn, 12);
+	map(XN_VA + 3 * PAGE, code, PAGE, sp.a->ram | xn, 12);
+	if (sp.lpae) {
+		map(XN_VA + PAGE, code, PAGE, sp.a->ram | LPAE_PXN, 12);
+	}
+	mmu_on();
+	rt_set_handler(on_record);
+	(void)*(volatile u32 *)(uintptr_t)XN_VA;
+	wrong += !xn_round("XN", XN_VA);
+	wrong += !xn_round("XN, fresh", XN_VA + 3 * PAGE);
+	if (sp.lpae) {
+		(void)*(volatile u32 *)(uintptr_t)(XN_VA + PAGE);
+		wrong += !xn_round("PXN", XN_VA + PAGE);
+	}
+	rt_set_handler(on_exception);
+	mmu_off();
+	rt_printf("hostile xnfetch: %u wrong\n", wrong);
+	return wrong == 0 ? 0 : 1;
+}
+
+#define STMPART_TAG 0x57a9e000u /* even: a fault entry's word in either format */
+
+/* strd_at(va, a, b): STRD of a then b at va. */
+static struct outcome strd_at(u32 va, u32 a, u32 b)
+{
+	register u32 r2 __asm__("r2") = a;
+	register u32 r3 __asm__("r3") = b;
+	arm();
+	__asm__ volatile("strd %1, %2, [%0]" ::"r"(va), "r"(r2), "r"(r3) : "memory");
+	return disarm();
+}
+
+/* stmpart_round: a two-word store (STM, or STRD if dual) at the last word of the page at
+ * ALIAS_VA (host address last), into the next page, which the guest does not map: the
+ * abort of the second word, and what the first word's location holds after it. */
+static u32 stmpart_round(bool dual, u32 tag, volatile u32 *last)
+{
+	u32 va = ALIAS_VA + PAGE - 4, before = *last;
+	struct expect e = predict(ALIAS_VA + PAGE, S1_WRITE);
+	struct outcome o = dual ? strd_at(va, tag, POISON) : probe_stm2(va, tag, POISON);
+	u32 after = *last;
+	bool ok = e.kind == EXP_ABORT && o.aborted && o.fsr == e.fsr && o.far == ALIAS_VA + PAGE &&
+		  after == tag;
+	rt_printf("hostile stmpart: %s: abort %s, fsr 0x%03x (0x%03x), far 0x%08x; first word "
+		  "0x%08x -> 0x%08x: %s\n",
+		  dual ? "STRD" : "STM", o.aborted ? "yes" : "no", o.fsr, e.fsr, o.far, before,
+		  after,
+		  ok		 ? "stored, as natively"
+		  : after == tag ? "WRONG"
+				 : "NOT stored (natively it is)");
+	return ok ? 0 : 1;
+}
+
+/* case_stmpart: STM and STRD whose first word goes to the last word of a page the shadow
+ * module writes for the guest (fmt=short: a page PL1 may write and PL0 only read; fmt=lpae:
+ * a live table of its own, a fault entry's high word) and whose second word goes to the
+ * next page, which the guest does not map: the translation fault of the second word, and
+ * the first word stored, as QEMU does natively (one access per word). */
+static int case_stmpart(void)
+{
+	volatile u32 *last;
+	u32 wrong = 0;
+	if (rt_arg_is("fmt", "short")) {
+		u32 pa = rt_ram_base() + SCRATCH + 16 * PAGE;
+		space_new();
+		map_ram_and_uart();
+		map(ALIAS_VA, pa, PAGE, SD_PL1RW_PL0RO, 12);
+		last = (volatile u32 *)(uintptr_t)(pa + PAGE - 4);
+	} else {
+		paddr_t table = space_table_alias();
+		last = (volatile u32 *)(uintptr_t)(table + PAGE - 4);
+	}
+	mmu_on();
+	(void)*(volatile u32 *)(uintptr_t)ALIAS_VA; /* shadowed (LPAE: its table now live) */
+	wrong += stmpart_round(false, STMPART_TAG, last);
+	wrong += stmpart_round(true, STMPART_TAG + 2 * PAGE, last);
+	mmu_off();
+	rt_printf("hostile stmpart: %u wrong\n", wrong);
+	return wrong == 0 ? 0 : 1;
+}
+
+/* eret_call(rfe, target, arg, frame): an exception return from SVC mode to target in the
+ * mode frame[1] gives (a CPSR), with r0 = arg: MOVS pc, lr with SPSR_svc = frame[1], or
+ * (rfe) RFEIA frame (frame[0] = target). target returns with BX LR (the mode's LR set
+ * first); back in SVC mode, r0 returned. The mode must be SYS. */
+u32 eret_call(u32 rfe, u32 target, u32 arg, const u32 *frame);
+__asm__(".text\n"
+	".balign 4\n"
+	".global eret_call\n"
+	".type eret_call, %function\n"
+	"eret_call:\n"
+	"	push	{r4, r5, r6, lr}\n"
+	"	mrs	r5, cpsr\n"
+	"	adr	r4, 2f\n"
+	"	cps	#0x1f\n"
+	"	mov	lr, r4\n"
+	"	cps	#0x13\n"
+	"	mov	r6, r0\n"
+	"	mov	r0, r2\n"
+	"	cmp	r6, #0\n"
+	"	bne	1f\n"
+	"	ldr	r12, [r3, #4]\n"
+	"	msr	spsr_cxsf, r12\n"
+	"	mov	lr, r1\n"
+	"	movs	pc, lr\n"
+	"1:	rfeia	r3\n"
+	"2:	msr	cpsr_c, r5\n"
+	"	pop	{r4, r5, r6, pc}\n");
+
+#define T16_LDR_R0_R0 0x6800u
+#define T32_BLOB      8u	  /* the T32 blob's offset in the code page */
+#define EXC_CODE_VA   0x90c00000u /* fresh aliases: code, data, exception-return frames */
+#define EXC_DATA_VA   0x90d00000u
+#define EXC_FRAME_VA  0x90e00000u
+#define EXC_ROUNDS    4u /* MOVS to A32, MOVS to T32, RFE to A32, RFE to T32 */
+#define EXC_FRAMES    (SCRATCH + 30 * PAGE)
+
+/* case_excret: exception returns (MOVS pc, lr and RFE, its frame in a fresh page) to A32 and
+ * T32 code in SYS mode, each at a page never touched at its VA, which loads from another
+ * (fmt=). */
+static int case_excret(void)
+{
+	u32 code = rt_ram_base() + MODE_PAGES, data = code + PAGE, wrong = 0;
+	u32 frames = rt_ram_base() + EXC_FRAMES;
+	volatile u32 *c = (volatile u32 *)(uintptr_t)code;
+	volatile u16 *t = (volatile u16 *)(uintptr_t)(code + T32_BLOB);
+	c[0] = INSN_LDR_R0_R0;
+	c[1] = INSN_BX_LR;
+	t[0] = T16_LDR_R0_R0;
+	t[1] = T16_BX_LR_HW;
+	sync_code(code, T32_BLOB + 4);
+	*(volatile u32 *)(uintptr_t)data = MODE_TAG;
+	space_new();
+	map_ram_and_uart();
+	for (u32 i = 0; i < EXC_ROUNDS; i++) {
+		map(EXC_CODE_VA + i * PAGE, code, PAGE, sp.a->ram, 12);
+		map(EXC_DATA_VA + i * PAGE, data, PAGE, sp.a->ram, 12);
+		map(EXC_FRAME_VA + i * PAGE, frames + i * PAGE, PAGE, sp.a->ram, 12);
+	}
+	mmu_on();
+	u32 cpsr;
+	__asm__ volatile("mrs %0, cpsr" : "=r"(cpsr));
+	for (u32 i = 0; i < EXC_ROUNDS; i++) {
+		bool rfe = i >= 2, thumb = (i & 1u) != 0;
+		u32 target = EXC_CODE_VA + i * PAGE + (thumb ? T32_BLOB : 0);
+		volatile u32 *f = (volatile u32 *)(uintptr_t)(frames + i * PAGE);
+		f[0] = target;
+		f[1] = (cpsr & ~(PSR_MODE_MASK | PSR_T)) | PSR_MODE_SYS | PSR_I | PSR_F |
+		       (thumb ? PSR_T : 0);
+		u32 v = eret_call(rfe, target, EXC_DATA_VA + i * PAGE,
+				  (const u32 *)(uintptr_t)(EXC_FRAME_VA + i * PAGE));
+		bool ok = v == MODE_TAG;
+		wrong += !ok;
+		rt_printf("hostile excret: %s to %s code: read 0x%08x: %s\n", rfe ? "RFE" : "MOVS",
+			  thumb ? "T32" : "A32", v, ok ? "as natively" : "WRONG");
+	}
+	mmu_off();
+	rt_printf("hostile excret: %u wrong\n", wrong);
+	return wrong == 0 ? 0 : 1;
 }
 
 /* ---- dispatch ---- */
@@ -4655,6 +5197,14 @@ static const struct hostile_case cases[] = {
     {"aptoggle", case_aptoggle},
     {"churn", case_churn},
     {"oosmany", case_oosmany},
+    {"modemiss", case_modemiss},
+    {"t32xpage", case_t32xpage},
+    {"ldrvec", case_ldrvec},
+    {"fiqregs", case_fiqregs},
+    {"bkpt", case_bkpt},
+    {"xnfetch", case_xnfetch},
+    {"stmpart", case_stmpart},
+    {"excret", case_excret},
 };
 
 /* main: run the case named by case=. */

@@ -58,6 +58,9 @@ CP15_UNTRAPPED = 0x408  # CRn 3 and 10: the encodings HSTR.T3/T10 trap under sha
 
 CHURN = "hostile churn: 1050 probes"
 OOSMANY = "hostile oosmany: as the architecture allows"
+FIQREGS = "F\nhostile fiqregs: flag register 0x00000090, base 0x00000004, 0 wrong"
+T32XPAGE = "hostile t32xpage: into an unmapped page: vector 0x0c IFSR "
+XT_TAIL = "IFAR 0x90401000 LR 0x90401002"
 LENDSTALE = "hostile lendstale: first page kept, the store landed in the other: allowed"
 APTOGGLE = ("hostile aptoggle: PRRR 0x00008004 NMRR 0x40004000, SCTLR TRE/AFE 0x30000000: "
             "as written\nhostile aptoggle: 200 probes")
@@ -207,6 +210,26 @@ CASES = {
     "oosmany-short": ("case=oosmany fmt=short", Survives(OOSMANY)),
     "oosmany-lpae": ("case=oosmany fmt=lpae", Survives(OOSMANY)),
     "oosmany-emulate": ("case=oosmany fmt=short", Survives(OOSMANY)),
+    # Review 9: the exception model around misses; what the guest sees natively (and under
+    # stage 2), checked by the guest itself.
+    "modemiss-short": ("case=modemiss fmt=short", Survives("hostile modemiss: 5 modes, 0 wrong")),
+    "modemiss-lpae": ("case=modemiss fmt=lpae", Survives("hostile modemiss: 5 modes, 0 wrong")),
+    "t32xpage-short": ("case=t32xpage fmt=short", Survives(T32XPAGE + "0x007 (0x007) " + XT_TAIL)),
+    "t32xpage-lpae": ("case=t32xpage fmt=lpae", Survives(T32XPAGE + "0x207 (0x207) " + XT_TAIL)),
+    "ldrvec": ("case=ldrvec fmt=short",
+               Survives("hostile ldrvec: the handler the vector loads ran")),
+    # The 'F' that FIQ mode stores to the UART, then the summary.
+    "fiqregs-short": ("case=fiqregs fmt=short", Survives(FIQREGS)),
+    "fiqregs-lpae": ("case=fiqregs fmt=lpae", Survives(FIQREGS)),
+    "bkpt": ("case=bkpt", Survives("hostile bkpt: 0 wrong")),
+    "bkpt-short": ("case=bkpt fmt=short", Survives("hostile bkpt: 0 wrong")),
+    "bkpt-lpae": ("case=bkpt fmt=lpae", Survives("hostile bkpt: 0 wrong")),
+    "xnfetch-short": ("case=xnfetch fmt=short", Survives("hostile xnfetch: 0 wrong")),
+    "xnfetch-lpae": ("case=xnfetch fmt=lpae", Survives("hostile xnfetch: 0 wrong")),
+    "stmpart-short": ("case=stmpart fmt=short", Survives("hostile stmpart: 0 wrong")),
+    "stmpart-lpae": ("case=stmpart fmt=lpae", Survives("hostile stmpart: 0 wrong")),
+    "excret-short": ("case=excret fmt=short", Survives("hostile excret: 0 wrong")),
+    "excret-lpae": ("case=excret fmt=lpae", Survives("hostile excret: 0 wrong")),
 }
 # Hypervisor options of a case under the shadow module.
 SHADOW_HYP = {"stalewr": "shadow.sync=unsync", "pinlost": "shadow.pool=16",
