@@ -4068,6 +4068,8 @@ static int case_aptoggle(void)
 	rt_printf("hostile aptoggle: PRRR 0x%08x NMRR 0x%08x, SCTLR TRE/AFE 0x%08x: %s\n", prrr,
 		  nmrr, bits, regs ? "as written" : "NOT as written");
 	return summary("aptoggle") | (regs ? 0 : 1);
+}
+
 /* ---- cases of review 9b: address-space churn, pool pressure, the two sync policies ---- */
 
 #define CH_SPACES      40u /* more address spaces than the shadow module caches roots (32) */
@@ -4604,6 +4606,8 @@ static int case_oosmany(void)
 		  om.n, om.fresh, om.stale, om.wrong);
 	rt_printf("hostile oosmany: %s\n", om.wrong == 0 ? "as the architecture allows" : "WRONG");
 	return om.wrong == 0 ? 0 : 1;
+}
+
 /* ---- cases of review 9: the exception model around misses and the trampoline ---- */
 
 /* What the last recorded abort left: its vector, fault status and address, LR_abt and
