@@ -67,14 +67,24 @@ DEFINE_COUNTER_BLOCK_DERIVED(shadow, "shadow", SHADOW_COUNTERS, shadow_counters_
 #define INSN_B_MASK	  0xff000000u /* B <label>, condition AL (A8.8.18, encoding A1) */
 #define INSN_B_AL	  0xea000000u
 /* T32 B (A8.8.18): encoding T2 (16 bits, imm11) and T4 (32 bits, S:I1:I2:imm10:imm11). */
-#define T16_B_MASK	0xf800u
-#define T16_B		0xe000u
-#define T32_B_HW1_MASK	0xf800u
-#define T32_B_HW1	0xf000u
-#define T32_B_HW2_MASK	0xd000u
-#define T32_B_HW2	0x9000u
-#define TRAMPOLINE_POOL 8u	    /* word index of the literal pool */
-#define MAIR_SHADOW	0x000004ffu /* attr 0: normal write-back, attr 1: device */
+#define T16_B_MASK     0xf800u
+#define T16_B	       0xe000u
+#define T32_B_HW1_MASK 0xf800u
+#define T32_B_HW1      0xf000u
+#define T32_B_HW2_MASK 0xd000u
+#define T32_B_HW2      0x9000u
+/* LDR pc, [pc, #+/-imm12] (A8.8.64, literal): A1 with condition AL, and T32 LDR.W (T2);
+ * U (add) in A32 bit 23, in T32 hw1 bit 7. */
+#define INSN_LDR_PC_LIT_MASK	0xff7ff000u
+#define INSN_LDR_PC_LIT		0xe51ff000u
+#define INSN_LDR_U		BIT(23)
+#define T32_LDR_PC_LIT_HW1_MASK 0xff7fu
+#define T32_LDR_PC_LIT_HW1	0xf85fu
+#define T32_LDR_PC_LIT_HW2_MASK 0xf000u
+#define T32_LDR_PC_LIT_HW2	0xf000u
+#define T32_LDR_U		BIT(7)
+#define TRAMPOLINE_POOL		8u	    /* word index of the literal pool */
+#define MAIR_SHADOW		0x000004ffu /* attr 0: normal write-back, attr 1: device */
 /* SCTLR bits the hardware takes from the guest; TE and EE stay 0 (the trampoline is A32 and
  * the shadow tables little-endian), V stays 0 (the trampoline is at VBAR). */
 #define SCTLR_GUEST_PASSTHROUGH (SCTLR_A | SCTLR_C | BIT(11) | BIT(12))
@@ -768,7 +778,7 @@ static bool pin(u32 va)
 	return false;
 }
 
-#define ABORT_ENTRY_PAGES 6u
+#define ABORT_ENTRY_PAGES 7u
 
 /* vector_branch: the target of the unconditional branch that the word at vector slot
  * holds, in the instruction set the vector runs in (T32 if thumb: SCTLR.TE); false if it
@@ -795,21 +805,64 @@ static bool vector_branch(u32 slot, u32 word, bool thumb, u32 *target)
 	return true;
 }
 
+/* vector_literal: the address of the word that the LDR pc, [pc, #imm] at vector slot loads
+ * (A8.8.64: the PC reads as slot + 8 in A32, Align(slot + 4, 4) in T32 if thumb); false
+ * if the word there holds no such instruction. */
+static bool vector_literal(u32 slot, u32 word, bool thumb, u32 *lit)
+{
+	u32 hw1 = word & 0xffffu, hw2 = word >> 16, imm, base;
+	bool add;
+	if (!thumb) {
+		if ((word & INSN_LDR_PC_LIT_MASK) != INSN_LDR_PC_LIT) {
+			return false;
+		}
+		imm = BITS(word, 11, 0);
+		add = (word & INSN_LDR_U) != 0;
+		base = slot + 8;
+	} else {
+		if ((hw1 & T32_LDR_PC_LIT_HW1_MASK) != T32_LDR_PC_LIT_HW1 ||
+		    (hw2 & T32_LDR_PC_LIT_HW2_MASK) != T32_LDR_PC_LIT_HW2) {
+			return false;
+		}
+		imm = BITS(hw2, 11, 0);
+		add = (hw1 & T32_LDR_U) != 0;
+		base = (slot + 4) & ~3u;
+	}
+	*lit = add ? base + imm : base - imm;
+	return true;
+}
+
+/* guest_word: the word at va, through the shadow (pinned first); false if it is not RAM. */
+static bool guest_word(struct vcpu *v, u32 va, u32 *word)
+{
+	paddr_t ipa;
+	const u32 *host;
+	pin(va);
+	if (!shadow_va_to_ipa(v, va, false, &ipa) ||
+	    (host = vm_ipa_to_host(sh.vm, ipa, 4)) == NULL) {
+		return false;
+	}
+	*word = *host;
+	return true;
+}
+
 /* abort_entry_pages: the VAs whose pages a handler's entry touches before it saves LR_abt:
- * its vector, the vector's branch target (the stub, across a page) and its abort-mode
- * stack. Their number. */
+ * its vector, the vector's branch target (the stub, across a page) or the literal a
+ * literal-pool vector loads and its target, and its abort-mode stack. Their number. */
 static u32 abort_entry_pages(struct vcpu *v, bool data, u32 va[ABORT_ENTRY_PAGES])
 {
 	u32 slot = guest_vectors() + (data ? VEC_DABT : VEC_PABT), n = 0, sp;
-	paddr_t ipa;
+	bool thumb = (sh.g.s1.sctlr & SCTLR_TE) != 0;
+	u32 word, lit, target;
 	va[n++] = slot;
-	pin(slot); /* read below */
-	const u32 *insn;
-	u32 target;
-	if (shadow_va_to_ipa(v, slot, false, &ipa) &&
-	    (insn = vm_ipa_to_host(sh.vm, ipa, 4)) != NULL &&
-	    vector_branch(slot, *insn, (sh.g.s1.sctlr & SCTLR_TE) != 0, &target)) {
-		for (u32 off = 0; off <= 128; off += 64) {
+	if (guest_word(v, slot, &word)) {
+		bool found = vector_branch(slot, word, thumb, &target);
+		if (!found && vector_literal(slot, word, thumb, &lit)) {
+			va[n++] = lit;
+			found = guest_word(v, lit, &target);
+			target &= ~1u; /* the interworking bit (A2.3.2): the fetch address */
+		}
+		for (u32 off = 0; found && off <= 128; off += 64) {
 			va[n++] = target + off;
 		}
 	}

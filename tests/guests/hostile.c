@@ -4787,12 +4787,21 @@ static int case_t32xpage(void)
 	return ran && ok ? 0 : 1;
 }
 
+/* LDR.W pc, [pc, #+LDRVEC_T32_IMM] (A8.8.64, T2): its literal is where the A32 vector's is,
+ * 0x20 bytes after the slot (the PC reads as Align(slot + 4, 4)). */
+#define T32_LDR_W_PC_LIT_HW1 0xf8dfu
+#define T32_LDR_W_PC_HW2     0xf000u /* Rt = pc */
+#define LDRVEC_T32_IMM	     0x1cu
+#define LDRVEC_LITERAL	     (VEC_DABT / 4 + 8u) /* word index in the vector page */
+
 /* case_ldrvec: the data-abort vector is "ldr pc, [pc, #0x18]" (the literal-pool vectors of
  * many kernels and boot loaders) to a handler in a page the guest never touched at its VA
  * ("mov r2, #1; subs pc, lr, #4", written through another VA), then an alignment fault
- * (fmt=: MMU on): the handler runs. */
+ * (fmt=: MMU on): the handler runs. With isa=t32, SCTLR.TE set, the vector is a T32
+ * LDR.W pc and the handler T32 ("movs r0, #1; subs pc, lr, #4"), its literal's bit 0 set. */
 static int case_ldrvec(void)
 {
+	bool thumb = rt_arg_is("isa", "t32");
 	u32 page = rt_ram_base() + SCRATCH, old_vbar = read_vbar();
 	u32 handler = page + FAR_HANDLER_PAGES * PAGE;
 	space_new();
@@ -4800,22 +4809,36 @@ static int case_ldrvec(void)
 	map(ALIAS_VA, handler, PAGE, sp.a->ram, 12);
 	mmu_on();
 	volatile u32 *v = (volatile u32 *)(uintptr_t)page;
-	volatile u32 *h = (volatile u32 *)(uintptr_t)ALIAS_VA;
-	v[VEC_DABT / 4] = INSN_LDR_PC_PC_18;
-	v[VEC_DABT / 4 + 8] = handler;
-	h[0] = INSN_MOV_R2_1;
-	h[1] = INSN_SUBS_PC_LR_4;
+	if (thumb) {
+		volatile u16 *t = (volatile u16 *)(uintptr_t)(page + VEC_DABT);
+		volatile u16 *h = (volatile u16 *)(uintptr_t)ALIAS_VA;
+		t[0] = T32_LDR_W_PC_LIT_HW1;
+		t[1] = T32_LDR_W_PC_HW2 | LDRVEC_T32_IMM;
+		v[LDRVEC_LITERAL] = handler | 1u; /* interworking: T32 (A2.3.2) */
+		h[0] = T32_MOVS_R0_1;
+		h[1] = T32_SUBS_PC_LR_4_HW1;
+		h[2] = T32_SUBS_PC_LR_4_HW2;
+	} else {
+		volatile u32 *h = (volatile u32 *)(uintptr_t)ALIAS_VA;
+		v[VEC_DABT / 4] = INSN_LDR_PC_PC_18;
+		v[LDRVEC_LITERAL] = handler;
+		h[0] = INSN_MOV_R2_1;
+		h[1] = INSN_SUBS_PC_LR_4;
+	}
 	sync_code(page + VEC_DABT, 4);
 	sync_code(ALIAS_VA, 8);
 	write_vbar(page);
+	write_sctlr(read_sctlr() | (thumb ? SCTLR_TE : 0));
 	isb();
 	u32 ran = abort_state(page + PAGE + UNALIGNED_OFFSET);
+	write_sctlr(read_sctlr() & ~SCTLR_TE);
 	write_vbar(old_vbar);
 	isb();
 	mmu_off();
-	rt_printf("hostile ldrvec: the handler the vector loads %s\n",
-		  ran == RAN_A32 ? "ran" : "did NOT run");
-	return ran == RAN_A32 ? 0 : 1;
+	u32 expected = thumb ? RAN_THUMB : RAN_A32;
+	rt_printf("hostile ldrvec: the %s handler the vector loads %s\n", thumb ? "T32" : "A32",
+		  ran == expected ? "ran" : "did NOT run");
+	return ran == expected ? 0 : 1;
 }
 
 /* fiq_run(uart, page, junk, out): usr r8-r12 set to junk + 8..12; then in FIQ mode, with its

@@ -217,7 +217,9 @@ CASES = {
     "t32xpage-short": ("case=t32xpage fmt=short", Survives(T32XPAGE + "0x007 (0x007) " + XT_TAIL)),
     "t32xpage-lpae": ("case=t32xpage fmt=lpae", Survives(T32XPAGE + "0x207 (0x207) " + XT_TAIL)),
     "ldrvec": ("case=ldrvec fmt=short",
-               Survives("hostile ldrvec: the handler the vector loads ran")),
+               Survives("hostile ldrvec: the A32 handler the vector loads ran")),
+    "ldrvec-t32": ("case=ldrvec fmt=short isa=t32",
+                   Survives("hostile ldrvec: the T32 handler the vector loads ran")),
     # The 'F' that FIQ mode stores to the UART, then the summary.
     "fiqregs-short": ("case=fiqregs fmt=short", Survives(FIQREGS)),
     "fiqregs-lpae": ("case=fiqregs fmt=lpae", Survives(FIQREGS)),
