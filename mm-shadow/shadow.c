@@ -589,6 +589,7 @@ static void store_value(u8 *host, u32 val, u32 size)
  * lowest. */
 struct piece {
 	u32 addr, size, val;
+	bool rest; /* the rest of the operation of the piece before (across a page) */
 };
 #define MAX_PIECES (2 * DECODE_MAX_OPS) /* an operation crosses one boundary at most */
 
@@ -609,11 +610,11 @@ static u32 store_pieces(struct vcpu *v, const struct ldst *l, struct piece p[MAX
 				  da->mnemonic, v->tf->pc);
 		}
 		if (op->size <= in_page) {
-			p[n++] = (struct piece){addr, op->size, val};
+			p[n++] = (struct piece){addr, op->size, val, false};
 		} else {
-			p[n++] = (struct piece){addr, in_page, val};
+			p[n++] = (struct piece){addr, in_page, val, false};
 			p[n++] = (struct piece){addr + in_page, op->size - in_page,
-						val >> (8 * in_page)};
+						val >> (8 * in_page), true};
 		}
 	}
 	return n;
@@ -623,9 +624,10 @@ static void deliver_abort(struct vcpu *v, bool data, u32 fsr, u32 far);
 
 /* emulate_across: emulate_stores without the step: each store in the page of the faulting
  * write, or translated through the shadow, or the guest's walk. False if one of them
- * faults in the guest's tables or reaches an unassigned address: the guest then takes
- * that abort, and nothing is stored (an aborted STM or STRD may leave memory as it was,
- * B1.9.8). */
+ * faults in the guest's tables or reaches an unassigned address: the operations before it
+ * are made, as QEMU makes them (B1.9.8 allows an aborted STM or STRD to have written any
+ * of its words; an operation across a page boundary is made whole or not at all), and
+ * the guest takes that abort. */
 static __attribute__((noinline)) bool emulate_across(struct vcpu *v, const struct ldst *l, bool pl0,
 						     u32 far, paddr_t far_ipa, u8 *far_at)
 {
@@ -633,14 +635,14 @@ static __attribute__((noinline)) bool emulate_across(struct vcpu *v, const struc
 	struct piece p[MAX_PIECES];
 	paddr_t ipa[MAX_PIECES];
 	u8 *host[MAX_PIECES];
-	u32 n = store_pieces(v, l, p);
+	u32 n = store_pieces(v, l, p), done = 0, fsr = 0;
 	paddr_t far_page = ALIGN_DOWN(far_ipa, (paddr_t)PAGE_SIZE_4K);
 	u8 *far_host = far_at - (far & PAGE_OFFSET_MASK);
 	/* Every address is translated before anything is stored: a store may change the very
 	 * descriptor that maps the next one (a table that maps itself), and the instruction
 	 * is translated as a whole. */
-	for (u32 i = 0; i < n; i++) {
-		u32 addr = p[i].addr;
+	for (; done < n; done++) {
+		u32 i = done, addr = p[i].addr;
 		struct s1_result r;
 		if (((addr ^ far) & ~PAGE_OFFSET_MASK) == 0) {
 			/* The page of the faulting write. */
@@ -656,29 +658,35 @@ static __attribute__((noinline)) bool emulate_across(struct vcpu *v, const struc
 			/* Not shadowed, or a page whose writes PL1 alone may do (AP = 0b010). */
 			if (s1_translate(guest_state(), &vm_guest_mem, addr, S1_WRITE, unpriv,
 					 &r) != S1_OK) {
-				deliver_abort(v, true, r.fsr | FSR_WNR, addr);
-				return false;
+				fsr = r.fsr | FSR_WNR;
+				break;
 			}
 			ipa[i] = r.out;
 		}
 		if ((host[i] = vm_ipa_to_host(sh.vm, ipa[i], p[i].size)) == NULL) {
 			if (vm_access_aborts(ipa[i], true)) {
 				/* Unassigned: its external abort, as the hardware gives it. */
-				deliver_abort(v, true, guest_sync_external_fsr() | FSR_WNR, addr);
-				return false;
+				fsr = guest_sync_external_fsr() | FSR_WNR;
+				break;
 			}
 			hyp_fatal("cannot emulate %s at guest pc 0x%08x: its store at 0x%08x is "
 				  "to a device (emulated alone, never with stores to RAM)",
 				  l->da->mnemonic, v->tf->pc, addr);
 		}
 	}
-	for (u32 i = 0; i < n; i++) {
+	/* The pieces translated: all of them, unless piece `done` faulted (fsr); then the
+	 * operations before its own. */
+	u32 fault_at = done;
+	if (fsr != 0 && p[done].rest) {
+		done--;
+	}
+	for (u32 i = 0; i < done; i++) {
 		store_value(host[i], p[i].val, p[i].size);
 	}
 	/* The shadow store learns of each run of bytes written in one frame once. */
 	bool fixed = false;
-	for (u32 i = 0, first = 0; i < n; i++) {
-		bool run_ends = i + 1 == n || ipa[i + 1] != ipa[i] + p[i].size ||
+	for (u32 i = 0, first = 0; i < done; i++) {
+		bool run_ends = i + 1 == done || ipa[i + 1] != ipa[i] + p[i].size ||
 				(ipa[i + 1] & PAGE_OFFSET_MASK) == 0;
 		if (run_ends) {
 			fixed |=
@@ -688,6 +696,10 @@ static __attribute__((noinline)) bool emulate_across(struct vcpu *v, const struc
 	}
 	if (fixed) {
 		check_reserved_va();
+	}
+	if (fsr != 0) {
+		deliver_abort(v, true, fsr, p[fault_at].addr);
+		return false;
 	}
 	return true;
 }
