@@ -97,6 +97,8 @@
  *   xnfetch   fetches from XN pages, shadowed and fresh, and (fmt=lpae) a PXN page (fmt=)
  *   stmpart   STM and STRD from the last word of such a page into an unmapped page: the
  *             second word's abort, the first word stored as natively (fmt=)
+ *   ldrt-abtlr  an LDRT from Abort mode whose base is LR_abt, at a fresh page mapped for PL1
+ *             only, after an abort delivered elsewhere: DFAR is that page (fmt=short)
  *   excret    MOVS pc, lr and RFE (frame in a fresh page) to A32 and T32 code in SYS mode
  *             at pages never touched at their VAs (fmt=)
  * Every access is checked against what the guest knows: its own translation (the stage-1
@@ -2890,6 +2892,51 @@ static int case_ldrt_abt(void)
 	return ok ? 0 : 1;
 }
 
+/* probe_ldrt_lr_abt: an LDRT of va made from Abort mode with LR_abt as its base ("mov lr,
+ * va; ldrt r0, [lr]", as a handler that keeps a user pointer in its LR would): the abort it
+ * takes nests (LR_abt overwritten afterwards, B1.9.8), its DFAR is va. */
+static struct outcome probe_ldrt_lr_abt(u32 va)
+{
+	u32 v = POISON;
+	arm();
+	__asm__ volatile("mrs	r12, cpsr\n"
+			 "cps	#0x17\n"
+			 "mov	lr, %1\n"
+			 "ldrt	%0, [lr]\n"
+			 "msr	cpsr_c, r12\n"
+			 : "+r"(v)
+			 : "r"(va)
+			 : "r12", "lr", "cc", "memory");
+	struct outcome o = disarm();
+	o.value = v;
+	return o;
+}
+
+/* case_ldrt_abtlr: case_ldrt_abt's fresh page read by an LDRT whose base is LR_abt, after an
+ * abort delivered at another address (fmt=short): natively the LDRT aborts with DFAR the
+ * fresh page. A shadow module that fills the page (for PL1) and makes the guest retry the
+ * LDRT with LR_abt put back as its last abort left it would read elsewhere. */
+static int case_ldrt_abtlr(void)
+{
+	u32 page = rt_ram_base() + SCRATCH + 16 * PAGE;
+	space_new();
+	map_ram_and_uart();
+	map(ALIAS_VA, page, 2 * PAGE, SD_PL1RW, 12);
+	mmu_on();
+	(void)*(volatile u32 *)(uintptr_t)ALIAS_VA;
+	struct outcome read = probe_ldrt_lr_abt(ALIAS_VA);
+	struct outcome fresh = probe_ldrt_lr_abt(ALIAS_VA + PAGE);
+	mmu_off();
+	bool ok = read.aborted && read.far == ALIAS_VA && fresh.aborted &&
+		  fresh.far == ALIAS_VA + PAGE && fresh.fsr == read.fsr;
+	rt_printf("hostile ldrt-abtlr: shadowed: %s, far 0x%08x; fresh: %s, fsr 0x%03x, far "
+		  "0x%08x, r0 0x%08x: %s\n",
+		  read.aborted ? "abort" : "no abort", read.far,
+		  fresh.aborted ? "abort" : "no abort", fresh.fsr, fresh.far, fresh.value,
+		  ok ? "as natively" : "WRONG");
+	return ok ? 0 : 1;
+}
+
 /* ---- cases of review 8c ---- */
 
 /* Stores the shadow module's decoders refuse (store_by). SWP and SWPB need SCTLR.SW (B4.1.130);
@@ -5228,6 +5275,7 @@ static const struct hostile_case cases[] = {
     {"xpagept", case_xpagept},
     {"smc-t32", case_smc_t32},
     {"ldrt-abt", case_ldrt_abt},
+    {"ldrt-abtlr", case_ldrt_abtlr},
     {"domains", case_domains},
     {"domainprio", case_domainprio},
     {"bigleaves", case_bigleaves},

@@ -54,6 +54,8 @@ THUMBIT = "hostile thumbit-pt: 4 rounds, 0 wrong, no abort"
 SMC_T32 = "hostile smc-t32: STR 0xa11a5b00, then STRH 0xa11a5a00: as natively"
 LDRT_ABT = ("hostile ldrt-abt: PL1 read before: abort, fsr 0x00f; not: abort, fsr 0x00f: "
             "as natively")
+LDRT_ABTLR = ("hostile ldrt-abtlr: shadowed: abort, far 0x80000000; fresh: abort, fsr 0x00f, "
+              "far 0x80001000, r0 0x0badf00d: as natively")
 CP15_UNTRAPPED = 0x408  # CRn 3 and 10: the encodings HSTR.T3/T10 trap under shadow
 
 CHURN = "hostile churn: 1050 probes"
@@ -191,6 +193,8 @@ CASES = {
     "smc-t32-lpae": ("case=smc-t32 fmt=lpae", Survives(SMC_T32)),
     "ldrt-abt": ("case=ldrt-abt fmt=short", Survives(LDRT_ABT)),
     "ldrt-abt-unsync": ("case=ldrt-abt fmt=short", Survives(LDRT_ABT)),
+    # Review 9f: an LDRT from Abort mode whose base is LR_abt, at a fresh PL1-only page.
+    "ldrt-abtlr": ("case=ldrt-abtlr fmt=short", Survives(LDRT_ABTLR)),
     # Review 9a: what the guest sees natively (and under stage 2), checked by the guest itself.
     "domains": ("case=domains fmt=short", Survives("hostile domains: 585 probes")),
     "domains-unsync": ("case=domains fmt=short", Survives("hostile domains: 585 probes")),
@@ -257,6 +261,7 @@ SHADOW_HYP = {"stalewr": "shadow.sync=unsync", "pinlost": "shadow.pool=16",
               "xpagept-short": "shadow.check=1", "xpagept-lpae": "shadow.check=1",
               "smc-t32-short": "shadow.check=1", "smc-t32-lpae": "shadow.check=1",
               "ldrt-abt": "shadow.check=1", "ldrt-abt-unsync": "shadow.sync=unsync shadow.check=1",
+              "ldrt-abtlr": "shadow.check=1",
               "domains": "shadow.check=1", "domains-unsync": "shadow.sync=unsync shadow.check=1",
               "bigleaves": "shadow.check=1",
               "bigleaves-unsync": "shadow.sync=unsync shadow.check=1",
