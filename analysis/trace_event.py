@@ -80,18 +80,31 @@ def traced_run(args, trace: Path, lo: int, hi: int):
         sys.exit(f"trace_event: the traced run failed ({p.returncode}):\n{p.stdout}{p.stderr}")
 
 
+def function_range(addrs, names, name):
+    """[start, end) of the hypervisor function name."""
+    if name not in names:
+        sys.exit(f"trace_event: {HYP_ELF} has no function {name} (inlined or renamed?)")
+    i = names.index(name)
+    return addrs[i], addrs[i + 1] if i + 1 < len(addrs) else addrs[i] + 4
+
+
 def event_episode(eps, addrs, names):
     """One episode of the event: the middle one of the most frequent length among the
-    episodes of the bracketed phase."""
-    start = addrs[names.index(BRACKET)]
-    end = addrs[names.index(BRACKET) + 1]
+    episodes of the bracketed phase, where each event must have trapped once (and a batch's
+    closing TLB operation, or the like, a few more times)."""
+    start, end = function_range(addrs, names, BRACKET)
     marks = [i for i, e in enumerate(eps) if any(start <= pc < end for pc in e)]
     pairs = [(b - a, a, b) for a, b in zip(marks, marks[1:])]
     if not pairs:
         sys.exit("trace_event: no pair of counter snapshots in the trace")
     _, a, b = max(pairs)
     phase = eps[a + 1:b]
-    length, _ = collections.Counter(len(e) for e in phase).most_common(1)[0]
+    length, count = collections.Counter(len(e) for e in phase).most_common(1)[0]
+    if count != EVENTS_PER_RUN:
+        sys.exit(f"trace_event: the phase's most frequent trap ({length} instructions) "
+                 f"happened {count} times for {EVENTS_PER_RUN} events: its events do not "
+                 "each take one trap of one kind here (under shadow.sync=unsync, or "
+                 "shadow.flood above 0, most page-table writes are not caught)")
     chosen = [e for e in phase if len(e) == length]
     return chosen[len(chosen) // 2], len(phase)
 
@@ -124,7 +137,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="trace_event.") as tmp:
         trace = Path(tmp) / "trace.log"
         traced_run(args, trace, lo, hi)
-        eps = episodes(trace, addrs[names.index("hyp_vectors")])
+        eps = episodes(trace, function_range(addrs, names, "hyp_vectors")[0])
     episode, in_phase = event_episode(eps, addrs, names)
     insns = disassembly() if args.listing else {}
     print(f"{args.event} (shadow.sync={args.sync} shadow.flood={args.flood} isa={args.isa}): "
