@@ -101,6 +101,13 @@
  *             only, after an abort delivered elsewhere: DFAR is that page (fmt=short)
  *   excret    MOVS pc, lr and RFE (frame in a fresh page) to A32 and T32 code in SYS mode
  *             at pages never touched at their VAs (fmt=)
+ *   exclmiss  LDREX, then a first load, store or fetch of another page or an abort, then
+ *             STREX; and one LDREX/STREX, not retried, at a live table and (short) an
+ *             AP=0b010 page: the STREX succeeds (fmt=)
+ *   cmaint    DCIMVAC, DCCMVAC, DCCMVAU, DCCIMVAC, ICIMVAU, BPIMVA, PLD, PLDW, PLI at unmapped,
+ *             fresh, read-only, PL1-only, device, unassigned and live-table pages (fmt=)
+ *   temodes   SCTLR.TE with T32 vectors: misses, aborts and UNDEFs from FIQ, IRQ, UND, SYS and
+ *             SVC mode in A32 and T32 code (fmt=)
  * Every access is checked against what the guest knows: its own translation (the stage-1
  * model, common/src/s1.c, reading only guest RAM) says whether it must reach guest RAM (and
  * read what the identity mapping reads there), the emulated UART (known register values),
@@ -4747,19 +4754,27 @@ static bool abort_as_expected(const char *what, u32 cpsr_c, u32 vec, u32 far, u3
 	return ok;
 }
 
+/* fresh_round: in the mode of cpsr_c, a call of entry (code at a page never touched at its
+ * VA, which loads from data, another) with no exception and MODE_TAG read: 0; else 1,
+ * reported under case name. */
+static u32 fresh_round(const char *name, u32 cpsr_c, u32 entry, u32 data)
+{
+	seen_reset();
+	u32 v = mode_call(cpsr_c, entry, data);
+	if (seen.vector != 0 || v != MODE_TAG) {
+		rt_printf("hostile %s: mode 0x%02x: fresh fetch and load read 0x%08x, exception "
+			  "0x%02x: WRONG\n",
+			  name, cpsr_c & PSR_MODE_MASK, v, seen.vector);
+		return 1;
+	}
+	return 0;
+}
+
 /* mode_round: in the mode of cpsr_c, a first fetch and a first load of fresh pages (code
  * at code, data at data), a load that aborts, a fetch that aborts; the number wrong. */
 static u32 mode_round(u32 cpsr_c, u32 code, u32 data)
 {
-	u32 wrong = 0;
-	seen_reset();
-	u32 v = mode_call(cpsr_c, code, data);
-	if (seen.vector != 0 || v != MODE_TAG) {
-		rt_printf("hostile modemiss: mode 0x%02x: fresh fetch and load read 0x%08x, abort "
-			  "0x%02x: WRONG\n",
-			  cpsr_c & PSR_MODE_MASK, v, seen.vector);
-		wrong++;
-	}
+	u32 wrong = fresh_round("modemiss", cpsr_c, code, data);
 	seen_reset();
 	(void)mode_call(cpsr_c, code, MODE_HOLE_VA);
 	wrong += !abort_as_expected("load", cpsr_c, VEC_DABT, MODE_HOLE_VA, code + 8, S1_READ);
@@ -5220,6 +5235,353 @@ static int case_excret(void)
 	return wrong == 0 ? 0 : 1;
 }
 
+/* ---- cases of review 9e: instruction classes whose aborts the module must get right ---- */
+
+#define R9E_DATA    (SCRATCH + 40 * PAGE) /* the exclusive word's page, then another page */
+#define R9E_VA	    0x91000000u		  /* fresh aliases: one pair of pages per round */
+#define R9E_HOLE_VA 0x70000000u		  /* mapped by nothing */
+#define EXCL_TAG    0xe8c1a5e0u
+
+/* The events between an LDREX and its STREX in case exclmiss. */
+enum excl_between {
+	EXCL_NOTHING,	  /* the control */
+	EXCL_LOAD_FRESH,  /* a load from a page never touched at its VA */
+	EXCL_STORE_FRESH, /* a store to one */
+	EXCL_FETCH_FRESH, /* a call to code in one */
+	EXCL_ABORT,	  /* a load that aborts (the guest's handler runs and returns) */
+	EXCL_KINDS
+};
+static const char *const excl_name[EXCL_KINDS] = {"nothing", "load miss", "store miss",
+						  "fetch miss", "abort"};
+
+/* The events themselves, called between the LDREX and the STREX with r4 = the page they
+ * touch and r2 = the value: nothing, a load, a store. */
+void excl_none(void);
+void excl_load(void);
+void excl_store(void);
+__asm__(".text\n"
+	".balign 4\n"
+	".global excl_none, excl_load, excl_store\n"
+	"excl_none:\n"
+	"	bx	lr\n"
+	"excl_load:\n"
+	"	ldr	r12, [r4]\n"
+	"	bx	lr\n"
+	"excl_store:\n"
+	"	str	r2, [r4, #8]\n"
+	"	bx	lr\n");
+
+/* excl_pair: LDREX of x, then the event kind (at other: a page of RAM holding code that
+ * returns, or R9E_HOLE_VA), then STREX of v to x; the STREX's status. */
+static u32 excl_pair(u32 x, u32 other, enum excl_between kind, u32 v)
+{
+	static void (*const event[EXCL_KINDS])(void) = {excl_none, excl_load, excl_store, NULL,
+							excl_load};
+	register u32 r0 __asm__("r0") = x;
+	register u32 r1 __asm__("r1") =
+	    kind == EXCL_FETCH_FRESH ? other : (u32)(uintptr_t)event[kind];
+	register u32 r2 __asm__("r2") = v;
+	register u32 r3 __asm__("r3") = 1;
+	register u32 r4 __asm__("r4") = other;
+	__asm__ volatile("ldrex	r12, [r0]\n"
+			 "blx	r1\n"
+			 "strex	r3, r2, [r0]"
+			 : "+r"(r3), "+r"(r1)
+			 : "r"(r0), "r"(r2), "r"(r4)
+			 : "r12", "lr", "memory");
+	return r3;
+}
+
+#define EXCL_010_VA (ALIAS_VA + 4 * PAGE) /* short format: a page PL1 may write, PL0 only read */
+
+/* excl_once: one LDREX and STREX (no retry) of the word x holds back to x, which the shadow
+ * module must first make writable (what): the status 0 and the word unchanged, as natively. */
+static bool excl_once(const char *what, u32 x)
+{
+	u32 before = *(volatile u32 *)(uintptr_t)x;
+	u32 status = excl_pair(x, 0, EXCL_NOTHING, before);
+	u32 now = *(volatile u32 *)(uintptr_t)x;
+	bool ok = status == 0 && now == before;
+	rt_printf("hostile exclmiss: %s: STREX status %u, word 0x%08x -> 0x%08x: %s\n", what,
+		  status, before, now, ok ? "as natively" : "WRONG");
+	return ok;
+}
+
+/* excl_refused: excl_once at a live table of the guest's own (ALIAS_VA) and (short) at a page
+ * PL1 may write and PL0 only read; the number wrong. */
+static u32 excl_refused(void)
+{
+	u32 wrong = 0;
+	(void)probe_read(ALIAS_VA + 2 * PAGE); /* the table now shapes a shadow */
+	wrong += !excl_once("live table", ALIAS_VA + PAGE - 8);
+	if (!sp.lpae) {
+		wrong += !excl_once("PL1-RW PL0-RO page", EXCL_010_VA);
+	}
+	return wrong;
+}
+
+/* case_exclmiss: LDREX and STREX of a word with, between them, nothing, a first load, store
+ * or fetch of another page (a shadow miss), or a load that aborts: the STREX's status and
+ * the word as natively, where QEMU's local monitor stays set; then one LDREX and STREX, not
+ * retried, at pages the shadow module must make writable (fmt=). */
+static int case_exclmiss(void)
+{
+	u32 data = rt_ram_base() + R9E_DATA, other = data + PAGE, wrong = 0;
+	volatile u32 *o = (volatile u32 *)(uintptr_t)other;
+	o[0] = INSN_BX_LR;
+	sync_code(other, 4);
+	(void)space_table_alias(); /* ALIAS_VA: the leaf table of its own MiB */
+	if (!sp.lpae) {
+		map(EXCL_010_VA, data + 2 * PAGE, PAGE, SD_PL1RW_PL0RO, 12);
+	}
+	for (u32 k = 0; k < EXCL_KINDS; k++) {
+		map(R9E_VA + 2 * k * PAGE, data, PAGE, sp.a->ram, 12);
+		map(R9E_VA + (2 * k + 1) * PAGE, other, PAGE, sp.a->ram, 12);
+	}
+	mmu_on();
+	for (u32 k = 0; k < EXCL_KINDS; k++) {
+		u32 x = R9E_VA + 2 * k * PAGE, tag = EXCL_TAG + k;
+		(void)*(volatile u32 *)(uintptr_t)x; /* the word's own page shadowed */
+		u32 at = k == EXCL_ABORT ? R9E_HOLE_VA : x + PAGE;
+		arm();
+		u32 status = excl_pair(x, at, (enum excl_between)k, tag);
+		struct outcome ab = disarm();
+		u32 now = *(volatile u32 *)(uintptr_t)data;
+		bool ok = status == 0 && now == tag && ab.aborted == (k == EXCL_ABORT);
+		wrong += !ok;
+		rt_printf(
+		    "hostile exclmiss: %s between: STREX status %u, word 0x%08x, abort %s: %s\n",
+		    excl_name[k], status, now, ab.aborted ? "yes" : "no",
+		    ok ? "as natively" : "WRONG");
+	}
+	wrong += excl_refused();
+	mmu_off();
+	rt_printf("hostile exclmiss: %u wrong\n", wrong);
+	return wrong == 0 ? 0 : 1;
+}
+
+/* Cache and branch-predictor maintenance by VA (B4.2.1: MCR p15, 0, <Rt>, c7, <CRm>, <opc2>)
+ * and the preload hints. */
+struct maint_op {
+	const char *name;
+	u32 insn; /* with Rt (or Rn) = r0 */
+};
+#define MCR_C7(crm, opc2) (INSN_MCR | CP_NUM(15u) | CP_CRN(7u) | ((crm) << 0) | CP_OPC2(opc2))
+#define INSN_PLD_R0	  0xf5d0f000u /* PLD [r0] (A1, U = 1) */
+#define INSN_PLDW_R0	  0xf590f000u /* PLDW [r0] (A1, R = 0) */
+#define INSN_PLI_R0	  0xf4d0f000u /* PLI [r0] (A1, U = 1) */
+static const struct maint_op maint_ops[] = {
+    {"DCIMVAC", MCR_C7(6u, 1u)},   {"DCCMVAC", MCR_C7(10u, 1u)}, {"DCCMVAU", MCR_C7(11u, 1u)},
+    {"DCCIMVAC", MCR_C7(14u, 1u)}, {"ICIMVAU", MCR_C7(5u, 1u)},	 {"BPIMVA", MCR_C7(5u, 7u)},
+    {"PLD", INSN_PLD_R0},	   {"PLDW", INSN_PLDW_R0},	 {"PLI", INSN_PLI_R0},
+};
+#define MAINT_PREFETCH_FIRST 6u /* the hints: allowed at PL0 too (A8.8.126) */
+
+/* The pages maintenance and hints are aimed at (case cmaint). */
+enum maint_target {
+	MT_HOLE,     /* mapped by nothing */
+	MT_FRESH,    /* RAM never touched at its VA */
+	MT_RO,	     /* RAM, read-only */
+	MT_PL1,	     /* RAM, PL1 only (LPAE's RAM mapping; short AP = 0b001) */
+	MT_DEVICE,   /* the UART */
+	MT_UNASSIGN, /* an unassigned address */
+	MT_TABLE,    /* a live table of the guest's own */
+	MT_KINDS
+};
+static const char *const mt_name[MT_KINDS] = {"unmapped", "fresh",	"read-only", "PL1-only",
+					      "device",	  "unassigned", "live table"};
+#define MT_VA 0x92000000u /* the targets' VAs, a page each (MT_HOLE: mapped by nothing) */
+
+/* maint_attrs: leaf attributes of RAM read-only (ro) or for PL1 alone. */
+static u64 maint_attrs(bool ro)
+{
+	if (sp.lpae) {
+		u64 ap = (u64)(ro ? LPAE_AP_RO_PL1 : LPAE_AP_RW_PL1) << LPAE_AP_SHIFT;
+		return (sp.a->ram & ~((u64)3u << LPAE_AP_SHIFT)) | ap;
+	}
+	return ro ? sp.a->ram | SD_SEC_APX : SD_PL1RW;
+}
+
+/* maint_space: the targets mapped at MT_VA + kind * PAGE; the MMU still off. */
+static void maint_space(void)
+{
+	u32 ram = rt_ram_base() + R9E_DATA;
+	(void)space_table_alias(); /* ALIAS_VA: the leaf table of its own MiB */
+	map(MT_VA + MT_FRESH * PAGE, ram, PAGE, sp.a->ram, 12);
+	map(MT_VA + MT_RO * PAGE, ram, PAGE, maint_attrs(true), 12);
+	map(MT_VA + MT_PL1 * PAGE, ram, PAGE, maint_attrs(false), 12);
+	map(MT_VA + MT_DEVICE * PAGE, RT_UART, PAGE, sp.a->device, 12);
+	map(MT_VA + MT_UNASSIGN * PAGE, EXT_PA, PAGE, sp.a->ram, 12);
+}
+
+/* maint_va: the VA of target t (the live table: ALIAS_VA). */
+static u32 maint_va(enum maint_target t)
+{
+	return t == MT_HOLE ? R9E_HOLE_VA : t == MT_TABLE ? ALIAS_VA : MT_VA + t * PAGE;
+}
+
+/* case_cmaint: every cache and branch-predictor maintenance operation by VA and every
+ * preload hint at PL1, aimed at each target (fmt=), the table made live first: none aborts
+ * or is UNDEFINED, as natively (QEMU 7.2 makes them all NOPs); and the guest's table and
+ * data read back unchanged. */
+static int case_cmaint(void)
+{
+	u32 wrong = 0, n = 0;
+	maint_space();
+	mmu_on();
+	(void)probe_read(ALIAS_VA + 2 * PAGE); /* the table now shapes a shadow */
+	u32 before = *(volatile u32 *)(uintptr_t)(rt_ram_base() + R9E_DATA);
+	for (u32 t = 0; t < MT_KINDS; t++) {
+		for (u32 i = 0; i < ARRAY_SIZE(maint_ops); i++) {
+			arm();
+			(void)run_insn(maint_ops[i].insn, maint_va((enum maint_target)t), 0, 0, 0);
+			struct outcome o = disarm();
+			n++;
+			if (o.aborted || o.undef) {
+				wrong++;
+				rt_printf("hostile cmaint: %s at the %s page: %s, fsr 0x%03x, far "
+					  "0x%08x: WRONG (natively nothing)\n",
+					  maint_ops[i].name, mt_name[t],
+					  o.aborted ? "abort" : "UNDEFINED", o.fsr, o.far);
+			}
+		}
+	}
+	struct outcome after = probe_read(ALIAS_VA + 2 * PAGE);
+	u32 now = *(volatile u32 *)(uintptr_t)(rt_ram_base() + R9E_DATA);
+	if (after.aborted || now != before) {
+		wrong++;
+		rt_printf("hostile cmaint: afterwards the mapped page %s, data 0x%08x -> 0x%08x: "
+			  "WRONG\n",
+			  after.aborted ? "aborts" : "reads", before, now);
+	}
+	mmu_off();
+	rt_printf("hostile cmaint: %u operations, %u wrong\n", n, wrong);
+	return wrong == 0 ? 0 : 1;
+}
+
+#define T16_UDF		0xde00u		      /* UDF #0 (T1) */
+#define TE_VEC_PAGE	(SCRATCH + 44 * PAGE) /* the T32 vector page */
+#define TE_CODE_PAGE	(SCRATCH + 45 * PAGE) /* the code, then the data page */
+#define TE_CODE_VA	0x93000000u	      /* fresh aliases, a pair of pages per round */
+#define TE_T32_CODE	0x10u		      /* the T32 code's offset in the code page */
+#define TE_UDF_OFF	8u		      /* each set's UDF, this far on */
+#define TE_LIT_OFFSET	0x1cu /* a slot's LDR.W pc, [pc, #0x1c] loads the word 0x20 bytes on */
+#define TE_VEC_LITERALS 8u    /* word index of the literals */
+
+/* on_te_record: on_record, and an UNDEF recorded the same way (LR_und, SPSR_und). */
+static bool on_te_record(u32 vector, struct rt_frame *f)
+{
+	if (vector != VEC_UNDEF) {
+		return on_record(vector, f);
+	}
+	seen.vector = vector;
+	seen.lr = f->pc;
+	seen.spsr = f->spsr;
+	f->pc = f->r[4];
+	f->spsr &= ~(PSR_T | PSR_IT_MASK);
+	return true;
+}
+
+/* make_t32_vectors: a vector page at page whose every slot is a T32 LDR.W pc of a literal,
+ * rt's A32 handler (bit 0 clear: the load interworks to A32, A2.3.2). */
+static void make_t32_vectors(u32 page)
+{
+	volatile u32 *v = (volatile u32 *)(uintptr_t)page;
+	volatile u16 *t = (volatile u16 *)(uintptr_t)page;
+	for (u32 i = 0; i < 8; i++) {
+		t[2 * i] = T32_LDR_W_PC_LIT_HW1;
+		t[2 * i + 1] = T32_LDR_W_PC_HW2 | TE_LIT_OFFSET;
+		v[TE_VEC_LITERALS + i] = rt_vector_target(i);
+	}
+	sync_code(page, 4 * (TE_VEC_LITERALS + 8));
+}
+
+/* te_seen: the recorded exception is of vector vec with LR lr, and (aborts) at far with the
+ * status the guest's tables give an access acc there, taken from cpsr_c's mode, I and F in
+ * the instruction set thumb says. */
+static bool te_seen(const char *what, u32 cpsr_c, bool thumb, u32 vec, u32 far, u32 lr,
+		    enum s1_access acc)
+{
+	u32 mask = PSR_MODE_MASK | PSR_T | PSR_I | PSR_F;
+	u32 want_spsr = (cpsr_c & mask) | (thumb ? PSR_T : 0);
+	bool ok = seen.vector == vec && seen.lr == lr && (seen.spsr & mask) == want_spsr;
+	u32 efsr = 0;
+	if (vec != VEC_UNDEF) {
+		struct expect e = predict(far, acc);
+		efsr = e.fsr;
+		ok = ok && seen.far == far && e.kind == EXP_ABORT && seen.fsr == e.fsr;
+	}
+	rt_printf("hostile temodes: mode 0x%02x %s %s: vector 0x%02x FSR 0x%03x (0x%03x) FAR "
+		  "0x%08x LR 0x%08x (0x%08x) SPSR 0x%08x: %s\n",
+		  cpsr_c & PSR_MODE_MASK, thumb ? "T32" : "A32", what, seen.vector, seen.fsr, efsr,
+		  seen.far, seen.lr, lr, seen.spsr, ok ? "as natively" : "WRONG");
+	return ok;
+}
+
+/* te_round: with SCTLR.TE set, in the mode of cpsr_c and the instruction set thumb says: a
+ * first fetch and load of fresh pages (code, data), a load and a fetch that abort, an
+ * UNDEF; the number wrong. */
+static u32 te_round(u32 cpsr_c, bool thumb, u32 code, u32 data)
+{
+	u32 entry = code + (thumb ? TE_T32_CODE | 1u : 0), at = entry & ~1u;
+	u32 wrong = fresh_round("temodes", cpsr_c, entry, data);
+	seen_reset();
+	(void)mode_call(cpsr_c, entry, R9E_HOLE_VA);
+	wrong += !te_seen("load", cpsr_c, thumb, VEC_DABT, R9E_HOLE_VA, at + 8, S1_READ);
+	seen_reset();
+	(void)mode_call(cpsr_c, (R9E_HOLE_VA + PAGE) | (thumb ? 1u : 0u), 0);
+	wrong += !te_seen("fetch", cpsr_c, thumb, VEC_PABT, R9E_HOLE_VA + PAGE,
+			  R9E_HOLE_VA + PAGE + 4, S1_EXEC);
+	seen_reset();
+	(void)mode_call(cpsr_c, entry + TE_UDF_OFF, 0);
+	wrong += !te_seen("undef", cpsr_c, thumb, VEC_UNDEF, 0, at + TE_UDF_OFF + (thumb ? 2 : 4),
+			  S1_READ);
+	return wrong;
+}
+
+/* case_temodes: SCTLR.TE set, T32 vectors (LDR.W pc to rt's A32 handlers); in FIQ, IRQ, UND,
+ * SYS and SVC mode, A32 and T32 code: misses of fetches and loads, a load and a fetch that
+ * abort, an UNDEF: vector, FSR, FAR, LR and SPSR as natively (fmt=). */
+static int case_temodes(void)
+{
+	u32 vec = rt_ram_base() + TE_VEC_PAGE, code = rt_ram_base() + TE_CODE_PAGE;
+	u32 data = code + PAGE, old_vbar = read_vbar(), wrong = 0, rounds = 0;
+	volatile u32 *c = (volatile u32 *)(uintptr_t)code;
+	volatile u16 *t = (volatile u16 *)(uintptr_t)(code + TE_T32_CODE);
+	c[0] = INSN_LDR_R0_R0;
+	c[1] = INSN_BX_LR;
+	c[TE_UDF_OFF / 4] = INSN_UDF;
+	t[0] = T16_LDR_R0_R0;
+	t[1] = T16_BX_LR_HW;
+	t[TE_UDF_OFF / 2] = T16_UDF;
+	sync_code(code, TE_T32_CODE + TE_UDF_OFF + 2);
+	*(volatile u32 *)(uintptr_t)data = MODE_TAG;
+	make_t32_vectors(vec);
+	space_new();
+	map_ram_and_uart();
+	for (u32 i = 0; i < 2 * ARRAY_SIZE(probe_modes); i++) {
+		map(TE_CODE_VA + 2 * i * PAGE, code, PAGE, sp.a->ram, 12);
+		map(TE_CODE_VA + (2 * i + 1) * PAGE, data, PAGE, sp.a->ram, 12);
+	}
+	mmu_on();
+	rt_set_handler(on_te_record);
+	write_vbar(vec);
+	write_sctlr(read_sctlr() | SCTLR_TE);
+	isb();
+	for (u32 i = 0; i < 2 * ARRAY_SIZE(probe_modes); i++) {
+		u32 va = TE_CODE_VA + 2 * i * PAGE;
+		wrong += te_round(probe_modes[i / 2] | PSR_I | PSR_F, (i & 1u) != 0, va, va + PAGE);
+		rounds++;
+	}
+	write_sctlr(read_sctlr() & ~SCTLR_TE);
+	write_vbar(old_vbar);
+	isb();
+	rt_set_handler(on_exception);
+	mmu_off();
+	rt_printf("hostile temodes: %u rounds, %u wrong\n", rounds, wrong);
+	return wrong == 0 ? 0 : 1;
+}
+
 /* ---- dispatch ---- */
 
 struct hostile_case {
@@ -5292,6 +5654,9 @@ static const struct hostile_case cases[] = {
     {"xnfetch", case_xnfetch},
     {"stmpart", case_stmpart},
     {"excret", case_excret},
+    {"exclmiss", case_exclmiss},
+    {"cmaint", case_cmaint},
+    {"temodes", case_temodes},
 };
 
 /* main: run the case named by case=. */

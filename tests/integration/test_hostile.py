@@ -78,6 +78,8 @@ DOMAINPRIO = {
                        "no-access page abort 0x056; no-access section abort 0x053; manager page "
                        "abort 0x056; manager section abort 0x053; in the architecture's order"),
 }
+CMAINT = "hostile cmaint: 63 operations, 0 wrong"
+TEMODES = "hostile temodes: 10 rounds, 0 wrong"
 # case -> (guest arguments, expectation by module)
 CASES = {
     "escape-short": ("case=escape fmt=short {layout}", Survives("hostile escape: ")),
@@ -242,6 +244,17 @@ CASES = {
     "stmpart-lpae": ("case=stmpart fmt=lpae", Survives("hostile stmpart: 0 wrong")),
     "excret-short": ("case=excret fmt=short", Survives("hostile excret: 0 wrong")),
     "excret-lpae": ("case=excret fmt=lpae", Survives("hostile excret: 0 wrong")),
+    # Review 9e: instruction classes whose aborts the module must get right; what the guest
+    # sees natively (and under stage 2), checked by the guest itself.
+    "exclmiss-short": ("case=exclmiss fmt=short", Survives("hostile exclmiss: 0 wrong")),
+    "exclmiss-lpae": ("case=exclmiss fmt=lpae", Survives("hostile exclmiss: 0 wrong")),
+    "exclmiss-unsync": ("case=exclmiss fmt=short", Survives("hostile exclmiss: 0 wrong")),
+    "cmaint-short": ("case=cmaint fmt=short", Survives(CMAINT)),
+    "cmaint-lpae": ("case=cmaint fmt=lpae", Survives(CMAINT)),
+    "cmaint-unsync": ("case=cmaint fmt=lpae", Survives(CMAINT)),
+    "temodes-short": ("case=temodes fmt=short", Survives(TEMODES)),
+    "temodes-lpae": ("case=temodes fmt=lpae", Survives(TEMODES)),
+    "temodes-unsync": ("case=temodes fmt=short", Survives(TEMODES)),
 }
 # Hypervisor options of a case under the shadow module.
 SHADOW_HYP = {"stalewr": "shadow.sync=unsync", "pinlost": "shadow.pool=16",
@@ -275,7 +288,13 @@ SHADOW_HYP = {"stalewr": "shadow.sync=unsync", "pinlost": "shadow.pool=16",
               "churn-unsync-lpae": "shadow.pool=16 shadow.sync=unsync shadow.check=1",
               "oosmany-short": "shadow.sync=unsync shadow.check=1",
               "oosmany-lpae": "shadow.sync=unsync shadow.check=1",
-              "oosmany-emulate": "shadow.check=1"}
+              "oosmany-emulate": "shadow.check=1",
+              "exclmiss-short": "shadow.check=1", "exclmiss-lpae": "shadow.check=1",
+              "exclmiss-unsync": "shadow.sync=unsync shadow.check=1",
+              "cmaint-short": "shadow.check=1", "cmaint-lpae": "shadow.check=1",
+              "cmaint-unsync": "shadow.sync=unsync shadow.check=1",
+              "temodes-short": "shadow.check=1", "temodes-lpae": "shadow.check=1",
+              "temodes-unsync": "shadow.sync=unsync shadow.check=1"}
 
 # What the shadow module cannot hide (docs/shadow-design.md, "Limits"): its trampoline page
 # is mapped for PL1 at a VA the guest must not map, so a guest that reads or fetches there
