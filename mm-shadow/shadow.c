@@ -640,7 +640,9 @@ static __attribute__((noinline)) bool emulate_across(struct vcpu *v, const struc
 	u8 *far_host = far_at - (far & PAGE_OFFSET_MASK);
 	/* Every address is translated before anything is stored: a store may change the very
 	 * descriptor that maps the next one (a table that maps itself), and the instruction
-	 * is translated as a whole. */
+	 * is translated as a whole. (QEMU walks again for each word, so a later word whose
+	 * descriptor an earlier one made valid does not fault there; with no DSB between
+	 * them, the architecture allows either.) */
 	for (; done < n; done++) {
 		u32 i = done, addr = p[i].addr;
 		struct s1_result r;
