@@ -108,6 +108,19 @@
  *             fresh, read-only, PL1-only, device, unassigned and live-table pages (fmt=)
  *   temodes   SCTLR.TE with T32 vectors: misses, aborts and UNDEFs from FIQ, IRQ, UND, SYS and
  *             SVC mode in A32 and T32 code (fmt=)
+ *   hier      LPAE APTable, XNTable, PXNTable, NSTable and ignored bits at levels 1 and 2
+ *             changed over built shadows, a 2 MiB block and a level-1 table swapped with a
+ *             table and a 1 GiB block, a contiguous run with software bits moved, AttrIndx with
+ *             MAIR0/1 rewritten, AMAIR0/1 written and read back (fmt=lpae)
+ *   a1asid    TTBCR.A1 toggled; 64-bit TTBR0/TTBR1 writes of the ASID alone, the table
+ *             alone, both; a 32-bit TTBR0 write; a non-global page moved under each ASID in
+ *             force with just the maintenance needed (fmt=lpae)
+ *   mmuoff    SCTLR.M toggled with roots cached, the tables changed with the MMU off (STR,
+ *             STRD, STRB), TTBR0/TTBCR written just before SCTLR.M; the UART, unassigned
+ *             addresses and an alignment fault with the MMU off; TTBCR.EAE switched with the
+ *             MMU off (fmt=)
+ *   l1share   an LPAE level-1 table in the last 32 bytes of a page whose other words are
+ *             data the guest writes in many forms (fmt=lpae)
  * Every access is checked against what the guest knows: its own translation (the stage-1
  * model, common/src/s1.c, reading only guest RAM) says whether it must reach guest RAM (and
  * read what the identity mapping reads there), the emulated UART (known register values),
@@ -5582,6 +5595,697 @@ static int case_temodes(void)
 	return wrong == 0 ? 0 : 1;
 }
 
+/* ---- cases of review 9d: the long-descriptor regime, the MMU off ---- */
+
+#define R9D_VA	       0x80000000u		      /* GiB 2: a level-1 table descriptor */
+#define R9D_L3_VA      (R9D_VA + 4u * BLOCK)	      /* its level-2 index 4: a level-3 table */
+#define R9D_BLK_VA     (R9D_VA + 5u * BLOCK)	      /* its level-2 index 5: a 2 MiB block */
+#define R9D_PG_OFF     (SCRATCH + 256u * PAGE)	      /* the level-3 pages' frames */
+#define R9D_ALT_OFF    (SCRATCH + 272u * PAGE)	      /* the frames of the block's replacement */
+#define R9D_CONT_OFF   (SCRATCH + 320u * PAGE)	      /* 2 x 64 KiB: the contiguous runs */
+#define R9D_BLK_OFF    (12u * MiB)		      /* the 2 MiB block's RAM */
+#define R9D_PAGES      4u			      /* level-3 pages of distinct permissions */
+#define R9D_CONT_FIRST 16u			      /* the contiguous run's first level-3 index */
+#define R9D_CONT_SPAN  (16u * PAGE)		      /* what a contiguous run of 16 pages maps */
+#define R9D_SOFT_BITS  (0xfull << 55 | 0x1full << 59) /* software use and IGNORED (B3.6.2) */
+#define R9D_TBL_IGN    (0x7full << 52) /* bits [58:52] of a table descriptor: IGNORED */
+#define R9D_APT(v)     ((u64)(v) << LPAE_APTABLE_SHIFT)
+#define R9D_MAIR_A     0xeeaa44ffu /* MAIR0: four kinds of Normal memory */
+#define R9D_MAIR_B     0xff44aaeeu /* MAIR1, then swapped with MAIR0 */
+
+/* r9d_lpae_only: is the case (name) run with fmt=lpae, as it must be? Says so if not. */
+static bool r9d_lpae_only(const char *name)
+{
+	if (!rt_arg_is("fmt", "lpae")) {
+		rt_printf("hostile %s: needs fmt=lpae\n", name);
+		return false;
+	}
+	return true;
+}
+
+static struct {
+	paddr_t l1_desc, l2_desc, blk_desc; /* GiB 2's level-1 entry, level-2 entries 4, 5 */
+	paddr_t l2_table, l3_table;
+	u64 l1_val, l2_val, blk_val;
+} hr;
+
+/* r9d_lpae_desc: the LPAE descriptor at pa written whole (STRD), or only its upper word
+ * (STR) when the lower one stays: the store forms a kernel changing attributes uses. */
+static void r9d_lpae_desc(paddr_t pa, u64 d, bool hi_only)
+{
+	if (hi_only) {
+		*(volatile u32 *)(uintptr_t)(pa + 4) = (u32)(d >> 32);
+	} else {
+		ram_write(NULL, pa, 8, d);
+	}
+	dsb();
+}
+
+/* r9d_tlbi_probed: TLBIMVAA of every VA the case probes (all a changed table descriptor
+ * translates that the case uses), or TLBIALL if all. */
+static void r9d_tlbi_probed(bool all)
+{
+	if (all) {
+		rt_tlb_flush_all();
+		return;
+	}
+	dsb();
+	for (u32 i = 0; i < r9_nvas; i++) {
+		tlbi_mvaa(r9_vas[i]);
+	}
+	dsb();
+	isb();
+}
+
+/* r9d_page: a level-3 page descriptor of pa with AP[2:1] ap and extra attributes. */
+static u64 r9d_page(u32 pa, u32 ap, u64 extra)
+{
+	return sp.r.fmt->make_leaf(pa, 2,
+				   (lpae_attrs.ram & ~((u64)3 << LPAE_AP_SHIFT)) |
+				       ((u64)ap << LPAE_AP_SHIFT) | extra);
+}
+
+/* r9d_block: a level-1 (li 0) or level-2 (li 1) block descriptor of pa with AP[2:1] ap. */
+static u64 r9d_block(u32 pa, unsigned li, u32 ap)
+{
+	return sp.r.fmt->make_leaf(
+	    pa, li, (lpae_attrs.ram & ~((u64)3 << LPAE_AP_SHIFT)) | ((u64)ap << LPAE_AP_SHIFT));
+}
+
+/* r9d_hier_space: the LPAE space of case hier (MMU off): in GiB 2, a level-1 table entry
+ * whose level-2 table holds a level-3 table (four pages: read/write, read-only, PL1 only,
+ * XN; then a contiguous run of 16 pages with software bits set) and a 2 MiB block (GiB 3
+ * holds the trampoline's VA, which a block there would map). */
+static void r9d_hier_space(void)
+{
+	static const u32 aps[R9D_PAGES] = {LPAE_AP_RW_ALL, LPAE_AP_RO_ALL, LPAE_AP_RW_PL1,
+					   LPAE_AP_RW_ALL};
+	u32 ram = rt_ram_base();
+	space_new();
+	map_ram_and_uart();
+	hr.l2_table = pool_alloc(NULL, PAGE);
+	hr.l3_table = pool_alloc(NULL, PAGE);
+	hr.l1_desc = sp.r.root + 8u * (R9D_VA >> 30);
+	hr.l2_desc = hr.l2_table + 8u * ((R9D_L3_VA >> 21) & 511u);
+	hr.blk_desc = hr.l2_table + 8u * ((R9D_BLK_VA >> 21) & 511u);
+	hr.l1_val = sp.r.fmt->make_table(hr.l2_table);
+	hr.l2_val = sp.r.fmt->make_table(hr.l3_table);
+	hr.blk_val = r9d_block(ram + R9D_BLK_OFF, 1, LPAE_AP_RW_ALL);
+	ram_write(NULL, hr.l1_desc, 8, hr.l1_val);
+	ram_write(NULL, hr.l2_desc, 8, hr.l2_val);
+	ram_write(NULL, hr.blk_desc, 8, hr.blk_val);
+	r9_nvas = 0;
+	for (u32 i = 0; i < R9D_PAGES; i++) {
+		u32 pa = ram + R9D_PG_OFF + i * PAGE;
+		ram_write(NULL, hr.l3_table + 8u * i, 8,
+			  r9d_page(pa, aps[i], i == R9D_PAGES - 1 ? LPAE_XN : 0));
+		r9_add(R9D_L3_VA + i * PAGE + 16u * (i + 1), pa + 16u * (i + 1));
+	}
+	for (u32 k = 0; k < R9D_CONT_SPAN / PAGE; k++) {
+		ram_write(NULL, hr.l3_table + 8u * (R9D_CONT_FIRST + k), 8,
+			  r9d_page(ram + R9D_CONT_OFF + k * PAGE, LPAE_AP_RW_ALL,
+				   LPAE_CONTIG | R9D_SOFT_BITS));
+	}
+	r9_add(R9D_L3_VA + R9D_CONT_FIRST * PAGE + 0x24, ram + R9D_CONT_OFF + 0x24);
+	r9_add(R9D_L3_VA + (R9D_CONT_FIRST + 9) * PAGE + 0x28,
+	       ram + R9D_CONT_OFF + 9 * PAGE + 0x28);
+	r9_add(R9D_BLK_VA + 0x12340, ram + R9D_BLK_OFF + 0x12340);
+	for (u32 k = 0; k < R9D_CONT_SPAN / PAGE; k++) { /* the second run: its words planted */
+		r9_plant(ram + R9D_CONT_OFF + R9D_CONT_SPAN + k * PAGE + 0x24);
+		r9_plant(ram + R9D_CONT_OFF + R9D_CONT_SPAN + k * PAGE + 0x28);
+	}
+	for (u32 i = 0; i < R9D_PAGES; i++) {
+		r9_plant(ram + R9D_ALT_OFF + i * PAGE + 0x340);
+	}
+}
+
+/* Table attributes applied to one table descriptor at a time (B3.6.1): APTable's three
+ * restrictions, XNTable, PXNTable, NSTable (ignored in Non-secure state), the ignored bits,
+ * and two combinations. */
+static const u64 r9d_table_attrs[] = {
+    R9D_APT(1),
+    R9D_APT(2),
+    R9D_APT(3),
+    LPAE_XNTABLE,
+    LPAE_PXNTABLE,
+    LPAE_NSTABLE,
+    R9D_TBL_IGN,
+    R9D_APT(2) | LPAE_PXNTABLE,
+    R9D_APT(1) | LPAE_XNTABLE,
+};
+
+/* r9d_table_attr_round: each of r9d_table_attrs on the table descriptor at desc (value
+ * val), each written as a kernel would (upper word alone, or the whole descriptor), with
+ * the maintenance it needs (TLBIMVAA of every VA used, or TLBIALL), every VA probed; then
+ * val again. */
+static void r9d_table_attr_round(paddr_t desc, u64 val)
+{
+	for (u32 i = 0; i < ARRAY_SIZE(r9d_table_attrs); i++) {
+		r9d_lpae_desc(desc, val | r9d_table_attrs[i], (i & 1u) == 0);
+		r9d_tlbi_probed((i & 2u) != 0);
+		r9_probe_all();
+	}
+	r9d_lpae_desc(desc, val, false);
+	r9d_tlbi_probed(true);
+}
+
+/* r9d_block_swap: the 2 MiB block replaced by a level-3 table of four pages (break before
+ * make, TLBIMVAA of its probed VA), probed, then put back the same way. */
+static void r9d_block_swap(void)
+{
+	paddr_t t = pool_alloc(NULL, PAGE);
+	u32 alt = rt_ram_base() + R9D_ALT_OFF;
+	for (u32 i = 0; i < R9D_PAGES; i++) { /* the probed VA's page 0x12 is the table's 2 */
+		ram_write(NULL, t + 8u * (0x12u + i - 2u), 8,
+			  r9d_page(alt + i * PAGE, LPAE_AP_RW_ALL, 0));
+	}
+	u32 va = R9D_BLK_VA + 0x12340;
+	r9d_lpae_desc(hr.blk_desc, 0, false);
+	r9_tlbi_each(va, PAGE, PAGE);
+	r9d_lpae_desc(hr.blk_desc, sp.r.fmt->make_table(t), false);
+	r9_probe(va);
+	r9_probe_pl0(va);
+	r9_probe(R9D_BLK_VA + 0x13340); /* the next page: alt + 3 pages */
+	r9d_lpae_desc(hr.blk_desc, 0, false);
+	r9_tlbi_each(va, 2 * PAGE, PAGE);
+	r9d_lpae_desc(hr.blk_desc, hr.blk_val, false);
+	r9_probe_all();
+}
+
+/* r9d_gib_swap: GiB 2's level-1 table entry replaced by a 1 GiB block of RAM's base (read/
+ * write at both levels: every probed VA now lands in the scratch RAM below; past RAM's end,
+ * an external abort), probed, then the table put back; each change break before make with
+ * TLBIALL. */
+static void r9d_gib_swap(void)
+{
+	r9d_lpae_desc(hr.l1_desc, 0, false);
+	rt_tlb_flush_all();
+	r9d_lpae_desc(hr.l1_desc, r9d_block(rt_ram_base(), 0, LPAE_AP_RW_ALL), false);
+	r9_probe_all();
+	r9_probe(R9D_VA + rt_ram_size() + 0x100);
+	r9d_lpae_desc(hr.l1_desc, 0, false);
+	rt_tlb_flush_all();
+	r9d_lpae_desc(hr.l1_desc, hr.l1_val, false);
+	r9_probe_all();
+}
+
+/* r9d_cont_move: the contiguous run moved to the next 64 KiB (its 16 entries broken
+ * first, B3.6.2's rule for the contiguous hint, TLBIMVAA of each page), probed. */
+static void r9d_cont_move(void)
+{
+	u32 base = R9D_L3_VA + R9D_CONT_FIRST * PAGE;
+	u32 pa = rt_ram_base() + R9D_CONT_OFF + R9D_CONT_SPAN;
+	for (u32 k = 0; k < R9D_CONT_SPAN / PAGE; k++) {
+		r9d_lpae_desc(hr.l3_table + 8u * (R9D_CONT_FIRST + k), 0, false);
+	}
+	r9_tlbi_each(base, R9D_CONT_SPAN, PAGE);
+	for (u32 k = 0; k < R9D_CONT_SPAN / PAGE; k++) {
+		r9d_lpae_desc(hr.l3_table + 8u * (R9D_CONT_FIRST + k),
+			      r9d_page(pa + k * PAGE, LPAE_AP_RW_ALL, LPAE_CONTIG | R9D_SOFT_BITS),
+			      false);
+	}
+	r9_probe_all();
+}
+
+/* r9d_attrindx: every level-3 page given AttrIndx 4-7 (MAIR1), MAIR0 and MAIR1 then
+ * swapped, AMAIR0/1 written; probed after each change. True if MAIR0/1 read back as
+ * written and AMAIR0/1 as zero: IMPLEMENTATION DEFINED registers, RAZ/WI in QEMU 7.2's
+ * cortex-a15 (natively and under stage 2). */
+static bool r9d_attrindx(void)
+{
+	for (u32 i = 0; i < R9D_PAGES; i++) {
+		u64 d = *(volatile u64 *)(uintptr_t)(hr.l3_table + 8u * i);
+		d = (d & ~((u64)7 << LPAE_ATTRINDX_SHIFT)) | ((u64)(4u + i) << LPAE_ATTRINDX_SHIFT);
+		r9d_lpae_desc(hr.l3_table + 8u * i, d, false);
+	}
+	write_nmrr(R9D_MAIR_B);
+	r9d_tlbi_probed(true);
+	r9_probe_all();
+	write_prrr(R9D_MAIR_B);
+	write_nmrr(R9D_MAIR_A);
+	write_amair0(R9D_MAIR_A);
+	write_amair1(R9D_MAIR_B);
+	r9d_tlbi_probed(true);
+	r9_probe_all();
+	bool ok = read_prrr() == R9D_MAIR_B && read_nmrr() == R9D_MAIR_A && read_amair0() == 0 &&
+		  read_amair1() == 0;
+	rt_printf("hostile hier: MAIR0 0x%08x MAIR1 0x%08x AMAIR0 0x%08x AMAIR1 0x%08x: %s\n",
+		  read_prrr(), read_nmrr(), read_amair0(), read_amair1(),
+		  ok ? "as natively" : "NOT as natively");
+	return ok;
+}
+
+/* case_hier: LPAE hierarchical attributes changed over built shadows: APTable, XNTable,
+ * PXNTable, NSTable and ignored bits at level 1 and at level 2, a 2 MiB block replaced by
+ * a table and back, a level-1 table by a 1 GiB block and back, a contiguous run with
+ * software bits moved, AttrIndx with MAIR0/MAIR1 rewritten; every VA read, written and
+ * fetched at PL1 and (LDRT/STRT) PL0, judged by the model (fmt=lpae). */
+static int case_hier(void)
+{
+	if (!r9d_lpae_only("hier")) {
+		return 2;
+	}
+	stats_reset();
+	r9d_hier_space();
+	mmu_on();
+	r9_probe_all();
+	r9d_table_attr_round(hr.l1_desc, hr.l1_val);
+	r9d_table_attr_round(hr.l2_desc, hr.l2_val);
+	r9d_lpae_desc(hr.l1_desc, hr.l1_val | R9D_APT(1) | LPAE_PXNTABLE, true);
+	r9d_lpae_desc(hr.l2_desc, hr.l2_val | R9D_APT(2) | LPAE_XNTABLE, true);
+	r9d_tlbi_probed(false);
+	r9_probe_all();
+	r9d_lpae_desc(hr.l1_desc, hr.l1_val, false);
+	r9d_lpae_desc(hr.l2_desc, hr.l2_val, false);
+	r9d_tlbi_probed(true);
+	r9d_block_swap();
+	r9d_gib_swap();
+	r9d_cont_move();
+	bool regs = r9d_attrindx();
+	mmu_off();
+	write_prrr(MAIR0_NORMAL_DEVICE);
+	write_nmrr(0);
+	return summary("hier") | (regs ? 0 : 1);
+}
+
+#define R9D_LOW_VA 0x30000000u /* TTBR0's region (T0SZ = 1): a global page */
+#define R9D_ASID0  1u
+#define R9D_ASID1  5u
+#define R9D_ASID1B 6u
+#define R9D_ASID0B 9u
+#define R9D_ASID0C 2u
+#define R9D_T0SZ_1 (1u << TTBCR_T0SZ_SHIFT) /* TTBR0: [0, 2 GiB); TTBR1: the rest */
+#define R9D_A1_OFF (SCRATCH + 352u * PAGE)  /* the pages the case's VAs map */
+
+static struct {
+	paddr_t root0, root0b, root1; /* TTBR0's two trees, TTBR1's */
+	paddr_t ng_desc;	      /* TTBR1's non-global page at ALIAS_VA */
+	u32 page_a, page_b;
+	u32 checks, wrong;
+} a1;
+
+/* r9d_ttbr: TTBR0 or TTBR1 written whole (MCRR) with root and asid. */
+static void r9d_ttbr(bool one, paddr_t root, u32 asid)
+{
+	u64 v = root | ((u64)asid << TTBR_ASID_SHIFT);
+	if (one) {
+		write_ttbr1_64(v);
+	} else {
+		write_ttbr0_64(v);
+	}
+	isb();
+}
+
+/* r9d_a1_read: the three VAs read and judged. */
+static void r9d_a1_read(void)
+{
+	static const u32 vas[] = {ALIAS_VA, R9_GLOBAL_VA, R9D_LOW_VA};
+	dsb();
+	isb();
+	for (u32 i = 0; i < ARRAY_SIZE(vas); i++) {
+		struct outcome o = probe_read(vas[i]);
+		judge("read", vas[i], S1_READ, &o, NULL);
+	}
+}
+
+/* r9d_a1_tree: a TTBR0 tree (RAM, the UART, R9D_LOW_VA to page pg) for the case. */
+static paddr_t r9d_a1_tree(u32 pg)
+{
+	sp.r.root = pool_alloc(NULL, PAGE);
+	map_ram_and_uart();
+	map(R9D_LOW_VA, pg, PAGE, sp.a->ram, 12);
+	return sp.r.root;
+}
+
+/* r9d_a1_expect: a translation register read back: count it, print it if not want. */
+static void r9d_a1_expect(const char *what, u64 val, u64 want)
+{
+	a1.checks++;
+	if (val != want) {
+		a1.wrong++;
+		rt_printf("hostile a1asid: %s read 0x%016llx, wrote 0x%016llx\n", what,
+			  (unsigned long long)val, (unsigned long long)want);
+	}
+}
+
+/* r9d_a1_setup: three trees in TTBR0's and TTBR1's regions; ALIAS_VA (non-global) and
+ * R9_GLOBAL_VA in TTBR1's, each mapping page A at first. */
+static void r9d_a1_setup(void)
+{
+	u32 ram = rt_ram_base();
+	a1.page_a = ram + R9D_A1_OFF;
+	a1.page_b = a1.page_a + PAGE;
+	for (u32 i = 0; i < 4; i++) {
+		*(volatile u32 *)(uintptr_t)(a1.page_a + i * PAGE) = TAG_PAGE_A + i;
+	}
+	space_new();
+	a1.root0 = sp.r.root;
+	map_ram_and_uart();
+	map(R9D_LOW_VA, a1.page_a + 2 * PAGE, PAGE, sp.a->ram, 12);
+	a1.root0b = r9d_a1_tree(a1.page_a + 3 * PAGE);
+	sp.r.root = pool_alloc(NULL, PAGE);
+	a1.root1 = sp.r.root;
+	map(ALIAS_VA, a1.page_a, PAGE, sp.a->ram_ng, 12);
+	map(R9_GLOBAL_VA, a1.page_a, PAGE, sp.a->ram, 12);
+	a1.ng_desc = alias_desc_pa();
+}
+
+/* case_a1asid: TTBCR.A1 (the ASID taken from TTBR1) toggled, 64-bit TTBR0 and TTBR1 writes
+ * that change the ASID only, the table only or both, a 32-bit TTBR0 write, a non-global
+ * page moved under each ASID in force with exactly the maintenance needed (TLBIMVA,
+ * TLBIASID, TLBIMVAA, TLBIALL); every read judged, the registers read back (fmt=lpae). */
+static int case_a1asid(void)
+{
+	if (!r9d_lpae_only("a1asid")) {
+		return 2;
+	}
+	stats_reset();
+	r9d_a1_setup();
+	u32 walks = TTBCR_LPAE_WALKS | R9D_T0SZ_1;
+	r9d_ttbr(true, a1.root1, R9D_ASID1);
+	sp.r.root = a1.root0;
+	mmu_on_split(R9D_T0SZ_1);
+	r9d_ttbr(false, a1.root0, R9D_ASID0);
+	r9d_a1_read();
+	r9_point(a1.ng_desc, a1.page_b, true); /* under ASID 1 (TTBR0's) */
+	tlbi_mva(ALIAS_VA | R9D_ASID0);
+	r9d_a1_read();
+	write_ttbcr(walks | TTBCR_A1); /* the ASID is now TTBR1's: 5 */
+	isb();
+	rt_tlb_flush_all();
+	r9d_a1_read();
+	r9d_a1_expect("TTBCR", read_ttbcr(), walks | TTBCR_A1);
+	r9_point(a1.ng_desc, a1.page_a, true);
+	tlbi_mva(ALIAS_VA | R9D_ASID1);
+	r9d_a1_read();
+	r9d_ttbr(true, a1.root1, R9D_ASID1B); /* TTBR1's ASID alone */
+	r9d_a1_read();
+	r9_point(a1.ng_desc, a1.page_b, true);
+	tlbi_asid(R9D_ASID1B);
+	r9d_a1_read();
+	tlbi_asid(R9D_ASID1); /* its entries of page A are stale */
+	r9d_ttbr(true, a1.root1, R9D_ASID1);
+	r9d_a1_read();
+	r9d_ttbr(false, a1.root0, R9D_ASID0B); /* TTBR0's ASID field alone: not the ASID */
+	r9d_a1_read();
+	r9_point(a1.ng_desc, a1.page_a, true);
+	tlbi_mva(ALIAS_VA | R9D_ASID1);
+	r9d_a1_read();
+	r9d_ttbr(false, a1.root0b, R9D_ASID0B); /* TTBR0's table alone */
+	tlbi_mvaa(R9D_LOW_VA);
+	r9d_a1_read();
+	r9d_a1_expect("TTBR0", read_ttbr0_64(), a1.root0b | ((u64)R9D_ASID0B << TTBR_ASID_SHIFT));
+	write_ttbcr(walks); /* the ASID is TTBR0's again: 9 */
+	isb();
+	rt_tlb_flush_all();
+	r9d_a1_read();
+	tlbi_asid(R9D_ASID0);		      /* its entries of page B are stale */
+	r9d_ttbr(false, a1.root0, R9D_ASID0); /* both */
+	tlbi_mvaa(R9D_LOW_VA);
+	r9d_a1_read();
+	r9d_ttbr(false, a1.root0, R9D_ASID0C); /* the ASID alone, to one never used */
+	r9d_a1_read();
+	r9_point(a1.ng_desc, a1.page_b, true);
+	tlbi_mva(ALIAS_VA | R9D_ASID0C);
+	r9d_a1_read();
+	tlbi_asid(R9D_ASID0);
+	r9d_ttbr(false, a1.root0, R9D_ASID0);
+	r9d_a1_read();
+	write_ttbr0((u32)a1.root0b); /* MCR: bits [31:0] alone, the ASID kept */
+	isb();
+	tlbi_mvaa(R9D_LOW_VA);
+	r9d_a1_read();
+	r9d_a1_expect("TTBR0", read_ttbr0_64(), a1.root0b | ((u64)R9D_ASID0 << TTBR_ASID_SHIFT));
+	r9d_a1_expect("TTBR1", read_ttbr1_64(), a1.root1 | ((u64)R9D_ASID1 << TTBR_ASID_SHIFT));
+	mmu_off();
+	write_ttbcr(0);
+	write_ttbr1_64(0);
+	write_ttbr0_64(0);
+	rt_printf("hostile a1asid: %u registers read back, %u wrong\n", a1.checks, a1.wrong);
+	return summary("a1asid") | (a1.wrong == 0 ? 0 : 1);
+}
+
+#define R9D_NEW_VA     0x90000000u /* a new mapping per round, written with the MMU off */
+#define R9D_OFF_ROUNDS 24u
+#define R9D_OFF_PAGES  (SCRATCH + 384u * PAGE) /* the pages the alias takes in turn */
+#define R9D_UNASSIGNED 0x09200000u	       /* nothing there on QEMU virt (case nestabt) */
+
+/* r9d_sctlr_m: SCTLR.M set or cleared alone, and the ISB that makes it take effect. */
+static void r9d_sctlr_m(bool on)
+{
+	write_sctlr(on ? read_sctlr() | SCTLR_M : read_sctlr() & ~SCTLR_M);
+	isb();
+}
+
+/* r9d_desc_bytes: the descriptor d written at pa byte by byte (STRB; with the MMU off no
+ * walk can see the halves). */
+static void r9d_desc_bytes(paddr_t pa, u64 d)
+{
+	for (u32 i = 0; i < sp.r.fmt->desc_bytes; i++) {
+		*(volatile u8 *)(uintptr_t)(pa + i) = (u8)(d >> (8 * i));
+	}
+	dsb();
+}
+
+/* r9d_align_probe: an LDM from an odd address of RAM: the alignment fault, in the format
+ * TTBCR.EAE names (B3.13.3). */
+static void r9d_align_probe(void)
+{
+	u32 va = rt_ram_base() + R9D_OFF_PAGES + 1u;
+	struct expect e = {EXP_ABORT, 0, 0};
+	e.fsr = (read_ttbcr() & TTBCR_EAE) ? FSR_LPAE | FSC_ALIGNMENT : FSR_SD_ALIGNMENT;
+	struct outcome o = probe_ldm(va);
+	stats.probes++;
+	if (!outcome_ok(va, S1_READ, &e, &o)) {
+		mismatch("ldm", va, &e, &o);
+	}
+}
+
+/* r9d_off_probe: with the MMU off: the UART's flag register read, and a read, a write and a
+ * fetch at an unassigned address and just past RAM (external aborts in the format
+ * TTBCR.EAE names), an alignment fault; judged. */
+static void r9d_off_probe(void)
+{
+	r9d_align_probe();
+	const u32 vas[] = {R9D_UNASSIGNED, rt_ram_base() + rt_ram_size()};
+	struct outcome o = probe_read(RT_UART + UART_FR);
+	judge("read", RT_UART + UART_FR, S1_READ, &o, NULL);
+	for (u32 i = 0; i < ARRAY_SIZE(vas); i++) {
+		u32 va = vas[i];
+		o = probe_read(va);
+		judge("read", va, S1_READ, &o, NULL);
+		o = probe_write(va, POISON);
+		judge("write", va, S1_WRITE, &o, NULL);
+		o = probe_exec(va);
+		judge("fetch", va, S1_EXEC, &o, NULL);
+	}
+}
+
+/* r9d_off_round: round i: the MMU off (roots cached), the alias repointed and a new page
+ * mapped by writes made with the MMU off (whole, or byte by byte), TTBR0 and TTBCR written
+ * again just before SCTLR.M on every third round, the exact maintenance (TLBIMVA of the
+ * alias), the MMU on; the alias and the new page read and judged. */
+static void r9d_off_round(u32 i, paddr_t alias_desc)
+{
+	u32 ram = rt_ram_base();
+	r9d_sctlr_m(false);
+	if (i % 4 == 0) {
+		r9d_off_probe();
+	}
+	u64 d =
+	    sp.r.fmt->make_leaf(ram + R9D_OFF_PAGES + (i % 3) * PAGE, sp.lpae ? 2 : 1, sp.a->ram);
+	if (i % 2 == 0) {
+		ram_write(NULL, alias_desc, sp.r.fmt->desc_bytes, d);
+		dsb();
+	} else {
+		r9d_desc_bytes(alias_desc, d);
+	}
+	u32 nva = R9D_NEW_VA + (i / 2) * BLOCK + (i % 2) * PAGE;
+	map(nva, ram + R9D_OFF_PAGES + (3 + i % 2) * PAGE, PAGE, sp.a->ram, 12);
+	dsb();
+	tlbi_mva(ALIAS_VA);
+	dsb();
+	if (i % 3 == 0) {
+		if (sp.lpae) {
+			write_ttbcr(TTBCR_LPAE_WALKS);
+			write_ttbr0_64(sp.r.root);
+		} else {
+			write_ttbcr(0);
+			write_ttbr0((u32)sp.r.root);
+		}
+	}
+	r9d_sctlr_m(true);
+	struct outcome o = probe_read(ALIAS_VA);
+	judge("read", ALIAS_VA, S1_READ, &o, NULL);
+	o = probe_read(nva);
+	judge("read", nva, S1_READ, &o, NULL);
+}
+
+static struct {
+	bool lpae;
+	paddr_t root, alias_desc;
+} r9d_fmts[2];
+
+/* r9d_fmt_space: an address space in format lpae (RAM, the UART, the alias to page pg)
+ * without resetting the table pool, recorded in r9d_fmts[lpae]. */
+static void r9d_fmt_space(bool lpae, u32 pg)
+{
+	sp.lpae = lpae;
+	sp.a = lpae ? &lpae_attrs : &short_attrs;
+	pt_regime_init(&sp.r, lpae ? &pt_lpae_s1 : &pt_short, 0, 32);
+	u32 bytes = pt_table_bytes(&sp.r, pt_start_index(&sp.r));
+	sp.r.root = pool_alloc(NULL, bytes < PAGE ? PAGE : bytes);
+	map_ram_and_uart();
+	map(ALIAS_VA, pg, PAGE, sp.a->ram, 12);
+	r9d_fmts[lpae].lpae = lpae;
+	r9d_fmts[lpae].root = sp.r.root;
+	r9d_fmts[lpae].alias_desc = alias_desc_pa();
+}
+
+/* r9d_eae_round: with the MMU off, TTBCR.EAE set to lpae and TTBR0 to that format's tree,
+ * the unassigned addresses and the UART probed, TLBIALL, the MMU on: the alias read. */
+static void r9d_eae_round(bool lpae)
+{
+	r9d_sctlr_m(false);
+	if (lpae) {
+		write_prrr(MAIR0_NORMAL_DEVICE);
+		write_ttbcr(TTBCR_LPAE_WALKS);
+		write_ttbr0_64(r9d_fmts[1].root);
+	} else {
+		write_ttbcr(0);
+		write_ttbr0((u32)r9d_fmts[0].root);
+		write_dacr(DACR_CLIENTS);
+	}
+	isb();
+	r9d_off_probe();
+	rt_tlb_flush_all();
+	r9d_sctlr_m(true);
+	struct outcome o = probe_read(ALIAS_VA);
+	judge("read", ALIAS_VA, S1_READ, &o, NULL);
+}
+
+/* case_mmuoff: the guest on the flat shadow: SCTLR.M toggled with roots cached, its tables
+ * changed with the MMU off (the alias repointed, new pages and tables), then on: the new
+ * tables must be seen; the UART and unassigned addresses with the MMU off; TTBCR.EAE
+ * switched with the MMU off between a short and a long-format tree, the external aborts
+ * in the format it names (fmt=). */
+static int case_mmuoff(void)
+{
+	u32 ram = rt_ram_base();
+	stats_reset();
+	for (u32 k = 0; k < 5; k++) {
+		*(volatile u32 *)(uintptr_t)(ram + R9D_OFF_PAGES + k * PAGE) = TAG_PAGE_A + k;
+	}
+	space_new();
+	map_ram_and_uart();
+	map(ALIAS_VA, ram + R9D_OFF_PAGES + 4 * PAGE, PAGE, sp.a->ram, 12);
+	paddr_t alias_desc = alias_desc_pa();
+	mmu_on();
+	struct outcome o = probe_read(ALIAS_VA);
+	judge("read", ALIAS_VA, S1_READ, &o, NULL);
+	for (u32 i = 0; i < R9D_OFF_ROUNDS; i++) {
+		r9d_off_round(i, alias_desc);
+	}
+	u32 first = stats.probes;
+	r9d_sctlr_m(false);
+	r9d_fmt_space(false, ram + R9D_OFF_PAGES);
+	r9d_fmt_space(true, ram + R9D_OFF_PAGES + PAGE);
+	for (u32 k = 0; k < 8; k++) {
+		r9d_eae_round((k & 1u) != 0);
+	}
+	mmu_off();
+	write_ttbcr(0);
+	write_prrr(MAIR0_NORMAL_DEVICE);
+	rt_printf("hostile mmuoff: %u probes over %u rounds, then %u across formats\n", first,
+		  R9D_OFF_ROUNDS, stats.probes - first);
+	return summary("mmuoff");
+}
+
+#define R9D_SHARE_OFF  (SCRATCH + 400u * PAGE) /* the page the level-1 table shares */
+#define R9D_ROOT_AT    (PAGE - 32u)	       /* the table's place in it: its last 32 bytes */
+#define R9D_SHARE_RNDS 16u
+#define R9D_SHARE_WORD 0x5a000000u
+
+/* r9d_stm4: STM of four words at va (the last two may be a descriptor). */
+static void r9d_stm4(u32 va, u32 a, u32 b, u32 c, u32 d)
+{
+	register u32 r2 __asm__("r2") = a;
+	register u32 r3 __asm__("r3") = b;
+	register u32 r4 __asm__("r4") = c;
+	register u32 r5 __asm__("r5") = d;
+	__asm__ volatile("stm %0, {r2-r5}" ::"r"(va), "r"(r2), "r"(r3), "r"(r4), "r"(r5)
+			 : "memory");
+}
+
+/* r9d_share_stores: round i's stores to the data words of the table's page, at PL1 in
+ * several forms (STR, STRB, STRH, STRD, STREX, an STM whose last two words rewrite
+ * the table's first descriptor with its value); the number of words read back wrong. */
+static u32 r9d_share_stores(u32 page, u32 i)
+{
+	volatile u32 *w = (volatile u32 *)(uintptr_t)page;
+	u32 base = R9D_SHARE_WORD + (i << 8), wrong = 0;
+	w[i] = base;
+	*(volatile u8 *)(uintptr_t)(page + 0x100 + i) = (u8)i;
+	*(volatile u16 *)(uintptr_t)(page + 0x200 + 2 * i) = (u16)(base >> 16);
+	*(volatile u64 *)(uintptr_t)(page + 0x300 + 8 * i) = ((u64)base << 32) | ~base;
+	strex_word(page + 0x400 + 4 * i, base + 1);
+	u64 d0 = *(volatile u64 *)(uintptr_t)(page + R9D_ROOT_AT);
+	r9d_stm4(page + R9D_ROOT_AT - 8, base + 3, base + 4, (u32)d0, (u32)(d0 >> 32));
+	dsb();
+	wrong += w[i] != base;
+	wrong += *(volatile u8 *)(uintptr_t)(page + 0x100 + i) != (u8)i;
+	wrong += *(volatile u16 *)(uintptr_t)(page + 0x200 + 2 * i) != (u16)(base >> 16);
+	wrong += *(volatile u64 *)(uintptr_t)(page + 0x300 + 8 * i) != (((u64)base << 32) | ~base);
+	wrong += w[(0x400 >> 2) + i] != base + 1;
+	wrong += w[(R9D_ROOT_AT - 8) / 4] != base + 3 || w[(R9D_ROOT_AT - 4) / 4] != base + 4;
+	wrong += *(volatile u64 *)(uintptr_t)(page + R9D_ROOT_AT) != d0;
+	return wrong;
+}
+
+/* case_l1share: the LPAE level-1 table (T0SZ = 0: 32 bytes) in the last 32 bytes of a page
+ * whose other words are the guest's data, written at PL1 in many forms while GiB 2's entry
+ * of that table is switched between a table (an alias page) and a 1 GiB block, with TLBIALL
+ * (fmt=lpae): every store lands, every read of the alias judged. */
+static int case_l1share(void)
+{
+	if (!r9d_lpae_only("l1share")) {
+		return 2;
+	}
+	u32 page = rt_ram_base() + R9D_SHARE_OFF, pa = rt_ram_base() + R9D_PG_OFF;
+	stats_reset();
+	space_new();
+	map_ram_and_uart();
+	map(ALIAS_VA, pa, PAGE, sp.a->ram, 12);
+	r9_plant(pa + 0x30);
+	memset((void *)(uintptr_t)page, 0, PAGE);
+	for (u32 k = 0; k < 4; k++) {
+		*(volatile u64 *)(uintptr_t)(page + R9D_ROOT_AT + 8 * k) =
+		    *(volatile u64 *)(uintptr_t)(sp.r.root + 8 * k);
+	}
+	sp.r.root = page + R9D_ROOT_AT;
+	paddr_t gib2 = sp.r.root + 8u * (ALIAS_VA >> 30);
+	u64 table = *(volatile u64 *)(uintptr_t)gib2;
+	mmu_on();
+	u32 wrong = 0;
+	for (u32 i = 0; i < R9D_SHARE_RNDS; i++) {
+		r9_probe(ALIAS_VA + 0x30);
+		wrong += r9d_share_stores(page, i);
+		if (i % 2 == 1) {
+			bool block = (i & 2u) != 0;
+			r9d_lpae_desc(gib2, 0, false);
+			rt_tlb_flush_all();
+			r9d_lpae_desc(gib2,
+				      block ? r9d_block(rt_ram_base(), 0, LPAE_AP_RW_PL1) : table,
+				      false);
+			rt_tlb_flush_all();
+		}
+	}
+	mmu_off();
+	rt_printf("hostile l1share: %u rounds of stores next to the level-1 table, %u wrong\n",
+		  R9D_SHARE_RNDS, wrong);
+	return summary("l1share") | (wrong == 0 ? 0 : 1);
+}
+
 /* ---- dispatch ---- */
 
 struct hostile_case {
@@ -5657,6 +6361,10 @@ static const struct hostile_case cases[] = {
     {"exclmiss", case_exclmiss},
     {"cmaint", case_cmaint},
     {"temodes", case_temodes},
+    {"hier", case_hier},
+    {"a1asid", case_a1asid},
+    {"mmuoff", case_mmuoff},
+    {"l1share", case_l1share},
 };
 
 /* main: run the case named by case=. */

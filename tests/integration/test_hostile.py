@@ -66,6 +66,12 @@ XT_TAIL = "IFAR 0x90401000 LR 0x90401002"
 LENDSTALE = "hostile lendstale: first page kept, the store landed in the other: allowed"
 APTOGGLE = ("hostile aptoggle: PRRR 0x00008004 NMRR 0x40004000, SCTLR TRE/AFE 0x30000000: "
             "as written\nhostile aptoggle: 200 probes")
+# AMAIR0/1 are RAZ/WI in QEMU 7.2's cortex-a15 (IMPLEMENTATION DEFINED registers).
+HIER = ("hostile hier: MAIR0 0xff44aaee MAIR1 0xeeaa44ff AMAIR0 0x00000000 AMAIR1 0x00000000: "
+        "as natively\nhostile hier: 914 probes")
+A1ASID = "hostile a1asid: 4 registers read back, 0 wrong\nhostile a1asid: 48 probes"
+MMUOFF = "hostile mmuoff: 97 probes over 24 rounds, then 72 across formats"
+L1SHARE = "hostile l1share: 16 rounds of stores next to the level-1 table, 0 wrong"
 # QEMU 7.2 checks the short format's domain before the level-2 entry and before the access
 # flag, and checks no access flag in a manager domain (get_phys_addr_v6); the stage-1
 # model, and with it the shadow module, orders them as ARM ARM B3.12.3 does (docs/testing.md,
@@ -255,6 +261,18 @@ CASES = {
     "temodes-short": ("case=temodes fmt=short", Survives(TEMODES)),
     "temodes-lpae": ("case=temodes fmt=lpae", Survives(TEMODES)),
     "temodes-unsync": ("case=temodes fmt=short", Survives(TEMODES)),
+    # Review 9d: the long-descriptor regime and the MMU off; what the guest sees natively (and
+    # under stage 2), checked by the guest itself.
+    "hier": ("case=hier fmt=lpae", Survives(HIER)),
+    "hier-unsync": ("case=hier fmt=lpae", Survives(HIER)),
+    "a1asid": ("case=a1asid fmt=lpae", Survives(A1ASID)),
+    "a1asid-unsync": ("case=a1asid fmt=lpae", Survives(A1ASID)),
+    "mmuoff-short": ("case=mmuoff fmt=short", Survives(MMUOFF)),
+    "mmuoff-lpae": ("case=mmuoff fmt=lpae", Survives(MMUOFF)),
+    "mmuoff-unsync-short": ("case=mmuoff fmt=short", Survives(MMUOFF)),
+    "mmuoff-unsync-lpae": ("case=mmuoff fmt=lpae", Survives(MMUOFF)),
+    "l1share": ("case=l1share fmt=lpae", Survives(L1SHARE)),
+    "l1share-unsync": ("case=l1share fmt=lpae", Survives(L1SHARE)),
 }
 # Hypervisor options of a case under the shadow module.
 SHADOW_HYP = {"stalewr": "shadow.sync=unsync", "pinlost": "shadow.pool=16",
@@ -294,7 +312,13 @@ SHADOW_HYP = {"stalewr": "shadow.sync=unsync", "pinlost": "shadow.pool=16",
               "cmaint-short": "shadow.check=1", "cmaint-lpae": "shadow.check=1",
               "cmaint-unsync": "shadow.sync=unsync shadow.check=1",
               "temodes-short": "shadow.check=1", "temodes-lpae": "shadow.check=1",
-              "temodes-unsync": "shadow.sync=unsync shadow.check=1"}
+              "temodes-unsync": "shadow.sync=unsync shadow.check=1",
+              "hier": "shadow.check=1", "hier-unsync": "shadow.sync=unsync shadow.check=1",
+              "a1asid": "shadow.check=1", "a1asid-unsync": "shadow.sync=unsync shadow.check=1",
+              "mmuoff-short": "shadow.check=1", "mmuoff-lpae": "shadow.check=1",
+              "mmuoff-unsync-short": "shadow.sync=unsync shadow.check=1",
+              "mmuoff-unsync-lpae": "shadow.sync=unsync shadow.check=1",
+              "l1share": "shadow.check=1", "l1share-unsync": "shadow.sync=unsync shadow.check=1"}
 
 # What the shadow module cannot hide (docs/shadow-design.md, "Limits"): its trampoline page
 # is mapped for PL1 at a VA the guest must not map, so a guest that reads or fetches there
