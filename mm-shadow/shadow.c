@@ -106,7 +106,7 @@ enum sync_policy {
 /* The guest's translation registers as it wrote them. */
 struct vregs {
 	struct s1_state s1; /* SCTLR, TTBCR, TTBR0/1, DACR: what the stage-1 model reads */
-	u32 vbar, contextidr, prrr, nmrr, amair0, amair1;
+	u32 vbar, contextidr, prrr, nmrr;
 	u32 dfsr, ifsr, dfar, ifar; /* what the guest last wrote or was given */
 	u32 lr_abt, spsr_abt;	    /* the abort-mode state of its last genuine abort */
 };
@@ -1410,11 +1410,8 @@ static bool cp15_write(u32 reg, u32 val)
 		regime_changed();
 		return true;
 	case REG(10, 0, 3, 0):
-		sh.g.amair0 = val;
-		counter_inc(&shadow_values[SH_wr_amair]);
-		return true;
 	case REG(10, 0, 3, 1):
-		sh.g.amair1 = val;
+		/* AMAIR0/1: IMPLEMENTATION DEFINED (B4.1.5); RAZ/WI on QEMU's Cortex-A15 */
 		counter_inc(&shadow_values[SH_wr_amair]);
 		return true;
 	case REG_TLB_LOCKDOWN: /* nothing to lock */
@@ -1506,10 +1503,8 @@ static bool cp15_read(u32 reg, u32 *val)
 		*val = sh.g.nmrr;
 		return true;
 	case REG(10, 0, 3, 0):
-		*val = sh.g.amair0;
-		return true;
 	case REG(10, 0, 3, 1):
-		*val = sh.g.amair1;
+		*val = 0; /* AMAIR0/1: RAZ/WI, as QEMU's Cortex-A15 (cp15_write) */
 		return true;
 	case REG_TLB_LOCKDOWN: /* IMPLEMENTATION DEFINED: RAZ, as QEMU */
 		*val = 0;
