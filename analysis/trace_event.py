@@ -29,6 +29,9 @@ HYP_ELF = ROOT / "build" / "hyp" / "hyp.elf"
 EVENTS = ("shadow_miss", "pt_write", "tlbimva", "pt_remap", "root_switch")
 TRACE_PC = re.compile(r"^Trace \d+: 0x[0-9a-f]+ \[[0-9a-f]+/([0-9a-f]+)/")
 EVENTS_PER_RUN = 200
+# The share of the phase's events that must take the same path (the first ones may differ: a
+# decode cache or memo filled once), else the phase does not measure one kind of event.
+MOST_EVENTS_ALIKE = 0.9
 VECTOR_TABLE_BYTES = 8 * 4  # B4.1.76: eight vectors (HVBAR)
 BRACKET = "counters_refresh"  # run by the snapshot hypercall that brackets a phase
 
@@ -90,8 +93,8 @@ def function_range(addrs, names, name):
 
 def event_episode(eps, addrs, names):
     """One episode of the event: the middle one of the most frequent length among the
-    episodes of the bracketed phase, where each event must have trapped once (and a batch's
-    closing TLB operation, or the like, a few more times)."""
+    episodes of the bracketed phase, which nearly every event must have taken (a batch's
+    closing TLB operation, or the like, traps a few more times)."""
     start, end = function_range(addrs, names, BRACKET)
     marks = [i for i, e in enumerate(eps) if any(start <= pc < end for pc in e)]
     pairs = [(b - a, a, b) for a, b in zip(marks, marks[1:])]
@@ -100,10 +103,10 @@ def event_episode(eps, addrs, names):
     _, a, b = max(pairs)
     phase = eps[a + 1:b]
     length, count = collections.Counter(len(e) for e in phase).most_common(1)[0]
-    if count != EVENTS_PER_RUN:
+    if count < MOST_EVENTS_ALIKE * EVENTS_PER_RUN or count > EVENTS_PER_RUN:
         sys.exit(f"trace_event: the phase's most frequent trap ({length} instructions) "
                  f"happened {count} times for {EVENTS_PER_RUN} events: its events do not "
-                 "each take one trap of one kind here (under shadow.sync=unsync, or "
+                 "take one trap of one kind here (under shadow.sync=unsync, or "
                  "shadow.flood above 0, most page-table writes are not caught)")
     chosen = [e for e in phase if len(e) == length]
     return chosen[len(chosen) // 2], len(phase)
