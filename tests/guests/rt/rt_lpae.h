@@ -4,7 +4,7 @@
 
 #include "tb/lpae.h"
 
-#define RT_MAIR0	   0x04ffu /* attr 0: normal write-back; attr 1: device */
+#define RT_MAIR0       0x04ffu /* attr 0: normal write-back; attr 1: device */
 #define RT_ATTR_DEVICE (1u << LPAE_ATTRINDX_SHIFT)
 /* Normal memory, PL1 read/write, inner shareable, accessed. */
 #define RT_LPAE_NORMAL                                                                             \
