@@ -9,6 +9,7 @@
  * STRD.W (as a Thumb-2 kernel makes them), else A32 STRD. Prints "COST <event> <per-op>
  * <ops> <event-count>", the cost of an empty snapshot bracket subtracted. */
 #include "rt.h"
+#include "rt_lpae.h"
 #include "rt_pt.h"
 #include "tb/arm.h"
 #include "tb/cp15.h"
@@ -24,11 +25,8 @@
 #define MAX_OPS	      1000u
 #define ASID_A	      1u
 #define ASID_B	      2u
-#define MAIR0_VALUE   0x04ffu /* attr 0: normal write-back; attr 1: device */
-#define ATTR_DEVICE   (1u << LPAE_ATTRINDX_SHIFT)
 
-static const u64 normal =
-    ((u64)LPAE_AP_RW_PL1 << LPAE_AP_SHIFT) | ((u64)LPAE_SH_INNER << LPAE_SH_SHIFT) | LPAE_AF;
+static const u64 normal = RT_LPAE_NORMAL;
 
 static u64 s0[RT_MAX_COUNTERS] __attribute__((aligned(8)));
 static u64 s1[RT_MAX_COUNTERS] __attribute__((aligned(8)));
@@ -92,7 +90,7 @@ static void build(u32 n)
 	pt_regime_init(&regime, &pt_lpae_s1, rt_pt_alloc(PAGE_SIZE_4K), 32);
 	map(rt_ram_base(), rt_ram_base(), rt_ram_size(), normal, 21);
 	map(RT_UART & ~MASK(21), RT_UART & ~MASK(21), 2 * MiB,
-	    ATTR_DEVICE | ((u64)LPAE_AP_RW_PL1 << LPAE_AP_SHIFT) | LPAE_AF, 21);
+	    RT_ATTR_DEVICE | ((u64)LPAE_AP_RW_PL1 << LPAE_AP_SHIFT) | LPAE_AF, 21);
 	for (u32 slot = 0; slot < REGION_SLOTS; slot++) {
 		if (slot <= miss_slot(n - 1) || slot % SLOTS_PER_L3 == 0) {
 			map(REGION_VA + slot * PAGE_SIZE_4K, frame(slot), PAGE_SIZE_4K,
@@ -115,7 +113,7 @@ static void switch_to(u32 asid)
 
 static void mmu_on(void)
 {
-	write_prrr(MAIR0_VALUE);
+	write_prrr(RT_MAIR0);
 	write_ttbcr(TTBCR_EAE | (LPAE_SH_INNER << 12) | (RGN_WBWA << 10) | (RGN_WBWA << 8));
 	switch_to(ASID_A);
 	rt_mmu_enable();
