@@ -754,9 +754,9 @@ static void pt_write(struct vcpu *v, u32 spsr, bool pl0, u32 far, paddr_t ipa, u
 		return; /* the guest retries the store on a writable shadow */
 	}
 	if (decoded != NULL || decode_guest(v, spsr, &l)) {
-		if (emulate_stores(v, decoded != NULL ? decoded : &l, pl0, far, ipa, host)) {
-			counter_inc(&shadow_values[SH_pt_writes_emulated]);
-		}
+		/* Emulated, even when another of its words faults (its abort delivered). */
+		emulate_stores(v, decoded != NULL ? decoded : &l, pl0, far, ipa, host);
+		counter_inc(&shadow_values[SH_pt_writes_emulated]);
 		return;
 	}
 	/* An instruction the decoders refuse: out of sync until the next
@@ -1085,14 +1085,20 @@ static bool refused_write(struct vcpu *v, u32 spsr, bool pl0, u32 far, const str
 			counter_inc(&shadow_values[SH_writes_lent]);
 			return true;
 		}
-		if (emulate_stores(v, da, false, far, r->out, host)) {
-			counter_inc(&shadow_values[SH_stores_emulated]);
-		}
+		emulate_stores(v, da, false, far, r->out, host); /* its abort, if one faults */
+		counter_inc(&shadow_values[SH_stores_emulated]);
 		return true;
 	}
 	/* A leaf built from a descriptor of an out-of-sync frame that changed since: the fill
 	 * removes it first (spt_fill, I6). */
 	return false;
+}
+
+/* count_miss: an abort the shadow caused (its own tables, not the guest's, refused the
+ * access), now resolved: a data or prefetch miss. */
+static inline void count_miss(bool data)
+{
+	counter_inc(&shadow_values[data ? SH_misses_data : SH_misses_prefetch]);
 }
 
 /* A miss the trampoline reported, as the guest took it. */
@@ -1136,30 +1142,34 @@ static __attribute__((noinline)) void miss_outcome(struct vcpu *v, const struct 
 			f = s1_translate(guest_state(), &vm_guest_mem, far, m->acc, true, r);
 		}
 	}
-	if (f == S1_OK && hw_perm && pl0 && spt_take_back(far)) {
+	if (f != S1_OK) {
+		/* The guest's own fault (not a miss). */
+		deliver_abort(v, data, r->fsr | (write ? FSR_WNR : 0), far);
+		return;
+	}
+	if (hw_perm && pl0 && spt_take_back(far)) {
 		/* PL0 at a page lent to PL1 (refused_write): refilled below as the guest's
 		 * entry says. */
 		counter_inc(&shadow_values[SH_lent_taken_back]);
 	}
-	if (f == S1_OK && hw_perm && write &&
-	    refused_write(v, spsr, pl0, far, r, decoded ? &da : NULL)) {
+	if (hw_perm && write && refused_write(v, spsr, pl0, far, r, decoded ? &da : NULL)) {
+		count_miss(data);
 		return;
 	}
-	if (f == S1_OK && vm_ipa_is_ram(sh.vm, r->out)) {
+	if (vm_ipa_is_ram(sh.vm, r->out)) {
+		count_miss(data);
 		fill_miss(far, r, m->acc, pl0);
 		return;
 	}
-	if (f == S1_OK) {
-		/* Not RAM: a device (emulated) or unassigned (an external abort): the core
-		 * decodes the instruction, since there is no syndrome. */
-		counter_inc(&shadow_values[SH_device_accesses]);
-		u32 hsr = ((u32)(data ? EC_DABT_LOW : EC_PABT_LOW) << HSR_EC_SHIFT) | HSR_IL |
-			  (write ? ISS_DA_WNR : 0);
-		if (vm_emulate_unbacked(v, hsr, r->out, far)) {
-			abort_delivered(v, data); /* unassigned: the core gave the external abort */
-		}
+	/* Not RAM: a device (emulated) or unassigned (an external abort, the guest's own): the
+	 * core decodes the instruction, since there is no syndrome. */
+	u32 hsr = ((u32)(data ? EC_DABT_LOW : EC_PABT_LOW) << HSR_EC_SHIFT) | HSR_IL |
+		  (write ? ISS_DA_WNR : 0);
+	if (vm_emulate_unbacked(v, hsr, r->out, far)) {
+		abort_delivered(v, data); /* unassigned: the core gave the external abort */
 	} else {
-		deliver_abort(v, data, r->fsr | (write ? FSR_WNR : 0), far);
+		count_miss(data);
+		counter_inc(&shadow_values[SH_device_accesses]);
 	}
 }
 
@@ -1173,6 +1183,7 @@ static __attribute__((noinline)) void miss_walk(struct vcpu *v, const struct mis
 	struct s1_result r;
 	enum s1_fault f = s1_translate(guest_state(), &vm_guest_mem, m->far, m->acc, m->pl0, &r);
 	if (f == S1_OK && !m->perm && vm_ipa_is_ram(sh.vm, r.out)) {
+		count_miss(m->data);
 		fill_miss(m->far, &r, m->acc, m->pl0); /* a page of RAM not shadowed yet */
 		return;
 	}
@@ -1232,7 +1243,6 @@ static inline __attribute__((always_inline)) void trampoline(struct vcpu *v, boo
 	bool write = data && (hw_fsr & FSR_WNR) != 0;
 	bool pl0 = mode == PSR_MODE_USR;
 	enum s1_access acc = data ? (write ? S1_WRITE : S1_READ) : S1_EXEC;
-	counter_inc(&shadow_values[data ? SH_misses_data : SH_misses_prefetch]);
 
 	/* Undo the abort entry: the guest is back at the faulting instruction, its abort-mode
 	 * and fault registers as they were. */
@@ -1249,12 +1259,14 @@ static inline __attribute__((always_inline)) void trampoline(struct vcpu *v, boo
 
 	if (fsc_type == FSC_TRANSLATION) {
 		if (spt_fill_known(far, s1_perm_needed(acc, pl0))) {
+			count_miss(data);
 			if (sh.check_every != 0) {
 				known_check(far, acc, pl0);
 			}
 			return; /* the most frequent: a page next to one shadowed before */
 		}
 	} else if (write && caught_write(v, spsr, pl0, far)) {
+		count_miss(data);
 		return; /* a write to a protected page table */
 	}
 	const struct miss m = {far, spsr, data, write, fsc_type == FSC_PERMISSION, pl0, acc};

@@ -6,20 +6,20 @@
 #include "tb/types.h"
 
 #define SHADOW_COUNTERS(X)                                                                         \
-	X(misses_data)	      /* aborts the shadow caused, data side */                            \
+	X(misses_data)	      /* aborts the shadow caused (not the guest's own), data side */      \
 	X(misses_prefetch)    /* and instruction side */                                           \
 	X(fills)	      /* shadow leaves installed */                                        \
 	X(genuine_faults)     /* aborts delivered to the guest */                                  \
 	X(spurious)	      /* aborts whose leaf was already as the guest's tables give it */    \
-	X(device_accesses)    /* accesses to non-RAM emulated (found by a miss) */                 \
+	X(device_accesses)    /* device accesses emulated (found by a miss; unassigned: faults) */ \
 	X(pinned)	      /* abort-entry pages shadowed ahead */                               \
 	X(stores_emulated)    /* PL1 stores to PL1-RW/PL0-RO pages */                              \
 	X(writes_lent)	      /* such pages let PL1 write, PL0 nothing (stores not emulable) */    \
 	X(lent_taken_back)    /* and given back their own permissions (PL0 touched them) */        \
 	X(pt_writes_caught)   /* writes to write-protected guest page tables (derived) */          \
 	X(pt_writes_emulated) /* of which emulated (sync=emulate, or no snapshot slot) */          \
-	X(pt_writes_deferred) /* of which let through: their frame out of sync, or no table */     \
-	X(oos_marks)	      /* frames made out of sync (sync=unsync) */                          \
+	X(pt_writes_deferred) /* of which let through: their frame made out of sync */             \
+	X(oos_marks)	      /* frames made out of sync (unsync; else refused decodes) */         \
 	X(resyncs)	      /* out-of-sync frames brought back */                                \
 	X(resync_changes)     /* out-of-sync descriptors found changed (resync, or a fill) */      \
 	X(frames_protected)   /* guest frames that became page-table frames */                     \
@@ -30,8 +30,8 @@
 	X(tables)	      /* shadow tables allocated */                                        \
 	X(tables_freed)	      /* and freed */                                                      \
 	X(roots_built)	      /* address spaces shadowed from nothing */                           \
-	X(root_hits)	      /* switches to a cached root */                                      \
-	X(root_misses)	      /* switches to an address space without a root */                    \
+	X(root_hits)	      /* lookups that found a cached root (write-backs too) */             \
+	X(root_misses)	      /* spaces run without a cached root (built at a miss) */             \
 	X(evictions)	      /* roots evicted (least recently used) */                            \
 	X(pool_exhausted)     /* the pool ran dry and the current root was reset */                \
 	X(tlbi_all)	      /* trapped TLB maintenance by operation */                           \
