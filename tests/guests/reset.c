@@ -3,12 +3,14 @@
 #include "rt.h"
 #include "tb/hcall.h"
 
-#define MARKER_OFFSET (16u * MiB)
-#define MARKER_MAGIC  0xb0075eedu
+#define MARKER_MAGIC 0xb0075eedu
 
 int main(void)
 {
-	volatile u32 *marker = (volatile u32 *)(uintptr_t)(rt_ram_base() + MARKER_OFFSET);
+	/* A quarter into RAM: past the image, and clear of where a boot puts the DTB (QEMU's
+	 * loader at half of RAM, up to 128 MiB in; the hypervisor at its end), which a reset
+	 * writes again. */
+	volatile u32 *marker = (volatile u32 *)(uintptr_t)(rt_ram_base() + rt_ram_size() / 4);
 	if (*marker != MARKER_MAGIC) {
 		*marker = MARKER_MAGIC;
 		rt_printf("reset: first boot, asking for SYSTEM_RESET\n");

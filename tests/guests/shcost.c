@@ -216,6 +216,11 @@ int main(void)
 		rt_printf("shcost: needs the hypervisor (MM=shadow) and 1 <= n <= %u\n", MAX_OPS);
 		return 1;
 	}
+	if (rt_ram_size() < FRAMES_OFFSET + REGION_SLOTS * PAGE_SIZE_4K) {
+		rt_printf("shcost: needs at least %u MiB of RAM, has %u MiB\n",
+			  (FRAMES_OFFSET + REGION_SLOTS * PAGE_SIZE_4K) / MiB, rt_ram_size() / MiB);
+		return 2;
+	}
 	i_hyp = need("core.hyp_instructions");
 	need("shadow.fills");
 	build(n);
