@@ -10,7 +10,8 @@
  *   - A miss is resolved with the stage-1 model (common/src/s1.c): a page of RAM is shadowed,
  *     a device access emulated, a genuine fault delivered with the status the guest's own
  *     tables imply.
- *   - The store (spt.c) caches one shadow root per address space (TTBR0, ASID, DACR), each
+ *   - The store (spt.c) caches one shadow root per address space (guest TTBR0, ASID, DACR,
+ *     SCTLR.M), each
  *     with its own hardware ASID, in a bounded pool with LRU eviction; it keeps the reverse
  *     map and the sources that make write protection of the guest's tables work.
  *   - Coherence: writes to guest page tables are caught and emulated (shadow.sync=emulate)
@@ -21,7 +22,8 @@
  * Not handled (docs/shadow-design.md): guest ATS operations (not trapped: they translate
  * through the shadow), big-endian guests, and misses taken while the guest runs in Abort
  * mode: the hardware abort that reports the miss overwrites LR_abt/SPSR_abt, so such a miss
- * stops the run with a message. */
+ * stops the run with a message, unless the access aborts natively too (its tables refuse
+ * it, or it reaches neither RAM nor a device): that nested abort is delivered at once. */
 #include "shadow.h"
 #include "hyp/console.h"
 #include "hyp/decode.h"

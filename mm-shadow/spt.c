@@ -2,11 +2,14 @@
  *
  * Invariants (spt_check verifies I1, I3, I4 and I5; I2 and I6 need the guest's tables: the
  * differential tests check them, tests/unit/test_spt.c and the ptx exerciser):
- *   I1 every valid leaf except the fixed page maps guest RAM and is on the reverse-map
+ *   I1 every valid leaf except the fixed page (the trampoline, spt_config.fixed_va, mapped
+ *      in every root and never removed) maps guest RAM and is on the reverse-map
  *      chain of its frame, exactly once; every chain entry is such a leaf;
  *   I2 every leaf's guest descriptors are sources of the page holding it (or of its level-2
  *      page), registered on the chain of their frame: a change to any of them is seen;
- *   I3 a frame with sources and not out of sync has no writable leaf (write protection);
+ *   I3 a frame with sources and not out of sync has no writable leaf (write protection), and
+ *      a leaf read-only where the guest grants the write (SPTE_SW_WRITABLE) maps such a
+ *      frame (spt_caught_write relies on it);
  *   I4 a page's nvalid counts its valid entries; the free list holds every unused page;
  *      every source chain holds exactly its frame's sources, counted in its nsrc (and
  *      those whose range holds the fixed page's VA in its nfixed);

@@ -22,8 +22,9 @@ BOUNDS = {
 # instruction set of the page-table writes, description, bound or None).
 SHADOW_COMMAND = 'make run GUEST=shcost MM=shadow HYP="shadow.sync={sync}" APPEND="n=1000"'
 SHADOW_ROWS = [
-    ("shadow_miss", None, "a32", "shadow miss (first touch of a page: trampoline, fill from "
-     "the memo or a guest walk)", 250),
+    ("shadow_miss", None, "a32", "shadow miss (first touch of a page in a level-3 table "
+     "already in use: trampoline, fill from the table's memo; a miss that needs the guest's "
+     "full walk costs about 600)", 250),
     ("pt_write", 0, "a32", "caught page-table write, each (STRD of a new descriptor over a "
      "fault entry of a write-protected guest table, `shadow.flood=0`: every one caught; the "
      "batch's closing TLBIALL included)", 300),
