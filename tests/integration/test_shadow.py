@@ -49,7 +49,7 @@ def test_counts_and_traps():
     assert r.stats["core.inject_dabt"] == 6 and r.stats["core.inject_pabt"] == 2
     # Every device access (each console byte) is found through a miss: there is no stage 2
     # to trap it with a syndrome. The 8 probes of unassigned addresses are external aborts
-    # delivered, not accesses emulated (fails today: device_accesses counts them too).
+    # delivered, not accesses emulated.
     assert r.stats["shadow.genuine_faults"] == 8
     assert r.stats["shadow.device_accesses"] == r.stats["core.mmio_write"]
     assert r.stats["shadow.pinned"] > 0  # abort-handler entry pages, pinned on delivery
@@ -213,8 +213,8 @@ def test_count_root_switch_to_new_space(counts):
 
 def test_count_genuine_fault_is_not_a_shadow_miss(counts):
     """A load and a branch the guest's own tables refuse: genuine faults, which the shadow did
-    not cause (misses_*: "aborts the shadow caused"). Fails today: the trampoline counts
-    every translation or permission abort as a miss before resolving it."""
+    not cause (misses_*: "aborts the shadow caused"; a miss is counted where it is
+    resolved, count_miss)."""
     _, c = counts
     for exp, side in (("fault", "misses_data"), ("pfault", "misses_prefetch")):
         d = c[exp]
@@ -224,8 +224,7 @@ def test_count_genuine_fault_is_not_a_shadow_miss(counts):
 
 def test_count_unassigned_access_is_not_a_device_access(counts):
     """A load from an IPA no device answers: an external abort delivered (a genuine fault),
-    not an access emulated (device_accesses: "accesses to non-RAM emulated"). Fails today:
-    it is counted as both."""
+    not an access emulated (device_accesses: "device accesses emulated")."""
     _, c = counts
     d = c["unassigned"]
     assert d["genuine_faults"] == 1
@@ -236,8 +235,7 @@ def test_count_caught_write_whose_instruction_faults(counts):
     """After a TLBIALL, an STM whose first word is a caught page-table write and whose second
     faults in the guest's tables: the caught write is counted once (sync=unsync: deferred,
     the frame out of sync, then the retried STM faults; sync=emulate: emulated, the first
-    word stored). Fails today under sync=emulate: pt_write counts a write emulated only when
-    every word was stored, so it is counted neither emulated nor deferred, nor caught."""
+    word stored, then the second word's abort delivered)."""
     sync, c = counts
     d = c["partial"]
     assert d["genuine_faults"] == 1 and d["tlbi_all"] == 1
