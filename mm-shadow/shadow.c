@@ -11,9 +11,9 @@
  *     a device access emulated, a genuine fault delivered with the status the guest's own
  *     tables imply.
  *   - The store (spt.c) caches one shadow root per address space (guest TTBR0, ASID, DACR,
- *     SCTLR.M), each
- *     with its own hardware ASID, in a bounded pool with LRU eviction; it keeps the reverse
- *     map and the sources that make write protection of the guest's tables work.
+ *     SCTLR.M), each with its own hardware ASID, in a bounded pool with LRU eviction; it
+ *     keeps the reverse map and the sources that make write protection of the guest's
+ *     tables work.
  *   - Coherence: writes to guest page tables are caught and emulated (shadow.sync=emulate)
  *     or let through until the next TLB maintenance or address-space switch, when the
  *     frame is compared with its snapshot (shadow.sync=unsync). Trapped TLB maintenance
@@ -1119,8 +1119,7 @@ static bool unprivileged_at(struct vcpu *v, u32 pc, u32 spsr)
 {
 	bool thumb = (spsr & PSR_T) != 0;
 	u32 insn;
-	return (thumb ? guest_read_t32(v, pc, &insn) : guest_read_insn(v, pc, &insn)) &&
-	       decode_unprivileged(insn, thumb);
+	return guest_read_code(v, pc, thumb, &insn) && decode_unprivileged(insn, thumb);
 }
 
 /* miss_outcome: miss m after its undo, whose translation f (in *r) is not a page of RAM to

@@ -292,11 +292,16 @@ bool guest_read_t32(struct vcpu *v, u32 pc, u32 *insn)
 	return true;
 }
 
+bool guest_read_code(struct vcpu *v, u32 pc, bool thumb, u32 *insn)
+{
+	return thumb ? guest_read_t32(v, pc, insn) : guest_read_insn(v, pc, insn);
+}
+
 bool guest_decode_access(struct vcpu *v, struct decoded_access *acc, char *err, size_t errlen)
 {
 	u32 pc = v->tf->pc, insn;
 	bool thumb = (v->tf->cpsr & PSR_T) != 0;
-	if (!(thumb ? guest_read_t32(v, pc, &insn) : guest_read_insn(v, pc, &insn))) {
+	if (!guest_read_code(v, pc, thumb, &insn)) {
 		tb_snprintf(err, errlen, "cannot fetch the %s instruction at 0x%08x",
 			    thumb ? "T32" : "A32", pc);
 		return false;

@@ -57,6 +57,8 @@ bool guest_read_insn(struct vcpu *v, u32 pc, u32 *insn);
 /* guest_read_t32: fetch the T32 instruction at pc as hw1 | hw2 << 16 (hw2 = 0 for a 16-bit
  * one, A6.1), each halfword through the guest's translation; false if it cannot. */
 bool guest_read_t32(struct vcpu *v, u32 pc, u32 *insn);
+/* guest_read_code: guest_read_t32 if thumb, else guest_read_insn. */
+bool guest_read_code(struct vcpu *v, u32 pc, bool thumb, u32 *insn);
 /* guest_decode_access: the load/store at the guest's pc, fetched and decoded in its
  * instruction set (A32 or T32, CPSR.T) into *acc; false with the reason in err if it cannot
  * be fetched or is not one the decoders emulate. */
