@@ -2888,18 +2888,25 @@ static int case_ldrt_nt(void)
 		   : 1;
 }
 
+/* space_pl1_pair: a short-format space (space_new, map_ram_and_uart) where ALIAS_VA and the
+ * page after it map two pages for PL1 only (AP = 0b001), the MMU on and the first page read
+ * by PL1 (shadowed under shadow), the second never touched. */
+static void space_pl1_pair(void)
+{
+	space_new();
+	map_ram_and_uart();
+	map(ALIAS_VA, rt_ram_base() + SCRATCH + 16 * PAGE, 2 * PAGE, SD_PL1RW, 12);
+	mmu_on();
+	(void)*(volatile u32 *)(uintptr_t)ALIAS_VA;
+}
+
 /* case_ldrt_abt: LDRTs made from Abort mode at two pages mapped for PL1 only (short AP =
  * 0b001), one PL1 read before (shadowed under shadow), one not: checked as PL0 (B3.7.1),
  * each aborts with a permission fault, taken from Abort mode as the guest's own hardware
  * takes it (fmt=short). */
 static int case_ldrt_abt(void)
 {
-	u32 page = rt_ram_base() + SCRATCH + 16 * PAGE;
-	space_new();
-	map_ram_and_uart();
-	map(ALIAS_VA, page, 2 * PAGE, SD_PL1RW, 12);
-	mmu_on();
-	(void)*(volatile u32 *)(uintptr_t)ALIAS_VA;
+	space_pl1_pair();
 	struct outcome read = probe_read_abt(ALIAS_VA, true);
 	struct outcome fresh = probe_read_abt(ALIAS_VA + PAGE, true);
 	u32 dfar = read_dfar();
@@ -2938,12 +2945,7 @@ static struct outcome probe_ldrt_lr_abt(u32 va)
  * LDRT with LR_abt put back as its last abort left it would read elsewhere. */
 static int case_ldrt_abtlr(void)
 {
-	u32 page = rt_ram_base() + SCRATCH + 16 * PAGE;
-	space_new();
-	map_ram_and_uart();
-	map(ALIAS_VA, page, 2 * PAGE, SD_PL1RW, 12);
-	mmu_on();
-	(void)*(volatile u32 *)(uintptr_t)ALIAS_VA;
+	space_pl1_pair();
 	struct outcome read = probe_ldrt_lr_abt(ALIAS_VA);
 	struct outcome fresh = probe_ldrt_lr_abt(ALIAS_VA + PAGE);
 	mmu_off();
