@@ -274,51 +274,37 @@ CASES = {
     "l1share": ("case=l1share fmt=lpae", Survives(L1SHARE)),
     "l1share-unsync": ("case=l1share fmt=lpae", Survives(L1SHARE)),
 }
-# Hypervisor options of a case under the shadow module.
-SHADOW_HYP = {"stalewr": "shadow.sync=unsync", "pinlost": "shadow.pool=16",
-              "lendalias": "shadow.check=1", "lendstale": "shadow.check=1",
-              "lendstale-unsync": "shadow.sync=unsync shadow.check=1",
-              "lendalias-unsync": "shadow.sync=unsync shadow.check=1",
-              "stmext-unsync": "shadow.sync=unsync", "lend": "shadow.check=1",
-              "lend-unsync": "shadow.sync=unsync shadow.check=1",
-              "lend-pool16": "shadow.pool=16 shadow.check=1",
-              "afclear-unsync": "shadow.sync=unsync", "setendpt-unsync": "shadow.sync=unsync",
-              "refused010": "shadow.check=1",
-              "refused010-unsync": "shadow.sync=unsync shadow.check=1",
-              "refusedpt-short": "shadow.check=1", "refusedpt-lpae": "shadow.check=1",
-              "refusedpt-unsync": "shadow.sync=unsync shadow.check=1",
-              "thumbit-pt-short": "shadow.check=1", "thumbit-pt-lpae": "shadow.check=1",
-              "thumbit-pt-unsync": "shadow.sync=unsync shadow.check=1",
-              "xpagept-short": "shadow.check=1", "xpagept-lpae": "shadow.check=1",
-              "smc-t32-short": "shadow.check=1", "smc-t32-lpae": "shadow.check=1",
-              "ldrt-abt": "shadow.check=1", "ldrt-abt-unsync": "shadow.sync=unsync shadow.check=1",
-              "ldrt-abtlr": "shadow.check=1",
-              "domains": "shadow.check=1", "domains-unsync": "shadow.sync=unsync shadow.check=1",
-              "bigleaves": "shadow.check=1",
-              "bigleaves-unsync": "shadow.sync=unsync shadow.check=1",
-              "ttbcrsplit-short": "shadow.check=1", "ttbcrsplit-lpae": "shadow.check=1",
-              "asidglobal-short": "shadow.check=1", "asidglobal-lpae": "shadow.check=1",
-              "asidglobal-unsync": "shadow.sync=unsync shadow.check=1",
-              "aptoggle": "shadow.check=1", "aptoggle-unsync": "shadow.sync=unsync shadow.check=1",
-              "churn-short": "shadow.pool=16 shadow.check=1",
-              "churn-lpae": "shadow.pool=16 shadow.check=1",
-              "churn-unsync-short": "shadow.pool=16 shadow.sync=unsync shadow.check=1",
-              "churn-unsync-lpae": "shadow.pool=16 shadow.sync=unsync shadow.check=1",
-              "oosmany-short": "shadow.sync=unsync shadow.check=1",
-              "oosmany-lpae": "shadow.sync=unsync shadow.check=1",
-              "oosmany-emulate": "shadow.check=1",
-              "exclmiss-short": "shadow.check=1", "exclmiss-lpae": "shadow.check=1",
-              "exclmiss-unsync": "shadow.sync=unsync shadow.check=1",
-              "cmaint-short": "shadow.check=1", "cmaint-lpae": "shadow.check=1",
-              "cmaint-unsync": "shadow.sync=unsync shadow.check=1",
-              "temodes-short": "shadow.check=1", "temodes-lpae": "shadow.check=1",
-              "temodes-unsync": "shadow.sync=unsync shadow.check=1",
-              "hier": "shadow.check=1", "hier-unsync": "shadow.sync=unsync shadow.check=1",
-              "a1asid": "shadow.check=1", "a1asid-unsync": "shadow.sync=unsync shadow.check=1",
-              "mmuoff-short": "shadow.check=1", "mmuoff-lpae": "shadow.check=1",
-              "mmuoff-unsync-short": "shadow.sync=unsync shadow.check=1",
-              "mmuoff-unsync-lpae": "shadow.sync=unsync shadow.check=1",
-              "l1share": "shadow.check=1", "l1share-unsync": "shadow.sync=unsync shadow.check=1"}
+# Hypervisor options of a case under the shadow module (shadow_hyp): shadow.sync=unsync for
+# a case named "-unsync" and those in SHADOW_UNSYNC; shadow.check=1 (the store's invariants
+# verified after every trap) for those in SHADOW_CHECKED; and a case's own, SHADOW_OPTIONS.
+SHADOW_UNSYNC = {"stalewr", "oosmany-short", "oosmany-lpae"}
+SHADOW_CHECKED = {"lendalias", "lendstale", "lendstale-unsync", "lendalias-unsync", "lend",
+                  "lend-unsync", "lend-pool16", "refused010", "refused010-unsync",
+                  "refusedpt-short", "refusedpt-lpae", "refusedpt-unsync", "thumbit-pt-short",
+                  "thumbit-pt-lpae", "thumbit-pt-unsync", "xpagept-short", "xpagept-lpae",
+                  "smc-t32-short", "smc-t32-lpae", "ldrt-abt", "ldrt-abt-unsync", "ldrt-abtlr",
+                  "domains", "domains-unsync", "bigleaves", "bigleaves-unsync",
+                  "ttbcrsplit-short", "ttbcrsplit-lpae", "asidglobal-short", "asidglobal-lpae",
+                  "asidglobal-unsync", "aptoggle", "aptoggle-unsync", "churn-short",
+                  "churn-lpae", "churn-unsync-short", "churn-unsync-lpae", "oosmany-short",
+                  "oosmany-lpae", "oosmany-emulate", "exclmiss-short", "exclmiss-lpae",
+                  "exclmiss-unsync", "cmaint-short", "cmaint-lpae", "cmaint-unsync",
+                  "temodes-short", "temodes-lpae", "temodes-unsync", "hier", "hier-unsync",
+                  "a1asid", "a1asid-unsync", "mmuoff-short", "mmuoff-lpae",
+                  "mmuoff-unsync-short", "mmuoff-unsync-lpae", "l1share", "l1share-unsync"}
+SHADOW_OPTIONS = {"pinlost": "shadow.pool=16", "lend-pool16": "shadow.pool=16",
+                  "churn-short": "shadow.pool=16", "churn-lpae": "shadow.pool=16",
+                  "churn-unsync-short": "shadow.pool=16", "churn-unsync-lpae": "shadow.pool=16"}
+
+
+def shadow_hyp(case):
+    """The hypervisor options of case under the shadow module."""
+    opts = [SHADOW_OPTIONS.get(case, "")]
+    if "-unsync" in case or case in SHADOW_UNSYNC:
+        opts.append("shadow.sync=unsync")
+    if case in SHADOW_CHECKED:
+        opts.append("shadow.check=1")
+    return " ".join(o for o in opts if o)
 
 # What the shadow module cannot hide (docs/shadow-design.md, "Limits"): its trampoline page
 # is mapped for PL1 at a VA the guest must not map, so a guest that reads or fetches there
@@ -350,7 +336,7 @@ def params():
 
 def run_case(case, mm):
     args = CASES[case][0].format(layout=layout_args())
-    hyp = SHADOW_HYP.get(case, "") if mm == "shadow" else ""
+    hyp = shadow_hyp(case) if mm == "shadow" else ""
     return run("hostile", mm, args, hyp=hyp, mem=MEM, timeout=120)
 
 
